@@ -1,0 +1,47 @@
+/* A whole LHV1 object: frame + envelope + graph, its verdict, the
+ * prediction of Go's loader, the canonical dump. */
+#ifndef LHV1_INDEX_H
+#define LHV1_INDEX_H
+
+#include "lhv1/envelope.h"
+#include "lhv1/frame.h"
+#include "lhv1/graph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lhv1_index {
+    lhv1_envelope env;
+    lhv1_graph graph;
+    int decoded; /* 1 when env and graph hold decoded content */
+} lhv1_index;
+
+/* Full verdict path: unframe, envelope decode, graph decode, graph
+ * invariants, envelope/graph cross-checks, in that order; the first
+ * failure wins. `name` (may be NULL) is the name the object is loaded as:
+ * params.name must equal it. Offsets in `st` are absolute in `body`.
+ * When the verdict is ok or inconsistent, `idx` holds the decoded content
+ * (views into `body`: keep it alive) and must be freed; otherwise `idx`
+ * is left empty. Returns the verdict. */
+lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
+                             lhv1_index *idx, lhv1_status *st);
+
+/* Frames encode(env) and the deterministic encode(graph). */
+int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out);
+
+/* The canonical dump of docs/FORMAT.md "Canonical dump": byte-identical
+ * for equal indexes, lossless. Defined for decoded indexes. */
+int lhv1_index_dump(const lhv1_index *idx, lhv1_buf *out);
+
+/* What the Go loader does with `body` (upstream unframe, the Go model's
+ * envelope decode, coder/hnsw Import), following Go's read order.
+ * `why` (may be NULL) receives Go's message or the panic's text. */
+lhv1_go lhv1_predict_go(const uint8_t *body, size_t len, char *why, size_t why_len);
+
+void lhv1_index_free(lhv1_index *idx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
