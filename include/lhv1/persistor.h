@@ -1,0 +1,55 @@
+/* The persistor: upstream Save / Load / Delete / List over an lhv1_store.
+ * One object per index, key `_vectors/<name>.lhv1` (docs/FORMAT.md 1). */
+#ifndef LHV1_PERSISTOR_H
+#define LHV1_PERSISTOR_H
+
+#include "lhv1/index.h"
+#include "lhv1/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lhv1_persistor {
+    lhv1_store *store; /* borrowed */
+} lhv1_persistor;
+
+/* What Load returns: the object's bytes, and the index decoded from them
+ * (views into `body`, so the two live and die together). */
+typedef struct lhv1_loaded {
+    lhv1_buf body;       /* the bytes Get returned (empty when Get failed) */
+    lhv1_index idx;      /* decoded when the verdict is ok or inconsistent */
+    lhv1_store_err err;  /* the store's error when Get failed */
+} lhv1_loaded;
+
+void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store);
+
+/* The object key of an index name: "_vectors/" name ".lhv1". */
+int lhv1_persistor_key(const char *name, lhv1_buf *key);
+
+/* Encodes idx (lhv1_index_encode) and Puts it under the key of
+ * idx->env.name. Returns 0, or -1 with `err` filled: the store's error, or
+ * FAILED with status 0 when encoding failed (nothing was written). */
+int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err *err);
+
+/* Get then lhv1_index_load(body, name). Only the store's typed NOT_FOUND
+ * is `missing` (reason key-missing); any other store error is
+ * `store-error` (reason store-failed), whatever its body says. Otherwise
+ * the verdict of lhv1_index_load, which checks params.name == name.
+ * `out` must be freed with lhv1_loaded_free whatever the verdict. */
+lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
+                                 lhv1_loaded *out, lhv1_status *st);
+void lhv1_loaded_free(lhv1_loaded *l);
+
+/* Deletes the object; a missing object is success (idempotent). */
+int lhv1_persistor_delete(lhv1_persistor *p, const char *name, lhv1_store_err *err);
+
+/* The names of stored indexes: keys under "_vectors/" that end in ".lhv1"
+ * with a non-empty name between, prefix and suffix removed, sorted
+ * bytewise. Appends to `names` (initialised by the caller). */
+int lhv1_persistor_list(lhv1_persistor *p, lhv1_key_list *names, lhv1_store_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

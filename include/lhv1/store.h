@@ -1,0 +1,116 @@
+/* The object store the persistor writes to: the upstream `Store` interface
+ * (Put / Get / Delete / List) as a vtable, with a typed error model.
+ *
+ * Error model: a store call returns 0 (kind OK) or -1 with `err` filled.
+ *   NOT_FOUND    the key does not exist: the ONLY kind Load reports as
+ *                `missing`.
+ *   FAILED       the store failed (an HTTP-like 5xx and a body). Whatever
+ *                the body says ("key not found" included) it is a failure,
+ *                never a missing key.
+ *   INVALID_KEY  the store refuses the key (file store: `..`, absolute
+ *                path, NUL, empty segment).
+ * Delete of a missing key succeeds (idempotent). Keys are byte strings
+ * (lhv1_bytes), so a NUL inside a key is seen and refused, not truncated. */
+#ifndef LHV1_STORE_H
+#define LHV1_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lhv1/bytes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lhv1_store_kind {
+    LHV1_STORE_OK = 0,
+    LHV1_STORE_NOT_FOUND,
+    LHV1_STORE_FAILED,
+    LHV1_STORE_INVALID_KEY
+} lhv1_store_kind;
+
+#define LHV1_STORE_BODY_MAX 256
+
+typedef struct lhv1_store_err {
+    lhv1_store_kind kind;
+    int status;                     /* HTTP-like: 200, 404, 400, 500, 503 */
+    char body[LHV1_STORE_BODY_MAX]; /* the reply body, NUL-terminated */
+} lhv1_store_err;
+
+/* A list of owned keys. Each key's data is also NUL-terminated (the NUL is
+ * not counted in len), so printable keys can be used as C strings. */
+typedef struct lhv1_key_list {
+    lhv1_bytes *keys;
+    size_t n;
+    size_t cap;
+} lhv1_key_list;
+
+typedef struct lhv1_store lhv1_store;
+
+/* Every function returns 0 or -1 with `err` filled (never NULL). */
+typedef struct lhv1_store_ops {
+    const char *name;
+    int (*put)(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err);
+    /* Replaces the contents of `out` with the object's bytes. */
+    int (*get)(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err);
+    int (*del)(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err);
+    /* Appends every key starting with `prefix` to `out`, in no particular
+     * order (callers sort). */
+    int (*list)(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+                lhv1_store_err *err);
+    void (*destroy)(lhv1_store *s);
+} lhv1_store_ops;
+
+/* Implementations embed this as their first member. */
+struct lhv1_store {
+    const lhv1_store_ops *ops;
+};
+
+int lhv1_store_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err);
+int lhv1_store_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err);
+int lhv1_store_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err);
+int lhv1_store_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+                    lhv1_store_err *err);
+/* Frees the store (NULL is a no-op). A wrapping store never frees the
+ * store it wraps. */
+void lhv1_store_destroy(lhv1_store *s);
+
+/* --- the stores ------------------------------------------------------ */
+
+/* In memory; any byte string is a valid key. NULL on allocation failure. */
+lhv1_store *lhv1_memory_store_new(void);
+
+/* A directory: Put writes a temporary file, fsyncs it, renames it over the
+ * key and fsyncs the directory, so a crash leaves the old or the new
+ * object, never a mixture. Keys are relative paths confined to `root`:
+ * `..` and `.` segments, absolute paths, NUL bytes, empty segments
+ * (`a//b`, trailing `/`) and the empty key are INVALID_KEY. A `/` in a key
+ * makes subdirectories. Names ending in ".tmp-lhv1" are reserved for
+ * temporary files. `root` is created if absent. NULL with `err` filled on
+ * failure. */
+lhv1_store *lhv1_file_store_new(const char *root, lhv1_store_err *err);
+
+/* The confinement rule of the file store, exposed for tests and for other
+ * stores that map keys to paths. Returns 0, or -1 with INVALID_KEY. */
+int lhv1_store_key_check(lhv1_bytes key, lhv1_store_err *err);
+
+/* --- helpers --------------------------------------------------------- */
+
+const char *lhv1_store_kind_name(lhv1_store_kind k);
+void lhv1_store_err_ok(lhv1_store_err *err);
+/* Fills err; always returns -1 so stores can `return lhv1_store_fail(...)`. */
+int lhv1_store_fail(lhv1_store_err *err, lhv1_store_kind kind, int status,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+void lhv1_key_list_init(lhv1_key_list *l);
+void lhv1_key_list_free(lhv1_key_list *l);
+/* Copies key. Returns 0 or -1 (allocation). */
+int lhv1_key_list_push(lhv1_key_list *l, lhv1_bytes key);
+/* Bytewise order (Go's sort.Strings). */
+void lhv1_key_list_sort(lhv1_key_list *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
