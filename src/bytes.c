@@ -1,0 +1,102 @@
+/* Byte views and the growable output buffer. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lhv1/bytes.h"
+
+void lhv1_buf_init(lhv1_buf *b) { memset(b, 0, sizeof *b); }
+
+void lhv1_buf_free(lhv1_buf *b)
+{
+    free(b->data);
+    lhv1_buf_init(b);
+}
+
+void lhv1_buf_reset(lhv1_buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+}
+
+static int buf_reserve(lhv1_buf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (extra <= b->cap - b->len)
+        return 0;
+    if (extra > SIZE_MAX / 2 - b->len) {
+        b->failed = 1;
+        return -1;
+    }
+    size_t want = b->len + extra;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < want)
+        cap *= 2;
+    uint8_t *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int lhv1_buf_append(lhv1_buf *b, const void *p, size_t n)
+{
+    if (n == 0)
+        return b->failed ? -1 : 0;
+    if (buf_reserve(b, n) != 0)
+        return -1;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+int lhv1_buf_putc(lhv1_buf *b, uint8_t c) { return lhv1_buf_append(b, &c, 1); }
+
+int lhv1_buf_puts(lhv1_buf *b, const char *s) { return lhv1_buf_append(b, s, strlen(s)); }
+
+int lhv1_buf_printf(lhv1_buf *b, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return -1;
+    }
+    if ((size_t)n < sizeof small)
+        return lhv1_buf_append(b, small, (size_t)n);
+    if (buf_reserve(b, (size_t)n + 1) != 0)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int lhv1_bytes_cmp(lhv1_bytes a, lhv1_bytes b)
+{
+    size_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.data, b.data, n) : 0;
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return a.len < b.len ? -1 : a.len > b.len ? 1 : 0;
+}
+
+int lhv1_bytes_eq(lhv1_bytes a, lhv1_bytes b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+}
+
+lhv1_bytes lhv1_bytes_str(const char *s)
+{
+    lhv1_bytes b = {(const uint8_t *)s, s ? strlen(s) : 0};
+    return b;
+}

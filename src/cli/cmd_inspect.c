@@ -1,0 +1,105 @@
+/* lhv1 inspect FILE: a human summary of one object. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "lhv1/index.h"
+
+static const char help[] =
+    "usage: lhv1 inspect FILE\n"
+    "Prints sizes, envelope params, graph params, per-layer node and edge\n"
+    "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
+    "Exit 0 when ok, 1 when not, 2 on usage or I/O error.\n";
+
+static void vector_stats(const lhv1_graph *g)
+{
+    if (!g->n_layers)
+        return;
+    const lhv1_layer *ly = &g->layers[0];
+    double lo = INFINITY, hi = -INFINITY, sum = 0, nmin = INFINITY, nmax = 0;
+    uint64_t comps = 0, nonfinite = 0;
+    for (uint64_t j = 0; j < ly->n_nodes; j++) {
+        double norm2 = 0;
+        for (uint64_t c = 0; c < ly->nodes[j].dim; c++) {
+            double x = lhv1_vector_get(&ly->nodes[j], c);
+            if (!isfinite(x)) {
+                nonfinite++;
+                continue;
+            }
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            sum += x;
+            norm2 += x * x;
+            comps++;
+        }
+        nmin = sqrt(norm2) < nmin ? sqrt(norm2) : nmin;
+        nmax = sqrt(norm2) > nmax ? sqrt(norm2) : nmax;
+    }
+    if (comps)
+        printf("vectors:   components min %g max %g mean %g; L2 norm min %g max %g\n", lo, hi,
+               sum / (double)comps, nmin, nmax);
+    printf("non-finite components: %llu\n", (unsigned long long)nonfinite);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return EXIT_ALL_OK;
+    }
+    if (argc != 2) {
+        fputs(help, stderr);
+        return EXIT_USAGE;
+    }
+    uint8_t *data;
+    size_t len;
+    if (cli_read_file(argv[1], &data, &len) != 0)
+        return EXIT_USAGE;
+    lhv1_bytes env, graph;
+    lhv1_status st;
+    printf("file:      %s\nsize:      %zu bytes\n", argv[1], len);
+    if (lhv1_unframe(data, len, &env, &graph, &st) == 0)
+        printf("envelope:  %zu bytes at offset 8\ngraph:     %zu bytes at offset %zu\n",
+               env.len, graph.len, env.len + 8);
+    lhv1_index idx;
+    lhv1_verdict v = lhv1_index_load(data, len, NULL, &idx, &st);
+    if (idx.decoded) {
+        const lhv1_envelope *e = &idx.env;
+        const lhv1_graph *g = &idx.graph;
+        printf("params:    name \"%s\" dimension %lld distance %s m %lld ef_search %lld "
+               "count %lld metadata %d keys\n",
+               e->name, (long long)e->dimension, e->distance, (long long)e->m,
+               (long long)e->ef_search, (long long)e->count,
+               e->metadata ? cJSON_GetArraySize(e->metadata) : 0);
+        printf("graph:     version %lld M %lld Ml %g EfSearch %lld distance %.*s layers %llu\n",
+               (long long)g->version, (long long)g->m, g->ml, (long long)g->ef_search,
+               (int)g->distance.len, (const char *)g->distance.data,
+               (unsigned long long)g->n_layers);
+        uint64_t nodes = 0, edges = 0;
+        for (uint64_t i = 0; i < g->n_layers; i++) {
+            uint64_t le = 0;
+            for (uint64_t j = 0; j < g->layers[i].n_nodes; j++)
+                le += g->layers[i].nodes[j].n_neighbors;
+            printf("layer %-3llu  %llu nodes, %llu edges\n", (unsigned long long)i,
+                   (unsigned long long)g->layers[i].n_nodes, (unsigned long long)le);
+            nodes += g->layers[i].n_nodes;
+            edges += le;
+        }
+        printf("total:     %llu nodes in all layers, %llu edges, %llu trailing bytes\n",
+               (unsigned long long)nodes, (unsigned long long)edges,
+               (unsigned long long)g->trailing);
+        vector_stats(g);
+    }
+    char why[256] = "";
+    lhv1_go go = lhv1_predict_go(data, len, why, sizeof why);
+    if (v == LHV1_OK)
+        printf("verdict:   ok\n");
+    else
+        printf("verdict:   %s: %s at offset %lld: %s\n", lhv1_verdict_name(v),
+               lhv1_reason_code(st.reason), (long long)st.offset, st.message);
+    printf("go:        %s%s%s\n", lhv1_go_name(go), why[0] ? ": " : "", why);
+    lhv1_index_free(&idx);
+    free(data);
+    return v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
+}

@@ -1,0 +1,44 @@
+/* lhv1: verify, dump, inspect, frame and unframe LHV1 objects. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    lhv1_cmd_fn fn;
+    const char *summary;
+} commands[] = {
+    {"verify", cmd_verify, "verdict of each file (exit 0 all ok, 1 any not ok, 2 error)"},
+    {"dump", cmd_dump, "canonical JSON dump of a file"},
+    {"inspect", cmd_inspect, "human summary: sizes, params, layers, vectors, verdict"},
+    {"frame", cmd_frame, "frame an envelope and a graph section into an object"},
+    {"unframe", cmd_unframe, "split an object into its envelope and graph section"},
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: lhv1 COMMAND [OPTIONS] ...\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\n'lhv1 COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_ALL_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "lhv1: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,219 @@
+/* Strict envelope decoder over cJSON (FORMAT.md section 4). cJSON does the
+ * parsing; this file adds what cJSON does not check: UTF-8, unescaped
+ * control characters and "\u0000" (cJSON keeps strings NUL-terminated and
+ * would cut them silently), trailing bytes, duplicate keys, and the
+ * schema's types and ranges. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "lhv1/envelope.h"
+
+/* Scans JSON strings for what cJSON would accept silently: raw control
+ * characters and the \u0000 escape. Outside strings it only tracks quotes. */
+static int scan_strings(const uint8_t *p, size_t n, lhv1_status *st)
+{
+    int in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == 0)
+            return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "raw NUL byte");
+        if (!in_str) {
+            if (c == '"')
+                in_str = 1;
+            continue;
+        }
+        if (c < 0x20)
+            return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
+                             "unescaped control character 0x%02x in a string", c);
+        if (c == '"') {
+            in_str = 0;
+        } else if (c == '\\' && i + 1 < n) {
+            if (p[i + 1] == 'u' && i + 5 < n && memcmp(p + i + 2, "0000", 4) == 0)
+                return lhv1_fail(st, LHV1_R_ENV_NUL_ESCAPE, (int64_t)i,
+                                 "string contains \\u0000");
+            i++; /* skip the escaped character */
+        }
+    }
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Duplicate keys at any depth; cJSON keeps both and lookups see the first. */
+static int find_duplicate(const cJSON *node, lhv1_status *st)
+{
+    if (cJSON_IsObject(node)) {
+        size_t k = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            k++;
+        if (k > 1) {
+            const char **names = malloc(k * sizeof *names);
+            if (!names)
+                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+            size_t i = 0;
+            for (const cJSON *c = node->child; c; c = c->next)
+                names[i++] = c->string ? c->string : "";
+            qsort(names, k, sizeof *names, cmp_names);
+            for (i = 1; i < k; i++)
+                if (strcmp(names[i - 1], names[i]) == 0) {
+                    lhv1_fail(st, LHV1_R_ENV_DUPLICATE_KEY, 0, "key \"%.64s\" appears twice",
+                              names[i]);
+                    free(names);
+                    return -1;
+                }
+            free(names);
+        }
+    }
+    if (cJSON_IsObject(node) || cJSON_IsArray(node))
+        for (const cJSON *c = node->child; c; c = c->next)
+            if (find_duplicate(c, st) != 0)
+                return -1;
+    return 0;
+}
+
+static int get_int(const cJSON *obj, const char *key, const char *path, int64_t min,
+                   int64_t *out, lhv1_status *st)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it)
+        return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"%s\"", path);
+    if (!cJSON_IsNumber(it))
+        return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"%s\" is not a number", path);
+    double d = it->valuedouble;
+    if (!isfinite(d) || d != floor(d))
+        return lhv1_fail(st, LHV1_R_ENV_NOT_INTEGER, 0, "field \"%s\" is %.17g, not an integer",
+                         path, d);
+    if (d < (double)min || d > (double)LHV1_JSON_INT_MAX)
+        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0,
+                         "field \"%s\" is %.17g, outside %lld..2^53", path, d, (long long)min);
+    *out = (int64_t)d;
+    return 0;
+}
+
+static int get_string(const cJSON *obj, const char *key, const char *path, char **out,
+                      lhv1_status *st)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it)
+        return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"%s\"", path);
+    if (!cJSON_IsString(it) || !it->valuestring)
+        return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"%s\" is not a string", path);
+    *out = strdup(it->valuestring);
+    if (!*out)
+        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+    return 0;
+}
+
+static int is_known_distance(const char *d)
+{
+    return strcmp(d, "cosine") == 0 || strcmp(d, "euclidean") == 0;
+}
+
+static int decode_fields(cJSON *root, lhv1_envelope *env, lhv1_status *st)
+{
+    if (get_int(root, "version", "version", INT64_MIN / 2, &env->version, st) != 0)
+        return -1;
+    if (env->version != LHV1_ENVELOPE_VERSION)
+        return lhv1_fail(st, LHV1_R_ENV_BAD_VERSION, 0, "envelope version %lld, expected 1",
+                         (long long)env->version);
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
+    if (!params)
+        return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"params\"");
+    if (!cJSON_IsObject(params))
+        return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"params\" is not an object");
+    if (get_string(params, "name", "params.name", &env->name, st) != 0)
+        return -1;
+    if (env->name[0] == '\0')
+        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0, "field \"params.name\" is empty");
+    if (get_int(params, "dimension", "params.dimension", 1, &env->dimension, st) != 0 ||
+        get_string(params, "distance", "params.distance", &env->distance, st) != 0)
+        return -1;
+    if (!is_known_distance(env->distance))
+        return lhv1_fail(st, LHV1_R_ENV_UNKNOWN_DISTANCE, 0,
+                         "field \"params.distance\" is \"%.64s\"", env->distance);
+    if (get_int(params, "m", "params.m", 1, &env->m, st) != 0 ||
+        get_int(params, "ef_search", "params.ef_search", 1, &env->ef_search, st) != 0 ||
+        get_int(root, "count", "count", 0, &env->count, st) != 0)
+        return -1;
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+    if (!meta || cJSON_IsNull(meta))
+        return 0;
+    if (!cJSON_IsObject(meta))
+        return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"metadata\" is not an object");
+    for (const cJSON *c = meta->child; c; c = c->next)
+        if (!cJSON_IsObject(c))
+            return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0,
+                             "metadata[\"%.64s\"] is not an object", c->string);
+    env->metadata = cJSON_DetachItemViaPointer(root, meta);
+    return 0;
+}
+
+int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_status *st)
+{
+    memset(env, 0, sizeof *env);
+    lhv1_status_ok(st);
+    size_t bad = lhv1_utf8_invalid_at(p, n);
+    if (bad != n)
+        return lhv1_fail(st, LHV1_R_ENV_INVALID_UTF8, (int64_t)bad,
+                         "invalid UTF-8 byte 0x%02x", p[bad]);
+    if (scan_strings(p, n, st) != 0)
+        return -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        int64_t off = (at && at >= (const char *)p && at <= (const char *)p + n)
+                          ? (int64_t)(at - (const char *)p)
+                          : 0;
+        if (n == 0)
+            return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "empty envelope");
+        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, off, "not valid JSON (or nested deeper than %d)",
+                         CJSON_NESTING_LIMIT);
+    }
+    size_t pos = (size_t)(end - (const char *)p);
+    while (pos < n && (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\n' || p[pos] == '\r'))
+        pos++;
+    int rc = -1;
+    if (pos < n)
+        lhv1_fail(st, LHV1_R_ENV_TRAILING_BYTES, (int64_t)pos, "%zu bytes after the JSON value",
+                  n - pos);
+    else if (!cJSON_IsObject(root))
+        lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
+    else if (find_duplicate(root, st) == 0)
+        rc = decode_fields(root, env, st);
+    cJSON_Delete(root);
+    if (rc != 0)
+        lhv1_envelope_free(env);
+    return rc;
+}
+
+void lhv1_envelope_free(lhv1_envelope *env)
+{
+    free(env->name);
+    free(env->distance);
+    cJSON_Delete(env->metadata);
+    memset(env, 0, sizeof *env);
+}
+
+int lhv1_envelope_init(lhv1_envelope *env, const char *name, int64_t dimension,
+                       const char *distance, int64_t m, int64_t ef_search, int64_t count)
+{
+    memset(env, 0, sizeof *env);
+    env->version = LHV1_ENVELOPE_VERSION;
+    env->name = strdup(name);
+    env->distance = strdup(distance);
+    env->dimension = dimension;
+    env->m = m;
+    env->ef_search = ef_search;
+    env->count = count;
+    if (!env->name || !env->distance) {
+        lhv1_envelope_free(env);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,95 @@
+/* The verdict path: unframe, envelope, graph, invariants, cross-checks. */
+#include <string.h>
+
+#include "internal.h"
+#include "lhv1/index.h"
+
+static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_base,
+                       lhv1_status *st)
+{
+    const lhv1_envelope *e = &idx->env;
+    const lhv1_graph *g = &idx->graph;
+    if (!lhv1_bytes_eq(lhv1_bytes_str(e->distance), g->distance))
+        return lhv1_fail(st, LHV1_R_CROSS_DISTANCE, graph_base,
+                         "envelope distance \"%s\", graph distance \"%.*s\"", e->distance,
+                         (int)(g->distance.len > 64 ? 64 : g->distance.len),
+                         (const char *)g->distance.data);
+    if (e->m != g->m)
+        return lhv1_fail(st, LHV1_R_CROSS_M, graph_base, "envelope m=%lld, graph M=%lld",
+                         (long long)e->m, (long long)g->m);
+    if (e->ef_search != g->ef_search)
+        return lhv1_fail(st, LHV1_R_CROSS_EF_SEARCH, graph_base,
+                         "envelope ef_search=%lld, graph EfSearch=%lld", (long long)e->ef_search,
+                         (long long)g->ef_search);
+    uint64_t count = lhv1_graph_count(g);
+    if ((uint64_t)e->count != count)
+        return lhv1_fail(st, LHV1_R_CROSS_COUNT, graph_base,
+                         "envelope count=%lld, layer 0 holds %llu nodes", (long long)e->count,
+                         (unsigned long long)count);
+    /* The invariants made every vector as long as the first one. */
+    if (count && g->layers[0].nodes[0].dim != (uint64_t)e->dimension)
+        return lhv1_fail(st, LHV1_R_CROSS_DIMENSION,
+                         graph_base + (int64_t)g->layers[0].nodes[0].offset,
+                         "envelope dimension=%lld, vectors have %llu", (long long)e->dimension,
+                         (unsigned long long)g->layers[0].nodes[0].dim);
+    if (e->metadata && e->metadata->child) {
+        lhv1_keyset set;
+        const lhv1_node *nodes = count ? g->layers[0].nodes : NULL;
+        if (lhv1_keyset_init(&set, nodes, count) != 0)
+            return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+        for (uint64_t j = 0; j < count; j++)
+            lhv1_keyset_insert(&set, j);
+        const cJSON *orphan = NULL;
+        for (const cJSON *c = e->metadata->child; c && !orphan; c = c->next)
+            if (lhv1_keyset_find(&set, lhv1_bytes_str(c->string)) < 0)
+                orphan = c;
+        lhv1_keyset_free(&set);
+        if (orphan)
+            return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, LHV1_HEADER_LEN,
+                             "metadata key \"%.64s\" is not a node of layer 0", orphan->string);
+    }
+    if (name && strcmp(name, e->name) != 0)
+        return lhv1_fail(st, LHV1_R_CROSS_NAME, LHV1_HEADER_LEN,
+                         "params.name \"%.64s\", loaded as \"%.64s\"", e->name, name);
+    return 0;
+}
+
+lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
+                             lhv1_index *idx, lhv1_status *st)
+{
+    memset(idx, 0, sizeof *idx);
+    lhv1_bytes env, graph;
+    if (lhv1_unframe(body, len, &env, &graph, st) != 0)
+        return st->verdict;
+    if (lhv1_envelope_decode(env.data, env.len, &idx->env, st) != 0) {
+        lhv1_status_rebase(st, LHV1_HEADER_LEN);
+        goto failed;
+    }
+    int64_t graph_base = (int64_t)(graph.data - body);
+    if (lhv1_graph_decode(graph.data, graph.len, &idx->graph, st) != 0) {
+        lhv1_status_rebase(st, graph_base);
+        lhv1_envelope_free(&idx->env);
+        goto failed;
+    }
+    idx->decoded = 1;
+    if (lhv1_graph_check(&idx->graph, st) != 0) {
+        lhv1_status_rebase(st, graph_base);
+        goto failed;
+    }
+    if (cross_check(idx, name, graph_base, st) != 0)
+        goto failed;
+    return st->verdict;
+failed:
+    if (st->reason == LHV1_R_NONE) /* only allocation failure gets here without a reason */
+        st->verdict = LHV1_DECODE_ERROR;
+    return st->verdict;
+}
+
+void lhv1_index_free(lhv1_index *idx)
+{
+    if (idx->decoded) {
+        lhv1_envelope_free(&idx->env);
+        lhv1_graph_free(&idx->graph);
+    }
+    idx->decoded = 0;
+}

@@ -1,0 +1,47 @@
+/* Helpers shared by liblhv1's sources; not part of the public API. */
+#ifndef LHV1_INTERNAL_H
+#define LHV1_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lhv1/bytes.h"
+#include "lhv1/graph.h"
+
+/* Go's utf8.Valid: no overlongs, no surrogates, nothing above U+10FFFF.
+ * Returns the offset of the first invalid byte, or n when valid. */
+size_t lhv1_utf8_invalid_at(const uint8_t *p, size_t n);
+static inline int lhv1_utf8_valid(lhv1_bytes b)
+{
+    return lhv1_utf8_invalid_at(b.data, b.len) == b.len;
+}
+
+void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
+/* Dump STR / KEY of FORMAT.md section 6. */
+void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
+void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
+
+/* An open-addressing set of node indexes keyed by node key, for the
+ * invariant checks. Sized from a node count that was already bounded by
+ * the input, so it never grows. */
+typedef struct lhv1_keyset {
+    uint32_t *slots; /* node index + 1; 0 = empty */
+    size_t mask;
+    const lhv1_node *nodes;
+} lhv1_keyset;
+
+int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n);
+/* Returns the index of the node with that key, or -1. */
+int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key);
+/* Inserts node i; returns the index of an earlier node with the same key,
+ * or -1 when the key is new. */
+int64_t lhv1_keyset_insert(lhv1_keyset *s, uint64_t i);
+void lhv1_keyset_free(lhv1_keyset *s);
+
+/* Sorted order of a layer's nodes by key (stable: file order among
+ * equals). Caller frees. NULL on allocation failure. */
+uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer);
+/* Sorted copy of a node's neighbour keys (stable). Caller frees. */
+lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
+
+#endif

@@ -1,0 +1,171 @@
+/* The canonical JSON pieces of the dump (FORMAT.md section 6): strings,
+ * keys, hex, and metadata with sorted members and Go-compatible numbers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json_canon.h"
+
+void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        char two[2] = {digits[p[i] >> 4], digits[p[i] & 15]};
+        lhv1_buf_append(out, two, 2);
+    }
+}
+
+void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s)
+{
+    lhv1_buf_putc(out, '"');
+    size_t run = 0; /* bytes copied as they are, flushed in one append */
+    for (size_t i = 0; i < s.len; i++) {
+        uint8_t c = s.data[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        lhv1_buf_append(out, s.data + run, i - run);
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            lhv1_buf_append(out, esc, 2);
+        } else {
+            lhv1_buf_printf(out, "\\u%04x", c);
+        }
+        run = i + 1;
+    }
+    lhv1_buf_append(out, s.data + run, s.len - run);
+    lhv1_buf_putc(out, '"');
+}
+
+void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s)
+{
+    if (lhv1_utf8_valid(s)) {
+        lhv1_json_str_append(out, s);
+        return;
+    }
+    lhv1_buf_puts(out, "{\"hex\":\"");
+    lhv1_hex_append(out, s.data, s.len);
+    lhv1_buf_puts(out, "\"}");
+}
+
+/* Shortest decimal digits that read back as `v` (v finite, non-zero):
+ * digits without a point, and the decimal exponent of the first digit. */
+static void shortest_digits(double v, char digits[24], int *exp10)
+{
+    char tmp[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    const char *p = tmp + (tmp[0] == '-');
+    size_t n = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    *exp10 = atoi(p + 1);
+}
+
+/* A float64 as Go's encoding/json writes it. */
+void lhv1_json_number_append(lhv1_buf *out, double v)
+{
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        lhv1_buf_printf(out, "%lld", (long long)v); /* -0 prints as 0 */
+        return;
+    }
+    char d[24];
+    int e;
+    shortest_digits(v, d, &e);
+    int nd = (int)strlen(d);
+    if (v < 0)
+        lhv1_buf_putc(out, '-');
+    double a = fabs(v);
+    if (a < 1e-6 || a >= 1e21) {
+        lhv1_buf_putc(out, (uint8_t)d[0]);
+        if (nd > 1) {
+            lhv1_buf_putc(out, '.');
+            lhv1_buf_append(out, d + 1, (size_t)nd - 1);
+        }
+        /* Go writes at least two exponent digits, then json trims "e-07" to "e-7". */
+        if (e < 0)
+            lhv1_buf_printf(out, "e-%d", -e);
+        else
+            lhv1_buf_printf(out, "e+%02d", e);
+        return;
+    }
+    int dp = e + 1; /* digits before the decimal point */
+    if (dp <= 0) {
+        lhv1_buf_puts(out, "0.");
+        for (int i = 0; i < -dp; i++)
+            lhv1_buf_putc(out, '0');
+        lhv1_buf_append(out, d, (size_t)nd);
+    } else if (dp >= nd) {
+        lhv1_buf_append(out, d, (size_t)nd);
+        for (int i = nd; i < dp; i++)
+            lhv1_buf_putc(out, '0');
+    } else {
+        lhv1_buf_append(out, d, (size_t)dp);
+        lhv1_buf_putc(out, '.');
+        lhv1_buf_append(out, d + dp, (size_t)(nd - dp));
+    }
+}
+
+static int cmp_members(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+int lhv1_json_canon_append(lhv1_buf *out, const cJSON *v)
+{
+    if (cJSON_IsNull(v)) {
+        lhv1_buf_puts(out, "null");
+    } else if (cJSON_IsTrue(v)) {
+        lhv1_buf_puts(out, "true");
+    } else if (cJSON_IsFalse(v)) {
+        lhv1_buf_puts(out, "false");
+    } else if (cJSON_IsNumber(v)) {
+        lhv1_json_number_append(out, v->valuedouble);
+    } else if (cJSON_IsString(v)) {
+        lhv1_json_str_append(out, lhv1_bytes_str(v->valuestring));
+    } else if (cJSON_IsArray(v)) {
+        lhv1_buf_putc(out, '[');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child)
+                lhv1_buf_putc(out, ',');
+            if (lhv1_json_canon_append(out, c) != 0)
+                return -1;
+        }
+        lhv1_buf_putc(out, ']');
+    } else if (cJSON_IsObject(v)) {
+        size_t k = 0;
+        for (const cJSON *c = v->child; c; c = c->next)
+            k++;
+        const cJSON **m = malloc((k ? k : 1) * sizeof *m);
+        if (!m)
+            return -1;
+        k = 0;
+        for (const cJSON *c = v->child; c; c = c->next)
+            m[k++] = c;
+        qsort(m, k, sizeof *m, cmp_members);
+        lhv1_buf_putc(out, '{');
+        for (size_t i = 0; i < k; i++) {
+            if (i)
+                lhv1_buf_putc(out, ',');
+            lhv1_json_str_append(out, lhv1_bytes_str(m[i]->string));
+            lhv1_buf_putc(out, ':');
+            if (lhv1_json_canon_append(out, m[i]) != 0) {
+                free(m);
+                return -1;
+            }
+        }
+        lhv1_buf_putc(out, '}');
+        free(m);
+    } else {
+        return -1;
+    }
+    return out->failed ? -1 : 0;
+}

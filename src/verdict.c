@@ -1,0 +1,75 @@
+/* Reason-code table and status helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lhv1/verdict.h"
+
+static const struct {
+    const char *code;
+    lhv1_verdict verdict;
+} reasons[] = {
+#define LHV1_REASON_ROW(id, code, verdict) {code, verdict},
+    LHV1_REASONS(LHV1_REASON_ROW)
+#undef LHV1_REASON_ROW
+};
+
+static const char *const verdict_names[LHV1_VERDICT_COUNT] = {
+    "ok", "missing", "store-error", "bad-format", "decode-error", "inconsistent",
+};
+
+static const char *const go_names[] = {"ok", "error", "panic", "fatal"};
+
+const char *lhv1_verdict_name(lhv1_verdict v)
+{
+    return (unsigned)v < LHV1_VERDICT_COUNT ? verdict_names[v] : "unknown";
+}
+
+const char *lhv1_reason_code(lhv1_reason r)
+{
+    return (unsigned)r < LHV1_REASON_COUNT ? reasons[r].code : "unknown";
+}
+
+lhv1_verdict lhv1_reason_verdict(lhv1_reason r)
+{
+    return (unsigned)r < LHV1_REASON_COUNT ? reasons[r].verdict : LHV1_DECODE_ERROR;
+}
+
+lhv1_reason lhv1_reason_from_code(const char *code)
+{
+    for (int i = 0; i < LHV1_REASON_COUNT; i++)
+        if (strcmp(reasons[i].code, code) == 0)
+            return (lhv1_reason)i;
+    return LHV1_REASON_COUNT;
+}
+
+const char *lhv1_go_name(lhv1_go g)
+{
+    return (unsigned)g <= LHV1_GO_FATAL ? go_names[g] : "unknown";
+}
+
+void lhv1_status_ok(lhv1_status *st)
+{
+    st->verdict = LHV1_OK;
+    st->reason = LHV1_R_NONE;
+    st->offset = -1;
+    st->message[0] = '\0';
+}
+
+int lhv1_fail(lhv1_status *st, lhv1_reason r, int64_t offset, const char *fmt, ...)
+{
+    st->reason = r;
+    st->verdict = lhv1_reason_verdict(r);
+    st->offset = offset;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->message, sizeof st->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void lhv1_status_rebase(lhv1_status *st, int64_t base)
+{
+    if (st->offset >= 0)
+        st->offset += base;
+}
