@@ -3,7 +3,7 @@
  * that remain, at the smallest size an element can take, BEFORE any
  * allocation: no count can make it allocate more than a constant times
  * the input. */
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,55 +22,49 @@ typedef struct {
 
 static size_t left(const reader *r) { return r->n - r->pos; }
 
-static int read_varint(reader *r, int64_t *v, const char *what, uint64_t layer,
-                       uint64_t node)
+/* `ctx` says where in the graph, e.g. "layer 2 node 7 " or "". */
+static int read_varint(reader *r, int64_t *v, const char *what, const char *ctx)
 {
     int k = lhv1_varint_read(r->p + r->pos, left(r), v);
     if (k == 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_TRUNCATED, (int64_t)r->pos,
-                         "%s (layer %llu, node %llu): section ends inside the varint", what,
-                         (unsigned long long)layer, (unsigned long long)node);
+                         "%s%s: section ends inside the varint", ctx, what);
     if (k < 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_VARINT_OVERFLOW, (int64_t)r->pos,
-                         "%s (layer %llu, node %llu): varint overflows a 64-bit integer",
-                         what, (unsigned long long)layer, (unsigned long long)node);
+                         "%s%s: varint overflows a 64-bit integer", ctx, what);
     r->pos += (size_t)k;
     return 0;
 }
 
 /* A count of elements at least `min_size` bytes each, read at `at`. */
 static int check_count(reader *r, int64_t v, size_t at, size_t min_size, const char *what,
-                       uint64_t layer, uint64_t node)
+                       const char *ctx)
 {
     if (v < 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_NEGATIVE_COUNT, (int64_t)at,
-                         "%s (layer %llu, node %llu) is negative: %lld", what,
-                         (unsigned long long)layer, (unsigned long long)node, (long long)v);
+                         "%s%s is negative: %lld", ctx, what, (long long)v);
     if ((uint64_t)v > left(r) / min_size)
         return lhv1_fail(r->st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)at,
-                         "%s (layer %llu, node %llu) is %lld but only %zu bytes remain", what,
-                         (unsigned long long)layer, (unsigned long long)node, (long long)v,
+                         "%s%s is %lld but only %zu bytes remain", ctx, what, (long long)v,
                          left(r));
     return 0;
 }
 
 static int read_count(reader *r, uint64_t *out, size_t min_size, const char *what,
-                      uint64_t layer, uint64_t node)
+                      const char *ctx)
 {
     size_t at = r->pos;
     int64_t v;
-    if (read_varint(r, &v, what, layer, node) != 0 ||
-        check_count(r, v, at, min_size, what, layer, node) != 0)
+    if (read_varint(r, &v, what, ctx) != 0 || check_count(r, v, at, min_size, what, ctx) != 0)
         return -1;
     *out = (uint64_t)v;
     return 0;
 }
 
-static int read_string(reader *r, lhv1_bytes *s, const char *what, uint64_t layer,
-                       uint64_t node)
+static int read_string(reader *r, lhv1_bytes *s, const char *what, const char *ctx)
 {
     uint64_t len;
-    if (read_count(r, &len, 1, what, layer, node) != 0)
+    if (read_count(r, &len, 1, what, ctx) != 0)
         return -1;
     s->data = r->p + r->pos;
     s->len = (size_t)len;
@@ -80,8 +74,8 @@ static int read_string(reader *r, lhv1_bytes *s, const char *what, uint64_t laye
 
 static int decode_header(reader *r, lhv1_graph *g)
 {
-    if (read_varint(r, &g->version, "version", 0, 0) != 0 ||
-        read_varint(r, &g->m, "M", 0, 0) != 0)
+    if (read_varint(r, &g->version, "version", "") != 0 ||
+        read_varint(r, &g->m, "M", "") != 0)
         return -1;
     if (left(r) < 8)
         return lhv1_fail(r->st, LHV1_R_GRAPH_TRUNCATED, (int64_t)r->pos,
@@ -92,10 +86,10 @@ static int decode_header(reader *r, lhv1_graph *g)
         bits = bits << 8 | g->ml_raw[i];
     memcpy(&g->ml, &bits, sizeof g->ml);
     r->pos += 8;
-    if (read_varint(r, &g->ef_search, "EfSearch", 0, 0) != 0)
+    if (read_varint(r, &g->ef_search, "EfSearch", "") != 0)
         return -1;
     size_t dist_at = r->pos;
-    if (read_string(r, &g->distance, "distance name length", 0, 0) != 0)
+    if (read_string(r, &g->distance, "distance name length", "") != 0)
         return -1;
     /* Go resolves the distance name before it looks at the version. */
     if (!lhv1_bytes_eq(g->distance, lhv1_bytes_str("cosine")) &&
@@ -112,19 +106,22 @@ static int decode_header(reader *r, lhv1_graph *g)
 
 static int decode_node(reader *r, lhv1_node *nd, uint64_t layer, uint64_t j)
 {
+    char ctx[64];
+    snprintf(ctx, sizeof ctx, "layer %llu node %llu ", (unsigned long long)layer,
+             (unsigned long long)j);
     nd->offset = r->pos;
-    if (read_string(r, &nd->key, "key length", layer, j) != 0)
+    if (read_string(r, &nd->key, "key length", ctx) != 0)
         return -1;
-    if (read_count(r, &nd->dim, 4, "vector length", layer, j) != 0)
+    if (read_count(r, &nd->dim, 4, "vector length", ctx) != 0)
         return -1;
     nd->vector = r->p + r->pos;
     r->pos += (size_t)nd->dim * 4;
-    if (read_count(r, &nd->n_neighbors, MIN_KEY, "neighbour count", layer, j) != 0)
+    if (read_count(r, &nd->n_neighbors, MIN_KEY, "neighbour count", ctx) != 0)
         return -1;
     size_t start = r->pos;
     for (uint64_t k = 0; k < nd->n_neighbors; k++) {
         lhv1_bytes skip;
-        if (read_string(r, &skip, "neighbour key length", layer, j) != 0)
+        if (read_string(r, &skip, "neighbour key length", ctx) != 0)
             return -1;
     }
     nd->neighbors.data = r->p + start;
@@ -140,7 +137,7 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
     if (decode_header(&r, g) != 0)
         goto fail;
     uint64_t n_layers;
-    if (read_count(&r, &n_layers, MIN_LAYER, "layer count", 0, 0) != 0)
+    if (read_count(&r, &n_layers, MIN_LAYER, "layer count", "") != 0)
         goto fail;
     g->layers = calloc(n_layers ? n_layers : 1, sizeof *g->layers);
     if (!g->layers) {
@@ -151,9 +148,13 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
         lhv1_layer *ly = &g->layers[i];
         g->n_layers = i + 1;
         ly->offset = r.pos;
-        if (read_count(&r, &ly->n_nodes, MIN_NODE, "node count", i, 0) != 0)
+        char ctx[32];
+        snprintf(ctx, sizeof ctx, "layer %llu ", (unsigned long long)i);
+        if (read_count(&r, &ly->n_nodes, MIN_NODE, "node count", ctx) != 0)
             goto fail;
-        ly->nodes = calloc(ly->n_nodes ? ly->n_nodes : 1, sizeof *ly->nodes);
+        if (ly->n_nodes == 0)
+            continue; /* no allocation for an empty layer: a 1-byte layer stays cheap */
+        ly->nodes = calloc(ly->n_nodes, sizeof *ly->nodes);
         if (!ly->nodes) {
             lhv1_fail(st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)ly->offset,
                       "out of memory");
