@@ -1,0 +1,548 @@
+/* The fault-injecting store (include/lhv1/fault_store.h, docs/FAULTS.md).
+ *
+ * It forwards to an inner store and, on the operations its plan or its
+ * seed selects, does something else instead: fail before or after the
+ * real write, store a torn body, drop the write, corrupt or age what a
+ * read returns. It keeps, per key, the versions that landed in the inner
+ * store through it (and the state found there before its first write),
+ * which is what stale reads and stale listings serve. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lhv1/fault_store.h"
+
+typedef struct version {
+    uint64_t seq; /* global mutation number after which this state held */
+    int present;
+    lhv1_buf body;
+} version;
+
+typedef struct key_hist {
+    lhv1_buf key;
+    version *v;
+    size_t n, cap;
+} key_hist;
+
+typedef struct fault_store {
+    lhv1_store base;
+    lhv1_store *inner;
+    lhv1_fault *plan;
+    size_t n_plan;
+    uint64_t rng;
+    uint32_t rate_ppm;
+    uint64_t ops[LHV1_OP_COUNT];
+    uint64_t fired[LHV1_FAULT_KIND_COUNT];
+    uint64_t seq;    /* mutations that landed so far */
+    uint64_t op_no;  /* operations of any type, for the log */
+    key_hist *hist;
+    size_t n_hist, cap_hist;
+    lhv1_buf log;
+} fault_store;
+
+/* --- names ------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    lhv1_store_op op;
+} kinds[] = {
+#define LHV1_FAULT_ROW(id, name, op) {name, op},
+    LHV1_FAULT_KINDS(LHV1_FAULT_ROW)
+#undef LHV1_FAULT_ROW
+};
+
+const char *lhv1_fault_kind_name(lhv1_fault_kind k)
+{
+    return (unsigned)k < LHV1_FAULT_KIND_COUNT ? kinds[k].name : "unknown";
+}
+
+lhv1_fault_kind lhv1_fault_kind_from_name(const char *name)
+{
+    for (int k = 0; k < LHV1_FAULT_KIND_COUNT; k++)
+        if (!strcmp(kinds[k].name, name))
+            return (lhv1_fault_kind)k;
+    return LHV1_FAULT_KIND_COUNT;
+}
+
+lhv1_store_op lhv1_fault_kind_op(lhv1_fault_kind k)
+{
+    return (unsigned)k < LHV1_FAULT_KIND_COUNT ? kinds[k].op : LHV1_OP_COUNT;
+}
+
+const char *lhv1_store_op_name(lhv1_store_op op)
+{
+    static const char *names[] = {"put", "get", "list", "delete"};
+    return (unsigned)op < LHV1_OP_COUNT ? names[op] : "none";
+}
+
+static int is_torn(lhv1_fault_kind k)
+{
+    return k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
+}
+
+void lhv1_fault_format(const lhv1_fault *f, char *out, size_t out_len)
+{
+    int n = snprintf(out, out_len, "%s nth=%llu%s", lhv1_fault_kind_name(f->kind),
+                     (unsigned long long)f->nth, f->persistent ? " persistent" : "");
+    if (n < 0 || (size_t)n >= out_len)
+        return;
+    if (is_torn(f->kind))
+        snprintf(out + n, out_len - (size_t)n, " cut=%llu reply=%d",
+                 (unsigned long long)f->cut, f->ack ? 200 : 503);
+    else if (f->kind == LHV1_FAULT_GET_BIT_FLIP)
+        snprintf(out + n, out_len - (size_t)n, " bit=%llu", (unsigned long long)f->bit);
+}
+
+/* --- log -------------------------------------------------------------- */
+
+static void log_key(lhv1_buf *log, lhv1_bytes key)
+{
+    for (size_t i = 0; i < key.len; i++) {
+        uint8_t c = key.data[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            lhv1_buf_putc(log, c);
+        else
+            lhv1_buf_printf(log, "\\x%02x", c);
+    }
+}
+
+static void log_op(fault_store *f, lhv1_store_op op, lhv1_bytes key)
+{
+    lhv1_buf_printf(&f->log, "#%llu %s ", (unsigned long long)f->op_no++,
+                    lhv1_store_op_name(op));
+    log_key(&f->log, key);
+}
+
+__attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const char *fmt,
+                                                         ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    lhv1_buf_printf(&f->log, ": %s\n", line);
+}
+
+/* --- selection -------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The fault for this operation of type `op` (on a body of `len` bytes for
+ * a Put), or kind NONE. */
+static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
+{
+    uint64_t i = f->ops[op]++;
+    for (size_t p = 0; p < f->n_plan; p++) {
+        const lhv1_fault *pf = &f->plan[p];
+        if (lhv1_fault_kind_op(pf->kind) == op &&
+            (i == pf->nth || (pf->persistent && i > pf->nth)))
+            return *pf;
+    }
+    lhv1_fault none = {0};
+    none.kind = LHV1_FAULT_NONE;
+    if (f->rate_ppm == 0 || splitmix64(&f->rng) % 1000000 >= f->rate_ppm)
+        return none;
+    lhv1_fault_kind candidates[LHV1_FAULT_KIND_COUNT];
+    int n = 0;
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+        if (kinds[k].op == op)
+            candidates[n++] = (lhv1_fault_kind)k;
+    lhv1_fault r = {0};
+    r.kind = candidates[splitmix64(&f->rng) % (uint64_t)n];
+    r.nth = i;
+    r.cut = len ? splitmix64(&f->rng) % len : 0; /* a strict prefix */
+    r.bit = splitmix64(&f->rng); /* reduced modulo the returned length */
+    r.ack = (int)(splitmix64(&f->rng) & 1);
+    return r;
+}
+
+/* --- history ---------------------------------------------------------- */
+
+static key_hist *hist_find(fault_store *f, lhv1_bytes key)
+{
+    for (size_t i = 0; i < f->n_hist; i++)
+        if (lhv1_bytes_eq((lhv1_bytes){f->hist[i].key.data, f->hist[i].key.len}, key))
+            return &f->hist[i];
+    return NULL;
+}
+
+static int hist_push(key_hist *h, uint64_t seq, int present, lhv1_bytes body)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 4;
+        version *v = realloc(h->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        h->v = v;
+        h->cap = cap;
+    }
+    version *v = &h->v[h->n];
+    v->seq = seq;
+    v->present = present;
+    lhv1_buf_init(&v->body);
+    if (present && lhv1_buf_append(&v->body, body.data, body.len) < 0)
+        return -1;
+    h->n++;
+    return 0;
+}
+
+/* The key's history, created on first use with the state the inner store
+ * holds before this store mutates it. NULL on allocation failure. */
+static key_hist *hist_get(fault_store *f, lhv1_bytes key)
+{
+    key_hist *h = hist_find(f, key);
+    if (h)
+        return h;
+    if (f->n_hist == f->cap_hist) {
+        size_t cap = f->cap_hist ? f->cap_hist * 2 : 8;
+        key_hist *p = realloc(f->hist, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        f->hist = p;
+        f->cap_hist = cap;
+    }
+    h = &f->hist[f->n_hist];
+    memset(h, 0, sizeof *h);
+    if (lhv1_buf_append(&h->key, key.data, key.len) < 0) {
+        lhv1_buf_free(&h->key);
+        return NULL;
+    }
+    lhv1_buf before;
+    lhv1_buf_init(&before);
+    lhv1_store_err err;
+    int present = lhv1_store_get(f->inner, key, &before, &err) == 0;
+    int rc = hist_push(h, f->seq, present, (lhv1_bytes){before.data, before.len});
+    lhv1_buf_free(&before);
+    f->n_hist++;
+    return rc < 0 ? NULL : h;
+}
+
+/* Records what the inner store now holds for `key`. */
+static void hist_record(fault_store *f, lhv1_bytes key, int present, lhv1_bytes body)
+{
+    key_hist *h = hist_get(f, key);
+    f->seq++;
+    if (h)
+        hist_push(h, f->seq, present, body);
+}
+
+/* The state of the key just after mutation number `seq`. */
+static const version *hist_at(const key_hist *h, uint64_t seq)
+{
+    const version *best = &h->v[0];
+    for (size_t i = 0; i < h->n; i++)
+        if (h->v[i].seq <= seq)
+            best = &h->v[i];
+    return best;
+}
+
+/* --- operations ------------------------------------------------------- */
+
+static int fail_5xx(lhv1_store_err *err, int status, const char *body)
+{
+    return lhv1_store_fail(err, LHV1_STORE_FAILED, status, "%s", body);
+}
+
+static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    fault_store *f = (fault_store *)s;
+    lhv1_fault fault = select_fault(f, LHV1_OP_PUT, body.len);
+    log_op(f, LHV1_OP_PUT, key);
+    lhv1_buf_printf(&f->log, " (%zu B)", body.len);
+    /* Make sure the state before the first write is on record. */
+    if (!hist_get(f, key))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+    switch (fault.kind) {
+    case LHV1_FAULT_PUT_FAIL_BEFORE:
+        f->fired[fault.kind]++;
+        log_end(f, "put-fail-before: nothing written, reply 503");
+        return fail_5xx(err, 503, "service unavailable");
+    case LHV1_FAULT_PUT_LOST:
+        f->fired[fault.kind]++;
+        log_end(f, "put-lost: nothing written, reply 200");
+        return 0;
+    case LHV1_FAULT_PUT_FAIL_AFTER:
+        if (lhv1_store_put(f->inner, key, body, err) < 0) {
+            log_end(f, "inner put failed: %d %s", err->status, err->body);
+            return -1;
+        }
+        hist_record(f, key, 1, body);
+        f->fired[fault.kind]++;
+        log_end(f, "put-fail-after: whole body written, reply 500");
+        return fail_5xx(err, 500, "internal server error");
+    case LHV1_FAULT_PUT_TORN_PREFIX:
+    case LHV1_FAULT_PUT_TORN_OVER_OLD: {
+        uint64_t cut = fault.cut;
+        if (cut > body.len)
+            cut = body.len;
+        lhv1_buf torn;
+        lhv1_buf_init(&torn);
+        lhv1_buf_append(&torn, body.data, (size_t)cut);
+        size_t old_tail = 0;
+        if (fault.kind == LHV1_FAULT_PUT_TORN_OVER_OLD) {
+            const key_hist *h = hist_find(f, key);
+            const version *cur = &h->v[h->n - 1];
+            if (cur->present && cur->body.len > cut) {
+                old_tail = cur->body.len - (size_t)cut;
+                lhv1_buf_append(&torn, cur->body.data + cut, old_tail);
+            }
+        }
+        if (torn.failed) {
+            lhv1_buf_free(&torn);
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+        }
+        lhv1_bytes stored = {torn.data, torn.len};
+        int rc = lhv1_store_put(f->inner, key, stored, err);
+        if (rc == 0)
+            hist_record(f, key, 1, stored);
+        lhv1_buf_free(&torn);
+        if (rc < 0) {
+            log_end(f, "inner put failed: %d %s", err->status, err->body);
+            return -1;
+        }
+        f->fired[fault.kind]++;
+        log_end(f, "%s: kept %llu of %zu B%s%zu B of the old object after it, reply %d",
+                lhv1_fault_kind_name(fault.kind), (unsigned long long)cut, body.len,
+                old_tail ? ", " : "", old_tail, fault.ack ? 200 : 503);
+        return fault.ack ? 0 : fail_5xx(err, 503, "service unavailable");
+    }
+    default:
+        break;
+    }
+    if (lhv1_store_put(f->inner, key, body, err) < 0) {
+        log_end(f, "inner put failed: %d %s", err->status, err->body);
+        return -1;
+    }
+    hist_record(f, key, 1, body);
+    log_end(f, "ok");
+    return 0;
+}
+
+static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+{
+    fault_store *f = (fault_store *)s;
+    lhv1_fault fault = select_fault(f, LHV1_OP_GET, 0);
+    log_op(f, LHV1_OP_GET, key);
+    switch (fault.kind) {
+    case LHV1_FAULT_GET_FAIL:
+        f->fired[fault.kind]++;
+        log_end(f, "get-fail: reply 500");
+        return fail_5xx(err, 500, "internal server error");
+    case LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY:
+        f->fired[fault.kind]++;
+        log_end(f, "get-fail-key-not-found-body: reply 500 \"key not found\"");
+        return fail_5xx(err, 500, "{\"error\":\"key not found\"}");
+    case LHV1_FAULT_GET_NOT_FOUND:
+        f->fired[fault.kind]++;
+        log_end(f, "get-not-found: reply 404 whatever the store holds");
+        return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
+    case LHV1_FAULT_GET_STALE: {
+        key_hist *h = hist_find(f, key);
+        if (!h || h->n < 2)
+            break; /* no older state known: serve the current one */
+        const version *old = &h->v[h->n - 2];
+        f->fired[fault.kind]++;
+        if (!old->present) {
+            log_end(f, "get-stale: served the state before the latest write: absent, 404");
+            return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
+        }
+        if (lhv1_buf_append(out, old->body.data, old->body.len) < 0)
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+        log_end(f, "get-stale: served the version before the latest write (%zu B)",
+                old->body.len);
+        return 0;
+    }
+    default:
+        break;
+    }
+    if (lhv1_store_get(f->inner, key, out, err) < 0) {
+        log_end(f, "%s %d", lhv1_store_kind_name(err->kind), err->status);
+        return -1;
+    }
+    if (fault.kind == LHV1_FAULT_GET_BIT_FLIP && out->len > 0) {
+        uint64_t bit = fault.bit % ((uint64_t)out->len * 8);
+        out->data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        f->fired[fault.kind]++;
+        log_end(f, "get-bit-flip: bit %llu (byte %llu, mask 0x%02x) of %zu B flipped",
+                (unsigned long long)bit, (unsigned long long)(bit / 8),
+                1u << (bit % 8), out->len);
+        return 0;
+    }
+    if (fault.kind != LHV1_FAULT_NONE)
+        log_end(f, "ok (%zu B); %s had nothing to act on", out->len,
+                lhv1_fault_kind_name(fault.kind));
+    else
+        log_end(f, "ok (%zu B)", out->len);
+    return 0;
+}
+
+static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
+{
+    fault_store *f = (fault_store *)s;
+    lhv1_fault fault = select_fault(f, LHV1_OP_DEL, 0);
+    log_op(f, LHV1_OP_DEL, key);
+    if (!hist_get(f, key))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+    switch (fault.kind) {
+    case LHV1_FAULT_DEL_FAIL_BEFORE:
+        f->fired[fault.kind]++;
+        log_end(f, "del-fail-before: nothing deleted, reply 503");
+        return fail_5xx(err, 503, "service unavailable");
+    case LHV1_FAULT_DEL_LOST:
+        f->fired[fault.kind]++;
+        log_end(f, "del-lost: nothing deleted, reply 200");
+        return 0;
+    default:
+        break;
+    }
+    if (lhv1_store_del(f->inner, key, err) < 0) {
+        log_end(f, "inner delete failed: %d %s", err->status, err->body);
+        return -1;
+    }
+    hist_record(f, key, 0, (lhv1_bytes){NULL, 0});
+    if (fault.kind == LHV1_FAULT_DEL_FAIL_AFTER) {
+        f->fired[fault.kind]++;
+        log_end(f, "del-fail-after: deleted, reply 500");
+        return fail_5xx(err, 500, "internal server error");
+    }
+    log_end(f, "ok");
+    return 0;
+}
+
+static int has_prefix(lhv1_bytes k, lhv1_bytes prefix)
+{
+    return k.len >= prefix.len && (prefix.len == 0 || !memcmp(k.data, prefix.data, prefix.len));
+}
+
+static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+                   lhv1_store_err *err)
+{
+    fault_store *f = (fault_store *)s;
+    lhv1_fault fault = select_fault(f, LHV1_OP_LIST, 0);
+    log_op(f, LHV1_OP_LIST, prefix);
+    if (fault.kind == LHV1_FAULT_LIST_FAIL) {
+        f->fired[fault.kind]++;
+        log_end(f, "list-fail: reply 503");
+        return fail_5xx(err, 503, "service unavailable");
+    }
+    if (fault.kind != LHV1_FAULT_LIST_STALE || f->seq == 0) {
+        size_t before = out->n;
+        if (lhv1_store_list(f->inner, prefix, out, err) < 0) {
+            log_end(f, "inner list failed: %d %s", err->status, err->body);
+            return -1;
+        }
+        log_end(f, "%zu keys%s", out->n - before,
+                fault.kind == LHV1_FAULT_LIST_STALE ? "; list-stale had no older state" : "");
+        return 0;
+    }
+    /* The key set as it stood before the latest mutation: keys this store
+     * never touched come from the inner listing; the others from history. */
+    lhv1_key_list fresh;
+    lhv1_key_list_init(&fresh);
+    if (lhv1_store_list(f->inner, prefix, &fresh, err) < 0) {
+        log_end(f, "inner list failed: %d %s", err->status, err->body);
+        return -1;
+    }
+    size_t shown = 0, hidden = 0, revived = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < fresh.n; i++) {
+        if (hist_find(f, fresh.keys[i]))
+            continue;
+        rc = lhv1_key_list_push(out, fresh.keys[i]);
+        shown++;
+    }
+    for (size_t i = 0; rc == 0 && i < f->n_hist; i++) {
+        key_hist *h = &f->hist[i];
+        lhv1_bytes k = {h->key.data, h->key.len};
+        if (!has_prefix(k, prefix))
+            continue;
+        int now = h->v[h->n - 1].present;
+        int then = hist_at(h, f->seq - 1)->present;
+        if (then) {
+            rc = lhv1_key_list_push(out, k);
+            shown++;
+        }
+        hidden += now && !then;
+        revived += then && !now;
+    }
+    lhv1_key_list_free(&fresh);
+    if (rc < 0)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+    f->fired[fault.kind]++;
+    log_end(f, "list-stale: %zu keys as before the latest mutation (%zu new hidden, "
+               "%zu deleted shown)", shown, hidden, revived);
+    return 0;
+}
+
+static void fs_destroy(lhv1_store *s)
+{
+    fault_store *f = (fault_store *)s;
+    for (size_t i = 0; i < f->n_hist; i++) {
+        for (size_t j = 0; j < f->hist[i].n; j++)
+            lhv1_buf_free(&f->hist[i].v[j].body);
+        free(f->hist[i].v);
+        lhv1_buf_free(&f->hist[i].key);
+    }
+    free(f->hist);
+    free(f->plan);
+    lhv1_buf_free(&f->log);
+    free(f);
+}
+
+static const lhv1_store_ops fault_ops = {
+    "fault", fs_put, fs_get, fs_del, fs_list, fs_destroy,
+};
+
+lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg)
+{
+    fault_store *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->base.ops = &fault_ops;
+    f->inner = inner;
+    lhv1_buf_init(&f->log);
+    if (cfg) {
+        if (cfg->n_plan) {
+            f->plan = malloc(cfg->n_plan * sizeof *f->plan);
+            if (!f->plan) {
+                free(f);
+                return NULL;
+            }
+            memcpy(f->plan, cfg->plan, cfg->n_plan * sizeof *f->plan);
+            f->n_plan = cfg->n_plan;
+        }
+        f->rng = cfg->seed;
+        f->rate_ppm = cfg->rate_ppm;
+    }
+    return &f->base;
+}
+
+lhv1_store *lhv1_fault_store_inner(lhv1_store *fs) { return ((fault_store *)fs)->inner; }
+
+const char *lhv1_fault_store_log(lhv1_store *fs)
+{
+    fault_store *f = (fault_store *)fs;
+    /* Keep the text NUL-terminated without counting the NUL. */
+    if (lhv1_buf_putc(&f->log, '\0') < 0)
+        return "(log lost: out of memory)\n";
+    f->log.len--;
+    return (const char *)f->log.data;
+}
+
+uint64_t lhv1_fault_store_fired(lhv1_store *fs, lhv1_fault_kind kind)
+{
+    return (unsigned)kind < LHV1_FAULT_KIND_COUNT ? ((fault_store *)fs)->fired[kind] : 0;
+}
+
+uint64_t lhv1_fault_store_ops(lhv1_store *fs, lhv1_store_op op)
+{
+    return (unsigned)op < LHV1_OP_COUNT ? ((fault_store *)fs)->ops[op] : 0;
+}

@@ -1,0 +1,123 @@
+/* The in-memory store: an unsorted array of (key, body) pairs. Linear
+ * lookups keep it obviously correct; workloads here hold few keys. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lhv1/store.h"
+
+typedef struct mem_entry {
+    lhv1_buf key;
+    lhv1_buf body;
+} mem_entry;
+
+typedef struct memory_store {
+    lhv1_store base;
+    mem_entry *entries;
+    size_t n;
+    size_t cap;
+} memory_store;
+
+static mem_entry *find(memory_store *m, lhv1_bytes key)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        lhv1_bytes k = {m->entries[i].key.data, m->entries[i].key.len};
+        if (lhv1_bytes_eq(k, key))
+            return &m->entries[i];
+    }
+    return NULL;
+}
+
+static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    memory_store *m = (memory_store *)s;
+    mem_entry *e = find(m, key);
+    if (!e) {
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 8;
+            mem_entry *p = realloc(m->entries, cap * sizeof *p);
+            if (!p)
+                return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+            m->entries = p;
+            m->cap = cap;
+        }
+        e = &m->entries[m->n];
+        lhv1_buf_init(&e->key);
+        lhv1_buf_init(&e->body);
+        if (lhv1_buf_append(&e->key, key.data, key.len) < 0) {
+            lhv1_buf_free(&e->key);
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        }
+        m->n++;
+    }
+    /* Build the new body aside so a failed allocation keeps the old one. */
+    lhv1_buf fresh;
+    lhv1_buf_init(&fresh);
+    if (lhv1_buf_append(&fresh, body.data, body.len) < 0) {
+        lhv1_buf_free(&fresh);
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+    }
+    lhv1_buf_free(&e->body);
+    e->body = fresh;
+    return 0;
+}
+
+static int mem_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+{
+    mem_entry *e = find((memory_store *)s, key);
+    if (!e)
+        return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
+    if (lhv1_buf_append(out, e->body.data, e->body.len) < 0)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+    return 0;
+}
+
+static int mem_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
+{
+    (void)err;
+    memory_store *m = (memory_store *)s;
+    mem_entry *e = find(m, key);
+    if (!e)
+        return 0; /* idempotent */
+    lhv1_buf_free(&e->key);
+    lhv1_buf_free(&e->body);
+    *e = m->entries[--m->n];
+    return 0;
+}
+
+static int mem_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+                    lhv1_store_err *err)
+{
+    memory_store *m = (memory_store *)s;
+    for (size_t i = 0; i < m->n; i++) {
+        lhv1_bytes k = {m->entries[i].key.data, m->entries[i].key.len};
+        if (k.len < prefix.len || (prefix.len && memcmp(k.data, prefix.data, prefix.len)))
+            continue;
+        if (lhv1_key_list_push(out, k) < 0)
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+    }
+    return 0;
+}
+
+static void mem_destroy(lhv1_store *s)
+{
+    memory_store *m = (memory_store *)s;
+    for (size_t i = 0; i < m->n; i++) {
+        lhv1_buf_free(&m->entries[i].key);
+        lhv1_buf_free(&m->entries[i].body);
+    }
+    free(m->entries);
+    free(m);
+}
+
+static const lhv1_store_ops memory_ops = {
+    "memory", mem_put, mem_get, mem_del, mem_list, mem_destroy,
+};
+
+lhv1_store *lhv1_memory_store_new(void)
+{
+    memory_store *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->base.ops = &memory_ops;
+    return &m->base;
+}
