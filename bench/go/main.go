@@ -1,0 +1,85 @@
+// Command benchgo times the Go side of LHV1 loading on the same files the C
+// benchmark reads: upstream-style unframe, encoding/json of the envelope,
+// coder/hnsw Import of the graph, and Export (encode). It prints one JSON
+// object per file: {"file","bytes","iters","decode_ns","encode_ns"}.
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/coder/hnsw"
+)
+
+type envelope struct {
+	Version int `json:"version"`
+	Params  struct {
+		Name      string `json:"name"`
+		Dimension int    `json:"dimension"`
+		Distance  string `json:"distance"`
+		M         int    `json:"m"`
+		EfSearch  int    `json:"ef_search"`
+	} `json:"params"`
+	Count    int                       `json:"count"`
+	Metadata map[string]map[string]any `json:"metadata"`
+}
+
+func load(body []byte) (*hnsw.Graph[string], error) {
+	if len(body) < 8 || string(body[:4]) != "LHV1" {
+		return nil, fmt.Errorf("bad frame")
+	}
+	n := binary.BigEndian.Uint32(body[4:8])
+	if int(n)+8 > len(body) {
+		return nil, fmt.Errorf("envelope overrun")
+	}
+	var env envelope
+	if err := json.Unmarshal(body[8:8+n], &env); err != nil {
+		return nil, err
+	}
+	g := hnsw.NewGraph[string]()
+	if err := g.Import(bytes.NewReader(body[8+n:])); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func main() {
+	minTime := flag.Duration("min-time", 300*time.Millisecond, "time each measurement at least this long")
+	flag.Parse()
+	for _, path := range flag.Args() {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		g, err := load(body)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+			os.Exit(1)
+		}
+		iters, decode := measure(*minTime, func() { load(body) })
+		_, encode := measure(*minTime, func() {
+			var b bytes.Buffer
+			g.Export(&b)
+		})
+		out, _ := json.Marshal(map[string]any{"file": path, "bytes": len(body), "iters": iters,
+			"decode_ns": decode, "encode_ns": encode})
+		fmt.Println(string(out))
+	}
+}
+
+// measure runs f until minTime has passed and returns iterations and ns/op.
+func measure(minTime time.Duration, f func()) (int, float64) {
+	iters := 0
+	start := time.Now()
+	for time.Since(start) < minTime || iters < 3 {
+		f()
+		iters++
+	}
+	return iters, float64(time.Since(start).Nanoseconds()) / float64(iters)
+}
