@@ -44,9 +44,16 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Duplicate keys at any depth; cJSON keeps both and lookups see the first. */
-static int find_duplicate(const cJSON *node, lhv1_status *st)
+/* Walks the whole tree for what cJSON lets through: duplicate keys (cJSON
+ * keeps both and lookups see the first) and numbers beyond float64 (cJSON
+ * makes them infinite; Go's encoding/json rejects them). */
+static int check_tree(const cJSON *node, lhv1_status *st)
 {
+    if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
+        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0,
+                         "a number%s%.64s%s is beyond the float64 range",
+                         node->string ? " (key \"" : "", node->string ? node->string : "",
+                         node->string ? "\")" : "");
     if (cJSON_IsObject(node)) {
         size_t k = 0;
         for (const cJSON *c = node->child; c; c = c->next)
@@ -71,7 +78,7 @@ static int find_duplicate(const cJSON *node, lhv1_status *st)
     }
     if (cJSON_IsObject(node) || cJSON_IsArray(node))
         for (const cJSON *c = node->child; c; c = c->next)
-            if (find_duplicate(c, st) != 0)
+            if (check_tree(c, st) != 0)
                 return -1;
     return 0;
 }
@@ -184,7 +191,7 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
                   n - pos);
     else if (!cJSON_IsObject(root))
         lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
-    else if (find_duplicate(root, st) == 0)
+    else if (check_tree(root, st) == 0)
         rc = decode_fields(root, env, st);
     cJSON_Delete(root);
     if (rc != 0)
