@@ -10,18 +10,69 @@
 #include "internal.h"
 #include "lhv1/envelope.h"
 
-/* Scans JSON strings for what cJSON would accept silently: raw control
- * characters and the \u0000 escape. Outside strings it only tracks quotes. */
-static int scan_strings(const uint8_t *p, size_t n, lhv1_status *st)
+/* Length of a JSON number lexeme at p (RFC 8259 grammar), 0 if invalid. */
+static size_t json_number_len(const uint8_t *p, size_t n)
 {
+    size_t i = 0;
+#define DIGITS(k) while ((k) < n && p[k] >= '0' && p[k] <= '9') (k)++
+    if (i < n && p[i] == '-')
+        i++;
+    if (i < n && p[i] == '0')
+        i++;
+    else if (i < n && p[i] >= '1' && p[i] <= '9') {
+        DIGITS(i);
+    } else
+        return 0;
+    if (i < n && p[i] == '.') {
+        size_t d = ++i;
+        DIGITS(i);
+        if (i == d)
+            return 0;
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            i++;
+        size_t d = i;
+        DIGITS(i);
+        if (i == d)
+            return 0;
+    }
+#undef DIGITS
+    return i;
+}
+
+/* cJSON is lenient where Go's encoding/json is not; this lexical pass
+ * rejects what cJSON would accept silently: raw control characters (in
+ * strings, or as "whitespace" outside them: cJSON skips every byte <= 0x20),
+ * numbers outside the JSON grammar (leading zeros, "1."), a byte order mark,
+ * and the \u0000 escape, which cJSON would cut strings at. */
+static int scan_lexemes(const uint8_t *p, size_t n, lhv1_status *st)
+{
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "byte order mark before the JSON value");
     int in_str = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
         if (c == 0)
             return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "raw NUL byte");
         if (!in_str) {
-            if (c == '"')
+            if (c == '"') {
                 in_str = 1;
+            } else if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
+                                 "control character 0x%02x outside a string", c);
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                size_t k = json_number_len(p + i, n - i);
+                size_t end = i;
+                while (end < n && p[end] && strchr("+-.eE0123456789", p[end]))
+                    end++;
+                if (k == 0 || k != end - i)
+                    return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
+                                     "malformed number \"%.*s\"", (int)(end - i > 32 ? 32 : end - i),
+                                     (const char *)p + i);
+                i = end - 1;
+            }
             continue;
         }
         if (c < 0x20)
@@ -168,7 +219,7 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     if (bad != n)
         return lhv1_fail(st, LHV1_R_ENV_INVALID_UTF8, (int64_t)bad,
                          "invalid UTF-8 byte 0x%02x", p[bad]);
-    if (scan_strings(p, n, st) != 0)
+    if (scan_lexemes(p, n, st) != 0)
         return -1;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
