@@ -47,13 +47,14 @@ typedef enum lhv1_store_op {
     /* Get: the returned copy has bit `bit` (mod 8*len) flipped; the stored \
      * object is untouched. */                                                 \
     X(GET_BIT_FLIP, "get-bit-flip", LHV1_OP_GET)                               \
-    /* Get: the version before the latest one this store wrote (NOT_FOUND \
-     * if the key did not exist then; a deleted object comes back). */        \
+    /* Get: the version `lag` writes before the latest one this store wrote \
+     * (NOT_FOUND if the key did not exist then; a deleted object comes    \
+     * back). */                                                              \
     X(GET_STALE, "get-stale", LHV1_OP_GET)                                     \
     /* List: 5xx. */                                                           \
     X(LIST_FAIL, "list-fail", LHV1_OP_LIST)                                    \
-    /* List: the key set as it was before the latest Put or Delete:       \
-     * a new key is absent, a deleted key is shown. */                       \
+    /* List: the key set as it was `lag` mutations (Put or Delete) ago:   \
+     * new keys are absent, deleted keys are shown. */                       \
     X(LIST_STALE, "list-stale", LHV1_OP_LIST)                                  \
     /* Delete: 5xx, nothing deleted. */                                        \
     X(DEL_FAIL_BEFORE, "del-fail-before", LHV1_OP_DEL)                         \
@@ -76,6 +77,8 @@ typedef struct lhv1_fault {
     uint64_t cut;   /* torn writes: bytes of the new body kept (clamped) */
     uint64_t bit;   /* bit flip: bit index in the returned body (mod 8*len) */
     int ack;        /* torn writes: 1 = reply 200, 0 = reply 503 */
+    uint64_t lag;   /* stale read / listing: how many versions (reads) or
+                     * mutations (listings) back; 0 means 1 */
 } lhv1_fault;
 
 typedef struct lhv1_fault_config {

@@ -14,6 +14,7 @@ static const struct {
     {"inspect", cmd_inspect, "human summary: sizes, params, layers, vectors, verdict"},
     {"frame", cmd_frame, "frame an envelope and a graph section into an object"},
     {"unframe", cmd_unframe, "split an object into its envelope and graph section"},
+    {"campaign", cmd_campaign, "fault-injection campaign over the persistor (docs/FAULTS.md)"},
 };
 
 static void usage(FILE *to)

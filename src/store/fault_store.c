@@ -92,6 +92,9 @@ void lhv1_fault_format(const lhv1_fault *f, char *out, size_t out_len)
                  (unsigned long long)f->cut, f->ack ? 200 : 503);
     else if (f->kind == LHV1_FAULT_GET_BIT_FLIP)
         snprintf(out + n, out_len - (size_t)n, " bit=%llu", (unsigned long long)f->bit);
+    else if (f->kind == LHV1_FAULT_GET_STALE || f->kind == LHV1_FAULT_LIST_STALE)
+        snprintf(out + n, out_len - (size_t)n, " lag=%llu",
+                 (unsigned long long)(f->lag ? f->lag : 1));
 }
 
 /* --- log -------------------------------------------------------------- */
@@ -161,6 +164,7 @@ static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
     r.cut = len ? splitmix64(&f->rng) % len : 0; /* a strict prefix */
     r.bit = splitmix64(&f->rng); /* reduced modulo the returned length */
     r.ack = (int)(splitmix64(&f->rng) & 1);
+    r.lag = 1 + splitmix64(&f->rng) % 3;
     return r;
 }
 
@@ -348,16 +352,18 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
         key_hist *h = hist_find(f, key);
         if (!h || h->n < 2)
             break; /* no older state known: serve the current one */
-        const version *old = &h->v[h->n - 2];
+        uint64_t lag = fault.lag ? fault.lag : 1;
+        const version *old = &h->v[lag >= h->n ? 0 : h->n - 1 - lag];
         f->fired[fault.kind]++;
         if (!old->present) {
-            log_end(f, "get-stale: served the state before the latest write: absent, 404");
+            log_end(f, "get-stale: served the state %llu writes back: absent, 404",
+                    (unsigned long long)lag);
             return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
         }
         if (lhv1_buf_append(out, old->body.data, old->body.len) < 0)
             return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
-        log_end(f, "get-stale: served the version before the latest write (%zu B)",
-                old->body.len);
+        log_end(f, "get-stale: served the version %llu writes back (%zu B)",
+                (unsigned long long)lag, old->body.len);
         return 0;
     }
     default:
@@ -443,8 +449,9 @@ static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                 fault.kind == LHV1_FAULT_LIST_STALE ? "; list-stale had no older state" : "");
         return 0;
     }
-    /* The key set as it stood before the latest mutation: keys this store
-     * never touched come from the inner listing; the others from history. */
+    /* The key set as it stood `lag` mutations ago: keys this store never
+     * touched come from the inner listing; the others from history. */
+    uint64_t lag = fault.lag ? fault.lag : 1;
     lhv1_key_list fresh;
     lhv1_key_list_init(&fresh);
     if (lhv1_store_list(f->inner, prefix, &fresh, err) < 0) {
@@ -465,7 +472,7 @@ static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
         if (!has_prefix(k, prefix))
             continue;
         int now = h->v[h->n - 1].present;
-        int then = hist_at(h, f->seq - 1)->present;
+        int then = hist_at(h, f->seq > lag ? f->seq - lag : 0)->present;
         if (then) {
             rc = lhv1_key_list_push(out, k);
             shown++;
@@ -477,8 +484,8 @@ static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
     if (rc < 0)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
     f->fired[fault.kind]++;
-    log_end(f, "list-stale: %zu keys as before the latest mutation (%zu new hidden, "
-               "%zu deleted shown)", shown, hidden, revived);
+    log_end(f, "list-stale: %zu keys as %llu mutations ago (%zu new hidden, "
+               "%zu deleted shown)", shown, (unsigned long long)lag, hidden, revived);
     return 0;
 }
 

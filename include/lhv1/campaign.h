@@ -1,0 +1,103 @@
+/* The crash-point campaign (docs/FAULTS.md): a workload of saves,
+ * overwrites and deletes over several real indexes, run once per fault
+ * (every operation index x every fault kind x, for torn writes and bit
+ * flips, every offset class), then every index is loaded and classified.
+ *
+ * Invariant, as in SQLite's I/O-error tests: an acknowledged save is
+ * readable or reported as an error, never silently replaced; no fault
+ * makes Load return a state that was never saved. The outcomes the format
+ * cannot prevent (a store that lies: lost writes, stale reads, bit flips,
+ * in-place torn overwrites) are expected, counted and listed; any other
+ * bad outcome, or a fault that had no effect, fails the campaign. */
+#ifndef LHV1_CAMPAIGN_H
+#define LHV1_CAMPAIGN_H
+
+#include <stdio.h>
+
+#include "lhv1/fault_store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Columns of the table, mildest first. */
+#define LHV1_OUTCOMES(X)                                                       \
+    X(LATEST, "latest")             /* the last acknowledged state */         \
+    X(IN_FLIGHT, "in-flight")       /* an op whose error reply hid its effect */ \
+    X(STALE, "stale")               /* an older state after a newer ack */    \
+    X(MISSING, "missing")           /* not found, though a save was acked */  \
+    X(STORE_ERROR, "store-error")                                              \
+    X(BAD_FORMAT, "bad-format")                                                \
+    X(DECODE_ERROR, "decode-error")                                            \
+    X(INCONSISTENT, "inconsistent")                                            \
+    X(SILENT_WRONG, "SILENT-WRONG") /* ok, with content never saved */
+
+typedef enum lhv1_outcome {
+#define LHV1_OUTCOME_ENUM(id, name) LHV1_OUT_##id,
+    LHV1_OUTCOMES(LHV1_OUTCOME_ENUM)
+#undef LHV1_OUTCOME_ENUM
+    LHV1_OUTCOME_COUNT
+} lhv1_outcome;
+
+const char *lhv1_outcome_name(lhv1_outcome o);
+
+typedef struct lhv1_campaign_opts {
+    uint64_t seed;       /* seeded cut/bit samples */
+    unsigned sample;     /* extra seeded offsets per faulted body (default 16) */
+    int no_inject;       /* self-test: build the plan, inject nothing; the
+                          * campaign must then FAIL its checks */
+    FILE *progress;      /* a progress line now and then; may be NULL */
+} lhv1_campaign_opts;
+
+/* A case worth listing: every SILENT-WRONG, every unexpected outcome. */
+typedef struct lhv1_campaign_case {
+    lhv1_fault fault;
+    char row[64];        /* the table row, e.g. "put-torn-prefix reply=503" */
+    char index[32];      /* the index whose outcome is listed */
+    char offset_class[48]; /* where the cut or flip fell, e.g. "layer1+0" */
+    lhv1_outcome outcome;
+    int expected;
+    char detail[256];    /* verdict reason, or the first differing dump line */
+    char *log;           /* the fault store's log of the case (owned) */
+} lhv1_campaign_case;
+
+typedef struct lhv1_campaign_row {
+    char name[64];
+    lhv1_fault_kind kind;
+    uint64_t cases;
+    uint64_t fired;       /* cases in which the fault actually fired */
+    uint64_t go_silent;   /* liblhv1 rejects, the Go loader loads it (ok) */
+    uint64_t counts[LHV1_OUTCOME_COUNT];
+} lhv1_campaign_row;
+
+typedef struct lhv1_campaign_result {
+    uint64_t seed;
+    uint64_t total_cases;
+    double seconds;
+    lhv1_campaign_row *rows;
+    size_t n_rows;
+    lhv1_campaign_case *listed;
+    size_t n_listed, cap_listed;
+    uint64_t n_unexpected;
+    /* Failed self-checks, one per line ("" when all hold). */
+    lhv1_buf failures;
+} lhv1_campaign_result;
+
+/* Runs the campaign. Returns 0 when every check holds, 1 when a check
+ * failed or an unexpected outcome occurred, -1 when it could not run
+ * (allocation, or the workload's own content failed to load). */
+int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res);
+void lhv1_campaign_result_free(lhv1_campaign_result *res);
+
+/* Reports: the table fault x outcome, the SILENT-WRONG and unexpected
+ * cases, the checks. Append to `out`; return 0 or -1. */
+int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out);
+int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out);
+
+/* Whether `outcome` is one the format cannot prevent for this fault. */
+int lhv1_campaign_expected(lhv1_fault_kind kind, lhv1_outcome outcome);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
