@@ -1,0 +1,81 @@
+/* The campaign as a library: it passes with faults injected, and FAILS
+ * when the fault store injects nothing (so its checks can fail). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lhv1/campaign.h"
+#include "store_tests.h"
+
+START_TEST(campaign_holds_and_reports)
+{
+    lhv1_campaign_opts o = {.seed = 3, .sample = 2};
+    lhv1_campaign_result res;
+    int rc = lhv1_campaign_run(&o, &res);
+    ck_assert_msg(rc == 0, "campaign failed: %.*s", (int)res.failures.len,
+                  (const char *)res.failures.data);
+    ck_assert_uint_gt(res.total_cases, 1000);
+    uint64_t silent = 0;
+    for (size_t i = 0; i < res.n_rows; i++) {
+        ck_assert_uint_gt(res.rows[i].cases, 0);
+        ck_assert_uint_eq(res.rows[i].fired, res.rows[i].cases);
+        silent += res.rows[i].counts[LHV1_OUT_SILENT_WRONG];
+    }
+    /* No checksum in LHV1: bit flips in vectors load as wrong content. */
+    ck_assert_uint_gt(silent, 0);
+    lhv1_buf md, js;
+    lhv1_buf_init(&md);
+    lhv1_buf_init(&js);
+    ck_assert_int_eq(lhv1_campaign_markdown(&res, &md), 0);
+    ck_assert_int_eq(lhv1_campaign_json(&res, &js), 0);
+    lhv1_buf_putc(&md, 0);
+    lhv1_buf_putc(&js, 0);
+    ck_assert_ptr_nonnull(strstr((char *)md.data, "| put-torn-prefix reply=503 |"));
+    cJSON *doc = cJSON_Parse((char *)js.data);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "passed")));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "rows")),
+                     (int)res.n_rows);
+    cJSON_Delete(doc);
+    lhv1_buf_free(&md);
+    lhv1_buf_free(&js);
+    lhv1_campaign_result_free(&res);
+}
+END_TEST
+
+START_TEST(campaign_fails_when_nothing_is_injected)
+{
+    lhv1_campaign_opts o = {.seed = 3, .sample = 1, .no_inject = 1};
+    lhv1_campaign_result res;
+    ck_assert_int_eq(lhv1_campaign_run(&o, &res), 1);
+    lhv1_buf_putc(&res.failures, 0);
+    const char *f = (const char *)res.failures.data;
+    ck_assert_ptr_nonnull(strstr(f, "put-torn-prefix reply=503: fired in 0 of"));
+    ck_assert_ptr_nonnull(strstr(f, "every torn prefix detected"));
+    ck_assert_ptr_nonnull(strstr(f, "get-fail-key-not-found-body: expected store-error"));
+    lhv1_campaign_result_free(&res);
+}
+END_TEST
+
+START_TEST(expectations_table)
+{
+    ck_assert(lhv1_campaign_expected(LHV1_FAULT_GET_BIT_FLIP, LHV1_OUT_SILENT_WRONG));
+    ck_assert(lhv1_campaign_expected(LHV1_FAULT_PUT_TORN_OVER_OLD, LHV1_OUT_SILENT_WRONG));
+    ck_assert(!lhv1_campaign_expected(LHV1_FAULT_PUT_TORN_PREFIX, LHV1_OUT_SILENT_WRONG));
+    ck_assert(!lhv1_campaign_expected(LHV1_FAULT_PUT_TORN_PREFIX, LHV1_OUT_STALE));
+    ck_assert(!lhv1_campaign_expected(LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY, LHV1_OUT_MISSING));
+    ck_assert(!lhv1_campaign_expected(LHV1_FAULT_PUT_FAIL_AFTER, LHV1_OUT_STALE));
+    ck_assert(lhv1_campaign_expected(LHV1_FAULT_PUT_LOST, LHV1_OUT_STALE));
+}
+END_TEST
+
+Suite *suite_campaign(void)
+{
+    Suite *s = suite_create("campaign");
+    TCase *tc = tcase_create("campaign");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, campaign_holds_and_reports);
+    tcase_add_test(tc, campaign_fails_when_nothing_is_injected);
+    tcase_add_test(tc, expectations_table);
+    suite_add_tcase(s, tc);
+    return s;
+}

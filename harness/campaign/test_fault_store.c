@@ -1,0 +1,376 @@
+/* The fault store: each fault kind really happens (checked through the
+ * inner store's bytes), targeting by N-th operation, transient and
+ * persistent, seeded mode, the log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_tests.h"
+
+#define KEY "_vectors/x.lhv1"
+
+typedef struct rig {
+    lhv1_store *inner;
+    lhv1_store *fs;
+} rig;
+
+/* Inner store holding KEY = "old body 0123456789"; the fault store over it
+ * with one planned fault (which counts from the fault store's first op). */
+static rig rig_open(lhv1_fault f)
+{
+    rig r;
+    r.inner = lhv1_memory_store_new();
+    put_str(r.inner, KEY, "old body 0123456789");
+    lhv1_fault_config cfg = {.plan = &f, .n_plan = 1};
+    r.fs = lhv1_fault_store_new(r.inner, &cfg);
+    ck_assert_ptr_nonnull(r.fs);
+    return r;
+}
+
+static void rig_close(rig *r)
+{
+    lhv1_store_destroy(r->fs);
+    lhv1_store_destroy(r->inner);
+}
+
+static void assert_inner(rig *r, const char *want)
+{
+    char *got = get_str(r->inner, KEY);
+    if (!want)
+        ck_assert_ptr_null(got);
+    else
+        ck_assert_str_eq(got ? got : "(absent)", want);
+    free(got);
+}
+
+static int put(rig *r, const char *body, lhv1_store_err *err)
+{
+    return lhv1_store_put(r->fs, K(KEY), K(body), err);
+}
+
+START_TEST(put_fail_before_writes_nothing)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_FAIL_BEFORE});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW", &err), -1);
+    ck_assert_int_eq(err.kind, LHV1_STORE_FAILED);
+    ck_assert_int_ge(err.status, 500);
+    assert_inner(&r, "old body 0123456789");
+    ck_assert_uint_eq(lhv1_fault_store_fired(r.fs, LHV1_FAULT_PUT_FAIL_BEFORE), 1);
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(put_fail_after_writes_everything)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_FAIL_AFTER});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW", &err), -1);
+    ck_assert_int_ge(err.status, 500);
+    assert_inner(&r, "NEW");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(torn_prefix_keeps_a_prefix)
+{
+    /* _i: 0 = reply 503, 1 = reply 200. */
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_TORN_PREFIX, .cut = 4, .ack = _i});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW BODY", &err), _i ? 0 : -1);
+    ck_assert_int_eq(err.status, _i ? 200 : 503);
+    assert_inner(&r, "NEW ");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(torn_over_old_keeps_the_old_suffix)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_TORN_OVER_OLD, .cut = 4, .ack = 1});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW BODY", &err), 0);
+    assert_inner(&r, "NEW body 0123456789");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(torn_over_old_whole_body_leaves_old_tail)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_TORN_OVER_OLD, .cut = 1000});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW BODY", &err), -1);
+    assert_inner(&r, "NEW BODY 0123456789");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(put_lost_acks_and_drops)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_LOST});
+    lhv1_store_err err;
+    ck_assert_int_eq(put(&r, "NEW", &err), 0);
+    ck_assert_int_eq(err.kind, LHV1_STORE_OK);
+    assert_inner(&r, "old body 0123456789");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(get_faults_leave_the_object_alone)
+{
+    static const lhv1_fault_kind kinds[] = {LHV1_FAULT_GET_FAIL,
+                                            LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY,
+                                            LHV1_FAULT_GET_NOT_FOUND};
+    static const lhv1_store_kind want[] = {LHV1_STORE_FAILED, LHV1_STORE_FAILED,
+                                           LHV1_STORE_NOT_FOUND};
+    rig r = rig_open((lhv1_fault){.kind = kinds[_i]});
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_get(r.fs, K(KEY), &out, &err), -1);
+    ck_assert_int_eq(err.kind, want[_i]);
+    if (kinds[_i] == LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY)
+        ck_assert_ptr_nonnull(strstr(err.body, "key not found"));
+    assert_inner(&r, "old body 0123456789");
+    /* Transient: the next read is clean. */
+    ck_assert_int_eq(lhv1_store_get(r.fs, K(KEY), &out, &err), 0);
+    ck_assert_uint_eq(lhv1_fault_store_fired(r.fs, kinds[_i]), 1);
+    lhv1_buf_free(&out);
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(bit_flip_flips_one_bit_of_the_copy)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_GET_BIT_FLIP, .bit = 8 * 2 + 5});
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_get(r.fs, K(KEY), &out, &err), 0);
+    const char *orig = "old body 0123456789";
+    ck_assert_uint_eq(out.len, strlen(orig));
+    for (size_t i = 0; i < out.len; i++)
+        ck_assert_int_eq(out.data[i] ^ (uint8_t)orig[i], i == 2 ? 1 << 5 : 0);
+    assert_inner(&r, orig);
+    lhv1_buf_free(&out);
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(stale_read_serves_older_versions)
+{
+    /* The fault store's history: absent (before the rig's fault store
+     * saw it, the inner held "old..."), then v1, v2. */
+    lhv1_fault plan[] = {{.kind = LHV1_FAULT_GET_STALE, .nth = 0, .lag = 1},
+                         {.kind = LHV1_FAULT_GET_STALE, .nth = 1, .lag = 2},
+                         {.kind = LHV1_FAULT_GET_STALE, .nth = 2, .lag = 3}};
+    lhv1_store *inner = lhv1_memory_store_new();
+    lhv1_fault_config cfg = {.plan = plan, .n_plan = 3};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    put_str(fs, KEY, "v1");
+    put_str(fs, KEY, "v2");
+    char *a = get_str(fs, KEY), *b = get_str(fs, KEY), *c = get_str(fs, KEY);
+    ck_assert_str_eq(a, "v1");
+    ck_assert_ptr_null(b); /* two writes back: not yet created */
+    ck_assert_ptr_null(c); /* clamped to the oldest state */
+    char *now = get_str(fs, KEY);
+    ck_assert_str_eq(now, "v2");
+    free(a);
+    free(now);
+    /* A deleted object comes back. */
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_del(fs, K(KEY), &err), 0);
+    lhv1_store_destroy(fs);
+    lhv1_fault again = {.kind = LHV1_FAULT_GET_STALE, .nth = 0};
+    cfg.plan = &again;
+    cfg.n_plan = 1;
+    fs = lhv1_fault_store_new(inner, &cfg);
+    put_str(fs, KEY, "v3");
+    ck_assert_int_eq(lhv1_store_del(fs, K(KEY), &err), 0);
+    char *back = get_str(fs, KEY);
+    ck_assert_str_eq(back, "v3");
+    free(back);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(inner);
+}
+END_TEST
+
+static size_t count_listed(lhv1_store *s, const char *key)
+{
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_list(s, K(""), &l, &err), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        n += lhv1_bytes_eq(l.keys[i], K(key));
+    lhv1_key_list_free(&l);
+    return n;
+}
+
+START_TEST(stale_list_hides_new_and_shows_deleted)
+{
+    lhv1_fault plan[] = {{.kind = LHV1_FAULT_LIST_STALE, .nth = 0},
+                         {.kind = LHV1_FAULT_LIST_STALE, .nth = 2}};
+    lhv1_store *inner = lhv1_memory_store_new();
+    put_str(inner, "untouched", "u");
+    lhv1_fault_config cfg = {.plan = plan, .n_plan = 2};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    put_str(fs, "new", "n");
+    ck_assert_uint_eq(count_listed(fs, "new"), 0);       /* stale: before the put */
+    ck_assert_uint_eq(count_listed(fs, "untouched"), 1); /* list #1, fresh */
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_del(fs, K("new"), &err), 0);
+    ck_assert_uint_eq(count_listed(fs, "new"), 1);       /* stale: before the delete */
+    ck_assert_uint_eq(count_listed(fs, "new"), 0);       /* fresh */
+    ck_assert_uint_eq(lhv1_fault_store_fired(fs, LHV1_FAULT_LIST_STALE), 2);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(inner);
+}
+END_TEST
+
+START_TEST(list_fail_fails)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_LIST_FAIL});
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_list(r.fs, K(""), &l, &err), -1);
+    ck_assert_int_ge(err.status, 500);
+    lhv1_key_list_free(&l);
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(delete_faults)
+{
+    /* _i: 0 fail-before, 1 fail-after, 2 lost. */
+    static const lhv1_fault_kind kinds[] = {LHV1_FAULT_DEL_FAIL_BEFORE,
+                                            LHV1_FAULT_DEL_FAIL_AFTER, LHV1_FAULT_DEL_LOST};
+    rig r = rig_open((lhv1_fault){.kind = kinds[_i]});
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_del(r.fs, K(KEY), &err), _i == 2 ? 0 : -1);
+    assert_inner(&r, _i == 1 ? NULL : "old body 0123456789");
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(nth_transient_and_persistent)
+{
+    /* _i: 0 transient, 1 persistent; the fault targets the 3rd put. */
+    lhv1_store *inner = lhv1_memory_store_new();
+    lhv1_fault f = {.kind = LHV1_FAULT_PUT_FAIL_BEFORE, .nth = 2, .persistent = _i};
+    lhv1_fault_config cfg = {.plan = &f, .n_plan = 1};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    lhv1_store_err err;
+    int rcs[5];
+    for (int i = 0; i < 5; i++)
+        rcs[i] = lhv1_store_put(fs, K("k"), K("v"), &err);
+    ck_assert_int_eq(rcs[0], 0);
+    ck_assert_int_eq(rcs[1], 0);
+    ck_assert_int_eq(rcs[2], -1);
+    ck_assert_int_eq(rcs[3], _i ? -1 : 0);
+    ck_assert_int_eq(rcs[4], _i ? -1 : 0);
+    ck_assert_uint_eq(lhv1_fault_store_fired(fs, LHV1_FAULT_PUT_FAIL_BEFORE), _i ? 3 : 1);
+    ck_assert_uint_eq(lhv1_fault_store_ops(fs, LHV1_OP_PUT), 5);
+    /* Gets are counted apart from puts, and untouched. */
+    char *v = get_str(fs, "k");
+    ck_assert_str_eq(v, "v");
+    free(v);
+    ck_assert_uint_eq(lhv1_fault_store_ops(fs, LHV1_OP_GET), 1);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(inner);
+}
+END_TEST
+
+static char *seeded_log(uint64_t seed)
+{
+    lhv1_store *inner = lhv1_memory_store_new();
+    lhv1_fault_config cfg = {.seed = seed, .rate_ppm = 500000};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    lhv1_store_err err;
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    for (int i = 0; i < 40; i++) {
+        char key[8], body[32];
+        snprintf(key, sizeof key, "k%d", i % 3);
+        snprintf(body, sizeof body, "body number %d", i);
+        lhv1_store_put(fs, K(key), K(body), &err);
+        lhv1_store_get(fs, K(key), &out, &err);
+        if (i % 7 == 0)
+            lhv1_store_del(fs, K(key), &err);
+        if (i % 5 == 0)
+            lhv1_store_list(fs, K(""), &l, &err);
+    }
+    uint64_t fired = 0;
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+        fired += lhv1_fault_store_fired(fs, (lhv1_fault_kind)k);
+    ck_assert_uint_gt(fired, 20);
+    char *log = strdup(lhv1_fault_store_log(fs));
+    lhv1_key_list_free(&l);
+    lhv1_buf_free(&out);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(inner);
+    return log;
+}
+
+START_TEST(seeded_faults_are_deterministic)
+{
+    char *a = seeded_log(7), *b = seeded_log(7), *c = seeded_log(8);
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_ptr_nonnull(strstr(a, "put-"));
+    free(a);
+    free(b);
+    free(c);
+}
+END_TEST
+
+START_TEST(log_names_what_happened)
+{
+    rig r = rig_open((lhv1_fault){.kind = LHV1_FAULT_PUT_TORN_PREFIX, .cut = 3});
+    lhv1_store_err err;
+    put(&r, "NEW BODY", &err);
+    const char *log = lhv1_fault_store_log(r.fs);
+    ck_assert_ptr_nonnull(strstr(log, "#0 put _vectors/x.lhv1 (8 B): put-torn-prefix: kept 3 of 8 B"));
+    ck_assert_ptr_nonnull(strstr(log, "reply 503"));
+    rig_close(&r);
+}
+END_TEST
+
+START_TEST(kind_names_round_trip)
+{
+    for (int k = 0; k < LHV1_FAULT_KIND_COUNT; k++)
+        ck_assert_int_eq(lhv1_fault_kind_from_name(lhv1_fault_kind_name((lhv1_fault_kind)k)), k);
+    ck_assert_int_eq(lhv1_fault_kind_from_name("nope"), LHV1_FAULT_KIND_COUNT);
+    char text[128];
+    lhv1_fault f = {.kind = LHV1_FAULT_PUT_TORN_OVER_OLD, .nth = 3, .cut = 57, .ack = 1};
+    lhv1_fault_format(&f, text, sizeof text);
+    ck_assert_str_eq(text, "put-torn-over-old nth=3 cut=57 reply=200");
+}
+END_TEST
+
+Suite *suite_fault_store(void)
+{
+    Suite *s = suite_create("fault_store");
+    TCase *tc = tcase_create("faults");
+    tcase_add_test(tc, put_fail_before_writes_nothing);
+    tcase_add_test(tc, put_fail_after_writes_everything);
+    tcase_add_loop_test(tc, torn_prefix_keeps_a_prefix, 0, 2);
+    tcase_add_test(tc, torn_over_old_keeps_the_old_suffix);
+    tcase_add_test(tc, torn_over_old_whole_body_leaves_old_tail);
+    tcase_add_test(tc, put_lost_acks_and_drops);
+    tcase_add_loop_test(tc, get_faults_leave_the_object_alone, 0, 3);
+    tcase_add_test(tc, bit_flip_flips_one_bit_of_the_copy);
+    tcase_add_test(tc, stale_read_serves_older_versions);
+    tcase_add_test(tc, stale_list_hides_new_and_shows_deleted);
+    tcase_add_test(tc, list_fail_fails);
+    tcase_add_loop_test(tc, delete_faults, 0, 3);
+    tcase_add_loop_test(tc, nth_transient_and_persistent, 0, 2);
+    tcase_add_test(tc, seeded_faults_are_deterministic);
+    tcase_add_test(tc, log_names_what_happened);
+    tcase_add_test(tc, kind_names_round_trip);
+    suite_add_tcase(s, tc);
+    return s;
+}
