@@ -1,0 +1,476 @@
+/* The lhv1 command-line tool, run as a child process: verify's exit codes
+ * and line formats (text and --json), --name, dump, inspect, frame and
+ * unframe (round trip), and --help on every command `lhv1 --help` lists.
+ * The binary is $LHV1_CLI; fixtures are built with the test builder in a
+ * fresh temporary directory. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "builder.h"
+
+static char dir[256];
+static const char *cli;
+
+typedef struct run_result {
+    int code; /* exit status, or 128 + signal */
+    lhv1_buf out, err;
+} run_result;
+
+static void slurp(int fd, lhv1_buf *b)
+{
+    lseek(fd, 0, SEEK_SET);
+    char chunk[4096];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0)
+        lhv1_buf_append(b, chunk, (size_t)n);
+    lhv1_buf_putc(b, 0); /* text helpers below rely on it */
+    b->len--;
+}
+
+/* Runs `cli args...` (NULL-terminated), capturing stdout and stderr. */
+static void run(run_result *r, const char *const *args)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = (char *)cli;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = (char *)args[n - 1];
+    argv[n] = NULL;
+    char out_path[300], err_path[300];
+    snprintf(out_path, sizeof out_path, "%s/stdout.XXXXXX", dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr.XXXXXX", dir);
+    int out = mkstemp(out_path), err = mkstemp(err_path);
+    ck_assert(out >= 0 && err >= 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(cli, argv);
+        _exit(127);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    lhv1_buf_init(&r->out);
+    lhv1_buf_init(&r->err);
+    slurp(out, &r->out);
+    slurp(err, &r->err);
+    close(out);
+    close(err);
+    unlink(out_path);
+    unlink(err_path);
+    ck_assert_msg(r->code < 128, "lhv1 died of signal %d; stderr: %s", r->code - 128,
+                  (char *)r->err.data);
+}
+
+static void run_free(run_result *r)
+{
+    lhv1_buf_free(&r->out);
+    lhv1_buf_free(&r->err);
+}
+
+#define RUN(r, ...) run(r, (const char *const[]){__VA_ARGS__, NULL})
+
+static const char *path_of(const char *name)
+{
+    static char paths[8][300];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 300, "%s/%s", dir, name);
+    return p;
+}
+
+static lhv1_buf read_all(const char *path)
+{
+    lhv1_buf b;
+    lhv1_buf_init(&b);
+    int fd = open(path, O_RDONLY);
+    ck_assert_msg(fd >= 0, "cannot open %s", path);
+    slurp(fd, &b);
+    close(fd);
+    return b;
+}
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+static tb_object ok_obj;
+
+static void write_fixtures(void)
+{
+    tb_init(&ok_obj);
+    tb_std_object(&ok_obj);
+    ck_assert_int_eq(tb_write_file(path_of("ok.lhv1"), ok_obj.body.data, ok_obj.body.len), 0);
+    ck_assert_int_eq(tb_write_file(path_of("env.json"), ok_obj.env.data, ok_obj.env.len), 0);
+    ck_assert_int_eq(tb_write_file(path_of("graph.bin"), ok_obj.graph.data, ok_obj.graph.len), 0);
+
+    lhv1_buf bad;
+    lhv1_buf_init(&bad);
+    lhv1_buf_append(&bad, ok_obj.body.data, ok_obj.body.len);
+    bad.data[0] = 'X';
+    ck_assert_int_eq(tb_write_file(path_of("bad.lhv1"), bad.data, bad.len), 0);
+    lhv1_buf_free(&bad);
+
+    tb_object inc; /* count 4 for 3 nodes: inconsistent (cross-count) */
+    tb_init(&inc);
+    tb_env_std(&inc, TB_DIM, 4, NULL);
+    tb_graph_std(&inc);
+    tb_finish(&inc);
+    ck_assert_int_eq(tb_write_file(path_of("inconsistent.lhv1"), inc.body.data, inc.body.len), 0);
+    tb_free(&inc);
+
+    tb_object dec; /* graph cut after its header: decode-error */
+    tb_init(&dec);
+    tb_env_std(&dec, TB_DIM, 0, NULL);
+    lhv1_gw_header(&dec.graph, 1, TB_M, TB_ML, TB_EF, lhv1_bytes_str("cosine"), 3);
+    tb_finish(&dec);
+    ck_assert_int_eq(tb_write_file(path_of("decode.lhv1"), dec.body.data, dec.body.len), 0);
+    tb_free(&dec);
+}
+
+static void setup(void)
+{
+    cli = getenv("LHV1_CLI");
+    ck_assert_msg(cli && access(cli, X_OK) == 0, "LHV1_CLI must name the lhv1 binary");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/lhv1-cli-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_fixtures();
+}
+
+static void teardown(void)
+{
+    static const char *const files[] = {"ok.lhv1", "env.json", "graph.bin", "bad.lhv1",
+                                        "inconsistent.lhv1", "decode.lhv1", "framed.lhv1",
+                                        "env2.json", "graph2.bin"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        unlink(path_of(files[i]));
+    rmdir(dir);
+    tb_free(&ok_obj);
+}
+
+/* ---- verify ------------------------------------------------------------------ */
+
+START_TEST(verify_ok_file)
+{
+    run_result r;
+    const char *ok = path_of("ok.lhv1");
+    RUN(&r, "verify", ok);
+    ck_assert_int_eq(r.code, 0);
+    char want[400];
+    snprintf(want, sizeof want, "%s: ok\n", ok);
+    ck_assert_str_eq((char *)r.out.data, want);
+    run_free(&r);
+}
+END_TEST
+
+/* "<path>: <verdict>: <reason-code>: <message>" with a non-empty message. */
+static void assert_line(const char *line, const char *path, const char *verdict,
+                        const char *reason)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s: %s: %s: ", path, verdict, reason);
+    ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0, "line \"%s\" lacks \"%s\"", line,
+                  prefix);
+    const char *msg = line + strlen(prefix);
+    ck_assert_msg(*msg && *msg != '\n', "empty message in \"%s\"", line);
+}
+
+START_TEST(verify_not_ok_lines_in_order)
+{
+    run_result r;
+    const char *ok = path_of("ok.lhv1"), *bad = path_of("bad.lhv1"),
+               *inc = path_of("inconsistent.lhv1"), *dec = path_of("decode.lhv1");
+    RUN(&r, "verify", ok, bad, inc, dec);
+    ck_assert_int_eq(r.code, 1);
+    char *save, *line = strtok_r((char *)r.out.data, "\n", &save);
+    char want[400];
+    snprintf(want, sizeof want, "%s: ok", ok);
+    ck_assert_str_eq(line, want);
+    assert_line(strtok_r(NULL, "\n", &save), bad, "bad-format", "frame-bad-magic");
+    assert_line(strtok_r(NULL, "\n", &save), inc, "inconsistent", "cross-count");
+    assert_line(strtok_r(NULL, "\n", &save), dec, "decode-error", "graph-count-exceeds-input");
+    ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(verify_usage_and_io_errors_exit_2)
+{
+    run_result r;
+    RUN(&r, "verify");
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    RUN(&r, "verify", "--no-such-option", path_of("ok.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    RUN(&r, "verify", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "does-not-exist.lhv1"));
+    run_free(&r);
+    RUN(&r, "verify", path_of("ok.lhv1"), path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    RUN(&r, "verify", dir); /* a directory */
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    RUN(&r, "no-such-command");
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    run(&r, (const char *const[]){NULL});
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+}
+END_TEST
+
+/* --json: one object per line with file, verdict, reason, go, offset. */
+static cJSON *json_line(char **save, int first, char *text)
+{
+    char *line = strtok_r(first ? text : NULL, "\n", save);
+    ck_assert_ptr_nonnull(line);
+    cJSON *o = cJSON_Parse(line);
+    ck_assert_msg(o && cJSON_IsObject(o), "not a JSON object: %s", line);
+    static const char *const strings[] = {"file", "verdict", "reason", "go"};
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, strings[i])),
+                      "%s lacks string %s", line, strings[i]);
+    ck_assert_msg(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "offset")), "%s lacks offset",
+                  line);
+    const char *go = cJSON_GetObjectItemCaseSensitive(o, "go")->valuestring;
+    ck_assert_msg(!strcmp(go, "ok") || !strcmp(go, "error") || !strcmp(go, "panic") ||
+                      !strcmp(go, "fatal"),
+                  "go = %s", go);
+    return o;
+}
+
+static void assert_json(const cJSON *o, const char *file, const char *verdict, const char *reason,
+                        double offset)
+{
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "file")->valuestring, file);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "verdict")->valuestring, verdict);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "reason")->valuestring, reason);
+    if (offset > -2)
+        ck_assert(cJSON_GetObjectItemCaseSensitive(o, "offset")->valuedouble == offset);
+}
+
+START_TEST(verify_json_lines)
+{
+    run_result r;
+    const char *ok = path_of("ok.lhv1"), *bad = path_of("bad.lhv1"),
+               *inc = path_of("inconsistent.lhv1");
+    RUN(&r, "verify", "--json", ok, bad, inc);
+    ck_assert_int_eq(r.code, 1);
+    char *save;
+    cJSON *a = json_line(&save, 1, (char *)r.out.data), *b = json_line(&save, 0, NULL),
+          *c = json_line(&save, 0, NULL);
+    ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+    assert_json(a, ok, "ok", "none", -1);
+    assert_json(b, bad, "bad-format", "frame-bad-magic", 0);
+    assert_json(c, inc, "inconsistent", "cross-count", -2);
+    /* Go loads inconsistent objects and rejects bad frames (FORMAT.md 5a) */
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(a, "go")->valuestring, "ok");
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "go")->valuestring, "error");
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(c, "go")->valuestring, "ok");
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(c);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(verify_name)
+{
+    run_result r;
+    const char *ok = path_of("ok.lhv1");
+    RUN(&r, "verify", "--name", "docs", ok);
+    ck_assert_int_eq(r.code, 0);
+    run_free(&r);
+    RUN(&r, "verify", "--name", "other", ok);
+    ck_assert_int_eq(r.code, 1);
+    assert_line((char *)r.out.data, ok, "inconsistent", "cross-name");
+    run_free(&r);
+    RUN(&r, "verify", "--json", "--name", "other", ok);
+    ck_assert_int_eq(r.code, 1);
+    char *save;
+    cJSON *o = json_line(&save, 1, (char *)r.out.data);
+    assert_json(o, ok, "inconsistent", "cross-name", -2);
+    cJSON_Delete(o);
+    run_free(&r);
+}
+END_TEST
+
+/* ---- dump / inspect ---------------------------------------------------------------- */
+
+START_TEST(dump_prints_the_canonical_dump)
+{
+    lhv1_index idx;
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_index_load(ok_obj.body.data, ok_obj.body.len, NULL, &idx, &st), LHV1_OK);
+    lhv1_buf want;
+    lhv1_buf_init(&want);
+    ck_assert_int_eq(lhv1_index_dump(&idx, &want), 0);
+    lhv1_index_free(&idx);
+
+    run_result r;
+    RUN(&r, "dump", path_of("ok.lhv1"));
+    ck_assert_int_eq(r.code, 0);
+    ck_assert_uint_eq(r.out.len, want.len);
+    ck_assert_mem_eq(r.out.data, want.data, want.len);
+    run_free(&r);
+    lhv1_buf_free(&want);
+
+    RUN(&r, "dump", path_of("inconsistent.lhv1")); /* dumped, but exit 1 */
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_ptr_nonnull(strstr((char *)r.out.data, "{\"dump\":\"lhv1\""));
+    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "cross-count"));
+    run_free(&r);
+    RUN(&r, "dump", path_of("bad.lhv1")); /* nothing to dump */
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_uint_eq(r.out.len, 0);
+    run_free(&r);
+    RUN(&r, "dump", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(inspect_summarises)
+{
+    run_result r;
+    RUN(&r, "inspect", path_of("ok.lhv1"));
+    ck_assert_int_eq(r.code, 0);
+    const char *t = (const char *)r.out.data;
+    ck_assert_msg(strstr(t, "docs") && strstr(t, "cosine"), "%s", t);
+    char size[64];
+    snprintf(size, sizeof size, "%zu", ok_obj.body.len);
+    ck_assert_msg(strstr(t, size) != NULL, "size %s not in %s", size, t);
+    run_free(&r);
+    RUN(&r, "inspect", path_of("bad.lhv1"));
+    ck_assert_int_eq(r.code, 1);
+    run_free(&r);
+    RUN(&r, "inspect", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+}
+END_TEST
+
+/* ---- frame / unframe ---------------------------------------------------------------- */
+
+START_TEST(frame_unframe_round_trip)
+{
+    run_result r;
+    const char *env = path_of("env.json"), *graph = path_of("graph.bin"),
+               *framed = path_of("framed.lhv1");
+    RUN(&r, "frame", "--envelope", env, "--graph", graph, "-o", framed);
+    ck_assert_msg(r.code == 0, "frame: %s", (char *)r.err.data);
+    run_free(&r);
+    lhv1_buf got = read_all(framed);
+    ck_assert_uint_eq(got.len, ok_obj.body.len);
+    ck_assert_mem_eq(got.data, ok_obj.body.data, got.len);
+    lhv1_buf_free(&got);
+
+    RUN(&r, "frame", "--envelope", env, "--graph", graph, "-o", "-");
+    ck_assert_int_eq(r.code, 0);
+    ck_assert_uint_eq(r.out.len, ok_obj.body.len);
+    ck_assert_mem_eq(r.out.data, ok_obj.body.data, r.out.len);
+    run_free(&r);
+
+    const char *env2 = path_of("env2.json"), *graph2 = path_of("graph2.bin");
+    RUN(&r, "unframe", framed, "--envelope", env2, "--graph", graph2);
+    ck_assert_msg(r.code == 0, "unframe: %s", (char *)r.err.data);
+    run_free(&r);
+    lhv1_buf e = read_all(env2), g = read_all(graph2);
+    ck_assert_uint_eq(e.len, ok_obj.env.len);
+    ck_assert_mem_eq(e.data, ok_obj.env.data, e.len);
+    ck_assert_uint_eq(g.len, ok_obj.graph.len);
+    ck_assert_mem_eq(g.data, ok_obj.graph.data, g.len);
+    lhv1_buf_free(&e);
+    lhv1_buf_free(&g);
+}
+END_TEST
+
+START_TEST(frame_unframe_errors)
+{
+    run_result r;
+    RUN(&r, "unframe", path_of("bad.lhv1"), "--envelope", path_of("env2.json"), "--graph",
+        path_of("graph2.bin"));
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "frame-bad-magic"));
+    run_free(&r);
+    RUN(&r, "frame", "--envelope", path_of("env.json"), "-o", path_of("framed.lhv1"));
+    ck_assert_int_eq(r.code, 2); /* no --graph */
+    run_free(&r);
+    RUN(&r, "frame", "--envelope", path_of("does-not-exist"), "--graph", path_of("graph.bin"),
+        "-o", path_of("framed.lhv1"));
+    ck_assert_int_eq(r.code, 2);
+    run_free(&r);
+    RUN(&r, "unframe", "--envelope", path_of("env2.json"), "--graph", path_of("graph2.bin"));
+    ck_assert_int_eq(r.code, 2); /* no FILE */
+    run_free(&r);
+}
+END_TEST
+
+/* ---- help ------------------------------------------------------------------------------ */
+
+START_TEST(help_on_every_command)
+{
+    run_result top;
+    RUN(&top, "--help");
+    ck_assert_int_eq(top.code, 0);
+    const char *t = (const char *)top.out.data;
+    const char *list = strstr(t, "commands:");
+    ck_assert_ptr_nonnull(list);
+    int seen = 0;
+    static const char *const required[] = {"verify", "dump", "inspect", "frame", "unframe"};
+    int found[5] = {0};
+    /* every "  <name>  <summary>" line after "commands:" */
+    for (const char *l = strchr(list, '\n'); l && l[1] == ' ' && l[2] == ' '; l = strchr(l + 1, '\n')) {
+        char name[32];
+        if (sscanf(l + 1, " %31s", name) != 1)
+            break;
+        run_result r;
+        RUN(&r, name, "--help");
+        ck_assert_msg(r.code == 0, "lhv1 %s --help exits %d", name, r.code);
+        ck_assert_msg(r.out.len > 0, "lhv1 %s --help prints nothing on stdout", name);
+        run_free(&r);
+        for (int i = 0; i < 5; i++)
+            found[i] |= strcmp(name, required[i]) == 0;
+        seen++;
+    }
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(found[i], "lhv1 --help does not list %s", required[i]);
+    ck_assert_int_ge(seen, 5);
+    run_free(&top);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, verify_ok_file);
+    tcase_add_test(tc, verify_not_ok_lines_in_order);
+    tcase_add_test(tc, verify_usage_and_io_errors_exit_2);
+    tcase_add_test(tc, verify_json_lines);
+    tcase_add_test(tc, verify_name);
+    tcase_add_test(tc, dump_prints_the_canonical_dump);
+    tcase_add_test(tc, inspect_summarises);
+    tcase_add_test(tc, frame_unframe_round_trip);
+    tcase_add_test(tc, frame_unframe_errors);
+    tcase_add_test(tc, help_on_every_command);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
