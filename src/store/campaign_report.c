@@ -43,6 +43,53 @@ static void md_cases(lhv1_buf *out, const lhv1_campaign_result *res, int silent)
     }
 }
 
+/* The region of an offset class: "vector L0#3" -> "vector",
+ * "sample in key L1#2" -> "key", "envelope-end+2" -> "envelope-end". */
+static void region_key(const char *label, char *out, size_t n)
+{
+    if (!strncmp(label, "sample in ", 10))
+        label += 10;
+    size_t i = 0;
+    for (; label[i] && i + 1 < n; i++) {
+        char c = label[i];
+        if (c == '+' || c == '#' || (c >= '0' && c <= '9') ||
+            (c == ' ' && label[i + 1] == 'L' && label[i + 2] >= '0' && label[i + 2] <= '9'))
+            break;
+        out[i] = c;
+    }
+    while (i > 0 && (out[i - 1] == '-' || out[i - 1] == ' '))
+        i--;
+    out[i] = '\0';
+}
+
+/* SILENT-WRONG cases counted by fault row and region. */
+static void md_regions(lhv1_buf *out, const lhv1_campaign_result *res)
+{
+    lhv1_buf_puts(out, "| fault | where | cases |\n| --- | --- | ---: |\n");
+    for (size_t i = 0; i < res->n_listed; i++) {
+        const lhv1_campaign_case *c = &res->listed[i];
+        if (c->outcome != LHV1_OUT_SILENT_WRONG)
+            continue;
+        char key[48], other[48];
+        region_key(c->offset_class, key, sizeof key);
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            region_key(res->listed[j].offset_class, other, sizeof other);
+            seen = res->listed[j].outcome == LHV1_OUT_SILENT_WRONG &&
+                   !strcmp(res->listed[j].row, c->row) && !strcmp(other, key);
+        }
+        if (seen)
+            continue;
+        size_t count = 0;
+        for (size_t j = i; j < res->n_listed; j++) {
+            region_key(res->listed[j].offset_class, other, sizeof other);
+            count += res->listed[j].outcome == LHV1_OUT_SILENT_WRONG &&
+                     !strcmp(res->listed[j].row, c->row) && !strcmp(other, key);
+        }
+        lhv1_buf_printf(out, "| %s | %s | %zu |\n", c->row, key, count);
+    }
+}
+
 int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out)
 {
     lhv1_buf_printf(out, "## Fault campaign (seed %llu): %llu cases in %.1f s\n\n",
@@ -73,8 +120,12 @@ int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out)
         n_unexpected += !res->listed[i].expected;
     }
     lhv1_buf_printf(out, "\n### SILENT-WRONG cases (%zu)\n\n", n_silent);
-    if (n_silent)
+    if (n_silent) {
+        lhv1_buf_puts(out, "By where the cut or the flipped bit fell:\n\n");
+        md_regions(out, res);
+        lhv1_buf_puts(out, "\nEvery case:\n\n");
         md_cases(out, res, 1);
+    }
     lhv1_buf_printf(out, "\n### Unexpected outcomes (%zu)\n\n", n_unexpected);
     if (n_unexpected)
         md_cases(out, res, 0);

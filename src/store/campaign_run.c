@@ -181,6 +181,45 @@ static void structural_offsets(offset_set *s, const lhv1_buf *body, const char *
     lhv1_graph_free(&g);
 }
 
+/* Names the part of a valid object that holds byte `off`. */
+static void describe(const lhv1_buf *body, uint64_t off, char *out, size_t n)
+{
+    lhv1_bytes env, graph;
+    lhv1_status st;
+    lhv1_graph g;
+    if (off < 8 || lhv1_unframe(body->data, body->len, &env, &graph, &st) < 0) {
+        snprintf(out, n, "header");
+        return;
+    }
+    uint64_t e = 8 + env.len;
+    if (off < e) {
+        snprintf(out, n, "envelope");
+        return;
+    }
+    if (lhv1_graph_decode(graph.data, graph.len, &g, &st) < 0) {
+        snprintf(out, n, "graph");
+        return;
+    }
+    uint64_t rel = off - e;
+    snprintf(out, n, "graph-header");
+    for (uint64_t l = 0; l < g.n_layers; l++) {
+        if (rel < g.layers[l].offset)
+            break;
+        snprintf(out, n, "layer%llu count", (unsigned long long)l);
+        for (uint64_t i = 0; i < g.layers[l].n_nodes; i++) {
+            const lhv1_node *nd = &g.layers[l].nodes[i];
+            if (rel < nd->offset)
+                break;
+            uint64_t vec = (uint64_t)(nd->vector - graph.data);
+            const char *part = rel < vec ? "key" : rel < vec + nd->dim * 4 ? "vector"
+                                                                          : "neighbors";
+            snprintf(out, n, "%s L%llu#%llu", part, (unsigned long long)l,
+                     (unsigned long long)i);
+        }
+    }
+    lhv1_graph_free(&g);
+}
+
 static void offset_classes(offset_set *s, const lhv1_buf *body, const lhv1_buf *old,
                            uint64_t limit, int vectors, uint64_t *rng, unsigned sample)
 {
@@ -189,8 +228,12 @@ static void offset_classes(offset_set *s, const lhv1_buf *body, const lhv1_buf *
     structural_offsets(s, body, "", vectors);
     if (old)
         structural_offsets(s, old, "old ", 0);
-    for (unsigned i = 0; i < sample && body->len; i++)
-        add_off(s, (int64_t)(splitmix(rng) % body->len), "sample");
+    for (unsigned i = 0; i < sample && body->len; i++) {
+        uint64_t off = splitmix(rng) % body->len;
+        char where[80];
+        describe(body, off, where, sizeof where);
+        add_off(s, (int64_t)off, "sample in %s", where);
+    }
 }
 
 /* --- one case -------------------------------------------------------------- */
