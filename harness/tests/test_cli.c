@@ -133,6 +133,25 @@ static void write_fixtures(void)
     tb_finish(&dec);
     ck_assert_int_eq(tb_write_file(path_of("decode.lhv1"), dec.body.data, dec.body.len), 0);
     tb_free(&dec);
+
+    /* Reasons whose messages quote envelope text: an orphan metadata key
+     * holding a newline, and one whose 64th byte starts a 2-byte
+     * character (a message cut at 64 bytes would split it). */
+    tb_object nl;
+    tb_init(&nl);
+    tb_env_std(&nl, TB_DIM, TB_STD_COUNT, "{\"x\\ny\":{}}");
+    tb_graph_std(&nl);
+    tb_finish(&nl);
+    ck_assert_int_eq(tb_write_file(path_of("newline.lhv1"), nl.body.data, nl.body.len), 0);
+    tb_free(&nl);
+    tb_object cut;
+    tb_init(&cut);
+    tb_env_std(&cut, TB_DIM, TB_STD_COUNT,
+               "{\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\xc3\xa9\":{}}");
+    tb_graph_std(&cut);
+    tb_finish(&cut);
+    ck_assert_int_eq(tb_write_file(path_of("cut.lhv1"), cut.body.data, cut.body.len), 0);
+    tb_free(&cut);
 }
 
 static void setup(void)
@@ -140,7 +159,7 @@ static void setup(void)
     cli = getenv("LHV1_CLI");
     ck_assert_msg(cli && access(cli, X_OK) == 0, "LHV1_CLI must name the lhv1 binary");
     const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/lhv1-cli-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    snprintf(dir, sizeof dir, "%s/lhv1-cli-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
     ck_assert_ptr_nonnull(mkdtemp(dir));
     write_fixtures();
 }
@@ -148,7 +167,7 @@ static void setup(void)
 static void teardown(void)
 {
     static const char *const files[] = {"ok.lhv1", "env.json", "graph.bin", "bad.lhv1",
-                                        "inconsistent.lhv1", "decode.lhv1", "framed.lhv1",
+                                        "inconsistent.lhv1", "decode.lhv1", "framed.lhv1", "newline.lhv1", "cut.lhv1",
                                         "env2.json", "graph2.bin"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(path_of(files[i]));
@@ -302,6 +321,58 @@ START_TEST(verify_name)
     cJSON *o = json_line(&save, 1, (char *)r.out.data);
     assert_json(o, ok, "inconsistent", "cross-name", -2);
     cJSON_Delete(o);
+    run_free(&r);
+}
+END_TEST
+
+/* Go's utf8.Valid, enough for checking the tool's output. */
+static int utf8_valid(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint8_t c = p[i];
+        size_t need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+                                   : c >= 0xf0 && c <= 0xf4 ? 3 : 9;
+        if (need == 9 || n - i - 1 < need)
+            return 0;
+        for (size_t k = 1; k <= need; k++)
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* One line per file, whatever the message quotes. */
+START_TEST(verify_text_stays_one_line_per_file)
+{
+    run_result r;
+    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
+    RUN(&r, "verify", nl, cut);
+    ck_assert_int_eq(r.code, 1);
+    int lines = 0;
+    for (size_t i = 0; i < r.out.len; i++)
+        lines += r.out.data[i] == '\n';
+    ck_assert_msg(lines == 2, "%d lines for 2 files:\n%s", lines, (char *)r.out.data);
+    run_free(&r);
+}
+END_TEST
+
+/* --json output is valid UTF-8 JSON: consumers in other languages parse
+ * it, and Go's encoding/json would turn a cut character into U+FFFD. */
+START_TEST(verify_json_is_utf8)
+{
+    run_result r;
+    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
+    RUN(&r, "verify", "--json", nl, cut);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(utf8_valid(r.out.data, r.out.len), "--json output is not UTF-8: %s",
+                  (char *)r.out.data);
+    char *save;
+    cJSON *a = json_line(&save, 1, (char *)r.out.data), *b = json_line(&save, 0, NULL);
+    assert_json(a, nl, "inconsistent", "cross-metadata-orphan", -2);
+    assert_json(b, cut, "inconsistent", "cross-metadata-orphan", -2);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
     run_free(&r);
 }
 END_TEST
@@ -462,6 +533,8 @@ int main(void)
     tcase_add_test(tc, verify_usage_and_io_errors_exit_2);
     tcase_add_test(tc, verify_json_lines);
     tcase_add_test(tc, verify_name);
+    tcase_add_test(tc, verify_text_stays_one_line_per_file);
+    tcase_add_test(tc, verify_json_is_utf8);
     tcase_add_test(tc, dump_prints_the_canonical_dump);
     tcase_add_test(tc, inspect_summarises);
     tcase_add_test(tc, frame_unframe_round_trip);

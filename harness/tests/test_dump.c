@@ -161,6 +161,50 @@ START_TEST(keys_hex_and_escaping)
 }
 END_TEST
 
+/* Go's utf8.Valid decides between STR and {"hex":...}: surrogates,
+ * overlongs, code points above U+10FFFF and cut sequences are hex; a
+ * 4-byte emoji and U+FFFD are strings. The envelope name is a STR too. */
+START_TEST(utf8_edges_and_name_escaping)
+{
+    static const struct {
+        const char *key;
+        const char *want;
+    } rows[] = {
+        {"\xed\xa0\x80", "{\"hex\":\"eda080\"}"},
+        {"\xc0\x80", "{\"hex\":\"c080\"}"},
+        {"\xf4\x90\x80\x80", "{\"hex\":\"f4908080\"}"},
+        {"ok\xe2\x82", "{\"hex\":\"6f6be282\"}"},
+        {"\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""},
+        {"\xef\xbf\xbd", "\"\xef\xbf\xbd\""},
+    };
+    tb_object o;
+    tb_init(&o);
+    size_t n = sizeof rows / sizeof rows[0];
+    lhv1_buf_printf(&o.env,
+                    "{\"version\":1,\"params\":{\"name\":\"n\\\"\\\\\\u0001\\u00e9\\t\","
+                    "\"dimension\":1,\"distance\":\"cosine\",\"m\":4,\"ef_search\":8},"
+                    "\"count\":%zu}",
+                    n);
+    tb_graph_std_header(&o, 1);
+    lhv1_gw_varint(&o.graph, (int64_t)n);
+    for (size_t i = 0; i < n; i++)
+        lhv1_gw_node(&o.graph, lhv1_bytes_str(rows[i].key), (const float[]){(float)i}, 1, 0);
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    dump_of(tb_finish(&o), &out);
+    lhv1_buf_putc(&out, 0);
+    const char *t = (const char *)out.data;
+    ck_assert_msg(strstr(t, "\"name\":\"n\\\"\\\\\\u0001\xc3\xa9\\u0009\"") != NULL, "%s", t);
+    for (size_t i = 0; i < n; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "{\"key\":%s,\"vector\"", rows[i].want);
+        ck_assert_msg(strstr(t, want) != NULL, "row %zu: no %s in %s", i, want, t);
+    }
+    lhv1_buf_free(&out);
+    tb_free(&o);
+}
+END_TEST
+
 /* Canonical metadata: sorted members at every depth, no whitespace,
  * integral numbers below 2^53 as integers, others as Go writes float64. */
 START_TEST(canonical_metadata)
@@ -250,6 +294,7 @@ Suite *suite_dump(void)
     tcase_add_test(tc, empty_index_dump);
     tcase_add_test(tc, file_order_does_not_matter);
     tcase_add_test(tc, keys_hex_and_escaping);
+    tcase_add_test(tc, utf8_edges_and_name_escaping);
     tcase_add_test(tc, canonical_metadata);
     tcase_add_test(tc, inconsistent_dump_keeps_duplicates);
     suite_add_tcase(s, tc);

@@ -166,6 +166,28 @@ static const env_case cases[] = {
     E("{" STD ",\"x\":\"\\q\"}", LHV1_R_ENV_SYNTAX, NULL),
     EB("{\"version\0\":1}", LHV1_R_ENV_SYNTAX, NULL),
 
+    /* what cJSON accepts and JSON forbids */
+    E("\xef\xbb\xbf{" STD "}", LHV1_R_ENV_SYNTAX, NULL), /* byte order mark */
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "04", "8") "," COUNT "}", LHV1_R_ENV_SYNTAX,
+      NULL),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "4.", "8") "," COUNT "}", LHV1_R_ENV_SYNTAX,
+      NULL),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", ".5", "8") "," COUNT "}", LHV1_R_ENV_SYNTAX,
+      NULL),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "+4", "8") "," COUNT "}", LHV1_R_ENV_SYNTAX,
+      NULL),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "4", "8") ",\"count\":-}",
+      LHV1_R_ENV_SYNTAX, NULL),
+    E("{" STD ",\x01\"x\":1}", LHV1_R_ENV_SYNTAX, NULL), /* control byte as whitespace */
+    E("{" V "," PARAMS_("\"d\"", "1E+2", "\"cosine\"", "4", "8") ",\"count\":-0}",
+      LHV1_R_NONE, NULL),
+
+    /* numbers beyond float64: out of range wherever they are */
+    E("{" STD ",\"metadata\":{\"a\":{\"n\":1e999}}}", LHV1_R_ENV_OUT_OF_RANGE, NULL),
+    E("{" STD ",\"junk\":[-2e309]}", LHV1_R_ENV_OUT_OF_RANGE, NULL),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "1e999", "8") "," COUNT "}",
+      LHV1_R_ENV_OUT_OF_RANGE, NULL),
+
     /* trailing bytes, checked before the type of the value */
     E("{" STD "}x", LHV1_R_ENV_TRAILING_BYTES, NULL),
     E("{" STD "}{}", LHV1_R_ENV_TRAILING_BYTES, NULL),

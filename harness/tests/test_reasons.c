@@ -604,6 +604,118 @@ START_TEST(reason_table_matches_spec)
 }
 END_TEST
 
+/* First failure wins, in the spec's order, whatever the file order: each
+ * object breaks two rules, the one checked later placed earlier in the
+ * file. Each invariant is checked over the whole graph before the next. */
+static void order_dup_node_vs_vector_length(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 3, NULL);
+    tb_graph_std_header(o, 1);
+    lhv1_gw_varint(&o->graph, 3);
+    tb_node(&o->graph, "a", (const float[]){1, 2, 3}, 3, NULL); /* sets the length: 3 */
+    tb_node(&o->graph, "b", (const float[]){1, 2}, 2, NULL);    /* vector-length */
+    tb_node(&o->graph, "a", (const float[]){1, 2, 3}, 3, NULL); /* duplicate-node, later */
+}
+
+static void order_non_finite_vs_self(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 2, NULL);
+    tb_graph_std_header(o, 1);
+    lhv1_gw_varint(&o->graph, 2);
+    tb_node_x(&o->graph, "a", 0, (const char *const[]){"a", NULL}); /* self-neighbor */
+    tb_node(&o->graph, "b", (const float[]){__builtin_inff(), 0}, 2, NULL); /* non-finite */
+}
+
+static void order_self_vs_dup_neighbor(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 3, NULL);
+    tb_graph_std_header(o, 1);
+    lhv1_gw_varint(&o->graph, 3);
+    tb_node_x(&o->graph, "a", 0, (const char *const[]){"b", "b", NULL}); /* duplicate-neighbor */
+    tb_node_x(&o->graph, "b", 1, NULL);
+    tb_node_x(&o->graph, "c", 2, (const char *const[]){"c", NULL}); /* self-neighbor */
+}
+
+static void order_too_many_vs_dangling(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 6, NULL);
+    tb_graph_std_header(o, 1);
+    lhv1_gw_varint(&o->graph, 6);
+    tb_node_x(&o->graph, "a", 0, (const char *const[]){"zz", NULL}); /* dangling */
+    tb_node_x(&o->graph, "b", 1, NULL);
+    tb_node_x(&o->graph, "c", 2, NULL);
+    tb_node_x(&o->graph, "d", 3, NULL);
+    tb_node_x(&o->graph, "e", 4, NULL);
+    tb_node_x(&o->graph, "f", 5, (const char *const[]){"a", "b", "c", "d", "e", NULL}); /* M+1 */
+}
+
+static void order_layer1_self_vs_layer0_dangling(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 2, NULL);
+    tb_graph_std_header(o, 2);
+    lhv1_gw_varint(&o->graph, 2);
+    tb_node_x(&o->graph, "a", 0, (const char *const[]){"zz", NULL}); /* dangling, layer 0 */
+    tb_node_x(&o->graph, "b", 1, NULL);
+    lhv1_gw_varint(&o->graph, 1);
+    tb_node_x(&o->graph, "b", 1, (const char *const[]){"b", NULL}); /* self, layer 1 */
+}
+
+static void order_invariant_vs_cross(tb_object *o)
+{
+    tb_env_raw(o, "{\"version\":1,\"params\":{\"name\":\"docs\",\"dimension\":5,\"distance\":"
+                  "\"euclidean\",\"m\":9,\"ef_search\":9},\"count\":9}");
+    tb_graph_std(o);
+    lhv1_buf_putc(&o->graph, 0); /* trailing bytes: the last invariant still beats cross-checks */
+}
+
+static void order_decode_vs_invariant(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 2, NULL);
+    tb_graph_std_header(o, 2);
+    lhv1_gw_varint(&o->graph, 2);
+    tb_node_x(&o->graph, "a", 0, (const char *const[]){"a", "zz", "zz", NULL});
+    tb_node_x(&o->graph, "a", 0, NULL);
+    lhv1_gw_varint(&o->graph, -1); /* decode error in layer 1 beats all of the above */
+}
+
+static void order_env_vs_frame_free_graph(tb_object *o)
+{
+    tb_env_raw(o, "{\"version\":1,\"version\":1}");
+    lhv1_buf_putc(&o->graph, 0x80); /* a truncated graph is never looked at */
+}
+
+static const struct {
+    const char *title;
+    void (*build)(tb_object *o);
+    lhv1_reason want;
+} order_cases[] = {
+    {"duplicate node after vector length", order_dup_node_vs_vector_length,
+     LHV1_R_GRAPH_DUPLICATE_NODE},
+    {"non-finite after self neighbour", order_non_finite_vs_self, LHV1_R_GRAPH_NON_FINITE},
+    {"self neighbour after duplicate neighbour", order_self_vs_dup_neighbor,
+     LHV1_R_GRAPH_SELF_NEIGHBOR},
+    {"too many after dangling", order_too_many_vs_dangling, LHV1_R_GRAPH_TOO_MANY_NEIGHBORS},
+    {"layer-1 self after layer-0 dangling", order_layer1_self_vs_layer0_dangling,
+     LHV1_R_GRAPH_SELF_NEIGHBOR},
+    {"trailing bytes before cross-checks", order_invariant_vs_cross, LHV1_R_GRAPH_TRAILING_BYTES},
+    {"decode error after invariant breaks", order_decode_vs_invariant,
+     LHV1_R_GRAPH_NEGATIVE_COUNT},
+    {"envelope before graph", order_env_vs_frame_free_graph, LHV1_R_ENV_DUPLICATE_KEY},
+};
+
+START_TEST(first_failure_in_spec_order)
+{
+    tb_object o;
+    tb_init(&o);
+    order_cases[_i].build(&o);
+    lhv1_status st;
+    tb_load(tb_finish(&o), NULL, &st);
+    ck_assert_msg(st.reason == order_cases[_i].want, "%s: %s, want %s (%s)", order_cases[_i].title,
+                  lhv1_reason_code(st.reason), spec[order_cases[_i].want].code, st.message);
+    tb_free(&o);
+}
+END_TEST
+
 Suite *suite_reasons(void)
 {
     Suite *s = suite_create("reasons");
@@ -611,6 +723,8 @@ Suite *suite_reasons(void)
     tcase_add_loop_test(tc, reason_from_bytes, 0, N_CASES);
     tcase_add_test(tc, every_reason_has_a_case);
     tcase_add_test(tc, reason_table_matches_spec);
+    tcase_add_loop_test(tc, first_failure_in_spec_order, 0,
+                        (int)(sizeof order_cases / sizeof order_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
