@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, suite_reasons());
     srunner_add_suite(sr, suite_roundtrip());
     srunner_add_suite(sr, suite_dump());
+    srunner_add_suite(sr, suite_go_predict());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

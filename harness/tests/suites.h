@@ -12,5 +12,6 @@ Suite *suite_graph_decode(void);
 Suite *suite_reasons(void);
 Suite *suite_roundtrip(void);
 Suite *suite_dump(void);
+Suite *suite_go_predict(void);
 
 #endif
