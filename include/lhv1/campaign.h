@@ -1,7 +1,10 @@
 /* The crash-point campaign (docs/FAULTS.md): a workload of saves,
  * overwrites and deletes over several real indexes, run once per fault
  * (every operation index x every fault kind x, for torn writes and bit
- * flips, every offset class), then every index is loaded and classified.
+ * flips, every offset class), then every index is loaded and classified;
+ * then a seeded mix: runs with random faults of every kind, the state
+ * checked after every operation, an outcome allowed when a fault that
+ * fired in the run allows it.
  *
  * Invariant, as in SQLite's I/O-error tests: an acknowledged save is
  * readable or reported as an error, never silently replaced; no fault
@@ -44,6 +47,8 @@ const char *lhv1_outcome_name(lhv1_outcome o);
 typedef struct lhv1_campaign_opts {
     uint64_t seed;       /* seeded cut/bit samples */
     unsigned sample;     /* extra seeded offsets per faulted body (default 16) */
+    unsigned mix_runs;   /* runs of the seeded mix, random faults of every
+                          * kind, state checked after every op (default 200) */
     int no_inject;       /* self-test: build the plan, inject nothing; the
                           * campaign must then FAIL its checks */
     FILE *progress;      /* a progress line now and then; may be NULL */
@@ -63,7 +68,7 @@ typedef struct lhv1_campaign_case {
 
 typedef struct lhv1_campaign_row {
     char name[64];
-    lhv1_fault_kind kind;
+    lhv1_fault_kind kind; /* NONE for the seeded mix */
     uint64_t cases;
     uint64_t fired;       /* cases in which the fault actually fired */
     uint64_t go_silent;   /* liblhv1 rejects, the Go loader loads it (ok) */

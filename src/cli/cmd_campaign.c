@@ -1,4 +1,4 @@
-/* lhv1 campaign [--seed N] [--sample K] [--json FILE] [--markdown FILE] */
+/* lhv1 campaign [--seed N] [--sample K] [--mix R] [--json FILE] [--markdown FILE] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +7,12 @@
 #include "lhv1/campaign.h"
 
 static const char help[] =
-    "usage: lhv1 campaign [--seed N] [--sample K] [--json FILE] [--markdown FILE]\n"
-    "                     [--quiet] [--no-inject]\n"
+    "usage: lhv1 campaign [--seed N] [--sample K] [--mix R] [--json FILE]\n"
+    "                     [--markdown FILE] [--quiet] [--no-inject]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
-    "class plus K seeded offsets, default 16), loads every index and prints the\n"
+    "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
+    "seeded random faults of every kind, loads every index and prints the\n"
     "table fault x outcome as Markdown (also to --markdown FILE) and as JSON to\n"
     "--json FILE. See docs/FAULTS.md.\n"
     "--no-inject builds the same plan but injects nothing: a self-test; the\n"
@@ -30,6 +31,7 @@ int cmd_campaign(int argc, char **argv)
     static const struct option opts[] = {
         {"seed", required_argument, NULL, 's'},
         {"sample", required_argument, NULL, 'k'},
+        {"mix", required_argument, NULL, 'x'},
         {"json", required_argument, NULL, 'j'},
         {"markdown", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
@@ -44,7 +46,7 @@ int cmd_campaign(int argc, char **argv)
     int c;
     char *end;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:k:j:m:qnh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:k:x:j:m:qnh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -60,6 +62,15 @@ int cmd_campaign(int argc, char **argv)
                 return EXIT_USAGE;
             }
             o.sample = (unsigned)k;
+            break;
+        }
+        case 'x': {
+            unsigned long r = strtoul(optarg, &end, 0);
+            if (*end || !*optarg || r == 0 || r > 1000000) {
+                fprintf(stderr, "lhv1 campaign: bad --mix \"%s\" (1..1000000)\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.mix_runs = (unsigned)r;
             break;
         }
         case 'j': json = optarg; break;

@@ -108,7 +108,8 @@ int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out)
                         (unsigned long long)r->fired);
         for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
             /* Mark counts in a column this fault is not expected to reach. */
-            int bad = r->counts[o] && !lhv1_campaign_expected(r->kind, (lhv1_outcome)o);
+            int bad = r->counts[o] && r->kind != LHV1_FAULT_NONE &&
+                      !lhv1_campaign_expected(r->kind, (lhv1_outcome)o);
             lhv1_buf_printf(out, " %s%llu%s |", bad ? "**" : "",
                             (unsigned long long)r->counts[o], bad ? "**" : "");
         }

@@ -9,6 +9,8 @@
 #include "campaign_internal.h"
 
 #define ABSENT (-1)
+/* Seeded mix: each operation faulted with this probability (15%). */
+#define MIX_RATE_PPM 150000
 #define MAX_INFLIGHT 16
 
 const char *lhv1_outcome_name(lhv1_outcome o)
@@ -82,6 +84,7 @@ static const row_def row_defs[] = {
     {LHV1_FAULT_LIST_STALE, 0, 0},       {LHV1_FAULT_DEL_FAIL_BEFORE, 0, 0},
     {LHV1_FAULT_DEL_FAIL_BEFORE, 0, 1},  {LHV1_FAULT_DEL_FAIL_AFTER, 0, 0},
     {LHV1_FAULT_DEL_LOST, 0, 0},
+    {LHV1_FAULT_NONE, 0, 0}, /* the seeded mix: random faults of every kind */
 };
 #define N_ROWS (sizeof row_defs / sizeof row_defs[0])
 
@@ -92,6 +95,10 @@ static int is_torn(lhv1_fault_kind k)
 
 static void row_name(const row_def *d, char *out, size_t n)
 {
+    if (d->kind == LHV1_FAULT_NONE) {
+        snprintf(out, n, "seeded mix (%d%% of ops)", MIX_RATE_PPM / 10000);
+        return;
+    }
     snprintf(out, n, "%s%s%s", lhv1_fault_kind_name(d->kind),
              is_torn(d->kind) ? (d->ack ? " reply=200" : " reply=503") : "",
              d->persistent ? " persistent" : "");
@@ -246,6 +253,7 @@ typedef struct name_state {
 
 typedef struct case_result {
     lhv1_outcome outcome;       /* the worst over the list and every load */
+    unsigned seen;              /* every outcome seen, as a bit mask */
     int unexpected;
     int fired;
     int go_silent;
@@ -269,11 +277,9 @@ static int inflight_has(const name_state *s, int c)
     return 0;
 }
 
-static void note(case_result *r, lhv1_fault_kind kind, lhv1_outcome o, const char *index,
-                 const char *detail)
+static void note(case_result *r, lhv1_outcome o, const char *index, const char *detail)
 {
-    if (!lhv1_campaign_expected(kind, o))
-        r->unexpected = 1;
+    r->seen |= 1u << o;
     if (severity(o) > severity(r->outcome) || !r->index[0]) {
         r->outcome = o;
         snprintf(r->index, sizeof r->index, "%s", index);
@@ -348,7 +354,7 @@ static lhv1_outcome classify_load(const camp_workload *w, const char *name,
 
 /* Lists and loads every index, noting each outcome against the model. */
 static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *states,
-                   lhv1_fault_kind kind, case_result *r)
+                   case_result *r)
 {
     char detail[256];
     lhv1_store_err err;
@@ -358,7 +364,7 @@ static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *
     lhv1_key_list_init(&listed);
     if (lhv1_persistor_list(p, &listed, &err) < 0) {
         snprintf(detail, sizeof detail, "list: %d %.200s", err.status, err.body);
-        note(r, kind, LHV1_OUT_STORE_ERROR, "(list)", detail);
+        note(r, LHV1_OUT_STORE_ERROR, "(list)", detail);
     } else {
         for (size_t i = 0; i < w->n_names; i++) {
             const name_state *s = &states[i];
@@ -372,7 +378,7 @@ static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *
             if (shown != want && !either) {
                 snprintf(detail, sizeof detail, "list %s %s", shown ? "shows" : "omits",
                          w->names[i]);
-                note(r, kind, LHV1_OUT_STALE, "(list)", detail);
+                note(r, LHV1_OUT_STALE, "(list)", detail);
             }
         }
     }
@@ -386,28 +392,42 @@ static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *
         if ((v == LHV1_BAD_FORMAT || v == LHV1_DECODE_ERROR || v == LHV1_INCONSISTENT) &&
             lhv1_predict_go(l.body.data, l.body.len, NULL, 0) == LHV1_GO_OK)
             r->go_silent = 1;
-        note(r, kind, o, w->names[i], detail);
+        note(r, o, w->names[i], detail);
         lhv1_loaded_free(&l);
     }
 }
 
-/* Runs the workload with `fault` (kind NONE: no fault). A Put or Delete
- * fault is checked twice: right after the faulted operation (the state a
- * crash there would leave) and after the whole workload (what later
- * operations make of it). Get and List faults hit the final check. The
- * case's outcome is the worst seen. Returns 0, or -1 on allocation
- * failure. `log` gets the fault store's log when non-NULL. */
-static int run_case(const camp_workload *w, const lhv1_fault *fault, int inject,
-                    case_result *r, char **log)
+/* An outcome is unexpected when none of the faults that fired allows it
+ * (latest and in-flight are always allowed). */
+static int unexpected_outcomes(unsigned seen, lhv1_store *fs)
+{
+    for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
+        if (!(seen & (1u << o)) || o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT)
+            continue;
+        int allowed = 0;
+        for (int k = 1; k < LHV1_FAULT_KIND_COUNT && !allowed; k++)
+            allowed = lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) &&
+                      lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)o);
+        if (!allowed)
+            return 1;
+    }
+    return 0;
+}
+
+/* Runs the workload over a fault store configured by `cfg`.
+ * With `single` (a planned fault), a Put or Delete fault is checked twice:
+ * right after the faulted operation (the state a crash there would leave)
+ * and after the whole workload (what later operations make of it); Get and
+ * List faults hit the final check. Without (a seeded mix), the state is
+ * checked after every operation. The case's outcome is the worst seen.
+ * Returns 0, or -1 on allocation failure. `log` gets the fault store's
+ * log when non-NULL. */
+static int run_case(const camp_workload *w, const lhv1_fault_config *cfg,
+                    const lhv1_fault *single, case_result *r, char **log)
 {
     memset(r, 0, sizeof *r);
     lhv1_store *mem = lhv1_memory_store_new();
-    lhv1_fault_config cfg = {0};
-    if (inject && fault->kind != LHV1_FAULT_NONE) {
-        cfg.plan = fault;
-        cfg.n_plan = 1;
-    }
-    lhv1_store *fs = mem ? lhv1_fault_store_new(mem, &cfg) : NULL;
+    lhv1_store *fs = mem ? lhv1_fault_store_new(mem, cfg) : NULL;
     if (!fs) {
         lhv1_store_destroy(mem);
         return -1;
@@ -419,8 +439,7 @@ static int run_case(const camp_workload *w, const lhv1_fault *fault, int inject,
         states[i].acked = ABSENT;
         states[i].n_inflight = 0;
     }
-    const lhv1_fault_kind kind = fault->kind;
-    const lhv1_store_op fop = lhv1_fault_kind_op(kind);
+    const lhv1_store_op fop = single ? lhv1_fault_kind_op(single->kind) : LHV1_OP_COUNT;
     uint64_t seen[LHV1_OP_COUNT] = {0};
     lhv1_store_err err;
     for (size_t i = 0; i < w->n_ops; i++) {
@@ -436,11 +455,17 @@ static int run_case(const camp_workload *w, const lhv1_fault *fault, int inject,
         } else if (s->n_inflight < MAX_INFLIGHT) {
             s->inflight[s->n_inflight++] = op->content;
         }
-        if (type == fop && seen[type]++ == fault->nth)
-            verify(w, &p, states, kind, r);
+        if (!single || (type == fop && seen[type]++ == single->nth))
+            verify(w, &p, states, r);
     }
-    verify(w, &p, states, kind, r);
-    r->fired = kind != LHV1_FAULT_NONE && lhv1_fault_store_fired(fs, kind) > 0;
+    verify(w, &p, states, r);
+    if (single) {
+        r->fired = lhv1_fault_store_fired(fs, single->kind) > 0;
+    } else {
+        for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+            r->fired |= lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) > 0;
+    }
+    r->unexpected = unexpected_outcomes(r->seen, fs);
     if (log)
         *log = strdup(lhv1_fault_store_log(fs));
     lhv1_store_destroy(fs);
@@ -484,10 +509,22 @@ typedef struct runner {
     time_t start;
 } runner;
 
-static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, const char *cls)
+/* Runs one case: the planned fault `f`, or (f == NULL) a seeded mix. */
+static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, uint64_t mix_seed,
+               const char *cls)
 {
+    lhv1_fault_config cfg = {0};
+    if (rn->opts->no_inject) {
+        /* the self-test: the same cases, nothing injected */
+    } else if (f) {
+        cfg.plan = f;
+        cfg.n_plan = 1;
+    } else {
+        cfg.seed = mix_seed;
+        cfg.rate_ppm = MIX_RATE_PPM;
+    }
     case_result r;
-    if (run_case(rn->w, f, !rn->opts->no_inject, &r, NULL) < 0)
+    if (run_case(rn->w, &cfg, f, &r, NULL) < 0)
         return -1;
     row->cases++;
     row->fired += (uint64_t)r.fired;
@@ -499,9 +536,10 @@ static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, const ch
         /* Run it again to keep its log: listed cases are few. */
         char *log = NULL;
         case_result again;
-        if (run_case(rn->w, f, !rn->opts->no_inject, &again, &log) < 0)
+        if (run_case(rn->w, &cfg, f, &again, &log) < 0)
             return -1;
-        if (list_case(rn->res, f, row->name, cls, &r, log) < 0)
+        lhv1_fault none = {0};
+        if (list_case(rn->res, f ? f : &none, row->name, cls, &r, log) < 0)
             return -1;
     }
     time_t now = time(NULL);
@@ -560,6 +598,16 @@ static size_t mutations_of(const camp_workload *w, const char *name)
 static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_t *rng)
 {
     const camp_workload *w = rn->w;
+    if (d->kind == LHV1_FAULT_NONE) {
+        char cls[48];
+        for (unsigned i = 0; i < rn->opts->mix_runs; i++) {
+            uint64_t seed = splitmix(rng);
+            snprintf(cls, sizeof cls, "seed 0x%016llx", (unsigned long long)seed);
+            if (one(rn, row, NULL, seed, cls) < 0)
+                return -1;
+        }
+        return 0;
+    }
     lhv1_store_op op = lhv1_fault_kind_op(d->kind);
     size_t n = op == LHV1_OP_PUT ? w->n_puts
              : op == LHV1_OP_GET ? w->n_names
@@ -586,7 +634,7 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             for (size_t i = 0; i < s.n; i++) {
                 f.cut = s.v[i].off;
                 snprintf(cls, sizeof cls, "%s", s.v[i].label);
-                if (one(rn, row, &f, cls) < 0) {
+                if (one(rn, row, &f, 0, cls) < 0) {
                     free(s.v);
                     return -1;
                 }
@@ -601,7 +649,7 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             for (size_t i = 0; i < s.n; i++) {
                 f.bit = s.v[i].off * 8 + splitmix(rng) % 8;
                 snprintf(cls, sizeof cls, "%s", s.v[i].label);
-                if (one(rn, row, &f, cls) < 0) {
+                if (one(rn, row, &f, 0, cls) < 0) {
                     free(s.v);
                     return -1;
                 }
@@ -615,12 +663,12 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             for (size_t lag = 1; lag <= ages; lag++) {
                 f.lag = lag;
                 snprintf(cls, sizeof cls, "%s #%zu lag=%zu", lhv1_store_op_name(op), nth, lag);
-                if (one(rn, row, &f, cls) < 0)
+                if (one(rn, row, &f, 0, cls) < 0)
                     return -1;
             }
         } else {
             snprintf(cls, sizeof cls, "%s #%zu", lhv1_store_op_name(op), nth);
-            if (one(rn, row, &f, cls) < 0)
+            if (one(rn, row, &f, 0, cls) < 0)
                 return -1;
         }
     }
@@ -648,6 +696,11 @@ static void check_rows(lhv1_campaign_result *res)
         const uint64_t *c = r->counts;
         if (r->cases == 0) {
             check_fail(res, "%s: no cases", r->name);
+            continue;
+        }
+        if (r->kind == LHV1_FAULT_NONE) {
+            if (!r->fired || r->counts[LHV1_OUT_LATEST] == r->cases)
+                check_fail(res, "%s: expected faults that fire and have effects", r->name);
             continue;
         }
         if (r->fired != r->cases)
@@ -706,6 +759,8 @@ int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
     lhv1_campaign_opts o = *opts;
     if (!o.sample)
         o.sample = 16;
+    if (!o.mix_runs)
+        o.mix_runs = 200;
     camp_workload w;
     char why[256];
     if (camp_workload_build(&w, why, sizeof why) < 0) {
@@ -716,7 +771,8 @@ int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
     /* The fault-free run must give every index its latest state. */
     lhv1_fault none = {0};
     case_result base;
-    if (run_case(&w, &none, 1, &base, NULL) < 0 || base.outcome != LHV1_OUT_LATEST) {
+    lhv1_fault_config clean = {0};
+    if (run_case(&w, &clean, &none, &base, NULL) < 0 || base.outcome != LHV1_OUT_LATEST) {
         check_fail(res, "fault-free run: %s %s: %.150s", base.index, lhv1_outcome_name(base.outcome),
                    base.detail);
         camp_workload_free(&w);
