@@ -1,0 +1,43 @@
+/* envelope: the strict JSON decoder. On success, encode, decode again:
+ * equal fields, and the encoding is a fixed point (encode(decode(encode(x)))
+ * == encode(x)). On failure, a decode-error reason with an offset inside
+ * the input. */
+#include <string.h>
+
+#include "fuzz_helpers.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    lhv1_envelope env;
+    lhv1_status st;
+    memset(&env, 0, sizeof env);
+    if (lhv1_envelope_decode(data, size, &env, &st) != 0) {
+        fuzz_check_status(LHV1_DECODE_ERROR, &st, size);
+        return 0;
+    }
+    fuzz_check_status(LHV1_OK, &st, size);
+    FUZZ_ASSERT(env.version == LHV1_ENVELOPE_VERSION);
+    FUZZ_ASSERT(env.name && env.name[0] != '\0');
+    FUZZ_ASSERT(env.dimension >= 1 && env.m >= 1 && env.ef_search >= 1 && env.count >= 0);
+    FUZZ_ASSERT(strcmp(env.distance, "cosine") == 0 || strcmp(env.distance, "euclidean") == 0);
+
+    lhv1_buf e1, e2;
+    lhv1_buf_init(&e1);
+    lhv1_buf_init(&e2);
+    FUZZ_ASSERT(lhv1_envelope_encode(&env, &e1) == 0 && !e1.failed);
+    lhv1_envelope back;
+    memset(&back, 0, sizeof back);
+    int rc = lhv1_envelope_decode(e1.data, e1.len, &back, &st);
+    FUZZ_ASSERT_MSG(rc == 0, "re-decode of the encoding failed: %s: %s",
+                    lhv1_reason_code(st.reason), st.message);
+    FUZZ_ASSERT_MSG(fuzz_envelope_equal(&env, &back), "envelope changed by encode/decode");
+    FUZZ_ASSERT(lhv1_envelope_encode(&back, &e2) == 0 && !e2.failed);
+    FUZZ_ASSERT_MSG(e1.len == e2.len && memcmp(e1.data, e2.data, e1.len) == 0,
+                    "envelope encoding is not a fixed point");
+
+    lhv1_envelope_free(&back);
+    lhv1_envelope_free(&env);
+    lhv1_buf_free(&e1);
+    lhv1_buf_free(&e2);
+    return 0;
+}
