@@ -22,6 +22,11 @@ typedef struct run_result {
     lhv1_buf out, err;
 } run_result;
 
+/* Results live in a pool freed by teardown, so a failed check (which in
+ * no-fork mode jumps out of the test) leaves nothing to report as a leak. */
+static run_result pool[64];
+static int n_pool;
+
 static void slurp(int fd, lhv1_buf *b)
 {
     lseek(fd, 0, SEEK_SET);
@@ -34,8 +39,10 @@ static void slurp(int fd, lhv1_buf *b)
 }
 
 /* Runs `cli args...` (NULL-terminated), capturing stdout and stderr. */
-static void run(run_result *r, const char *const *args)
+static run_result *run(const char *const *args)
 {
+    ck_assert_int_lt(n_pool, 64);
+    run_result *r = &pool[n_pool++];
     char *argv[32];
     int n = 0;
     argv[n++] = (char *)cli;
@@ -69,15 +76,10 @@ static void run(run_result *r, const char *const *args)
     unlink(err_path);
     ck_assert_msg(r->code < 128, "lhv1 died of signal %d; stderr: %s", r->code - 128,
                   (char *)r->err.data);
+    return r;
 }
 
-static void run_free(run_result *r)
-{
-    lhv1_buf_free(&r->out);
-    lhv1_buf_free(&r->err);
-}
-
-#define RUN(r, ...) run(r, (const char *const[]){__VA_ARGS__, NULL})
+#define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
 
 static const char *path_of(const char *name)
 {
@@ -173,20 +175,24 @@ static void teardown(void)
         unlink(path_of(files[i]));
     rmdir(dir);
     tb_free(&ok_obj);
+    for (int i = 0; i < n_pool; i++) {
+        lhv1_buf_free(&pool[i].out);
+        lhv1_buf_free(&pool[i].err);
+    }
+    n_pool = 0;
 }
 
 /* ---- verify ------------------------------------------------------------------ */
 
 START_TEST(verify_ok_file)
 {
-    run_result r;
+    run_result *r;
     const char *ok = path_of("ok.lhv1");
-    RUN(&r, "verify", ok);
-    ck_assert_int_eq(r.code, 0);
+    r = RUN("verify", ok);
+    ck_assert_int_eq(r->code, 0);
     char want[400];
     snprintf(want, sizeof want, "%s: ok\n", ok);
-    ck_assert_str_eq((char *)r.out.data, want);
-    run_free(&r);
+    ck_assert_str_eq((char *)r->out.data, want);
 }
 END_TEST
 
@@ -204,12 +210,12 @@ static void assert_line(const char *line, const char *path, const char *verdict,
 
 START_TEST(verify_not_ok_lines_in_order)
 {
-    run_result r;
+    run_result *r;
     const char *ok = path_of("ok.lhv1"), *bad = path_of("bad.lhv1"),
                *inc = path_of("inconsistent.lhv1"), *dec = path_of("decode.lhv1");
-    RUN(&r, "verify", ok, bad, inc, dec);
-    ck_assert_int_eq(r.code, 1);
-    char *save, *line = strtok_r((char *)r.out.data, "\n", &save);
+    r = RUN("verify", ok, bad, inc, dec);
+    ck_assert_int_eq(r->code, 1);
+    char *save, *line = strtok_r((char *)r->out.data, "\n", &save);
     char want[400];
     snprintf(want, sizeof want, "%s: ok", ok);
     ck_assert_str_eq(line, want);
@@ -217,35 +223,27 @@ START_TEST(verify_not_ok_lines_in_order)
     assert_line(strtok_r(NULL, "\n", &save), inc, "inconsistent", "cross-count");
     assert_line(strtok_r(NULL, "\n", &save), dec, "decode-error", "graph-count-exceeds-input");
     ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
-    run_free(&r);
 }
 END_TEST
 
 START_TEST(verify_usage_and_io_errors_exit_2)
 {
-    run_result r;
-    RUN(&r, "verify");
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    RUN(&r, "verify", "--no-such-option", path_of("ok.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    RUN(&r, "verify", path_of("does-not-exist.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "does-not-exist.lhv1"));
-    run_free(&r);
-    RUN(&r, "verify", path_of("ok.lhv1"), path_of("does-not-exist.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    RUN(&r, "verify", dir); /* a directory */
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    RUN(&r, "no-such-command");
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    run(&r, (const char *const[]){NULL});
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
+    run_result *r;
+    r = RUN("verify");
+    ck_assert_int_eq(r->code, 2);
+    r = RUN("verify", "--no-such-option", path_of("ok.lhv1"));
+    ck_assert_int_eq(r->code, 2);
+    r = RUN("verify", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr((char *)r->err.data, "does-not-exist.lhv1"));
+    r = RUN("verify", path_of("ok.lhv1"), path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r->code, 2);
+    r = RUN("verify", dir); /* a directory */
+    ck_assert_int_eq(r->code, 2);
+    r = RUN("no-such-command");
+    ck_assert_int_eq(r->code, 2);
+    r = run((const char *const[]){NULL});
+    ck_assert_int_eq(r->code, 2);
 }
 END_TEST
 
@@ -281,13 +279,13 @@ static void assert_json(const cJSON *o, const char *file, const char *verdict, c
 
 START_TEST(verify_json_lines)
 {
-    run_result r;
+    run_result *r;
     const char *ok = path_of("ok.lhv1"), *bad = path_of("bad.lhv1"),
                *inc = path_of("inconsistent.lhv1");
-    RUN(&r, "verify", "--json", ok, bad, inc);
-    ck_assert_int_eq(r.code, 1);
+    r = RUN("verify", "--json", ok, bad, inc);
+    ck_assert_int_eq(r->code, 1);
     char *save;
-    cJSON *a = json_line(&save, 1, (char *)r.out.data), *b = json_line(&save, 0, NULL),
+    cJSON *a = json_line(&save, 1, (char *)r->out.data), *b = json_line(&save, 0, NULL),
           *c = json_line(&save, 0, NULL);
     ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
     assert_json(a, ok, "ok", "none", -1);
@@ -300,28 +298,24 @@ START_TEST(verify_json_lines)
     cJSON_Delete(a);
     cJSON_Delete(b);
     cJSON_Delete(c);
-    run_free(&r);
 }
 END_TEST
 
 START_TEST(verify_name)
 {
-    run_result r;
+    run_result *r;
     const char *ok = path_of("ok.lhv1");
-    RUN(&r, "verify", "--name", "docs", ok);
-    ck_assert_int_eq(r.code, 0);
-    run_free(&r);
-    RUN(&r, "verify", "--name", "other", ok);
-    ck_assert_int_eq(r.code, 1);
-    assert_line((char *)r.out.data, ok, "inconsistent", "cross-name");
-    run_free(&r);
-    RUN(&r, "verify", "--json", "--name", "other", ok);
-    ck_assert_int_eq(r.code, 1);
+    r = RUN("verify", "--name", "docs", ok);
+    ck_assert_int_eq(r->code, 0);
+    r = RUN("verify", "--name", "other", ok);
+    ck_assert_int_eq(r->code, 1);
+    assert_line((char *)r->out.data, ok, "inconsistent", "cross-name");
+    r = RUN("verify", "--json", "--name", "other", ok);
+    ck_assert_int_eq(r->code, 1);
     char *save;
-    cJSON *o = json_line(&save, 1, (char *)r.out.data);
+    cJSON *o = json_line(&save, 1, (char *)r->out.data);
     assert_json(o, ok, "inconsistent", "cross-name", -2);
     cJSON_Delete(o);
-    run_free(&r);
 }
 END_TEST
 
@@ -345,15 +339,14 @@ static int utf8_valid(const uint8_t *p, size_t n)
 /* One line per file, whatever the message quotes. */
 START_TEST(verify_text_stays_one_line_per_file)
 {
-    run_result r;
+    run_result *r;
     const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
-    RUN(&r, "verify", nl, cut);
-    ck_assert_int_eq(r.code, 1);
+    r = RUN("verify", nl, cut);
+    ck_assert_int_eq(r->code, 1);
     int lines = 0;
-    for (size_t i = 0; i < r.out.len; i++)
-        lines += r.out.data[i] == '\n';
-    ck_assert_msg(lines == 2, "%d lines for 2 files:\n%s", lines, (char *)r.out.data);
-    run_free(&r);
+    for (size_t i = 0; i < r->out.len; i++)
+        lines += r->out.data[i] == '\n';
+    ck_assert_msg(lines == 2, "%d lines for 2 files:\n%s", lines, (char *)r->out.data);
 }
 END_TEST
 
@@ -361,19 +354,18 @@ END_TEST
  * it, and Go's encoding/json would turn a cut character into U+FFFD. */
 START_TEST(verify_json_is_utf8)
 {
-    run_result r;
+    run_result *r;
     const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
-    RUN(&r, "verify", "--json", nl, cut);
-    ck_assert_int_eq(r.code, 1);
-    ck_assert_msg(utf8_valid(r.out.data, r.out.len), "--json output is not UTF-8: %s",
-                  (char *)r.out.data);
+    r = RUN("verify", "--json", nl, cut);
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_msg(utf8_valid(r->out.data, r->out.len), "--json output is not UTF-8: %s",
+                  (char *)r->out.data);
     char *save;
-    cJSON *a = json_line(&save, 1, (char *)r.out.data), *b = json_line(&save, 0, NULL);
+    cJSON *a = json_line(&save, 1, (char *)r->out.data), *b = json_line(&save, 0, NULL);
     assert_json(a, nl, "inconsistent", "cross-metadata-orphan", -2);
     assert_json(b, cut, "inconsistent", "cross-metadata-orphan", -2);
     cJSON_Delete(a);
     cJSON_Delete(b);
-    run_free(&r);
 }
 END_TEST
 
@@ -389,46 +381,39 @@ START_TEST(dump_prints_the_canonical_dump)
     ck_assert_int_eq(lhv1_index_dump(&idx, &want), 0);
     lhv1_index_free(&idx);
 
-    run_result r;
-    RUN(&r, "dump", path_of("ok.lhv1"));
-    ck_assert_int_eq(r.code, 0);
-    ck_assert_uint_eq(r.out.len, want.len);
-    ck_assert_mem_eq(r.out.data, want.data, want.len);
-    run_free(&r);
+    run_result *r;
+    r = RUN("dump", path_of("ok.lhv1"));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_uint_eq(r->out.len, want.len);
+    ck_assert_mem_eq(r->out.data, want.data, want.len);
     lhv1_buf_free(&want);
 
-    RUN(&r, "dump", path_of("inconsistent.lhv1")); /* dumped, but exit 1 */
-    ck_assert_int_eq(r.code, 1);
-    ck_assert_ptr_nonnull(strstr((char *)r.out.data, "{\"dump\":\"lhv1\""));
-    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "cross-count"));
-    run_free(&r);
-    RUN(&r, "dump", path_of("bad.lhv1")); /* nothing to dump */
-    ck_assert_int_eq(r.code, 1);
-    ck_assert_uint_eq(r.out.len, 0);
-    run_free(&r);
-    RUN(&r, "dump", path_of("does-not-exist.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
+    r = RUN("dump", path_of("inconsistent.lhv1")); /* dumped, but exit 1 */
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr((char *)r->out.data, "{\"dump\":\"lhv1\""));
+    ck_assert_ptr_nonnull(strstr((char *)r->err.data, "cross-count"));
+    r = RUN("dump", path_of("bad.lhv1")); /* nothing to dump */
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_uint_eq(r->out.len, 0);
+    r = RUN("dump", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r->code, 2);
 }
 END_TEST
 
 START_TEST(inspect_summarises)
 {
-    run_result r;
-    RUN(&r, "inspect", path_of("ok.lhv1"));
-    ck_assert_int_eq(r.code, 0);
-    const char *t = (const char *)r.out.data;
+    run_result *r;
+    r = RUN("inspect", path_of("ok.lhv1"));
+    ck_assert_int_eq(r->code, 0);
+    const char *t = (const char *)r->out.data;
     ck_assert_msg(strstr(t, "docs") && strstr(t, "cosine"), "%s", t);
     char size[64];
     snprintf(size, sizeof size, "%zu", ok_obj.body.len);
     ck_assert_msg(strstr(t, size) != NULL, "size %s not in %s", size, t);
-    run_free(&r);
-    RUN(&r, "inspect", path_of("bad.lhv1"));
-    ck_assert_int_eq(r.code, 1);
-    run_free(&r);
-    RUN(&r, "inspect", path_of("does-not-exist.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
+    r = RUN("inspect", path_of("bad.lhv1"));
+    ck_assert_int_eq(r->code, 1);
+    r = RUN("inspect", path_of("does-not-exist.lhv1"));
+    ck_assert_int_eq(r->code, 2);
 }
 END_TEST
 
@@ -436,27 +421,24 @@ END_TEST
 
 START_TEST(frame_unframe_round_trip)
 {
-    run_result r;
+    run_result *r;
     const char *env = path_of("env.json"), *graph = path_of("graph.bin"),
                *framed = path_of("framed.lhv1");
-    RUN(&r, "frame", "--envelope", env, "--graph", graph, "-o", framed);
-    ck_assert_msg(r.code == 0, "frame: %s", (char *)r.err.data);
-    run_free(&r);
+    r = RUN("frame", "--envelope", env, "--graph", graph, "-o", framed);
+    ck_assert_msg(r->code == 0, "frame: %s", (char *)r->err.data);
     lhv1_buf got = read_all(framed);
     ck_assert_uint_eq(got.len, ok_obj.body.len);
     ck_assert_mem_eq(got.data, ok_obj.body.data, got.len);
     lhv1_buf_free(&got);
 
-    RUN(&r, "frame", "--envelope", env, "--graph", graph, "-o", "-");
-    ck_assert_int_eq(r.code, 0);
-    ck_assert_uint_eq(r.out.len, ok_obj.body.len);
-    ck_assert_mem_eq(r.out.data, ok_obj.body.data, r.out.len);
-    run_free(&r);
+    r = RUN("frame", "--envelope", env, "--graph", graph, "-o", "-");
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_uint_eq(r->out.len, ok_obj.body.len);
+    ck_assert_mem_eq(r->out.data, ok_obj.body.data, r->out.len);
 
     const char *env2 = path_of("env2.json"), *graph2 = path_of("graph2.bin");
-    RUN(&r, "unframe", framed, "--envelope", env2, "--graph", graph2);
-    ck_assert_msg(r.code == 0, "unframe: %s", (char *)r.err.data);
-    run_free(&r);
+    r = RUN("unframe", framed, "--envelope", env2, "--graph", graph2);
+    ck_assert_msg(r->code == 0, "unframe: %s", (char *)r->err.data);
     lhv1_buf e = read_all(env2), g = read_all(graph2);
     ck_assert_uint_eq(e.len, ok_obj.env.len);
     ck_assert_mem_eq(e.data, ok_obj.env.data, e.len);
@@ -469,22 +451,18 @@ END_TEST
 
 START_TEST(frame_unframe_errors)
 {
-    run_result r;
-    RUN(&r, "unframe", path_of("bad.lhv1"), "--envelope", path_of("env2.json"), "--graph",
+    run_result *r;
+    r = RUN("unframe", path_of("bad.lhv1"), "--envelope", path_of("env2.json"), "--graph",
         path_of("graph2.bin"));
-    ck_assert_int_eq(r.code, 1);
-    ck_assert_ptr_nonnull(strstr((char *)r.err.data, "frame-bad-magic"));
-    run_free(&r);
-    RUN(&r, "frame", "--envelope", path_of("env.json"), "-o", path_of("framed.lhv1"));
-    ck_assert_int_eq(r.code, 2); /* no --graph */
-    run_free(&r);
-    RUN(&r, "frame", "--envelope", path_of("does-not-exist"), "--graph", path_of("graph.bin"),
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr((char *)r->err.data, "frame-bad-magic"));
+    r = RUN("frame", "--envelope", path_of("env.json"), "-o", path_of("framed.lhv1"));
+    ck_assert_int_eq(r->code, 2); /* no --graph */
+    r = RUN("frame", "--envelope", path_of("does-not-exist"), "--graph", path_of("graph.bin"),
         "-o", path_of("framed.lhv1"));
-    ck_assert_int_eq(r.code, 2);
-    run_free(&r);
-    RUN(&r, "unframe", "--envelope", path_of("env2.json"), "--graph", path_of("graph2.bin"));
-    ck_assert_int_eq(r.code, 2); /* no FILE */
-    run_free(&r);
+    ck_assert_int_eq(r->code, 2);
+    r = RUN("unframe", "--envelope", path_of("env2.json"), "--graph", path_of("graph2.bin"));
+    ck_assert_int_eq(r->code, 2); /* no FILE */
 }
 END_TEST
 
@@ -492,10 +470,10 @@ END_TEST
 
 START_TEST(help_on_every_command)
 {
-    run_result top;
-    RUN(&top, "--help");
-    ck_assert_int_eq(top.code, 0);
-    const char *t = (const char *)top.out.data;
+    run_result *top;
+    top = RUN("--help");
+    ck_assert_int_eq(top->code, 0);
+    const char *t = (const char *)top->out.data;
     const char *list = strstr(t, "commands:");
     ck_assert_ptr_nonnull(list);
     int seen = 0;
@@ -506,11 +484,10 @@ START_TEST(help_on_every_command)
         char name[32];
         if (sscanf(l + 1, " %31s", name) != 1)
             break;
-        run_result r;
-        RUN(&r, name, "--help");
-        ck_assert_msg(r.code == 0, "lhv1 %s --help exits %d", name, r.code);
-        ck_assert_msg(r.out.len > 0, "lhv1 %s --help prints nothing on stdout", name);
-        run_free(&r);
+        run_result *r;
+        r = RUN(name, "--help");
+        ck_assert_msg(r->code == 0, "lhv1 %s --help exits %d", name, r->code);
+        ck_assert_msg(r->out.len > 0, "lhv1 %s --help prints nothing on stdout", name);
         for (int i = 0; i < 5; i++)
             found[i] |= strcmp(name, required[i]) == 0;
         seen++;
@@ -518,7 +495,6 @@ START_TEST(help_on_every_command)
     for (int i = 0; i < 5; i++)
         ck_assert_msg(found[i], "lhv1 --help does not list %s", required[i]);
     ck_assert_int_ge(seen, 5);
-    run_free(&top);
 }
 END_TEST
 
