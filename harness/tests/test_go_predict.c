@@ -74,6 +74,36 @@ static void g_env_nul_utf8(tb_object *o)
                           "\"distance\":\"cosine\",\"m\":4,\"ef_search\":8},\"count\":3}");
 }
 
+/* Go's int fields take the literal text: "1.0" and "1e3" are type errors
+ * there although liblhv1 reads them as integers. */
+static void g_int_literal_1_0(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1.0," STD_PARAMS ",\"count\":3}");
+}
+static void g_int_literal_1e3(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1,\"params\":{\"name\":\"docs\",\"dimension\":2,"
+                          "\"distance\":\"cosine\",\"m\":4,\"ef_search\":1e3},\"count\":3}");
+}
+static void g_int_non_integral(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":2.5}");
+}
+/* Field names match case-insensitively, and the last match wins. */
+static void g_case_folded_keys(tb_object *o)
+{
+    env_then_std_graph(o, "{\"VERSION\":1,\"Params\":{\"NAME\":\"docs\",\"Dimension\":2,"
+                          "\"distance\":\"cosine\",\"M\":4,\"EF_SEARCH\":8},\"Count\":3}");
+}
+static void g_case_folded_last_wins(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"Version\":2}");
+}
+static void g_long_s_folds_to_s(tb_object *o) /* U+017F folds to 's' */
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"ver\xc5\xbfion\":2}");
+}
+
 static void g_graph_eof(tb_object *o)
 {
     tb_env_std(o, TB_DIM, 1, NULL);
@@ -193,6 +223,12 @@ static const go_case cases[] = {
     {"envelope values out of range", g_env_range, LHV1_GO_OK},
     {"envelope duplicate key", g_env_dup, LHV1_GO_OK},
     {"envelope \\u0000 and invalid UTF-8", g_env_nul_utf8, LHV1_GO_OK},
+    {"int field holding 1.0", g_int_literal_1_0, LHV1_GO_ERROR},
+    {"int field holding 1e3", g_int_literal_1e3, LHV1_GO_ERROR},
+    {"int field holding 2.5", g_int_non_integral, LHV1_GO_ERROR},
+    {"field names in other cases", g_case_folded_keys, LHV1_GO_OK},
+    {"Version:2 after version:1", g_case_folded_last_wins, LHV1_GO_ERROR},
+    {"ver\u017fion:2 after version:1", g_long_s_folds_to_s, LHV1_GO_ERROR},
     {"graph ends inside a layer", g_graph_eof, LHV1_GO_ERROR},
     {"graph varint overflow", g_graph_overflow, LHV1_GO_ERROR},
     {"graph unknown distance", g_unknown_distance, LHV1_GO_ERROR},

@@ -342,12 +342,117 @@ START_TEST(empty_index_round_trips)
 }
 END_TEST
 
+/* Seeded mutations of a valid object (byte flips, cuts, insertions,
+ * varint-sized splices): every load ends in a verdict of its reason's
+ * class with a message and an offset inside the object; whatever loads
+ * ok re-encodes to an object that loads ok, is equal, and dumps the same. */
+START_TEST(mutated_objects_keep_the_contract)
+{
+    tb_object base;
+    tb_init(&base);
+    tb_env_std(&base, TB_DIM, TB_STD_COUNT, "{\"a\":{\"k\":[1,2.5,\"s\"]}}");
+    tb_graph_std(&base);
+    tb_finish(&base);
+    rng r = {0x5eed5eed5eedULL};
+    int ok = 0, verdicts[LHV1_VERDICT_COUNT] = {0};
+    for (int iter = 0; iter < 3000; iter++) {
+        /* a third of the time the whole body; otherwise one section,
+         * re-framed, so the mutation reaches the decoders */
+        int target = (int)below(&r, 3);
+        const lhv1_buf *src = target == 0 ? &base.body : target == 1 ? &base.env : &base.graph;
+        lhv1_buf m;
+        lhv1_buf_init(&m);
+        lhv1_buf_append(&m, src->data, src->len);
+        int edits = 1 + (int)below(&r, 3);
+        for (int e = 0; e < edits && m.len > 0; e++) {
+            size_t at = below(&r, (uint32_t)m.len);
+            switch (below(&r, 4)) {
+            case 0: m.data[at] ^= (uint8_t)(1u << below(&r, 8)); break;
+            case 1: m.data[at] = (uint8_t)below(&r, 256); break;
+            case 2: m.len = at; break; /* cut */
+            default: { /* insert a small varint-looking run */
+                uint8_t ins[3] = {(uint8_t)below(&r, 256), 0x80, (uint8_t)below(&r, 3)};
+                lhv1_buf tail;
+                lhv1_buf_init(&tail);
+                lhv1_buf_append(&tail, m.data + at, m.len - at);
+                m.len = at;
+                lhv1_buf_append(&m, ins, 1 + below(&r, 3));
+                lhv1_buf_append(&m, tail.data, tail.len);
+                lhv1_buf_free(&tail);
+            }
+            }
+        }
+        if (target != 0) {
+            lhv1_buf framed;
+            lhv1_buf_init(&framed);
+            lhv1_bytes e = target == 1 ? (lhv1_bytes){m.data, m.len}
+                                       : (lhv1_bytes){base.env.data, base.env.len};
+            lhv1_bytes g = target == 2 ? (lhv1_bytes){m.data, m.len}
+                                       : (lhv1_bytes){base.graph.data, base.graph.len};
+            lhv1_status fst;
+            ck_assert_int_eq(lhv1_frame(e, g, &framed, &fst), 0);
+            lhv1_buf_free(&m);
+            m = framed;
+        }
+        uint8_t *exact = malloc(m.len ? m.len : 1); /* ASan sees reads past the end */
+        memcpy(exact, m.data, m.len);
+        lhv1_index idx;
+        lhv1_status st;
+        lhv1_verdict v = lhv1_index_load(exact, m.len, NULL, &idx, &st);
+        verdicts[v]++;
+        ck_assert_msg(v == st.verdict && v == lhv1_reason_verdict(st.reason),
+                      "iter %d: verdict %s, reason %s", iter, lhv1_verdict_name(v),
+                      lhv1_reason_code(st.reason));
+        ck_assert_msg(st.offset >= -1 && st.offset <= (int64_t)m.len, "iter %d: offset %lld of %zu",
+                      iter, (long long)st.offset, m.len);
+        ck_assert_msg((v == LHV1_OK) == (st.message[0] == '\0'), "iter %d: message \"%s\"", iter,
+                      st.message);
+        ck_assert_int_eq(idx.decoded, v == LHV1_OK || v == LHV1_INCONSISTENT);
+        if (v == LHV1_OK) {
+            ok++;
+            lhv1_buf enc, d1, d2;
+            lhv1_buf_init(&enc);
+            lhv1_buf_init(&d1);
+            lhv1_buf_init(&d2);
+            ck_assert_int_eq(lhv1_index_encode(&idx, &enc), 0);
+            ck_assert_int_eq(lhv1_index_dump(&idx, &d1), 0);
+            lhv1_index again;
+            lhv1_status st2;
+            ck_assert_msg(lhv1_index_load(enc.data, enc.len, NULL, &again, &st2) == LHV1_OK,
+                          "iter %d: re-encoded object: %s", iter, st2.message);
+            ck_assert(lhv1_graph_equal(&idx.graph, &again.graph));
+            ck_assert_int_eq(lhv1_index_dump(&again, &d2), 0);
+            ck_assert_msg(d1.len == d2.len && memcmp(d1.data, d2.data, d1.len) == 0,
+                          "iter %d: dump changed through encode", iter);
+            lhv1_index_free(&again);
+            lhv1_buf_free(&enc);
+            lhv1_buf_free(&d1);
+            lhv1_buf_free(&d2);
+        } else if (v == LHV1_INCONSISTENT) {
+            lhv1_buf d;
+            lhv1_buf_init(&d);
+            ck_assert_int_eq(lhv1_index_dump(&idx, &d), 0);
+            lhv1_buf_free(&d);
+        }
+        lhv1_index_free(&idx);
+        free(exact);
+        lhv1_buf_free(&m);
+    }
+    printf("mutations: %d ok, %d bad-format, %d decode-error, %d inconsistent\n", ok,
+           verdicts[LHV1_BAD_FORMAT], verdicts[LHV1_DECODE_ERROR], verdicts[LHV1_INCONSISTENT]);
+    ck_assert_int_gt(verdicts[LHV1_DECODE_ERROR], 0);
+    ck_assert_int_gt(verdicts[LHV1_INCONSISTENT], 0);
+    tb_free(&base);
+}
+END_TEST
+
 Suite *suite_roundtrip(void)
 {
     Suite *s = suite_create("roundtrip");
     TCase *tc = tcase_create("roundtrip");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, random_graphs_round_trip);
+    tcase_add_test(tc, mutated_objects_keep_the_contract);
     tcase_add_test(tc, encoder_normalises_varints);
     tcase_add_test(tc, ml_bytes_kept);
     tcase_add_loop_test(tc, equal_notices_each_difference, 0, N_DIFF);
