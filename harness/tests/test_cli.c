@@ -154,6 +154,13 @@ static void write_fixtures(void)
     tb_finish(&cut);
     ck_assert_int_eq(tb_write_file(path_of("cut.lhv1"), cut.body.data, cut.body.len), 0);
     tb_free(&cut);
+    tb_object dist; /* a graph distance name of raw bytes: newline, invalid UTF-8 */
+    tb_init(&dist);
+    tb_env_std(&dist, TB_DIM, 0, NULL);
+    lhv1_gw_header(&dist.graph, 1, TB_M, TB_ML, TB_EF, lhv1_bytes_str("co\nsine\xff"), 0);
+    tb_finish(&dist);
+    ck_assert_int_eq(tb_write_file(path_of("distance.lhv1"), dist.body.data, dist.body.len), 0);
+    tb_free(&dist);
 }
 
 static void setup(void)
@@ -169,7 +176,7 @@ static void setup(void)
 static void teardown(void)
 {
     static const char *const files[] = {"ok.lhv1", "env.json", "graph.bin", "bad.lhv1",
-                                        "inconsistent.lhv1", "decode.lhv1", "framed.lhv1", "newline.lhv1", "cut.lhv1",
+                                        "inconsistent.lhv1", "decode.lhv1", "framed.lhv1", "newline.lhv1", "cut.lhv1", "distance.lhv1",
                                         "env2.json", "graph2.bin"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(path_of(files[i]));
@@ -340,13 +347,14 @@ static int utf8_valid(const uint8_t *p, size_t n)
 START_TEST(verify_text_stays_one_line_per_file)
 {
     run_result *r;
-    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
-    r = RUN("verify", nl, cut);
+    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1"),
+               *dist = path_of("distance.lhv1");
+    r = RUN("verify", nl, cut, dist);
     ck_assert_int_eq(r->code, 1);
     int lines = 0;
     for (size_t i = 0; i < r->out.len; i++)
         lines += r->out.data[i] == '\n';
-    ck_assert_msg(lines == 2, "%d lines for 2 files:\n%s", lines, (char *)r->out.data);
+    ck_assert_msg(lines == 3, "%d lines for 3 files:\n%s", lines, (char *)r->out.data);
 }
 END_TEST
 
@@ -355,17 +363,21 @@ END_TEST
 START_TEST(verify_json_is_utf8)
 {
     run_result *r;
-    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1");
-    r = RUN("verify", "--json", nl, cut);
+    const char *nl = path_of("newline.lhv1"), *cut = path_of("cut.lhv1"),
+               *dist = path_of("distance.lhv1");
+    r = RUN("verify", "--json", nl, cut, dist);
     ck_assert_int_eq(r->code, 1);
     ck_assert_msg(utf8_valid(r->out.data, r->out.len), "--json output is not UTF-8: %s",
                   (char *)r->out.data);
     char *save;
-    cJSON *a = json_line(&save, 1, (char *)r->out.data), *b = json_line(&save, 0, NULL);
+    cJSON *a = json_line(&save, 1, (char *)r->out.data), *b = json_line(&save, 0, NULL),
+          *c = json_line(&save, 0, NULL);
     assert_json(a, nl, "inconsistent", "cross-metadata-orphan", -2);
     assert_json(b, cut, "inconsistent", "cross-metadata-orphan", -2);
+    assert_json(c, dist, "decode-error", "graph-unknown-distance", -2);
     cJSON_Delete(a);
     cJSON_Delete(b);
+    cJSON_Delete(c);
 }
 END_TEST
 

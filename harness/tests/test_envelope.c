@@ -140,6 +140,8 @@ static const env_case cases[] = {
     E("{" STD ",\"metadata\":{\"a\":{\"l\":[0,{\"kk\":1,\"kk\":1}]}}}", LHV1_R_ENV_DUPLICATE_KEY,
       "kk"),
     E("{" STD ",\"junk\":{\"q\":1,\"q\":1}}", LHV1_R_ENV_DUPLICATE_KEY, "q"),
+    E("{" STD ",\"metadata\":{\"a\":{},\"\\u0061\":{}}}", LHV1_R_ENV_DUPLICATE_KEY, "a"),
+    E("{" STD ",\"x\":\"\\ud83d\\ude00\"}", LHV1_R_NONE, NULL), /* a surrogate pair */
 
     /* \u0000 */
     E("{" V "," PARAMS_("\"do\\u0000cs\"", "2", "\"cosine\"", "4", "8") "," COUNT "}",
