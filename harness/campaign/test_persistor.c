@@ -202,6 +202,54 @@ START_TEST(list_and_save_errors_propagate)
 }
 END_TEST
 
+/* The whole persistor cycle over the file store: save two indexes (one
+ * with a '/' in its name, which makes a subdirectory), overwrite, list,
+ * load, delete. */
+START_TEST(file_store_cycle)
+{
+    char *dir = make_temp_dir();
+    lhv1_store_err err;
+    lhv1_store *s = lhv1_file_store_new(dir, &err);
+    lhv1_persistor p;
+    lhv1_persistor_init(&p, s);
+    lhv1_buf g1, g2, g3;
+    lhv1_index a1, a2, b;
+    make_index("a", 3, 1, &g1, &a1);
+    make_index("a", 5, 2, &g2, &a2);
+    make_index("team/b", 0, 3, &g3, &b);
+    ck_assert_int_eq(lhv1_persistor_save(&p, &a1, &err), 0);
+    ck_assert_int_eq(lhv1_persistor_save(&p, &b, &err), 0);
+    ck_assert_int_eq(lhv1_persistor_save(&p, &a2, &err), 0);
+    lhv1_key_list names;
+    lhv1_key_list_init(&names);
+    ck_assert_int_eq(lhv1_persistor_list(&p, &names, &err), 0);
+    ck_assert_uint_eq(names.n, 2);
+    ck_assert_str_eq((const char *)names.keys[0].data, "a");
+    ck_assert_str_eq((const char *)names.keys[1].data, "team/b");
+    lhv1_key_list_free(&names);
+    lhv1_loaded l;
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_persistor_load(&p, "a", &l, &st), LHV1_OK);
+    ck_assert(lhv1_graph_equal(&l.idx.graph, &a2.graph));
+    lhv1_loaded_free(&l);
+    ck_assert_int_eq(lhv1_persistor_load(&p, "team/b", &l, &st), LHV1_OK);
+    ck_assert_int_eq(l.idx.env.count, 0);
+    lhv1_loaded_free(&l);
+    ck_assert_int_eq(lhv1_persistor_delete(&p, "a", &err), 0);
+    ck_assert_int_eq(lhv1_persistor_load(&p, "a", &l, &st), LHV1_MISSING);
+    lhv1_loaded_free(&l);
+    lhv1_index_free(&a1);
+    lhv1_index_free(&a2);
+    lhv1_index_free(&b);
+    lhv1_buf_free(&g1);
+    lhv1_buf_free(&g2);
+    lhv1_buf_free(&g3);
+    lhv1_store_destroy(s);
+    rm_tree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_persistor(void)
 {
     Suite *s = suite_create("persistor");
@@ -215,6 +263,7 @@ Suite *suite_persistor(void)
     tcase_add_test(tc, delete_is_idempotent);
     tcase_add_test(tc, list_filters_and_sorts_bytewise);
     tcase_add_test(tc, list_and_save_errors_propagate);
+    tcase_add_test(tc, file_store_cycle);
     suite_add_tcase(s, tc);
     return s;
 }

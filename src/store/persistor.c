@@ -10,6 +10,8 @@ void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store) { p->store = stor
 int lhv1_persistor_key(const char *name, lhv1_buf *key)
 {
     lhv1_buf_reset(key);
+    if (!name)
+        return -1;
     lhv1_buf_puts(key, LHV1_KEY_PREFIX);
     lhv1_buf_puts(key, name);
     lhv1_buf_puts(key, LHV1_KEY_SUFFIX);
@@ -23,7 +25,7 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
     lhv1_buf_init(&key);
     lhv1_buf_init(&body);
     int rc;
-    if (!idx->env.name || lhv1_persistor_key(idx->env.name, &key) < 0)
+    if (lhv1_persistor_key(idx->env.name, &key) < 0)
         rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode: no name, or out of memory");
     else if (lhv1_index_encode(idx, &body) < 0 || body.failed)
         rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed", idx->env.name);
@@ -46,8 +48,8 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
     lhv1_buf_init(&key);
     if (lhv1_persistor_key(name, &key) < 0) {
         lhv1_buf_free(&key);
-        lhv1_store_fail(&out->err, LHV1_STORE_FAILED, 0, "out of memory");
-        lhv1_fail(st, LHV1_R_STORE_FAILED, -1, "get %s: out of memory", name);
+        lhv1_store_fail(&out->err, LHV1_STORE_FAILED, 0, "no name, or out of memory");
+        lhv1_fail(st, LHV1_R_STORE_FAILED, -1, "get: no name, or out of memory");
         return st->verdict;
     }
     int rc = lhv1_store_get(p->store, (lhv1_bytes){key.data, key.len}, &out->body,
@@ -81,7 +83,7 @@ int lhv1_persistor_delete(lhv1_persistor *p, const char *name, lhv1_store_err *e
     lhv1_buf key;
     lhv1_buf_init(&key);
     int rc = lhv1_persistor_key(name, &key) < 0
-                 ? lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory")
+                 ? lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "no name, or out of memory")
                  : lhv1_store_del(p->store, (lhv1_bytes){key.data, key.len}, err);
     lhv1_buf_free(&key);
     if (rc < 0 && err->kind == LHV1_STORE_NOT_FOUND) {
