@@ -313,9 +313,11 @@ static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err
             return -1;
         }
         f->fired[fault.kind]++;
-        log_end(f, "%s: kept %llu of %zu B%s%zu B of the old object after it, reply %d",
-                lhv1_fault_kind_name(fault.kind), (unsigned long long)cut, body.len,
-                old_tail ? ", " : "", old_tail, fault.ack ? 200 : 503);
+        char tail[64] = "";
+        if (old_tail)
+            snprintf(tail, sizeof tail, ", %zu B of the old object after it", old_tail);
+        log_end(f, "%s: kept %llu of %zu B%s, reply %d", lhv1_fault_kind_name(fault.kind),
+                (unsigned long long)cut, body.len, tail, fault.ack ? 200 : 503);
         return fault.ack ? 0 : fail_5xx(err, 503, "service unavailable");
     }
     default:
