@@ -115,6 +115,14 @@ START_TEST(file_order_does_not_matter)
     const char *text = (const char *)d[0].data;
     const char *k0 = strstr(text, "{\"key\":\"k0\""), *k4 = strstr(text, "{\"key\":\"k4\"");
     ck_assert(k0 && k4 && k0 < k4);
+    /* and each neighbour list too (file order had them both ways round) */
+    static const char *const lists[] = {"[\"k1\",\"k4\"]", "[\"k0\",\"k4\"]", "[\"k0\",\"k2\"]",
+                                        "[\"k2\",\"k3\"]", "[\"k1\",\"k3\"]"};
+    for (int i = 0; i < 5; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\"neighbors\":%s}", lists[i]);
+        ck_assert_msg(strstr(text, want) != NULL, "no %s in %s", want, text);
+    }
     lhv1_buf_free(&d[0]);
     lhv1_buf_free(&d[1]);
 }

@@ -128,6 +128,27 @@ START_TEST(frame_writes_big_endian_length_and_appends)
 }
 END_TEST
 
+/* Every byte of the length field in use: an envelope of 0x01020304 bytes. */
+START_TEST(frame_length_uses_all_four_bytes)
+{
+    size_t n = 0x01020304;
+    uint8_t *big = calloc(n, 1);
+    ck_assert_ptr_nonnull(big);
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_frame((lhv1_bytes){big, n}, lhv1_bytes_str("G"), &out, &st), 0);
+    ck_assert_uint_eq(out.len, 8 + n + 1);
+    ck_assert_mem_eq(out.data, "LHV1\x01\x02\x03\x04", 8);
+    lhv1_bytes env, graph;
+    ck_assert_int_eq(lhv1_unframe(out.data, out.len, &env, &graph, &st), 0);
+    ck_assert_uint_eq(env.len, n);
+    ck_assert_uint_eq(graph.len, 1);
+    lhv1_buf_free(&out);
+    free(big);
+}
+END_TEST
+
 /* frame.h promises to refuse an envelope of 2^32 bytes or more; the check
  * is on the length alone (nothing is read), so a fake view of 2^32 bytes
  * over a tiny buffer is safe to pass. */
@@ -183,6 +204,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, envelope_len_bounds);
     tcase_add_test(tc, views_point_into_the_input);
     tcase_add_test(tc, frame_writes_big_endian_length_and_appends);
+    tcase_add_test(tc, frame_length_uses_all_four_bytes);
     tcase_add_test(tc, frame_refuses_envelope_of_2_pow_32);
     tcase_add_test(tc, empty_sections_fail_in_decode);
     suite_add_tcase(s, tc);
