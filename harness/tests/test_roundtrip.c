@@ -418,6 +418,9 @@ START_TEST(mutated_objects_keep_the_contract)
         ck_assert_msg((v == LHV1_OK) == (st.message[0] == '\0'), "iter %d: message \"%s\"", iter,
                       st.message);
         ck_assert_int_eq(idx.decoded, v == LHV1_OK || v == LHV1_INCONSISTENT);
+        if (!idx.decoded) /* "otherwise idx is left empty" (index.h) */
+            ck_assert(!idx.env.name && !idx.env.distance && !idx.env.metadata &&
+                      !idx.graph.layers && idx.graph.n_layers == 0);
         if (v == LHV1_OK) {
             ok++;
             lhv1_buf enc, d1, d2;
