@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Reports for ci/fuzz: engine statistics, crash signatures, run summaries.
+
+  fuzz_report.py stats ENGINE TARGET SECONDS LOG AFL_STATS_OR_- NEW_UNITS SEEDS CRASH_DIR OUT_JSON
+  fuzz_report.py signature REPORT            -> "<12-hex> <one-line title>"
+  fuzz_report.py summary OUT_DIR [--require-execs] STATS_JSON...
+      reads the stats of this run, writes OUT_DIR/summary.json
+      and OUT_DIR/summary.md, prints the Markdown; exit 1 on a crash, or
+      (with --require-execs) on a target that executed nothing.
+"""
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+
+
+def libfuzzer_stats(log):
+    s = {"execs": 0, "exec_per_sec": 0.0, "coverage": {}}
+    last = None
+    for line in open(log, errors="replace"):
+        m = re.match(r"stat::number_of_executed_units:\s*(\d+)", line)
+        if m:
+            s["execs"] = int(m.group(1))
+        m = re.match(r"stat::average_exec_per_sec:\s*(\d+)", line)
+        if m:
+            s["exec_per_sec"] = float(m.group(1))
+        m = re.match(r"stat::peak_rss_mb:\s*(\d+)", line)
+        if m:
+            s["peak_rss_mb"] = int(m.group(1))
+        if re.match(r"#\d+\s", line) and " cov: " in line:
+            last = line
+    if last:
+        # "#N DONE cov: C ft: F corp: U/S ..." : the last status line.
+        for key, name in (("cov", "edges"), ("ft", "features")):
+            m = re.search(rf"\b{key}: (\d+)", last)
+            if m:
+                s["coverage"][name] = int(m.group(1))
+        if not s["execs"]:
+            s["execs"] = int(re.match(r"#(\d+)", last).group(1))
+    return s
+
+
+def afl_stats(path):
+    kv = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if ":" in line:
+                k, v = line.split(":", 1)
+                kv[k.strip()] = v.strip()
+    def num(k, f=int):
+        try:
+            return f(kv.get(k, "0").rstrip("%"))
+        except ValueError:
+            return 0
+    return {
+        "execs": num("execs_done"),
+        "exec_per_sec": num("execs_per_sec", float),
+        "coverage": {"edges": num("edges_found"), "total_edges": num("total_edges"),
+                     "bitmap_percent": num("bitmap_cvg", float)},
+    }
+
+
+def cmd_stats(a):
+    engine, target, seconds, log, afl, new_units, seeds, crashes, out = a
+    s = libfuzzer_stats(log) if engine == "libfuzzer" else afl_stats(afl)
+    s.update(engine=engine, target=target, seconds=int(seconds),
+             corpus_seeds=int(seeds), corpus_new=int(new_units))
+    found = []
+    if os.path.isdir(crashes):
+        for d in sorted(os.listdir(crashes)):
+            meta = os.path.join(crashes, d, "signature.txt")
+            if os.path.exists(meta):
+                sig, _, title = open(meta).read().strip().partition(" ")
+                cnt = os.path.join(crashes, d, "count")
+                found.append({"signature": sig, "title": title,
+                              "dir": os.path.join(crashes, d),
+                              "inputs": int(open(cnt).read()) if os.path.exists(cnt) else 1})
+    s["crashes"] = found
+    rc_file = os.path.join(os.path.dirname(log), "engine_rc")
+    s["engine_rc"] = int(open(rc_file).read()) if os.path.exists(rc_file) else 0
+    with open(out, "w") as f:
+        json.dump(s, f, indent=1)
+
+
+# Frames that say nothing about where the bug is.
+NOISE = re.compile(r"__sanitizer|__asan|__ubsan|__interceptor|libFuzzer|fuzzer::|"
+                   r"LLVMFuzzerRunDriver|ExecuteFilesOnyByOne|__libc_start|_start\b|"
+                   r"\babort\b|\braise\b|__GI_|fuzz_fail|\bmain\b|afl|"
+                   r"libc\.so|compiler-rt|/sanitizer_common/")
+
+
+def cmd_signature(a):
+    text = open(a[0], errors="replace").read()
+    # An oracle's assertion names its own place: that is the bug's identity.
+    m = re.search(r"FUZZ ASSERTION FAILED (\S+:\d+): (.*)", text)
+    if m:
+        title = f"assertion {os.path.basename(m.group(1).split(':')[0])}:{m.group(1).split(':')[1]}: {m.group(2)[:120]}"
+        key = m.group(1).split("/")[-1]
+    else:
+        kind = re.search(r"SUMMARY: (\w+Sanitizer: [\w-]+|libFuzzer: [\w-]+)", text)
+        ub = re.search(r"(\S+\.c:\d+:\d+): runtime error: (.*)", text)
+        frames = []
+        for line in text.splitlines():
+            f = re.match(r"\s*#\d+ 0x[0-9a-f]+ in (\S+)(?: (\S+))?", line)
+            if f and not NOISE.search(line):
+                frames.append(f.group(1))
+            if len(frames) == 3:
+                break
+        what = kind.group(1) if kind else ("UBSan: " + ub.group(2)[:60] if ub else "crash")
+        key = what + "|" + "|".join(frames)
+        title = what + (" in " + " < ".join(frames) if frames else "")
+    print(hashlib.sha1(key.encode()).hexdigest()[:12], title)
+
+
+def cmd_summary(a):
+    out = a[0]
+    require = "--require-execs" in a
+    rows = [json.load(open(p)) for p in a[1:] if p != "--require-execs"]
+    failed = []
+    for r in rows:
+        if r["crashes"]:
+            failed.append(f"{r['engine']}/{r['target']}: {len(r['crashes'])} crash(es)")
+        elif r.get("engine_rc", 0) != 0:
+            failed.append(f"{r['engine']}/{r['target']}: the engine exited {r['engine_rc']} "
+                          "without a crash (see its log.txt)")
+        if require and r["execs"] <= 0:
+            failed.append(f"{r['engine']}/{r['target']}: executed nothing")
+    summary = {"generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "runs": rows, "failures": failed}
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+
+    def cov(r):
+        c = r["coverage"]
+        if r["engine"] == "libfuzzer":
+            return f"cov {c.get('edges', 0)}, ft {c.get('features', 0)}"
+        return f"{c.get('edges', 0)}/{c.get('total_edges', 0)} edges ({c.get('bitmap_percent', 0)}%)"
+    md = ["# Fuzzing summary", "",
+          "| engine | target | s | execs | exec/s | corpus (seeds + new) | coverage | crashes |",
+          "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for r in rows:
+        crashes = "; ".join(f"`{c['signature']}` {c['title']}" for c in r["crashes"]) or "0"
+        md.append(f"| {r['engine']} | {r['target']} | {r['seconds']} | {r['execs']} | "
+                  f"{r['exec_per_sec']:.0f} | {r['corpus_seeds']} + {r['corpus_new']} | "
+                  f"{cov(r)} | {crashes} |")
+    md.append("")
+    md.append("Coverage is each engine's own measure (libFuzzer: `cov` edges and `ft` features; "
+              "AFL++: map edges); compare runs of one engine only. Line and branch coverage of "
+              "`src/`: `ci/coverage`.")
+    if failed:
+        md += ["", "**Failures:**", ""] + [f"- {f}" for f in failed]
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write(text)
+    print(text)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    {"stats": cmd_stats, "signature": cmd_signature, "summary": cmd_summary}[cmd](sys.argv[2:])
