@@ -1,5 +1,6 @@
 /* The campaign as a library: it passes with faults injected, and FAILS
  * when the fault store injects nothing (so its checks can fail). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,15 @@ START_TEST(campaign_fails_when_nothing_is_injected)
     ck_assert_ptr_nonnull(strstr(f, "every torn prefix detected"));
     ck_assert_ptr_nonnull(strstr(f, "get-fail-key-not-found-body: expected store-error"));
     ck_assert_ptr_nonnull(strstr(f, "seeded mix (15% of ops): expected faults that fire"));
+    /* The JUnit report fails every row. */
+    lhv1_buf ju;
+    lhv1_buf_init(&ju);
+    ck_assert_int_eq(lhv1_campaign_junit(&res, &ju), 0);
+    lhv1_buf_putc(&ju, 0);
+    char want[64];
+    snprintf(want, sizeof want, "tests=\"%zu\" failures=\"%zu\"", res.n_rows, res.n_rows);
+    ck_assert_ptr_nonnull(strstr((const char *)ju.data, want));
+    lhv1_buf_free(&ju);
     lhv1_campaign_result_free(&res);
 }
 END_TEST

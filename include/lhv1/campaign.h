@@ -72,6 +72,7 @@ typedef struct lhv1_campaign_row {
     uint64_t cases;
     uint64_t fired;       /* cases in which the fault actually fired */
     uint64_t go_silent;   /* liblhv1 rejects, the Go loader loads it (ok) */
+    uint64_t unexpected;  /* cases with an outcome the fault does not allow */
     uint64_t counts[LHV1_OUTCOME_COUNT];
 } lhv1_campaign_row;
 
@@ -98,6 +99,9 @@ void lhv1_campaign_result_free(lhv1_campaign_result *res);
  * cases, the checks. Append to `out`; return 0 or -1. */
 int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out);
 int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out);
+/* JUnit XML: one test case per row, failed when a check of the row
+ * failed or one of its cases had an unexpected outcome. */
+int lhv1_campaign_junit(const lhv1_campaign_result *res, lhv1_buf *out);
 
 /* Whether `outcome` is one the format cannot prevent for this fault. */
 int lhv1_campaign_expected(lhv1_fault_kind kind, lhv1_outcome outcome);

@@ -8,13 +8,14 @@
 
 static const char help[] =
     "usage: lhv1 campaign [--seed N] [--sample K] [--mix R] [--json FILE]\n"
-    "                     [--markdown FILE] [--quiet] [--no-inject]\n"
+    "                     [--markdown FILE] [--junit FILE] [--quiet] [--no-inject]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
     "seeded random faults of every kind, loads every index and prints the\n"
     "table fault x outcome as Markdown (also to --markdown FILE) and as JSON to\n"
-    "--json FILE. See docs/FAULTS.md.\n"
+    "--json FILE; --junit FILE writes one test case per fault row.\n"
+    "See docs/FAULTS.md.\n"
     "--no-inject builds the same plan but injects nothing: a self-test; the\n"
     "campaign must then fail.\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
@@ -34,6 +35,7 @@ int cmd_campaign(int argc, char **argv)
         {"mix", required_argument, NULL, 'x'},
         {"json", required_argument, NULL, 'j'},
         {"markdown", required_argument, NULL, 'm'},
+        {"junit", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-inject", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
@@ -42,11 +44,11 @@ int cmd_campaign(int argc, char **argv)
     lhv1_campaign_opts o = {0};
     o.seed = 1;
     o.progress = stderr;
-    const char *json = NULL, *markdown = NULL;
+    const char *json = NULL, *markdown = NULL, *junit = NULL;
     int c;
     char *end;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:k:x:j:m:qnh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:k:x:j:m:u:qnh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -75,6 +77,7 @@ int cmd_campaign(int argc, char **argv)
         }
         case 'j': json = optarg; break;
         case 'm': markdown = optarg; break;
+        case 'u': junit = optarg; break;
         case 'q': o.progress = NULL; break;
         case 'n': o.no_inject = 1; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
@@ -93,19 +96,24 @@ int cmd_campaign(int argc, char **argv)
         lhv1_campaign_result_free(&res);
         return EXIT_USAGE;
     }
-    lhv1_buf md, js;
+    lhv1_buf md, js, ju;
     lhv1_buf_init(&md);
     lhv1_buf_init(&js);
-    int io = lhv1_campaign_markdown(&res, &md) < 0 || lhv1_campaign_json(&res, &js) < 0;
+    lhv1_buf_init(&ju);
+    int io = lhv1_campaign_markdown(&res, &md) < 0 || lhv1_campaign_json(&res, &js) < 0 ||
+             lhv1_campaign_junit(&res, &ju) < 0;
     if (!io) {
         fwrite(md.data, 1, md.len, stdout);
         if (markdown && write_buf(markdown, &md) < 0)
             io = 1;
         if (json && write_buf(json, &js) < 0)
             io = 1;
+        if (junit && write_buf(junit, &ju) < 0)
+            io = 1;
     }
     lhv1_buf_free(&md);
     lhv1_buf_free(&js);
+    lhv1_buf_free(&ju);
     lhv1_campaign_result_free(&res);
     if (io)
         return EXIT_USAGE;

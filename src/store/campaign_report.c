@@ -2,6 +2,7 @@
  * tools. Both hold the table fault x outcome, the listed cases and the
  * failed checks. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -200,5 +201,76 @@ int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out)
     lhv1_buf_puts(out, txt);
     lhv1_buf_putc(out, '\n');
     cJSON_free(txt);
+    return out->failed ? -1 : 0;
+}
+
+static void xml_text(lhv1_buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        switch (s[i]) {
+        case '&': lhv1_buf_puts(out, "&amp;"); break;
+        case '<': lhv1_buf_puts(out, "&lt;"); break;
+        case '>': lhv1_buf_puts(out, "&gt;"); break;
+        case '"': lhv1_buf_puts(out, "&quot;"); break;
+        default: lhv1_buf_putc(out, (uint8_t)s[i]);
+        }
+    }
+}
+
+/* The failed-check lines that belong to a row ("<row>: ..."). */
+static void row_failures(const lhv1_campaign_result *res, const char *row, lhv1_buf *out)
+{
+    const char *p = (const char *)res->failures.data, *end = p + res->failures.len;
+    size_t rl = strlen(row);
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n > rl + 1 && !memcmp(p, row, rl) && p[rl] == ':') {
+            lhv1_buf_append(out, p, n);
+            lhv1_buf_putc(out, '\n');
+        }
+        p += n + 1;
+    }
+}
+
+int lhv1_campaign_junit(const lhv1_campaign_result *res, lhv1_buf *out)
+{
+    size_t failed = 0;
+    lhv1_buf *why = calloc(res->n_rows ? res->n_rows : 1, sizeof *why);
+    if (!why)
+        return -1;
+    for (size_t i = 0; i < res->n_rows; i++) {
+        row_failures(res, res->rows[i].name, &why[i]);
+        if (res->rows[i].unexpected)
+            lhv1_buf_printf(&why[i], "%llu cases with an unexpected outcome\n",
+                            (unsigned long long)res->rows[i].unexpected);
+        failed += why[i].len > 0;
+    }
+    lhv1_buf_printf(out,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<testsuite name=\"lhv1.campaign\" tests=\"%zu\" failures=\"%zu\" "
+                    "time=\"%.3f\">\n",
+                    res->n_rows, failed, res->seconds);
+    for (size_t i = 0; i < res->n_rows; i++) {
+        const lhv1_campaign_row *r = &res->rows[i];
+        lhv1_buf_puts(out, "  <testcase classname=\"lhv1.campaign\" name=\"");
+        xml_text(out, r->name, sizeof r->name);
+        lhv1_buf_puts(out, "\">\n    <system-out>");
+        lhv1_buf_printf(out, "cases=%llu fired=%llu", (unsigned long long)r->cases,
+                        (unsigned long long)r->fired);
+        for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
+            lhv1_buf_printf(out, " %s=%llu", lhv1_outcome_name((lhv1_outcome)o),
+                            (unsigned long long)r->counts[o]);
+        lhv1_buf_puts(out, "</system-out>\n");
+        if (why[i].len) {
+            lhv1_buf_puts(out, "    <failure message=\"");
+            xml_text(out, (const char *)why[i].data, why[i].len);
+            lhv1_buf_puts(out, "\"/>\n");
+        }
+        lhv1_buf_puts(out, "  </testcase>\n");
+        lhv1_buf_free(&why[i]);
+    }
+    free(why);
+    lhv1_buf_puts(out, "</testsuite>\n");
     return out->failed ? -1 : 0;
 }

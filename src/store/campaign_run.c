@@ -532,6 +532,7 @@ static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, uint64_t
     row->counts[r.outcome]++;
     rn->res->total_cases++;
     rn->res->n_unexpected += (uint64_t)r.unexpected;
+    row->unexpected += (uint64_t)r.unexpected;
     if (r.outcome == LHV1_OUT_SILENT_WRONG || r.unexpected) {
         /* Run it again to keep its log: listed cases are few. */
         char *log = NULL;
