@@ -42,46 +42,46 @@ static size_t json_number_len(const uint8_t *p, size_t n)
     return i;
 }
 
-/* cJSON is lenient where Go's encoding/json is not; this lexical pass
- * rejects what cJSON would accept silently: raw control characters (in
- * strings, or as "whitespace" outside them: cJSON skips every byte <= 0x20),
- * numbers outside the JSON grammar (leading zeros, "1."), a byte order mark,
- * and the \u0000 escape, which cJSON would cut strings at. */
-static int scan_lexemes(const uint8_t *p, size_t n, lhv1_status *st)
+/* cJSON is lenient where Go's encoding/json is not. With `nul_only`, finds
+ * the \\u0000 escape (cJSON would cut the string there) anywhere; else checks
+ * the bytes of the parsed value for what cJSON accepts silently: raw
+ * control characters (in strings, or as "whitespace": cJSON skips every byte
+ * <= 0x20), numbers outside the JSON grammar (leading zeros, "1."), a byte
+ * order mark. */
+static int scan_lexemes(const uint8_t *p, size_t n, int nul_only, lhv1_status *st)
 {
-    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+    if (!nul_only && n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "byte order mark before the JSON value");
     int in_str = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (c == 0)
-            return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "raw NUL byte");
         if (!in_str) {
             if (c == '"') {
                 in_str = 1;
-            } else if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            } else if (nul_only) {
+                continue;
+            } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                 return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
                                  "control character 0x%02x outside a string", c);
             } else if (c == '-' || (c >= '0' && c <= '9')) {
-                size_t k = json_number_len(p + i, n - i);
                 size_t end = i;
                 while (end < n && p[end] && strchr("+-.eE0123456789", p[end]))
                     end++;
-                if (k == 0 || k != end - i)
+                if (json_number_len(p + i, end - i) != end - i)
                     return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
-                                     "malformed number \"%.*s\"", (int)(end - i > 32 ? 32 : end - i),
-                                     (const char *)p + i);
+                                     "malformed number \"%.*s\"",
+                                     (int)(end - i > 32 ? 32 : end - i), (const char *)p + i);
                 i = end - 1;
             }
             continue;
         }
-        if (c < 0x20)
+        if (c < 0x20 && !nul_only)
             return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
                              "unescaped control character 0x%02x in a string", c);
         if (c == '"') {
             in_str = 0;
         } else if (c == '\\' && i + 1 < n) {
-            if (p[i + 1] == 'u' && i + 5 < n && memcmp(p + i + 2, "0000", 4) == 0)
+            if (nul_only && p[i + 1] == 'u' && i + 5 < n && memcmp(p + i + 2, "0000", 4) == 0)
                 return lhv1_fail(st, LHV1_R_ENV_NUL_ESCAPE, (int64_t)i,
                                  "string contains \\u0000");
             i++; /* skip the escaped character */
@@ -174,7 +174,7 @@ static int is_known_distance(const char *d)
 
 static int decode_fields(cJSON *root, lhv1_envelope *env, lhv1_status *st)
 {
-    if (get_int(root, "version", "version", INT64_MIN / 2, &env->version, st) != 0)
+    if (get_int(root, "version", "version", -LHV1_JSON_INT_MAX, &env->version, st) != 0)
         return -1;
     if (env->version != LHV1_ENVELOPE_VERSION)
         return lhv1_fail(st, LHV1_R_ENV_BAD_VERSION, 0, "envelope version %lld, expected 1",
@@ -219,7 +219,7 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     if (bad != n)
         return lhv1_fail(st, LHV1_R_ENV_INVALID_UTF8, (int64_t)bad,
                          "invalid UTF-8 byte 0x%02x", p[bad]);
-    if (scan_lexemes(p, n, st) != 0)
+    if (scan_lexemes(p, n, 1, st) != 0)
         return -1;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
@@ -233,11 +233,18 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
         return lhv1_fail(st, LHV1_R_ENV_SYNTAX, off, "not valid JSON (or nested deeper than %d)",
                          CJSON_NESTING_LIMIT);
     }
-    size_t pos = (size_t)(end - (const char *)p);
+    /* cJSON's end is past any bytes <= 0x20 after the value; the value
+     * itself never ends in one, so step back to where it really ends. */
+    size_t value_end = (size_t)(end - (const char *)p);
+    while (value_end > 0 && p[value_end - 1] <= 0x20)
+        value_end--;
+    size_t pos = value_end;
     while (pos < n && (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\n' || p[pos] == '\r'))
         pos++;
     int rc = -1;
-    if (pos < n)
+    if (scan_lexemes(p, value_end, 0, st) != 0)
+        ; /* status set */
+    else if (pos < n)
         lhv1_fail(st, LHV1_R_ENV_TRAILING_BYTES, (int64_t)pos, "%zu bytes after the JSON value",
                   n - pos);
     else if (!cJSON_IsObject(root))

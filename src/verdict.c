@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/verdict.h"
 
 static const struct {
@@ -56,6 +57,22 @@ void lhv1_status_ok(lhv1_status *st)
     st->message[0] = '\0';
 }
 
+/* Messages quote bytes from the input (keys, names) and may cut them at a
+ * length limit: keep them one line of valid UTF-8 for every consumer. */
+static void sanitize(char *msg)
+{
+    size_t n = strlen(msg), i = 0;
+    uint8_t *p = (uint8_t *)msg;
+    while (i < n) {
+        size_t bad = i + lhv1_utf8_invalid_at(p + i, n - i);
+        for (; i < bad; i++)
+            if (p[i] < 0x20 || p[i] == 0x7f)
+                p[i] = '?';
+        if (i < n)
+            p[i++] = '?';
+    }
+}
+
 int lhv1_fail(lhv1_status *st, lhv1_reason r, int64_t offset, const char *fmt, ...)
 {
     st->reason = r;
@@ -65,6 +82,7 @@ int lhv1_fail(lhv1_status *st, lhv1_reason r, int64_t offset, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(st->message, sizeof st->message, fmt, ap);
     va_end(ap);
+    sanitize(st->message);
     return -1;
 }
 
