@@ -9,7 +9,7 @@
 
 START_TEST(campaign_holds_and_reports)
 {
-    lhv1_campaign_opts o = {.seed = 3, .sample = 2, .mix_runs = 50};
+    lhv1_campaign_opts o = {.seed = 3, .sample = 1, .mix_runs = 20};
     lhv1_campaign_result res;
     int rc = lhv1_campaign_run(&o, &res);
     ck_assert_msg(rc == 0, "campaign failed: %.*s", (int)res.failures.len,
