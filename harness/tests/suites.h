@@ -13,5 +13,6 @@ Suite *suite_reasons(void);
 Suite *suite_roundtrip(void);
 Suite *suite_dump(void);
 Suite *suite_go_predict(void);
+Suite *suite_complexity(void);
 
 #endif
