@@ -84,11 +84,27 @@ def cmd_stats(a):
         json.dump(s, f, indent=1)
 
 
-# Frames that say nothing about where the bug is.
-NOISE = re.compile(r"__sanitizer|__asan|__ubsan|__interceptor|libFuzzer|fuzzer::|"
-                   r"LLVMFuzzerRunDriver|ExecuteFilesOnyByOne|__libc_start|_start\b|"
-                   r"\babort\b|\braise\b|__GI_|fuzz_fail|\bmain\b|afl|"
-                   r"libc\.so|compiler-rt|/sanitizer_common/")
+# Functions that say nothing about where the bug is.
+NOISE_FUNC = re.compile(r"^(__sanitizer|__asan|__ubsan|__interceptor|__lsan|fuzzer::|"
+                        r"LLVMFuzzerRunDriver|ExecuteFilesOnyByOne|__libc_start|_start$|"
+                        r"abort$|raise$|__GI_|fuzz_fail$|main$|malloc$|calloc$|realloc$|"
+                        r"free$|operator)")
+NOISE_FILE = re.compile(r"\(/(usr/)?lib/|compiler-rt|sanitizer_common")
+
+
+def first_stack(text):
+    """Function names of the first stack in a report, noise removed."""
+    frames, started = [], False
+    for line in text.splitlines():
+        f = re.match(r"\s*#\d+ 0x[0-9a-f]+ in (\S+)", line)
+        if not f:
+            if started:
+                break
+            continue
+        started = True
+        if not NOISE_FUNC.search(f.group(1)) and not NOISE_FILE.search(line):
+            frames.append(f.group(1))
+    return frames
 
 
 def cmd_signature(a):
@@ -101,13 +117,7 @@ def cmd_signature(a):
     else:
         kind = re.search(r"SUMMARY: (\w+Sanitizer: [\w-]+|libFuzzer: [\w-]+)", text)
         ub = re.search(r"(\S+\.c:\d+:\d+): runtime error: (.*)", text)
-        frames = []
-        for line in text.splitlines():
-            f = re.match(r"\s*#\d+ 0x[0-9a-f]+ in (\S+)(?: (\S+))?", line)
-            if f and not NOISE.search(line):
-                frames.append(f.group(1))
-            if len(frames) == 3:
-                break
+        frames = first_stack(text)[:3]
         what = kind.group(1) if kind else ("UBSan: " + ub.group(2)[:60] if ub else "crash")
         key = what + "|" + "|".join(frames)
         title = what + (" in " + " < ".join(frames) if frames else "")
