@@ -1,0 +1,53 @@
+#!/bin/bash -eu
+# OSS-Fuzz / ClusterFuzzLite build. Honours the variables the builder sets:
+#   $CC $CFLAGS       compiler and sanitizer/coverage flags (never hard-coded here)
+#   $LIB_FUZZING_ENGINE  the engine to link (-fsanitize=fuzzer, libAFLDriver.a, ...)
+#   $OUT              where targets, .dict, .options and seed corpora go
+#   $SRC              the source tree's parent ($SRC/lhv1), or run from the tree
+#   $WORK             scratch space for the build tree (optional)
+# Emits per target: <target>, <target>.dict, <target>.options and
+# <target>_seed_corpus.zip (corpus/<target>/ plus corpus/regressions/<target>/).
+root=$PWD
+[ -f "$root/include/lhv1/index.h" ] || root=${SRC:-}/lhv1
+[ -f "$root/include/lhv1/index.h" ] || root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-$(mktemp -d)}/lhv1-build
+
+# The library is compiled with $CC $CFLAGS like the targets, so it carries
+# the same instrumentation; only the link of each target adds the engine.
+cmake -S "$root" -B "$work" -G Ninja \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE=Release \
+  -DLHV1_SANITIZE=OFF -DLHV1_FUZZ_ENGINE=external \
+  -DLHV1_FUZZ_LINK_FLAGS="$LIB_FUZZING_ENGINE"
+cmake --build "$work" --target fuzzers
+
+zip_dir() { # zip file, then directories
+  local zip=$1; shift
+  local files=()
+  for d in "$@"; do
+    [ -d "$d" ] || continue
+    while IFS= read -r -d '' f; do files+=("$f"); done \
+      < <(find "$d" -maxdepth 1 -type f ! -name '.*' ! -name 'README*' -print0)
+  done
+  rm -f "$zip"
+  [ ${#files[@]} -gt 0 ] || return 0
+  if command -v zip >/dev/null; then
+    zip -q -j "$zip" "${files[@]}"
+  else
+    python3 - "$zip" "${files[@]}" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for f in sys.argv[2:]:
+        z.write(f, os.path.basename(f))
+PY
+  fi
+}
+
+for target in unframe envelope graph load load_structured roundtrip persistor; do
+  seed=$target
+  [ "$target" = load_structured ] && seed=load
+  cp "$work/harness/fuzz/$target" "$OUT/$target"
+  cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
+  printf '[libfuzzer]\ndict = %s.dict\nmax_len = 65536\ntimeout = 10\n' "$target" \
+    > "$OUT/$target.options"
+  zip_dir "$OUT/${target}_seed_corpus.zip" "$root/corpus/$seed" "$root/corpus/regressions/$seed"
+done

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs .clusterfuzzlite/build.sh as OSS-Fuzz does (its variables set, a
+# fresh $OUT), then checks what it emitted and runs every target briefly on
+# its unzipped seed corpus, as OSS-Fuzz's check_build does.
+# usage: check_oss_fuzz_build.sh SOURCE_ROOT SCRATCH_DIR
+set -euo pipefail
+root=$1 scratch=$2
+rm -rf "$scratch"
+mkdir -p "$scratch/out" "$scratch/work"
+export CC=clang
+export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
+export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
+(cd "$root" && bash .clusterfuzzlite/build.sh) > "$scratch/build.log" 2>&1 ||
+  { tail -40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
+
+fail=0
+for target in unframe envelope graph load load_structured roundtrip persistor; do
+  for f in "$target" "$target.dict" "$target.options" "${target}_seed_corpus.zip"; do
+    [ -s "$OUT/$f" ] || { echo "missing or empty: \$OUT/$f"; fail=1; }
+  done
+  [ -x "$OUT/$target" ] || { echo "not executable: \$OUT/$target"; fail=1; continue; }
+  grep -qx "dict = $target.dict" "$OUT/$target.options" || { echo "$target.options names no dict"; fail=1; }
+  seeds=$scratch/seeds/$target
+  mkdir -p "$seeds"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "$OUT/${target}_seed_corpus.zip" "$seeds"
+  n=$(ls "$seeds" | wc -l)
+  # Every seed once, then a short fuzz: the target links, runs, finds no crash.
+  if ! (cd "$scratch" && "$OUT/$target" -dict="$OUT/$target.dict" -runs=2000 -print_final_stats=1 "$seeds" \
+        > "$scratch/$target.log" 2>&1); then
+    tail -30 "$scratch/$target.log"; echo "$target failed on its seeds"; fail=1; continue
+  fi
+  echo "$target: ok ($n seeds, $(grep -a -o 'stat::number_of_executed_units: [0-9]*' "$scratch/$target.log" || echo "runs done"))"
+done
+exit $fail
