@@ -53,10 +53,11 @@ int lhv1_campaign_expected(lhv1_fault_kind k, lhv1_outcome o)
     case LHV1_OUT_MISSING: /* the store denies an object it holds, or lost it */
         return k == LHV1_FAULT_GET_NOT_FOUND || k == LHV1_FAULT_GET_STALE ||
                k == LHV1_FAULT_PUT_LOST;
-    case LHV1_OUT_STALE: /* the store served or kept an older state */
+    case LHV1_OUT_STALE: /* the store served or kept an older state; a flip
+                          * can also hit the one byte two versions differ in */
         return k == LHV1_FAULT_PUT_LOST || k == LHV1_FAULT_GET_STALE ||
                k == LHV1_FAULT_LIST_STALE || k == LHV1_FAULT_DEL_LOST ||
-               k == LHV1_FAULT_PUT_TORN_OVER_OLD;
+               k == LHV1_FAULT_PUT_TORN_OVER_OLD || k == LHV1_FAULT_GET_BIT_FLIP;
     case LHV1_OUT_SILENT_WRONG: /* no checksum: the format cannot see these */
         return k == LHV1_FAULT_GET_BIT_FLIP || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
     default:
