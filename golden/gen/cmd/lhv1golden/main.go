@@ -1,0 +1,42 @@
+// Command lhv1golden writes LHV1's golden objects with Go's own verdicts
+// (docs/GOLDENS.md):
+//
+//	go run ./cmd/lhv1golden -out ..            # regenerate golden/
+//	lhv1golden -dump-store DIR -dump-out OUT   # load every index of a directory store, dump each
+//
+// -child-load is internal: the generator re-executes itself with it to
+// observe Go's loader on one object in a child process.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	out := flag.String("out", "", "golden directory to regenerate (objects/, expected/, MANIFEST.tsv)")
+	dumpStore := flag.String("dump-store", "", "directory store whose indexes to load and dump")
+	dumpOut := flag.String("dump-out", "", "where -dump-store writes <name>.dump")
+	childFile := flag.String("child-load", "", "internal: load this object in this process")
+	childName := flag.String("child-name", "", "internal: the name to load it as")
+	childDump := flag.String("child-dump", "", "internal: write the dump here when it loads")
+	flag.Parse()
+	var err error
+	switch {
+	case *childFile != "":
+		childLoad(*childFile, *childName, *childDump)
+		return
+	case *dumpStore != "":
+		err = dumpAll(*dumpStore, *dumpOut)
+	case *out != "":
+		err = generate(*out)
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lhv1golden:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,148 @@
+/* The golden conformance suite (docs/GOLDENS.md). For every golden of
+ * golden/MANIFEST.tsv: liblhv1's verdict and reason equal the spec's, its
+ * prediction of Go's loader equals what Go did, and its canonical dump
+ * equals the Go dumper's. Known, reviewed divergences are listed in
+ * golden/KNOWN_DIVERGENCES.txt; a listed one that disappears fails too.
+ *
+ * Usage: lhv1_conformance_<variant> GOLDEN_DIR */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_golden.h"
+#include "lhv1/verdict.h"
+
+static const char *golden_dir;
+
+static void load_manifest(manifest *m)
+{
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", golden_dir);
+    ck_assert_msg(manifest_read(path, m, err, sizeof err) == 0, "%s", err);
+}
+
+START_TEST(goldens_agree)
+{
+    manifest m;
+    known_list known;
+    char path[4096], err[512];
+    load_manifest(&m);
+    snprintf(path, sizeof path, "%s/KNOWN_DIVERGENCES.txt", golden_dir);
+    ck_assert_msg(known_read(path, &known, err, sizeof err) == 0, "%s", err);
+
+    findings seen = {0};
+    for (size_t i = 0; i < m.n; i++)
+        check_golden(golden_dir, &m.rows[i], &seen);
+
+    size_t unexpected = 0, vanished = 0;
+    for (size_t i = 0; i < seen.n; i++)
+        if (!known_has(&known, seen.items[i].id)) {
+            fprintf(stderr, "FAIL  %s\n      %s\n", seen.items[i].id, seen.items[i].message);
+            unexpected++;
+        }
+    for (size_t i = 0; i < known.n; i++) {
+        size_t len = strlen(known.ids[i]);
+        if (len > 8 && strcmp(known.ids[i] + len - 8, ":reverse") == 0)
+            continue; /* reverse.sh's aspect: Go reading C's objects */
+        if (!findings_has(&seen, known.ids[i])) {
+            fprintf(stderr, "GONE  %s: listed in KNOWN_DIVERGENCES.txt, but C and Go agree now\n",
+                    known.ids[i]);
+            vanished++;
+        }
+    }
+    if (unexpected || vanished) {
+        fprintf(stderr, "\nEvery divergence of this run, as KNOWN_DIVERGENCES.txt lines (paste "
+                        "only after review):\n");
+        for (size_t i = 0; i < seen.n; i++)
+            fprintf(stderr, "%s  # %s\n", seen.items[i].id, seen.items[i].message);
+    }
+    fprintf(stderr, "conformance: %zu goldens, %zu divergences (%zu known), %zu unexpected, %zu gone\n",
+            m.n, seen.n, seen.n - unexpected, unexpected, vanished);
+    findings_free(&seen);
+    known_free(&known);
+    manifest_free(&m);
+    ck_assert_msg(unexpected == 0 && vanished == 0,
+                  "%zu unexpected divergences, %zu listed divergences gone (details above)",
+                  unexpected, vanished);
+}
+END_TEST
+
+/* The golden set is what docs/GOLDENS.md promises: enough goldens, every
+ * reason code of an object covered, prefixes that match verdicts, and no
+ * object file outside the manifest. */
+START_TEST(manifest_is_complete)
+{
+    manifest m;
+    load_manifest(&m);
+    size_t y = 0, ni = 0;
+    int covered[LHV1_REASON_COUNT] = {0};
+    for (size_t i = 0; i < m.n; i++) {
+        const golden_row *r = &m.rows[i];
+        lhv1_reason reason = lhv1_reason_from_code(r->reason);
+        ck_assert_msg(reason != LHV1_REASON_COUNT, "%s: unknown reason %s", r->file, r->reason);
+        ck_assert_msg(strcmp(lhv1_verdict_name(lhv1_reason_verdict(reason)), r->verdict) == 0,
+                      "%s: reason %s is not of verdict %s", r->file, r->reason, r->verdict);
+        covered[reason] = 1;
+        ck_assert_msg(!strcmp(r->go, "ok") || !strcmp(r->go, "error") || !strcmp(r->go, "panic") ||
+                          !strcmp(r->go, "fatal"),
+                      "%s: Go behaviour \"%s\"", r->file, r->go);
+        if (r->file[0] == 'y') {
+            y++;
+            ck_assert_msg(!strcmp(r->verdict, "ok") && !strcmp(r->go, "ok") && strcmp(r->dump, "-"),
+                          "%s: a y_ golden must be ok, load in Go and have a dump", r->file);
+        } else {
+            ni++;
+            ck_assert_msg(r->file[0] == 'i' || strcmp(r->verdict, "ok") != 0,
+                          "%s: an n_ golden must be rejected", r->file);
+            ck_assert_msg(r->file[0] == 'n' || r->file[0] == 'i', "%s: prefix", r->file);
+        }
+    }
+    ck_assert_msg(y >= 20, "only %zu y_ goldens", y);
+    ck_assert_msg(ni >= 40, "only %zu n_/i_ goldens", ni);
+    for (int k = 0; k < LHV1_REASON_COUNT; k++) {
+        if (k == LHV1_R_KEY_MISSING || k == LHV1_R_STORE_FAILED)
+            continue; /* store-layer codes: no object carries them */
+        ck_assert_msg(covered[k], "no golden for reason %s", lhv1_reason_code((lhv1_reason)k));
+    }
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/objects", golden_dir);
+    DIR *d = opendir(path);
+    ck_assert_msg(d != NULL, "cannot open %s", path);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        files++;
+        int listed = 0;
+        for (size_t i = 0; i < m.n && !listed; i++)
+            listed = strcmp(m.rows[i].file, e->d_name) == 0;
+        ck_assert_msg(listed, "objects/%s is not in MANIFEST.tsv", e->d_name);
+    }
+    closedir(d);
+    ck_assert_msg(files == m.n, "%zu object files, %zu manifest rows", files, m.n);
+    manifest_free(&m);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    golden_dir = argc > 1 ? argv[1] : getenv("LHV1_GOLDEN_DIR");
+    if (!golden_dir) {
+        fprintf(stderr, "usage: %s GOLDEN_DIR\n", argv[0]);
+        return 2;
+    }
+    Suite *s = suite_create("conformance");
+    TCase *tc = tcase_create("goldens");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, manifest_is_complete);
+    tcase_add_test(tc, goldens_agree);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
