@@ -77,10 +77,10 @@ int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
                            (unsigned long long)i);
             goto done;
         }
-        for (uint64_t j = 0; j < ly->n_nodes; j++)
-            if (lhv1_keyset_insert(&sets[i], j) >= 0)
-                NODE_FAIL(LHV1_R_GRAPH_DUPLICATE_NODE, &ly->nodes[j], i, "%s",
-                          "key appears twice in the layer");
+        int64_t dup = lhv1_keyset_first_duplicate(&sets[i]);
+        if (dup >= 0)
+            NODE_FAIL(LHV1_R_GRAPH_DUPLICATE_NODE, &ly->nodes[dup], i, "%s",
+                      "key appears twice in the layer");
     }
 
     uint64_t dim = g->n_layers ? g->layers[0].nodes[0].dim : 0;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 /* Bytewise key order of nodes and neighbour lists, for the deterministic
  * encoder, the dump and semantic equality. Stable: file order among equal
  * keys, so inconsistent graphs still sort reproducibly. */
@@ -5,12 +6,11 @@
 
 #include "internal.h"
 
-static const lhv1_node *sort_nodes; /* qsort has no context argument */
-
-static int cmp_node_idx(const void *a, const void *b)
+static int cmp_node_idx(const void *a, const void *b, void *ctx)
 {
+    const lhv1_node *nodes = ctx;
     uint64_t i = *(const uint64_t *)a, j = *(const uint64_t *)b;
-    int c = lhv1_bytes_cmp(sort_nodes[i].key, sort_nodes[j].key);
+    int c = lhv1_bytes_cmp(nodes[i].key, nodes[j].key);
     if (c != 0)
         return c;
     return i < j ? -1 : i > j;
@@ -24,9 +24,7 @@ uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
         return NULL;
     for (uint64_t i = 0; i < n; i++)
         order[i] = i;
-    sort_nodes = layer->nodes;
-    qsort(order, n, sizeof *order, cmp_node_idx);
-    sort_nodes = NULL;
+    qsort_r(order, n, sizeof *order, cmp_node_idx, layer->nodes);
     return order;
 }
 

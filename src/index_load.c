@@ -37,8 +37,6 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_ba
         const lhv1_node *nodes = count ? g->layers[0].nodes : NULL;
         if (lhv1_keyset_init(&set, nodes, count) != 0)
             return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
-        for (uint64_t j = 0; j < count; j++)
-            lhv1_keyset_insert(&set, j);
         const cJSON *orphan = NULL;
         for (const cJSON *c = e->metadata->child; c && !orphan; c = c->next)
             if (lhv1_keyset_find(&set, lhv1_bytes_str(c->string)) < 0)

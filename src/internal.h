@@ -21,21 +21,18 @@ void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
 void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
 
-/* An open-addressing set of node indexes keyed by node key, for the
- * invariant checks. Sized from a node count that was already bounded by
- * the input, so it never grows. */
+/* Lookup of a layer's nodes by key, for the invariant checks. */
 typedef struct lhv1_keyset {
-    uint32_t *slots; /* node index + 1; 0 = empty */
-    size_t mask;
     const lhv1_node *nodes;
+    uint64_t n;
+    uint64_t *order; /* node indexes sorted by key, file order among equals */
 } lhv1_keyset;
 
 int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n);
-/* Returns the index of the node with that key, or -1. */
+/* Returns the index of the first node (in file order) with that key, or -1. */
 int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key);
-/* Inserts node i; returns the index of an earlier node with the same key,
- * or -1 when the key is new. */
-int64_t lhv1_keyset_insert(lhv1_keyset *s, uint64_t i);
+/* The first node, in file order, whose key an earlier node already has; -1. */
+int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s);
 void lhv1_keyset_free(lhv1_keyset *s);
 
 /* Sorted order of a layer's nodes by key (stable: file order among

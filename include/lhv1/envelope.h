@@ -33,7 +33,7 @@ typedef struct lhv1_envelope {
 int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env,
                          lhv1_status *st);
 
-/* Compact JSON with fields in schema order; metadata printed by cJSON.
+/* Compact JSON with fields in schema order; metadata as canonical JSON.
  * Returns 0 or -1 (allocation). */
 int lhv1_envelope_encode(const lhv1_envelope *env, lhv1_buf *out);
 
