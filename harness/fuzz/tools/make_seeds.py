@@ -2,7 +2,7 @@
 """Generate the seed corpora corpus/<target>/ from generators, never by hand.
 
 Sources, in order:
-  1. golden/*.lhv1 (the Go-written goldens), when present: whole objects for
+  1. golden/objects/*.lhv1 and golden/*.lhv1 (the Go-written goldens), when present: whole objects for
      load and unframe, their envelope and graph sections for envelope and
      graph.
   2. The roundtrip fuzz target as a generator: deterministic build plans are
@@ -192,7 +192,8 @@ def main():
             seeds["envelope"][f"{tag}-{sha8(parts[0])}.json"] = parts[0]
             seeds["graph"][f"{tag}-{sha8(parts[1])}.bin"] = parts[1]
 
-    goldens = sorted(glob.glob(os.path.join(root, "golden", "*.lhv1")))
+    goldens = sorted(glob.glob(os.path.join(root, "golden", "*.lhv1")) +
+                     glob.glob(os.path.join(root, "golden", "objects", "*.lhv1")))
     for path in goldens:
         with open(path, "rb") as f:
             add_object("golden-" + os.path.splitext(os.path.basename(path))[0], f.read())
