@@ -28,37 +28,22 @@ uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
     return order;
 }
 
-typedef struct {
-    lhv1_bytes key;
-    uint64_t pos;
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
+static int cmp_bytes(const void *a, const void *b)
 {
-    const keyed *x = a, *y = b;
-    int c = lhv1_bytes_cmp(x->key, y->key);
-    if (c != 0)
-        return c;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
+    return lhv1_bytes_cmp(*(const lhv1_bytes *)a, *(const lhv1_bytes *)b);
 }
 
+/* Equal neighbour keys are identical bytes, so no stability is needed. */
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node)
 {
     uint64_t n = node->n_neighbors;
-    keyed *tmp = malloc((n ? n : 1) * sizeof *tmp);
     lhv1_bytes *out = malloc((n ? n : 1) * sizeof *out);
-    if (!tmp || !out) {
-        free(tmp);
-        free(out);
+    if (!out)
         return NULL;
-    }
     lhv1_neighbor_iter it;
     lhv1_neighbor_iter_init(&it, node);
-    for (uint64_t i = 0; i < n && lhv1_neighbor_next(&it, &tmp[i].key); i++)
-        tmp[i].pos = i;
-    qsort(tmp, n, sizeof *tmp, cmp_keyed);
-    for (uint64_t i = 0; i < n; i++)
-        out[i] = tmp[i].key;
-    free(tmp);
+    for (uint64_t i = 0; i < n && lhv1_neighbor_next(&it, &out[i]); i++)
+        ;
+    qsort(out, n, sizeof *out, cmp_bytes);
     return out;
 }
