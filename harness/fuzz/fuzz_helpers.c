@@ -83,12 +83,24 @@ int fuzz_json_equal(const cJSON *a, const cJSON *b)
         return a->valuedouble == b->valuedouble;
     if (cJSON_IsString(a))
         return strcmp(a->valuestring, b->valuestring) == 0;
-    if (cJSON_IsArray(a) || cJSON_IsObject(a)) {
+    if (cJSON_IsArray(a)) {
         const cJSON *x = a->child, *y = b->child;
         for (; x && y; x = x->next, y = y->next)
-            if ((cJSON_IsObject(a) && strcmp(x->string, y->string) != 0) || !fuzz_json_equal(x, y))
+            if (!fuzz_json_equal(x, y))
                 return 0;
         return x == NULL && y == NULL;
+    }
+    if (cJSON_IsObject(a)) {
+        /* Members as a set: the encoder may order them (canonical JSON),
+         * and the decoder has refused duplicate keys. */
+        if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+            return 0;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            if (!y || !fuzz_json_equal(x, y))
+                return 0;
+        }
+        return 1;
     }
     return 1; /* true, false, null */
 }

@@ -39,9 +39,9 @@ lhv1_bytes fuzz_take_front(fuzz_reader *r, size_t max);
  * [0, limit]. */
 void fuzz_check_status(lhv1_verdict v, const lhv1_status *st, size_t limit);
 
-/* Exact JSON equality: numbers compared as doubles with ==, members in
- * order. Not cJSON_Compare, which accepts numbers within a relative
- * DBL_EPSILON and so hides precision lost by printing. */
+/* Exact JSON equality: numbers compared as doubles with ==, arrays in
+ * order, object members as a set. Not cJSON_Compare, which accepts numbers
+ * within a relative DBL_EPSILON and so hides precision lost by printing. */
 int fuzz_json_equal(const cJSON *a, const cJSON *b);
 
 /* The envelopes hold the same fields and exactly equal metadata. */
