@@ -138,6 +138,13 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
                 in_str = 0;
             } else if (c == '\\' && i + 1 < n) {
                 unsigned u, lo;
+                /* cJSON reads a bad \u escape as U+0000 and takes any
+                 * escaped byte; Go's scanner rejects both. */
+                if (!strchr("\"\\/bfnrtu", p[i + 1]) || p[i + 1] == '\0')
+                    return say(pr, LHV1_GO_ERROR, "invalid escape in string literal at offset %zu", i), -1;
+                if (p[i + 1] == 'u' && (i + 5 >= n || hex4(p + i + 2, &u) != 0))
+                    return say(pr, LHV1_GO_ERROR,
+                               "invalid character in \\u hexadecimal character escape at offset %zu", i), -1;
                 if (p[i + 1] == 'u' && i + 5 < n && hex4(p + i + 2, &u) == 0 &&
                     u >= 0xD800 && u <= 0xDFFF) {
                     int paired = u < 0xDC00 && i + 11 < n && p[i + 6] == '\\' &&

@@ -123,6 +123,8 @@ func envelopes(few, plain *base) []golden {
 		impl("envelope_invalid_utf8_in_string", "envelope-invalid-utf8", "byte 0xff inside a string (Go reads it as U+FFFD)", o(addField(e("envelope_invalid_utf8_in_string"), "\"note\":\"\xff\""))),
 		no("envelope_invalid_utf8_outside_string", "envelope-invalid-utf8", "byte 0xff between members", o(swap(e("envelope_invalid_utf8_outside_string"), `"version":1,`, "\"version\":1,\xff"))),
 		impl("envelope_nul_escape", "envelope-nul-escape", "a string holding \\u0000 (cJSON would cut it)", o(addField(e("envelope_nul_escape"), `"note":"a\u0000b"`))),
+		no("envelope_bad_unicode_escape", "envelope-syntax", "\\u00zz in a string (cJSON reads it as U+0000)", o(addField(e("envelope_bad_unicode_escape"), `"note":"\u00zz"`))),
+		no("envelope_bad_escape", "envelope-syntax", "\\x in a string", o(addField(e("envelope_bad_escape"), `"note":"\x"`))),
 		impl("envelope_lone_surrogate", "envelope-syntax", "\\ud800 alone in a string: cJSON fails, Go reads U+FFFD", o(addField(e("envelope_lone_surrogate"), `"note":"\ud800"`))),
 		impl("envelope_trailing_garbage", "envelope-trailing-bytes", "a byte after the object (json.Decoder would stop before it)", o(e("envelope_trailing_garbage")+"x")),
 		impl("envelope_trailing_object", "envelope-trailing-bytes", "a second object after the first", o(e("envelope_trailing_object")+"{}")),

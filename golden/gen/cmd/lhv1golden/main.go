@@ -3,6 +3,8 @@
 //
 //	go run ./cmd/lhv1golden -out ..            # regenerate golden/
 //	lhv1golden -dump-store DIR -dump-out OUT   # load every index of a directory store, dump each
+//	lhv1golden -behaviour FILE...              # what Go's loader does with each file
+//	lhv1golden -mutants DIR -n N -seed S       # N edited goldens, for differential runs
 //
 // -child-load is internal: the generator re-executes itself with it to
 // observe Go's loader on one object in a child process.
@@ -18,6 +20,11 @@ func main() {
 	out := flag.String("out", "", "golden directory to regenerate (objects/, expected/, MANIFEST.tsv)")
 	dumpStore := flag.String("dump-store", "", "directory store whose indexes to load and dump")
 	dumpOut := flag.String("dump-out", "", "where -dump-store writes <name>.dump")
+	behave := flag.Bool("behaviour", false, "print Go's behaviour (ok/error/panic/fatal) on each file argument")
+	mutantDir := flag.String("mutants", "", "write -n objects derived from golden/objects (-from) by random edits here")
+	mutantN := flag.Int("n", 1000, "how many -mutants")
+	mutantSeed := flag.Int64("seed", 1, "seed of -mutants")
+	mutantFrom := flag.String("from", "", "objects -mutants starts from")
 	childFile := flag.String("child-load", "", "internal: load this object in this process")
 	childName := flag.String("child-name", "", "internal: the name to load it as")
 	childDump := flag.String("child-dump", "", "internal: write the dump here when it loads")
@@ -27,6 +34,10 @@ func main() {
 	case *childFile != "":
 		childLoad(*childFile, *childName, *childDump)
 		return
+	case *mutantDir != "":
+		err = mutants(*mutantFrom, *mutantDir, *mutantN, *mutantSeed)
+	case *behave:
+		err = behaviour(flag.Args())
 	case *dumpStore != "":
 		err = dumpAll(*dumpStore, *dumpOut)
 	case *out != "":
