@@ -1,92 +1,36 @@
 /* Strict envelope decoder over cJSON (FORMAT.md section 4). cJSON does the
- * parsing; this file adds what cJSON does not check: UTF-8, unescaped
- * control characters and "\u0000" (cJSON keeps strings NUL-terminated and
- * would cut them silently), trailing bytes, duplicate keys, and the
- * schema's types and ranges. */
+ * parsing; this file adds what cJSON does not check: UTF-8, the lexical
+ * rules of json_lex.c, trailing bytes, duplicate keys, numbers beyond
+ * float64, and the schema's types and ranges, integers judged exactly on
+ * their literal digits (cJSON keeps only a double). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "json_lex.h"
 #include "lhv1/envelope.h"
 
-/* Length of a JSON number lexeme at p (RFC 8259 grammar), 0 if invalid. */
-static size_t json_number_len(const uint8_t *p, size_t n)
-{
-    size_t i = 0;
-#define DIGITS(k) while ((k) < n && p[k] >= '0' && p[k] <= '9') (k)++
-    if (i < n && p[i] == '-')
-        i++;
-    if (i < n && p[i] == '0')
-        i++;
-    else if (i < n && p[i] >= '1' && p[i] <= '9') {
-        DIGITS(i);
-    } else
-        return 0;
-    if (i < n && p[i] == '.') {
-        size_t d = ++i;
-        DIGITS(i);
-        if (i == d)
-            return 0;
-    }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-'))
-            i++;
-        size_t d = i;
-        DIGITS(i);
-        if (i == d)
-            return 0;
-    }
-#undef DIGITS
-    return i;
-}
+/* The text being decoded: its bytes, the parse, and the offsets of its
+ * number literals, so integer fields are judged on their digits. */
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+    const cJSON *root;
+    lhv1_number_offsets numbers;
+} source;
 
-/* cJSON is lenient where Go's encoding/json is not. With `nul_only`, finds
- * the \\u0000 escape (cJSON would cut the string there) anywhere; else checks
- * the bytes of the parsed value for what cJSON accepts silently: raw
- * control characters (in strings, or as "whitespace": cJSON skips every byte
- * <= 0x20), numbers outside the JSON grammar (leading zeros, "1."), a byte
- * order mark. */
-static int scan_lexemes(const uint8_t *p, size_t n, int nul_only, lhv1_status *st)
+/* Position of `target` among the numbers of a pre-order walk of `node`
+ * (document order); counts in *k. Returns 1 when found. */
+static int number_ordinal(const cJSON *node, const cJSON *target, size_t *k)
 {
-    if (!nul_only && n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "byte order mark before the JSON value");
-    int in_str = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (!in_str) {
-            if (c == '"') {
-                in_str = 1;
-            } else if (nul_only) {
-                continue;
-            } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
-                                 "control character 0x%02x outside a string", c);
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                size_t end = i;
-                while (end < n && p[end] && strchr("+-.eE0123456789", p[end]))
-                    end++;
-                if (json_number_len(p + i, end - i) != end - i)
-                    return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
-                                     "malformed number \"%.*s\"",
-                                     (int)(end - i > 32 ? 32 : end - i), (const char *)p + i);
-                i = end - 1;
-            }
-            continue;
-        }
-        if (c < 0x20 && !nul_only)
-            return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
-                             "unescaped control character 0x%02x in a string", c);
-        if (c == '"') {
-            in_str = 0;
-        } else if (c == '\\' && i + 1 < n) {
-            if (nul_only && p[i + 1] == 'u' && i + 5 < n && memcmp(p + i + 2, "0000", 4) == 0)
-                return lhv1_fail(st, LHV1_R_ENV_NUL_ESCAPE, (int64_t)i,
-                                 "string contains \\u0000");
-            i++; /* skip the escaped character */
-        }
-    }
+    if (node == target)
+        return 1;
+    if (cJSON_IsNumber(node))
+        (*k)++;
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (number_ordinal(c, target, k))
+            return 1;
     return 0;
 }
 
@@ -134,22 +78,34 @@ static int check_tree(const cJSON *node, lhv1_status *st)
     return 0;
 }
 
-static int get_int(const cJSON *obj, const char *key, const char *path, int64_t min,
-                   int64_t *out, lhv1_status *st)
+static int get_int(const source *src, const cJSON *obj, const char *key, const char *path,
+                   int64_t min, int64_t *out, lhv1_status *st)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!it)
         return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"%s\"", path);
     if (!cJSON_IsNumber(it))
         return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"%s\" is not a number", path);
-    double d = it->valuedouble;
-    if (!isfinite(d) || d != floor(d))
-        return lhv1_fail(st, LHV1_R_ENV_NOT_INTEGER, 0, "field \"%s\" is %.17g, not an integer",
-                         path, d);
-    if (d < (double)min || d > (double)LHV1_JSON_INT_MAX)
-        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0,
-                         "field \"%s\" is %.17g, outside %lld..2^53", path, d, (long long)min);
-    *out = (int64_t)d;
+    size_t k = 0;
+    if (!number_ordinal(src->root, it, &k) || k >= src->numbers.n)
+        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "field \"%s\": number not found", path);
+    const uint8_t *lit = src->p + src->numbers.at[k];
+    size_t len = lhv1_json_number_len(lit, src->n - src->numbers.at[k]);
+    int64_t v;
+    switch (lhv1_json_literal_int(lit, len, &v)) {
+    case LHV1_INT_FRACTION:
+        return lhv1_fail(st, LHV1_R_ENV_NOT_INTEGER, (int64_t)src->numbers.at[k],
+                         "field \"%s\" is %.*s, not an integer", path, (int)(len > 40 ? 40 : len),
+                         (const char *)lit);
+    case LHV1_INT_RANGE:
+        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, (int64_t)src->numbers.at[k],
+                         "field \"%s\" is %.*s, beyond 2^53", path, (int)(len > 40 ? 40 : len),
+                         (const char *)lit);
+    }
+    if (v < min)
+        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, (int64_t)src->numbers.at[k],
+                         "field \"%s\" is %lld, below %lld", path, (long long)v, (long long)min);
+    *out = v;
     return 0;
 }
 
@@ -172,9 +128,9 @@ static int is_known_distance(const char *d)
     return strcmp(d, "cosine") == 0 || strcmp(d, "euclidean") == 0;
 }
 
-static int decode_fields(cJSON *root, lhv1_envelope *env, lhv1_status *st)
+static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv1_status *st)
 {
-    if (get_int(root, "version", "version", -LHV1_JSON_INT_MAX, &env->version, st) != 0)
+    if (get_int(src, root, "version", "version", -LHV1_JSON_INT_MAX, &env->version, st) != 0)
         return -1;
     if (env->version != LHV1_ENVELOPE_VERSION)
         return lhv1_fail(st, LHV1_R_ENV_BAD_VERSION, 0, "envelope version %lld, expected 1",
@@ -188,15 +144,15 @@ static int decode_fields(cJSON *root, lhv1_envelope *env, lhv1_status *st)
         return -1;
     if (env->name[0] == '\0')
         return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0, "field \"params.name\" is empty");
-    if (get_int(params, "dimension", "params.dimension", 1, &env->dimension, st) != 0 ||
+    if (get_int(src, params, "dimension", "params.dimension", 1, &env->dimension, st) != 0 ||
         get_string(params, "distance", "params.distance", &env->distance, st) != 0)
         return -1;
     if (!is_known_distance(env->distance))
         return lhv1_fail(st, LHV1_R_ENV_UNKNOWN_DISTANCE, 0,
                          "field \"params.distance\" is \"%.64s\"", env->distance);
-    if (get_int(params, "m", "params.m", 1, &env->m, st) != 0 ||
-        get_int(params, "ef_search", "params.ef_search", 1, &env->ef_search, st) != 0 ||
-        get_int(root, "count", "count", 0, &env->count, st) != 0)
+    if (get_int(src, params, "m", "params.m", 1, &env->m, st) != 0 ||
+        get_int(src, params, "ef_search", "params.ef_search", 1, &env->ef_search, st) != 0 ||
+        get_int(src, root, "count", "count", 0, &env->count, st) != 0)
         return -1;
     cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "metadata");
     if (!meta || cJSON_IsNull(meta))
@@ -219,7 +175,7 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     if (bad != n)
         return lhv1_fail(st, LHV1_R_ENV_INVALID_UTF8, (int64_t)bad,
                          "invalid UTF-8 byte 0x%02x", p[bad]);
-    if (scan_lexemes(p, n, 1, st) != 0)
+    if (lhv1_json_find_nul_escape(p, n, st) != 0)
         return -1;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
@@ -242,7 +198,8 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     while (pos < n && (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\n' || p[pos] == '\r'))
         pos++;
     int rc = -1;
-    if (scan_lexemes(p, value_end, 0, st) != 0)
+    source src = {p, value_end, root, {NULL, 0, 0}};
+    if (lhv1_json_lex(p, value_end, &src.numbers, st) != 0)
         ; /* status set */
     else if (pos < n)
         lhv1_fail(st, LHV1_R_ENV_TRAILING_BYTES, (int64_t)pos, "%zu bytes after the JSON value",
@@ -250,7 +207,8 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     else if (!cJSON_IsObject(root))
         lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
     else if (check_tree(root, st) == 0)
-        rc = decode_fields(root, env, st);
+        rc = decode_fields(&src, root, env, st);
+    free(src.numbers.at);
     cJSON_Delete(root);
     if (rc != 0)
         lhv1_envelope_free(env);

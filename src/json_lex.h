@@ -1,0 +1,39 @@
+/* What the envelope's JSON bytes must satisfy beyond what cJSON checks,
+ * and the exact value of number literals (cJSON keeps only a double). */
+#ifndef LHV1_JSON_LEX_H
+#define LHV1_JSON_LEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lhv1/verdict.h"
+
+/* Offsets of the number literals of a JSON text, in document order (the
+ * order of a pre-order walk of cJSON's tree). */
+typedef struct lhv1_number_offsets {
+    uint32_t *at;
+    size_t n, cap;
+} lhv1_number_offsets;
+
+/* Fails with envelope-nul-escape at the first \u0000 escape in a string. */
+int lhv1_json_find_nul_escape(const uint8_t *p, size_t n, lhv1_status *st);
+
+/* The lexical rules cJSON does not enforce, over the bytes of one parsed
+ * value: no byte order mark; no raw control character in a string, nor
+ * outside one other than tab, LF, CR; escapes only \" \\ \/ \b \f \n \r \t
+ * and \u with four hex digits; numbers by the JSON grammar. Collects the
+ * numbers' offsets when `numbers` is not NULL. Fails with envelope-syntax. */
+int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers,
+                  lhv1_status *st);
+
+/* Length of the number literal at p by the JSON grammar, 0 if malformed. */
+size_t lhv1_json_number_len(const uint8_t *p, size_t n);
+
+enum { LHV1_INT_OK, LHV1_INT_FRACTION, LHV1_INT_RANGE };
+/* The exact value of a number literal: LHV1_INT_OK and *out when it is an
+ * integer of magnitude at most 2^53 (1.0 and 1e3 are integers),
+ * LHV1_INT_FRACTION when its value is not integral, LHV1_INT_RANGE when its
+ * magnitude is beyond 2^53. Decided on the digits, never on a double. */
+int lhv1_json_literal_int(const uint8_t *p, size_t n, int64_t *out);
+
+#endif
