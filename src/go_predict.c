@@ -29,6 +29,10 @@
 #define GO_FATAL_BYTES (1ULL << 32)
 /* encoding/json's nesting limit. */
 #define GO_JSON_MAX_DEPTH 10000
+/* Containers opening at a multiple of this depth are checked with cJSON on
+ * their own and then emptied in the copy, so cJSON (which stops at
+ * CJSON_NESTING_LIMIT) never sees more than twice this depth. */
+#define COLLAPSE_DEPTH 400
 
 typedef struct predict {
     char *why;
@@ -60,7 +64,8 @@ typedef struct lexed {
     span *numbers;   /* every number literal outside strings, in order */
     size_t n_numbers;
     size_t next;     /* next literal to pair with a cJSON number */
-    const uint8_t *src;
+    size_t *open;    /* offsets of the open brackets, one per depth */
+    size_t open_cap;
 } lexed;
 
 static size_t json_number_len(const uint8_t *p, size_t n)
@@ -113,6 +118,52 @@ static int hex4(const uint8_t *p, unsigned *out)
     return 0;
 }
 
+static int push_number(lexed *lx, size_t off, size_t len)
+{
+    if (lx->n_numbers % 16 == 0) {
+        span *grown = realloc(lx->numbers, (lx->n_numbers + 16) * sizeof *grown);
+        if (!grown)
+            return -1;
+        lx->numbers = grown;
+    }
+    lx->numbers[lx->n_numbers++] = (span){off, len};
+    return 0;
+}
+
+/* The container text[open..close] sits COLLAPSE_DEPTH levels deep (or a
+ * multiple): everything deeper in it was emptied already. It must be JSON
+ * on its own (Go would reject it otherwise); then its content is blanked,
+ * keeping its type. Its numbers leave the literal list; when one was beyond
+ * float64 a "1e999" takes their place, so the metadata rule still sees it.
+ * Deep containers only occur where Go's types are `any` or skipped, so
+ * nothing else of them matters. Returns 0, or -1 (not JSON). */
+static int collapse(lexed *lx, size_t open, size_t close)
+{
+    const char *end = NULL;
+    cJSON *sub = cJSON_ParseWithLengthOpts(lx->text + open, close - open + 1, &end, 0);
+    int ok = sub != NULL && end == lx->text + close + 1;
+    cJSON_Delete(sub);
+    if (!ok)
+        return -1;
+    int beyond = 0;
+    size_t keep = lx->n_numbers;
+    while (keep > 0 && lx->numbers[keep - 1].off > open)
+        keep--;
+    for (size_t k = keep; k < lx->n_numbers; k++)
+        if (isinf(strtod(lx->text + lx->numbers[k].off, NULL)))
+            beyond = 1;
+    lx->n_numbers = keep;
+    memset(lx->text + open + 1, ' ', close - open - 1);
+    if (beyond) {
+        /* an infinite literal of >= 5 bytes was inside, so the marker fits */
+        const char *marker = lx->text[open] == '[' ? "1e999" : "\"\":1e999";
+        size_t at = open + 1, len = strlen(marker);
+        memcpy(lx->text + at, marker, len);
+        return push_number(lx, at + (len - 5), 5);
+    }
+    return 0;
+}
+
 /* What encoding/json's scanner rejects and cJSON lets through, plus the
  * facts cJSON loses: number literals and nesting depth. Go replaces a lone
  * UTF-16 surrogate escape with U+FFFD where cJSON fails; the copy gets
@@ -121,13 +172,12 @@ static int hex4(const uint8_t *p, unsigned *out)
 static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
 {
     memset(lx, 0, sizeof *lx);
-    lx->src = p;
     lx->text = malloc(n + 1);
     if (!lx->text)
         return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
     memcpy(lx->text, p, n);
     lx->text[n] = '\0';
-    size_t cap = 0, depth = 0;
+    size_t depth = 0;
     int in_str = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
@@ -167,7 +217,20 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
         } else if (c == '[' || c == '{') {
             if (++depth > GO_JSON_MAX_DEPTH)
                 return say(pr, LHV1_GO_ERROR, "exceeded max depth at offset %zu", i), -1;
+            if (depth >= lx->open_cap) {
+                size_t cap2 = lx->open_cap ? lx->open_cap * 2 : 64;
+                size_t *grown = realloc(lx->open, cap2 * sizeof *grown);
+                if (!grown)
+                    return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
+                lx->open = grown;
+                lx->open_cap = cap2;
+            }
+            lx->open[depth] = i;
         } else if (c == ']' || c == '}') {
+            if (depth && depth % COLLAPSE_DEPTH == 0 &&
+                collapse(lx, lx->open[depth], i) != 0)
+                return say(pr, LHV1_GO_ERROR, "invalid JSON nested %zu deep at offset %zu",
+                           depth, lx->open[depth]), -1;
             if (depth)
                 depth--;
         } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -179,14 +242,8 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
                 end++;
             if (k == 0 || k != end - i)
                 return say(pr, LHV1_GO_ERROR, "malformed number at offset %zu", i), -1;
-            if (lx->n_numbers == cap) {
-                cap = cap ? cap * 2 : 16;
-                span *grown = realloc(lx->numbers, cap * sizeof *grown);
-                if (!grown)
-                    return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
-                lx->numbers = grown;
-            }
-            lx->numbers[lx->n_numbers++] = (span){i, k};
+            if (push_number(lx, i, k) != 0)
+                return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
             i = end - 1;
         } else if (c == 0xEF && i == 0 && n >= 3 && p[1] == 0xBB && p[2] == 0xBF) {
             return say(pr, LHV1_GO_ERROR, "invalid character 'ï' looking for beginning of value"), -1;
@@ -199,6 +256,7 @@ static void lexed_free(lexed *lx)
 {
     free(lx->text);
     free(lx->numbers);
+    free(lx->open);
 }
 
 /* Pairs the next cJSON number (document order) with its literal. */
@@ -272,7 +330,7 @@ static int go_int_field(lexed *lx, const cJSON *it, int64_t *v, int *set)
         return -1;
     }
     span s = next_number(lx);
-    const char *lit = (const char *)lx->src + s.off;
+    const char *lit = lx->text + s.off;
     for (size_t i = 0; i < s.len; i++)
         if (lit[i] == '.' || lit[i] == 'e' || lit[i] == 'E')
             return -1;
