@@ -16,6 +16,40 @@
 
 static const char *golden_dir;
 
+/* A Markdown summary for CI to publish (LHV1_CONFORMANCE_REPORT): the
+ * verdict x Go-behaviour matrix, and every divergence seen. */
+static void write_report(const manifest *m, const findings *seen, size_t unexpected,
+                         size_t vanished)
+{
+    const char *path = getenv("LHV1_CONFORMANCE_REPORT");
+    if (!path)
+        return;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    static const char *verdicts[] = {"ok", "bad-format", "decode-error", "inconsistent"};
+    static const char *gos[] = {"ok", "error", "panic", "fatal"};
+    fprintf(f, "## Golden conformance\n\n%zu goldens; %zu divergences from C (%zu unexpected, "
+               "%zu listed ones gone).\n\n| spec verdict | Go ok | Go error | Go panic | Go fatal |\n"
+               "| --- | --- | --- | --- | --- |\n",
+            m->n, seen->n, unexpected, vanished);
+    for (size_t v = 0; v < 4; v++) {
+        fprintf(f, "| %s |", verdicts[v]);
+        for (size_t g = 0; g < 4; g++) {
+            size_t c = 0;
+            for (size_t i = 0; i < m->n; i++)
+                c += !strcmp(m->rows[i].verdict, verdicts[v]) && !strcmp(m->rows[i].go, gos[g]);
+            fprintf(f, " %zu |", c);
+        }
+        fputc('\n', f);
+    }
+    if (seen->n)
+        fprintf(f, "\n| divergence | detail |\n| --- | --- |\n");
+    for (size_t i = 0; i < seen->n; i++)
+        fprintf(f, "| `%s` | %s |\n", seen->items[i].id, seen->items[i].message);
+    fclose(f);
+}
+
 static void load_manifest(manifest *m)
 {
     char path[4096], err[512];
@@ -58,6 +92,7 @@ START_TEST(goldens_agree)
         for (size_t i = 0; i < seen.n; i++)
             fprintf(stderr, "%s  # %s\n", seen.items[i].id, seen.items[i].message);
     }
+    write_report(&m, &seen, unexpected, vanished);
     fprintf(stderr, "conformance: %zu goldens, %zu divergences (%zu known), %zu unexpected, %zu gone\n",
             m.n, seen.n, seen.n - unexpected, unexpected, vanished);
     findings_free(&seen);
