@@ -1,7 +1,8 @@
 // Command lhv1golden writes LHV1's golden objects with Go's own verdicts
 // (docs/GOLDENS.md):
 //
-//	go run ./cmd/lhv1golden -out ..            # regenerate golden/
+//	go run ./cmd/lhv1golden -out ..            # regenerate golden/ (Go-written objects kept)
+//	go run ./cmd/lhv1golden -out .. -rebuild   # ... and rebuild those with coder/hnsw too
 //	lhv1golden -dump-store DIR -dump-out OUT   # load every index of a directory store, dump each
 //	lhv1golden -behaviour FILE...              # what Go's loader does with each file
 //	lhv1golden -mutants DIR -n N -seed S       # N edited goldens, for differential runs
@@ -18,6 +19,8 @@ import (
 
 func main() {
 	out := flag.String("out", "", "golden directory to regenerate (objects/, expected/, MANIFEST.tsv)")
+	reuse := flag.String("reuse", "", "golden directory whose Go-written objects to keep (default: -out)")
+	rebuild := flag.Bool("rebuild", false, "build every Go-written golden afresh with coder/hnsw")
 	dumpStore := flag.String("dump-store", "", "directory store whose indexes to load and dump")
 	dumpOut := flag.String("dump-out", "", "where -dump-store writes <name>.dump")
 	behave := flag.Bool("behaviour", false, "print Go's behaviour (ok/error/panic/fatal) on each file argument")
@@ -41,7 +44,14 @@ func main() {
 	case *dumpStore != "":
 		err = dumpAll(*dumpStore, *dumpOut)
 	case *out != "":
-		err = generate(*out)
+		from := *reuse
+		if from == "" {
+			from = *out
+		}
+		if *rebuild {
+			from = ""
+		}
+		err = generate(*out, from)
 	default:
 		flag.Usage()
 		os.Exit(2)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
 	"sort"
 	"strings"
 
@@ -187,4 +188,31 @@ func sortGraph(g *wire.Graph) {
 			sort.SliceStable(n.Neighbors, func(a, b int) bool { return bytes.Compare(n.Neighbors[a], n.Neighbors[b]) < 0 })
 		}
 	}
+}
+
+// reuseBase reads a committed Go-written golden back as a base, if it still
+// is what spec s builds: same params and as many vectors.
+func reuseBase(path string, s spec) (*base, error) {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	env, graph, err := model.Unframe(body)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := model.DecodeIndex(bytes.NewReader(env), bytes.NewReader(graph))
+	if err != nil {
+		return nil, err
+	}
+	want := len(s.keys) - len(s.deletes)
+	if idx.Params != s.params || idx.Count != want || idx.Graph.Len() != want {
+		return nil, fmt.Errorf("the committed object no longer matches its spec")
+	}
+	g, err := wire.Parse(graph)
+	if err != nil {
+		return nil, err
+	}
+	sortGraph(g)
+	return &base{Params: idx.Params, Meta: idx.Metadata, Count: idx.Count, Body: body, Graph: g}, nil
 }
