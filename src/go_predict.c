@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "json_lex.h"
 #include "lhv1/index.h"
 
 /* Go's runtime refuses (recoverable panic) any single allocation above
@@ -68,36 +69,6 @@ typedef struct lexed {
     size_t open_cap;
 } lexed;
 
-static size_t json_number_len(const uint8_t *p, size_t n)
-{
-    size_t i = 0;
-#define DIGITS(k) while ((k) < n && p[k] >= '0' && p[k] <= '9') (k)++
-    if (i < n && p[i] == '-')
-        i++;
-    if (i < n && p[i] == '0')
-        i++;
-    else if (i < n && p[i] >= '1' && p[i] <= '9') {
-        DIGITS(i);
-    } else
-        return 0;
-    if (i < n && p[i] == '.') {
-        size_t d = ++i;
-        DIGITS(i);
-        if (i == d)
-            return 0;
-    }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-'))
-            i++;
-        size_t d = i;
-        DIGITS(i);
-        if (i == d)
-            return 0;
-    }
-#undef DIGITS
-    return i;
-}
 
 static int hex4(const uint8_t *p, unsigned *out)
 {
@@ -236,7 +207,7 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
         } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             return say(pr, LHV1_GO_ERROR, "invalid character 0x%02x at offset %zu", c, i), -1;
         } else if (c == '-' || (c >= '0' && c <= '9')) {
-            size_t k = json_number_len(p + i, n - i);
+            size_t k = lhv1_json_number_len(p + i, n - i);
             size_t end = i;
             while (end < n && strchr("+-.eE0123456789", p[end]) && p[end])
                 end++;
