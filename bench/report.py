@@ -17,7 +17,9 @@ for f in sorted(c):
         "encode_ratio_c_over_go": c[f]["encode_ns"] / go[f]["encode_ns"],
     })
 json.dump({"rows": rows, "note": "ratio < 1 means C is faster; C decode includes "
-           "every invariant check, Go decode is unframe+json+Import only"},
+           "every invariant check and cross-check, Go decode is unframe+json+Import only; "
+           "encode is envelope+graph+frame on both sides (C sorts nodes, neighbours and "
+           "metadata members; Go writes map order)"},
           open(json_out, "w"), indent=1)
 with open(md_out, "w") as md:
     md.write("| file | bytes | C decode (us) | Go decode (us) | C/Go decode | C encode (us) | Go encode (us) | C/Go encode |\n")
