@@ -91,11 +91,17 @@ static int hex4(const uint8_t *p, unsigned *out)
 
 static int push_number(lexed *lx, size_t off, size_t len)
 {
-    if (lx->n_numbers % 16 == 0) {
-        span *grown = realloc(lx->numbers, (lx->n_numbers + 16) * sizeof *grown);
+    /* Doubling: growing by a constant made this quadratic on 10^5 numbers. */
+    if ((lx->n_numbers & (lx->n_numbers - 1)) == 0 && lx->n_numbers >= 16) {
+        span *grown = realloc(lx->numbers, lx->n_numbers * 2 * sizeof *grown);
         if (!grown)
             return -1;
         lx->numbers = grown;
+    } else if (lx->n_numbers == 0) {
+        span *first = realloc(lx->numbers, 16 * sizeof *first);
+        if (!first)
+            return -1;
+        lx->numbers = first;
     }
     lx->numbers[lx->n_numbers++] = (span){off, len};
     return 0;

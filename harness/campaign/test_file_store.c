@@ -1,5 +1,6 @@
 /* The file store: key confinement, subdirectories, no temporaries left
- * behind, symlinks planted under the root are not followed. */
+ * behind, symlinks planted under the root are not followed, a FIFO is not
+ * read (it would block). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,26 @@ START_TEST(symlinks_under_the_root_are_not_followed)
 }
 END_TEST
 
+/* A FIFO planted at a key is not an object, and reading it must not block. */
+START_TEST(fifo_under_the_root_is_not_an_object)
+{
+    char *dir = make_temp_dir();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/pipe", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    lhv1_store_err err;
+    lhv1_store *s = lhv1_file_store_new(dir, &err);
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    ck_assert_int_eq(lhv1_store_get(s, K("pipe"), &out, &err), -1);
+    ck_assert_int_eq(err.kind, LHV1_STORE_NOT_FOUND);
+    lhv1_buf_free(&out);
+    lhv1_store_destroy(s);
+    rm_tree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(root_is_created)
 {
     char *dir = make_temp_dir();
@@ -199,6 +220,7 @@ Suite *suite_file_store(void)
     tcase_add_test(tc, slashes_make_directories_and_no_temporaries_remain);
     tcase_add_test(tc, temporaries_are_not_listed);
     tcase_add_test(tc, symlinks_under_the_root_are_not_followed);
+    tcase_add_test(tc, fifo_under_the_root_is_not_an_object);
     tcase_add_test(tc, root_is_created);
     suite_add_tcase(s, tc);
     return s;

@@ -208,7 +208,7 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
     char *leaf;
     int rc = 0;
     int dir = open_parent(f, path, 0, &leaf);
-    int fd = dir < 0 ? -1 : openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = dir < 0 ? -1 : openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     int e = errno;
     struct stat sb;
     if (fd < 0) {
