@@ -1,6 +1,10 @@
 module lhv1golden
 
-go 1.22
+go 1.24
+
+// The recorded Go behaviour (map pre-sizing costs, fatal bounds) is that of
+// Go 1.24+ (Swiss-table maps): pin the toolchain the goldens were made with.
+toolchain go1.26.8
 
 require github.com/coder/hnsw v0.6.1
 
