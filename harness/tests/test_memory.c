@@ -64,12 +64,16 @@ static void bomb_object(tb_object *o, enum bomb b)
     tb_finish(o);
 }
 
-enum shape { S_MIN_NODES, S_UNIQUE_NODES, S_EMPTY_LAYERS, S_ONE_NODE_LAYERS, S_EMPTY_NEIGHBORS,
-             S_REALISTIC, N_SHAPES };
+enum shape { S_MIN_NODES, S_UNIQUE_NODES, S_EMPTY_LAYERS, S_ONE_NODE_LAYERS,
+             S_ONE_EMPTY_NODE_LAYERS, S_EMPTY_NEIGHBORS, S_METADATA_NUMBERS, S_REALISTIC,
+             N_SHAPES };
 static const char *const shape_names[N_SHAPES] = {
     "1 MB of 3-byte nodes in one layer", "1 MB of 6-byte nodes, unique keys",
     "1 MB of empty layers",
-    "1 MB of layers holding one 3-byte node", "1 MB of empty neighbour keys of one node",
+    "1 MB of layers holding one 3-byte node",
+    "1 MB of 4-byte layers holding one empty node",
+    "1 MB of empty neighbour keys of one node",
+    "1 MB envelope: metadata holding one array of 0s",
     "realistic: 2000 nodes, dim 96, M 16, 3 layers"};
 
 #define TARGET (1u << 20)
@@ -112,6 +116,28 @@ static void shape_object(tb_object *o, enum shape s)
         for (uint32_t i = 0; i < TARGET / 5; i++)
             lhv1_buf_append(&o->graph, "\x02\x02k\0\0", 5); /* 1 node: key "k", dim 0 */
         break;
+    case S_ONE_EMPTY_NODE_LAYERS: /* the costliest graph per input byte (review) */
+        tb_env_std(o, 1, 1, NULL);
+        lhv1_gw_varint(&o->graph, TARGET / 4);
+        for (uint32_t i = 0; i < TARGET / 4; i++)
+            lhv1_buf_append(&o->graph, "\x02\0\0\0", 4); /* 1 node: key "", dim 0 */
+        break;
+    case S_METADATA_NUMBERS: { /* cJSON spends about 64 bytes a value */
+        lhv1_buf meta;
+        lhv1_buf_init(&meta);
+        lhv1_buf_puts(&meta, "{\"k\":{\"a\":[0");
+        for (uint32_t i = 0; i < TARGET / 2; i++)
+            lhv1_buf_puts(&meta, ",0");
+        lhv1_buf_puts(&meta, "]}}");
+        lhv1_buf_putc(&meta, 0);
+        tb_env_std(o, 1, 1, (const char *)meta.data);
+        lhv1_buf_free(&meta);
+        lhv1_gw_varint(&o->graph, 1);
+        lhv1_gw_varint(&o->graph, 1);
+        float one = 1.0f;
+        lhv1_gw_node(&o->graph, lhv1_bytes_str("k"), &one, 1, 0);
+        break;
+    }
     case S_EMPTY_NEIGHBORS:
         tb_env_std(o, 1, 1, NULL);
         lhv1_gw_varint(&o->graph, 1);
