@@ -123,14 +123,24 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* The path of a key that passes the confinement rule; NULL with `err` set
+ * (invalid key, or out of memory) otherwise. Every operation starts here. */
+static char *checked_path(lhv1_bytes key, lhv1_store_err *err)
+{
+    if (file_key_check(key, err) < 0)
+        return NULL;
+    char *path = key_path(key);
+    if (!path)
+        lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+    return path;
+}
+
 static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
-    if (file_key_check(key, err) < 0)
-        return -1;
-    char *path = key_path(key);
+    char *path = checked_path(key, err);
     if (!path)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return -1;
     char *leaf;
     int dir = open_parent(f, path, 1, &leaf);
     if (dir < 0) {
@@ -200,11 +210,9 @@ static int read_all(int fd, lhv1_buf *out)
 static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
-    if (file_key_check(key, err) < 0)
-        return -1;
-    char *path = key_path(key);
+    char *path = checked_path(key, err);
     if (!path)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return -1;
     char *leaf;
     int rc = 0;
     int dir = open_parent(f, path, 0, &leaf);
@@ -235,11 +243,9 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
 static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
-    if (file_key_check(key, err) < 0)
-        return -1;
-    char *path = key_path(key);
+    char *path = checked_path(key, err);
     if (!path)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return -1;
     char *leaf;
     int rc = 0;
     int dir = open_parent(f, path, 0, &leaf);
