@@ -6,6 +6,11 @@
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
 set -euo pipefail
 lhv1=$1 build=$2 art=$3
+for tool in chromium /usr/bin/python3; do
+  command -v "$tool" >/dev/null || { echo "render_test: $tool not installed: run ci/setup" >&2; exit 1; }
+done
+/usr/bin/python3 -c 'import matplotlib, markdown' ||
+  { echo "render_test: python3-matplotlib/python3-markdown not installed: run ci/setup" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rm -rf "$art" && mkdir -p "$art/out/fuzz"
