@@ -8,6 +8,9 @@
 
 #include "lhv1/verdict.h"
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 /* Offsets of the number literals (or of the member keys' opening quotes)
  * of a JSON text, in document order: the order of a pre-order walk of
  * cJSON's tree. */
@@ -42,5 +45,7 @@ int lhv1_json_literal_int(const uint8_t *p, size_t n, int64_t *out);
  * of it, NULs included) as the struct field named `field` (ASCII): the
  * exact name, or the same name under Go's case folding (go_fold.c). */
 int lhv1_go_key_matches(const uint8_t *key, size_t len, const char *field);
+
+#pragma GCC visibility pop
 
 #endif
