@@ -19,6 +19,9 @@ static inline int lhv1_utf8_valid(lhv1_bytes b)
     return lhv1_utf8_invalid_at(b.data, b.len) == b.len;
 }
 
+/* Whether `name` is a distance function of the format (src/distance.c). */
+int lhv1_distance_known(lhv1_bytes name);
+
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
 /* Dump STR / KEY of FORMAT.md section 6. */
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
