@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/graph.h"
 
 /* Smallest encodings: a node is key len + dim + neighbour count (3 varint
@@ -113,8 +114,7 @@ static int decode_header(reader *r, lhv1_graph *g)
     if (read_string(r, &g->distance, "distance name length") != 0)
         return -1;
     /* Go resolves the distance name before it looks at the version. */
-    if (!lhv1_bytes_eq(g->distance, lhv1_bytes_str("cosine")) &&
-        !lhv1_bytes_eq(g->distance, lhv1_bytes_str("euclidean")))
+    if (!lhv1_distance_known(g->distance))
         return lhv1_fail(r->st, LHV1_R_GRAPH_UNKNOWN_DISTANCE, (int64_t)dist_at,
                          "unknown distance function \"%.*s\"",
                          (int)(g->distance.len > 64 ? 64 : g->distance.len),
