@@ -1,14 +1,13 @@
 /* lhv1 frame / lhv1 unframe: build an object from its two sections, or
- * split one (the exact upstream framing, or the LHV2 container; no
- * decoding of the sections). */
+ * split one (the exact upstream framing; no decoding). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "lhv1/frame.h"
 #include "lhv1/lhv2.h"
-#include <string.h>
 
 static const char frame_help[] =
     "usage: lhv1 frame [--format lhv1|lhv2] --envelope E --graph G -o OUT\n"
@@ -34,6 +33,7 @@ static int parse(int argc, char **argv, const char *help, const char **env,
     };
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "e:g:o:f:h", opts, NULL)) != -1) {
         switch (c) {
         case 'e': *env = optarg; break;
@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, const char *help, const char **env,
             *fmt = optarg;
             break;
         case 'h': fputs(help, stdout); return 1;
-        default: fputs(help, stderr); return -1;
+        default: cli_bad_option(argv[0], argv, argc); fputs(help, stderr); return -1;
         }
     }
     if (in && optind < argc)
@@ -78,10 +78,13 @@ int cmd_frame(int argc, char **argv)
         lhv1_buf_init(&buf);
         lhv1_status st;
         lhv1_bytes eb = {e, el}, gb = {g, gl};
-        if ((v2 ? lhv2_frame(eb, gb, &buf, &st) : lhv1_frame(eb, gb, &buf, &st)) != 0)
-            fprintf(stderr, "lhv1: frame: %s\n", st.message);
-        else if (cli_write_file(out, buf.data, buf.len) == 0)
+        if ((v2 ? lhv2_frame(eb, gb, &buf, &st) : lhv1_frame(eb, gb, &buf, &st)) != 0) {
+            fputs("lhv1: frame: ", stderr);
+            cli_text_str(stderr, st.message, NULL);
+            fputc('\n', stderr);
+        } else if (cli_write_file(out, buf.data, buf.len) == 0) {
             rc = EXIT_ALL_OK;
+        }
         lhv1_buf_free(&buf);
     }
     free(e);
@@ -107,8 +110,7 @@ int cmd_unframe(int argc, char **argv)
     lhv1_status st;
     int rc;
     if (lhv1_unframe_any(data, len, &eb, &gb, NULL, &st) != 0) {
-        fprintf(stderr, "%s: %s: %s: %s\n", in, lhv1_verdict_name(st.verdict),
-                lhv1_reason_code(st.reason), st.message);
+        cli_status_line(stderr, in, &st);
         rc = EXIT_NOT_OK;
     } else {
         rc = cli_write_file(env, eb.data, eb.len) == 0 &&
