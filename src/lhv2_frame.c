@@ -42,7 +42,7 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-int lhv2_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *graph,
+int lhv1_lhv2_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *graph,
                  lhv1_status *st)
 {
     lhv1_status_ok(st);
@@ -78,7 +78,7 @@ int lhv2_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *g
     return 0;
 }
 
-int lhv2_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status *st)
+int lhv1_lhv2_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status *st)
 {
     lhv1_status_ok(st);
     if ((uint64_t)env.len > UINT32_MAX)
@@ -116,5 +116,5 @@ int lhv1_unframe_any(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_byte
     int v2 = len >= 4 && memcmp(body, LHV2_MAGIC, 4) == 0;
     if (format)
         *format = v2 ? LHV1_FORMAT_LHV2 : LHV1_FORMAT_LHV1;
-    return v2 ? lhv2_unframe(body, len, env, graph, st) : lhv1_unframe(body, len, env, graph, st);
+    return v2 ? lhv1_lhv2_unframe(body, len, env, graph, st) : lhv1_unframe(body, len, env, graph, st);
 }

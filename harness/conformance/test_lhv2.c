@@ -63,12 +63,12 @@ START_TEST(goldens_agree_with_go)
             lhv1_buf_free(&d);
             /* The C writer: the same sections give the same bytes. */
             lhv1_bytes env, graph;
-            ck_assert_int_eq(lhv2_unframe(body, len, &env, &graph, &st), 0);
+            ck_assert_int_eq(lhv1_lhv2_unframe(body, len, &env, &graph, &st), 0);
             lhv1_buf again;
             lhv1_buf_init(&again);
-            ck_assert_int_eq(lhv2_frame(env, graph, &again, &st), 0);
+            ck_assert_int_eq(lhv1_lhv2_frame(env, graph, &again, &st), 0);
             ck_assert_msg(again.len == len && !memcmp(again.data, body, len),
-                          "%s: lhv2_frame does not reproduce Go's bytes", r->file);
+                          "%s: lhv1_lhv2_frame does not reproduce Go's bytes", r->file);
             lhv1_buf_free(&again);
             valid++;
         }
@@ -100,7 +100,7 @@ static void make(lhv1_buf *b, const char *env, const char *graph)
     lhv1_status st;
     lhv1_buf_init(b);
     lhv1_bytes e = {(const uint8_t *)env, strlen(env)}, g = {(const uint8_t *)graph, strlen(graph)};
-    ck_assert_int_eq(lhv2_frame(e, g, b, &st), 0);
+    ck_assert_int_eq(lhv1_lhv2_frame(e, g, b, &st), 0);
     ck_assert_uint_eq(b->len, LHV2_OVERHEAD + e.len + g.len);
 }
 
@@ -108,7 +108,7 @@ static const char *reason_of(const uint8_t *b, size_t len)
 {
     lhv1_bytes e, g;
     lhv1_status st;
-    lhv2_unframe(b, len, &e, &g, &st);
+    lhv1_lhv2_unframe(b, len, &e, &g, &st);
     return lhv1_reason_code(st.reason);
 }
 
@@ -118,7 +118,7 @@ START_TEST(check_order_and_lengths)
     make(&b, "{}", "graph");
     lhv1_bytes e, g;
     lhv1_status st;
-    ck_assert_int_eq(lhv2_unframe(b.data, b.len, &e, &g, &st), 0);
+    ck_assert_int_eq(lhv1_lhv2_unframe(b.data, b.len, &e, &g, &st), 0);
     ck_assert(e.len == 2 && !memcmp(e.data, "{}", 2) && g.len == 5 && !memcmp(g.data, "graph", 5));
     ck_assert_str_eq(reason_of(b.data, LHV2_OVERHEAD - 1), "lhv2-too-short");
     b.data[0] = 'X';

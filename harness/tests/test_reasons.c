@@ -65,7 +65,7 @@ static void lhv2_object(tb_object *o)
     lhv1_buf v2;
     lhv1_buf_init(&v2);
     ck_assert_int_eq(lhv1_unframe(o->body.data, o->body.len, &env, &graph, &st), 0);
-    ck_assert_int_eq(lhv2_frame(env, graph, &v2, &st), 0);
+    ck_assert_int_eq(lhv1_lhv2_frame(env, graph, &v2, &st), 0);
     lhv1_buf_free(&o->body);
     o->body = v2;
 }

@@ -41,14 +41,14 @@ uint32_t lhv1_crc32c(const uint8_t *data, size_t len);
  * (frame-bad-magic), header CRC (lhv2-header-checksum), total length
  * (lhv2-length-mismatch), body CRC (lhv2-body-checksum). On success `env`
  * and `graph` point into `body`. Returns 0, or -1 with a bad-format status. */
-int lhv2_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *graph,
+int lhv1_lhv2_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *graph,
                  lhv1_status *st);
 
 /* Appends the LHV2 container of (env, graph) to `out`. Returns 0, or -1
  * (envelope of 2^32 bytes or more, or out of memory). */
-int lhv2_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status *st);
+int lhv1_lhv2_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status *st);
 
-/* Either container, by magic: LHV1 (lhv1_unframe) or LHV2 (lhv2_unframe).
+/* Either container, by magic: LHV1 (lhv1_unframe) or LHV2 (lhv1_lhv2_unframe).
  * `format` (may be NULL) receives which one was read. */
 int lhv1_unframe_any(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *graph,
                      lhv1_format *format, lhv1_status *st);

@@ -78,7 +78,7 @@ int cmd_frame(int argc, char **argv)
         lhv1_buf_init(&buf);
         lhv1_status st;
         lhv1_bytes eb = {e, el}, gb = {g, gl};
-        if ((v2 ? lhv2_frame(eb, gb, &buf, &st) : lhv1_frame(eb, gb, &buf, &st)) != 0) {
+        if ((v2 ? lhv1_lhv2_frame(eb, gb, &buf, &st) : lhv1_frame(eb, gb, &buf, &st)) != 0) {
             fputs("lhv1: frame: ", stderr);
             cli_text_str(stderr, st.message, NULL);
             fputc('\n', stderr);
