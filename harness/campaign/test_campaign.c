@@ -82,12 +82,109 @@ START_TEST(expectations_table)
 }
 END_TEST
 
+/* The fault-kind table (lhv1/fault_kinds.h) holds together: each kind's
+ * self-check demands only outcomes it expects, torn writes get the reply
+ * rows, every kind but NONE hits an operation and states its check. */
+START_TEST(fault_kind_table_is_consistent)
+{
+    const unsigned always = (1u << LHV1_OUT_LATEST) | (1u << LHV1_OUT_IN_FLIGHT);
+    ck_assert_ptr_null(lhv1_fault_kind_info_of(LHV1_FAULT_KIND_COUNT));
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++) {
+        const lhv1_fault_kind_info *i = lhv1_fault_kind_info_of((lhv1_fault_kind)k);
+        ck_assert_ptr_nonnull(i);
+        const char *n = i->name;
+        ck_assert_msg(i->op < LHV1_OP_COUNT, "%s: no operation", n);
+        ck_assert_msg(i->torn == (i->rows == LHV1_ROWS_REPLY), "%s: torn vs reply rows", n);
+        ck_assert_msg(!i->torn || i->op == LHV1_OP_PUT, "%s: a torn non-Put", n);
+        unsigned allowed = i->expected | always;
+        ck_assert_msg(!(i->each & ~allowed), "%s: demands an unexpected outcome", n);
+        ck_assert_msg(!i->any || (i->any & allowed), "%s: 'any' outside expected", n);
+        ck_assert_msg(!i->only || (i->only & allowed), "%s: 'only' outside expected", n);
+        ck_assert_msg((i->any | i->each | i->only) == 0 || i->check[0], "%s: check unnamed", n);
+        for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
+            ck_assert_int_eq(lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)o),
+                             !!(allowed & (1u << o)));
+    }
+}
+END_TEST
+
+/* docs/FAULTS.md "Expected outcomes" states the table's `expected` column
+ * in words; it must say what the code does ($LHV1_FAULTS_MD is the doc). */
+static void trim(char *s)
+{
+    char *b = s;
+    while (*b == ' ')
+        b++;
+    size_t n = strlen(b);
+    while (n && (b[n - 1] == ' ' || b[n - 1] == '\n'))
+        n--;
+    memmove(s, b, n);
+    s[n] = '\0';
+}
+
+START_TEST(faults_md_states_the_expectations)
+{
+    const char *path = getenv("LHV1_FAULTS_MD");
+    ck_assert_msg(path != NULL, "LHV1_FAULTS_MD not set");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char line[512];
+    int in_section = 0, rows = 0;
+    unsigned listed = 0; /* outcomes the doc's table names */
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "## ", 3)) {
+            in_section = !strncmp(line, "## Expected outcomes", 20);
+            continue;
+        }
+        if (!in_section || strncmp(line, "| ", 2) != 0 || strstr(line, "| outcome |") ||
+            strstr(line, "| --- |"))
+            continue;
+        char *bar = strchr(line + 2, '|');
+        ck_assert_ptr_nonnull(bar);
+        *bar = '\0';
+        char *kinds = bar + 1, *end = strrchr(kinds, '|');
+        ck_assert_ptr_nonnull(end);
+        *end = '\0';
+        unsigned kind_set = 0;
+        for (char *save, *k = strtok_r(kinds, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+            trim(k);
+            lhv1_fault_kind kind = lhv1_fault_kind_from_name(k);
+            ck_assert_msg(kind != LHV1_FAULT_KIND_COUNT, "FAULTS.md: unknown fault %s", k);
+            kind_set |= 1u << kind;
+        }
+        for (char *save, *o = strtok_r(line + 2, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+            trim(o);
+            int out = -1;
+            for (int i = 0; i < LHV1_OUTCOME_COUNT; i++)
+                if (!strcmp(lhv1_outcome_name((lhv1_outcome)i), o))
+                    out = i;
+            ck_assert_msg(out >= 0, "FAULTS.md: unknown outcome %s", o);
+            listed |= 1u << out;
+            for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+                ck_assert_msg(lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)out) ==
+                                  !!(kind_set & (1u << k)),
+                              "FAULTS.md and LHV1_FAULT_KINDS disagree on %s after %s", o,
+                              lhv1_fault_kind_name((lhv1_fault_kind)k));
+        }
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_gt(rows, 0);
+    for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
+        if (o != LHV1_OUT_LATEST && o != LHV1_OUT_IN_FLIGHT)
+            ck_assert_msg(listed & (1u << o), "FAULTS.md does not list %s",
+                          lhv1_outcome_name((lhv1_outcome)o));
+}
+END_TEST
+
 Suite *suite_campaign(void)
 {
     Suite *s = suite_create("campaign");
     TCase *tc = tcase_create("campaign");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, campaign_holds_and_reports);
+    tcase_add_test(tc, fault_kind_table_is_consistent);
+    tcase_add_test(tc, faults_md_states_the_expectations);
     tcase_add_test(tc, campaign_fails_when_nothing_is_injected);
     tcase_add_test(tc, expectations_table);
     suite_add_tcase(s, tc);

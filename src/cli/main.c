@@ -1,8 +1,11 @@
-/* lhv1: verify, dump, inspect, frame and unframe LHV1 objects. */
+/* lhv1, the command-line tool: runs the cmd_*() of the command named
+ * (src/cli/cmd_*.c). The table below is the one list of commands and the
+ * summaries `lhv1 --help` prints; exit codes are in cli.h. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "lhv1/version.h"
 
 static const struct {
     const char *name;
@@ -22,7 +25,8 @@ static void usage(FILE *to)
     fprintf(to, "usage: lhv1 COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(to, "\n'lhv1 COMMAND --help' describes a command.\n");
+    fprintf(to, "\n'lhv1 COMMAND --help' describes a command; 'lhv1 --version' prints\n"
+                "liblhv1's version.\n");
 }
 
 int main(int argc, char **argv)
@@ -34,6 +38,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
+        return EXIT_ALL_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("lhv1 %s\n", lhv1_version());
         return EXIT_ALL_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
