@@ -19,8 +19,14 @@ static inline int lhv1_utf8_valid(lhv1_bytes b)
     return lhv1_utf8_invalid_at(b.data, b.len) == b.len;
 }
 
+/* When p starts with a character that terminals act on rather than show
+ * (C1 controls U+0080-U+009F, U+061C, U+200E, U+200F, U+2028-U+202E,
+ * U+2066-U+2069), its length and code point; else 0. */
+size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp);
+
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
-/* Dump STR / KEY of FORMAT.md section 6. */
+/* Dump STR / KEY of FORMAT.md section 6 (STR escapes controls, DEL and the
+ * invisible characters above as \u00xx / \uxxxx). */
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
 void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
 
