@@ -136,10 +136,11 @@ int serve_query(const serve_request *q, const char *name, char *out, size_t out_
     lhv1_buf v;
     lhv1_buf_init(&v);
     int rc = serve_unescape(raw, strlen(raw), &v);
-    if (rc == 0 && (v.len >= out_len || memchr(v.data, 0, v.len)))
+    if (rc == 0 && (v.len >= out_len || (v.len && memchr(v.data, 0, v.len))))
         rc = -1;
     if (rc == 0) {
-        memcpy(out, v.data, v.len);
+        if (v.len) /* an empty value ("delimiter=") has no buffer */
+            memcpy(out, v.data, v.len);
         out[v.len] = 0;
     }
     lhv1_buf_free(&v);
