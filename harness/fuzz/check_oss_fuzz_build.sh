@@ -10,12 +10,15 @@ mkdir -p "$scratch/out" "$scratch/work"
 export CC=clang
 export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+export FUZZING_ENGINE=libfuzzer SANITIZER=address
 export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
 (cd "$root" && bash .clusterfuzzlite/build.sh) > "$scratch/build.log" 2>&1 ||
   { tail -40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
 
 fail=0
-for target in unframe envelope graph load load_structured roundtrip persistor; do
+targets=(unframe envelope graph load load_structured roundtrip persistor)
+command -v go >/dev/null && targets+=(differential) # build.sh builds it when Go is there
+for target in "${targets[@]}"; do
   for f in "$target" "$target.dict" "$target.options" "${target}_seed_corpus.zip"; do
     [ -s "$OUT/$f" ] || { echo "missing or empty: \$OUT/$f"; fail=1; }
   done
