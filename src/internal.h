@@ -8,6 +8,9 @@
 #include "lhv1/bytes.h"
 #include "lhv1/graph.h"
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 /* Go's utf8.Valid: no overlongs, no surrogates, nothing above U+10FFFF.
  * Returns the offset of the first invalid byte, or n when valid. */
 size_t lhv1_utf8_invalid_at(const uint8_t *p, size_t n);
@@ -16,8 +19,14 @@ static inline int lhv1_utf8_valid(lhv1_bytes b)
     return lhv1_utf8_invalid_at(b.data, b.len) == b.len;
 }
 
+/* When p starts with a character that terminals act on rather than show
+ * (C1 controls U+0080-U+009F, U+061C, U+200E, U+200F, U+2028-U+202E,
+ * U+2066-U+2069), its length and code point; else 0. */
+size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp);
+
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
-/* Dump STR / KEY of FORMAT.md section 6. */
+/* Dump STR / KEY of FORMAT.md section 6 (STR escapes controls, DEL and the
+ * invisible characters above as \u00xx / \uxxxx). */
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
 void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
 
@@ -40,5 +49,7 @@ void lhv1_keyset_free(lhv1_keyset *s);
 uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer);
 /* Sorted copy of a node's neighbour keys (stable). Caller frees. */
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
+
+#pragma GCC visibility pop
 
 #endif

@@ -39,7 +39,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "lhv1: unknown command \"%s\"\n", argv[1]);
+    fputs("lhv1: unknown command \"", stderr);
+    cli_text_str(stderr, argv[1], "\"");
+    fputs("\"\n", stderr);
     usage(stderr);
     return EXIT_USAGE;
 }
