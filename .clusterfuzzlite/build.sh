@@ -19,12 +19,10 @@ work=${WORK:-$(mktemp -d)}/lhv1-build
 # (-gcflags=all=-d=libfuzzer) calls libFuzzer's hooks: built with libFuzzer,
 # when Go is there (the base-builder-go image), and not under MSan (Go's
 # code is not MSan-instrumented).
-targets=(unframe envelope graph load load_structured roundtrip persistor)
 differential=OFF
 if command -v go >/dev/null && [ "${FUZZING_ENGINE:-libfuzzer}" = libfuzzer ] &&
    [ "${SANITIZER:-address}" != memory ]; then
   differential=ON
-  targets+=(differential)
 fi
 cmake -S "$root" -B "$work" -G Ninja \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE=Release \
@@ -54,12 +52,14 @@ PY
   fi
 }
 
-for target in "${targets[@]}"; do
-  seed=$target
-  case $target in load_structured|differential) seed=load ;; esac
+# Every target of harness/fuzz/targets.tsv that libFuzzer-style engines run
+# (differential only when built, above).
+"$root/harness/fuzz/tools/targets" libfuzzer > "$work/targets.txt"
+while read -r target seed; do
+  [ "$target" = differential ] && [ $differential = OFF ] && continue
   cp "$work/harness/fuzz/$target" "$OUT/$target"
   cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
   printf '[libfuzzer]\ndict = %s.dict\nmax_len = 65536\ntimeout = 10\n' "$target" \
     > "$OUT/$target.options"
   zip_dir "$OUT/${target}_seed_corpus.zip" "$root/corpus/$seed" "$root/corpus/regressions/$seed"
-done
+done < "$work/targets.txt"

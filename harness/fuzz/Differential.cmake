@@ -1,8 +1,8 @@
-# The `differential` target (engine builds only): fuzz_differential.c,
-# liblhv1, and the Go reference's load path as a c-archive built with Go's
-# libFuzzer instrumentation (-gcflags=all=-d=libfuzzer, and the runtime's
-# `libfuzzer` tag), whose 8-bit counters and comparison hooks call into the
-# libFuzzer this target links. cgo compiles its C with clang, as the rest.
+# The Go half of the `differential` target (engine builds only; the target
+# itself comes from targets.tsv): the Go reference's load path as a c-archive
+# built with Go's libFuzzer instrumentation (-gcflags=all=-d=libfuzzer, and
+# the runtime's `libfuzzer` tag), whose 8-bit counters and comparison hooks
+# call into the libFuzzer the target links. cgo compiles its C with clang.
 find_program(LHV1_GO go REQUIRED)
 set(gen ${PROJECT_SOURCE_DIR}/golden/gen)
 set(goload_dir ${CMAKE_CURRENT_BINARY_DIR}/goload)
@@ -17,10 +17,7 @@ add_custom_command(OUTPUT ${goload} ${goload_dir}/lhv1goload.h
   COMMENT "Building the Go load path as an instrumented c-archive")
 add_custom_target(lhv1goload DEPENDS ${goload})
 
-add_executable(differential fuzz_differential.c)
 add_dependencies(differential lhv1goload)
 target_include_directories(differential PRIVATE ${goload_dir})
 find_package(Threads REQUIRED)
-target_link_libraries(differential PRIVATE lhv1_fuzz_helpers ${goload} Threads::Threads)
-target_link_options(differential PRIVATE ${link_flags})
-lhv1_variant_flags(differential plain)
+target_link_libraries(differential PRIVATE ${goload} Threads::Threads)

@@ -16,9 +16,11 @@ export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
   { tail -40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
 
 fail=0
-targets=(unframe envelope graph load load_structured roundtrip persistor)
-command -v go >/dev/null && targets+=(differential) # build.sh builds it when Go is there
-for target in "${targets[@]}"; do
+targets=$("$root/harness/fuzz/tools/targets" libfuzzer | cut -d' ' -f1)
+[ -n "$targets" ] || { echo "no targets in harness/fuzz/targets.tsv"; exit 1; }
+# build.sh builds differential when Go is there (as it is wherever ci/setup ran).
+command -v go >/dev/null || targets=$(echo "$targets" | grep -vx differential)
+for target in $targets; do
   for f in "$target" "$target.dict" "$target.options" "${target}_seed_corpus.zip"; do
     [ -s "$OUT/$f" ] || { echo "missing or empty: \$OUT/$f"; fail=1; }
   done

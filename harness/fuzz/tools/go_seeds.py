@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The Go fuzz tests' seed corpus, kept in step with corpus/.
 
+  go_seeds.py list ROOT     the fuzz tests golden/gen/loadpath/fuzz_test.go declares
   go_seeds.py seed ROOT     write golden/gen/loadpath/testdata/fuzz/<Fuzz>/corpus-<name>
                             for every file of corpus/load/ and corpus/regressions/load/
                             ("go test fuzz v1" format), replacing older seeds
@@ -11,9 +12,10 @@
 testdata/fuzz/ is derived (git-ignored): corpus/ stays the one source.
 """
 import os
+import re
 import sys
 
-FUZZ_TESTS = ("FuzzLoad", "FuzzRoundTrip")
+FUZZ_SOURCE = "golden/gen/loadpath/fuzz_test.go"
 SOURCES = ("corpus/load", "corpus/regressions/load")
 TESTDATA = "golden/gen/loadpath/testdata/fuzz"
 PREFIX = "corpus-"
@@ -67,8 +69,19 @@ def decode(text, path):
     return bytes(out)
 
 
+def fuzz_tests(root):
+    """The Fuzz functions of the Go fuzz tests' source, in source order."""
+    with open(os.path.join(root, FUZZ_SOURCE)) as fh:
+        return re.findall(r"^func (Fuzz\w+)\(f \*testing\.F\)", fh.read(), re.M)
+
+
+def list_tests(root):
+    print("\n".join(fuzz_tests(root)))
+
+
 def seed(root):
     n = 0
+    FUZZ_TESTS = fuzz_tests(root)
     for test in FUZZ_TESTS:
         d = os.path.join(root, TESTDATA, test)
         os.makedirs(d, exist_ok=True)
@@ -93,7 +106,7 @@ def seed(root):
 def import_findings(root):
     dest = os.path.join(root, "corpus/regressions/load")
     found = 0
-    for test in FUZZ_TESTS:
+    for test in fuzz_tests(root):
         d = os.path.join(root, TESTDATA, test)
         if not os.path.isdir(d):
             continue
@@ -113,6 +126,7 @@ def import_findings(root):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("seed", "import"):
+    cmds = {"list": list_tests, "seed": seed, "import": import_findings}
+    if len(sys.argv) != 3 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
-    (seed if sys.argv[1] == "seed" else import_findings)(os.path.abspath(sys.argv[2]))
+    cmds[sys.argv[1]](os.path.abspath(sys.argv[2]))
