@@ -64,10 +64,16 @@ def afl_stats(path):
 
 def go_stats(log):
     """go test -fuzz: its last "fuzz: elapsed: ..., execs: N (R/sec), new
-    interesting: K (total: T)" line; coverage is the corpus it kept."""
+    interesting: K (total: T)" line (or, when the box ended while Go still
+    ran the seeds, how many it ran); coverage is the corpus it kept."""
     s = {"execs": 0, "exec_per_sec": 0.0, "coverage": {}}
     if os.path.exists(log):
         for line in open(log, errors="replace"):
+            # The seeds run first ("gathering baseline coverage: N/M").
+            m = re.search(r"fuzz: elapsed: (\d+)s, gathering baseline coverage: (\d+)/", line)
+            if m and not s["coverage"]:
+                s["execs"] = int(m.group(2))
+                s["exec_per_sec"] = float(m.group(2)) / max(int(m.group(1)), 1)
             m = re.search(r"fuzz: elapsed: (\d+)s, execs: (\d+) \((\d+)/sec\), "
                           r"new interesting: (\d+) \(total: (\d+)\)", line)
             if m:

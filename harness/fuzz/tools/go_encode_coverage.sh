@@ -5,18 +5,18 @@
 # skip what Go cannot survive). Prints "encode.go: C/S statements (P%)",
 # then each function's coverage.
 #
-# usage: go_encode_coverage.sh ROOT LIBLHV1_ARCHIVE DIR...
+# usage: go_encode_coverage.sh ROOT BUILD_TREE DIR...
+#   BUILD_TREE: a CMake build of liblhv1 (src/liblhv1.a, lhv1.pc)
 set -euo pipefail
 root=$(cd "$1" && pwd)
-lib=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+. "$root/harness/fuzz/tools/cgo_env.sh" "$root" "$2"
 shift 2
 dirs=()
 for d in "$@"; do dirs+=("$(cd "$d" && pwd)"); done
 prof=$(mktemp)
 trap 'rm -f "$prof"' EXIT
 cd "$root/golden/gen"
-LHV1_REPLAY_DIRS=$(IFS=:; echo "${dirs[*]}") CGO_ENABLED=1 GOFLAGS=-mod=readonly \
-  CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="$lib -lcjson -lm" \
+LHV1_REPLAY_DIRS=$(IFS=:; echo "${dirs[*]}") \
   go test -tags lhv1cgo -run '^TestReplay$' -v -coverpkg=github.com/coder/hnsw \
   -coverprofile="$prof" ./loadpath | grep -a 'replayed' >&2
 # Profile lines: "<file>:<from>,<to> <statements> <count>"; a block may

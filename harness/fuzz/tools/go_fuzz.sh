@@ -7,17 +7,16 @@
 # OUT_DIR/crashes/<id>/ with its failure line, as ci/fuzz files crashes).
 # Exit 1 on a finding or a failing seed, 2 on a setup error.
 #
-# usage: go_fuzz.sh ROOT LIBLHV1_ARCHIVE TEST SECONDS OUT_DIR
+# usage: go_fuzz.sh ROOT BUILD_TREE TEST SECONDS OUT_DIR
+#   BUILD_TREE: a CMake build of liblhv1 (src/liblhv1.a, lhv1.pc)
 set -uo pipefail
 [ $# -eq 5 ] || { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
-root=$(cd "$1" && pwd) test=$3 seconds=$4 out=$5
-lib=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+root=$(cd "$1" && pwd) tree=$2 test=$3 seconds=$4 out=$5
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out/crashes" "$out/log.txt"
 python3 "$root/harness/fuzz/tools/go_seeds.py" seed "$root" > "$out/seeds.txt" || exit 2
-export CGO_ENABLED=1 GOFLAGS=-mod=readonly
-export CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="$lib -lcjson -lm"
+. "$root/harness/fuzz/tools/cgo_env.sh" "$root" "$tree" || exit 2
 cd "$root/golden/gen"
 rc=0
 go test -tags lhv1cgo -run "^$test\$" ./loadpath > "$out/replay.log" 2>&1 || rc=1
