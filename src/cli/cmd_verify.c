@@ -12,9 +12,10 @@ static const char help[] =
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
     "(file, verdict, reason, go, offset, message). --name checks params.name.\n"
-    "Paths and messages are escaped (README, Output escaping): in text, ':'\n"
-    "in a path and control or non-UTF-8 bytes as \\xHH, '\\' as '\\\\'; in JSON, a\n"
-    "path or message that is not UTF-8 is {\"hex\":\"...\"}.\n"
+    "Paths and messages are escaped (README, Output escaping): in text, '\\'\n"
+    "as '\\\\', LF CR TAB as \\n \\r \\t, other control, non-UTF-8 or\n"
+    "terminal-active bytes and ':' in a path as \\xHH; in JSON, a path or\n"
+    "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
