@@ -1,4 +1,6 @@
-/* lhv1: verify, dump, inspect, frame and unframe LHV1 objects. */
+/* lhv1, the command-line tool: runs the cmd_*() of the command named
+ * (src/cli/cmd_*.c). The table below is the one list of commands and the
+ * summaries `lhv1 --help` prints; exit codes are in cli.h. */
 #include <stdio.h>
 #include <string.h>
 
