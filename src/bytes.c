@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "lhv1/bytes.h"
 
 void lhv1_buf_init(lhv1_buf *b) { memset(b, 0, sizeof *b); }
 
 void lhv1_buf_free(lhv1_buf *b)
 {
-    free(b->data);
+    lhv1_free(b->data);
     lhv1_buf_init(b);
 }
 
@@ -34,7 +35,7 @@ static int buf_reserve(lhv1_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < want)
         cap *= 2;
-    uint8_t *p = realloc(b->data, cap);
+    uint8_t *p = lhv1_realloc(b->data, cap);
     if (!p) {
         b->failed = 1;
         return -1;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "cjson_hooks.h"
 #include "internal.h"
 #include "json_lex.h"
 #include "lhv1/envelope.h"
@@ -54,9 +56,9 @@ static int check_tree(const cJSON *node, lhv1_status *st)
         for (const cJSON *c = node->child; c; c = c->next)
             k++;
         if (k > 1) {
-            const char **names = malloc(k * sizeof *names);
+            const char **names = lhv1_malloc(k * sizeof *names);
             if (!names)
-                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+                return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             size_t i = 0;
             for (const cJSON *c = node->child; c; c = c->next)
                 names[i++] = c->string ? c->string : "";
@@ -65,10 +67,10 @@ static int check_tree(const cJSON *node, lhv1_status *st)
                 if (strcmp(names[i - 1], names[i]) == 0) {
                     lhv1_fail(st, LHV1_R_ENV_DUPLICATE_KEY, 0, "key \"%.64s\" appears twice",
                               names[i]);
-                    free(names);
+                    lhv1_free(names);
                     return -1;
                 }
-            free(names);
+            lhv1_free(names);
         }
     }
     if (cJSON_IsObject(node) || cJSON_IsArray(node))
@@ -117,9 +119,9 @@ static int get_string(const cJSON *obj, const char *key, const char *path, char 
         return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"%s\"", path);
     if (!cJSON_IsString(it) || !it->valuestring)
         return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"%s\" is not a string", path);
-    *out = strdup(it->valuestring);
+    *out = lhv1_strdup(it->valuestring);
     if (!*out)
-        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return 0;
 }
 
@@ -178,7 +180,10 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     if (lhv1_json_find_nul_escape(p, n, st) != 0)
         return -1;
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
+    int oom;
+    cJSON *root = lhv1_cjson_parse((const char *)p, n, &end, &oom);
+    if (oom)
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory parsing the envelope");
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         int64_t off = (at && at >= (const char *)p && at <= (const char *)p + n)
@@ -208,7 +213,7 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
         lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
     else if (check_tree(root, st) == 0)
         rc = decode_fields(&src, root, env, st);
-    free(src.numbers.at);
+    lhv1_free(src.numbers.at);
     cJSON_Delete(root);
     if (rc != 0)
         lhv1_envelope_free(env);
@@ -217,8 +222,8 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
 
 void lhv1_envelope_free(lhv1_envelope *env)
 {
-    free(env->name);
-    free(env->distance);
+    lhv1_free(env->name);
+    lhv1_free(env->distance);
     cJSON_Delete(env->metadata);
     memset(env, 0, sizeof *env);
 }
@@ -228,8 +233,8 @@ int lhv1_envelope_init(lhv1_envelope *env, const char *name, int64_t dimension,
 {
     memset(env, 0, sizeof *env);
     env->version = LHV1_ENVELOPE_VERSION;
-    env->name = strdup(name);
-    env->distance = strdup(distance);
+    env->name = lhv1_strdup(name);
+    env->distance = lhv1_strdup(distance);
     env->dimension = dimension;
     env->m = m;
     env->ef_search = ef_search;

@@ -18,6 +18,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "alloc.h"
+#include "cjson_hooks.h"
 #include "json_lex.h"
 #include "lhv1/index.h"
 
@@ -93,12 +95,12 @@ static int push_number(lexed *lx, size_t off, size_t len)
 {
     /* Doubling: growing by a constant made this quadratic on 10^5 numbers. */
     if ((lx->n_numbers & (lx->n_numbers - 1)) == 0 && lx->n_numbers >= 16) {
-        span *grown = realloc(lx->numbers, lx->n_numbers * 2 * sizeof *grown);
+        span *grown = lhv1_realloc(lx->numbers, lx->n_numbers * 2 * sizeof *grown);
         if (!grown)
             return -1;
         lx->numbers = grown;
     } else if (lx->n_numbers == 0) {
-        span *first = realloc(lx->numbers, 16 * sizeof *first);
+        span *first = lhv1_realloc(lx->numbers, 16 * sizeof *first);
         if (!first)
             return -1;
         lx->numbers = first;
@@ -113,13 +115,17 @@ static int push_number(lexed *lx, size_t off, size_t len)
  * keeping its type. Its numbers leave the literal list; when one was beyond
  * float64 a "1e999" takes their place, so the metadata rule still sees it.
  * Deep containers only occur where Go's types are `any` or skipped, so
- * nothing else of them matters. Returns 0, or -1 (not JSON). */
+ * nothing else of them matters. Returns 0, -1 (not JSON) or -2 (out of
+ * memory). */
 static int collapse(lexed *lx, size_t open, size_t close)
 {
     const char *end = NULL;
-    cJSON *sub = cJSON_ParseWithLengthOpts(lx->text + open, close - open + 1, &end, 0);
+    int oom;
+    cJSON *sub = lhv1_cjson_parse(lx->text + open, close - open + 1, &end, &oom);
     int ok = sub != NULL && end == lx->text + close + 1;
     cJSON_Delete(sub);
+    if (oom)
+        return -2;
     if (!ok)
         return -1;
     int beyond = 0;
@@ -136,7 +142,7 @@ static int collapse(lexed *lx, size_t open, size_t close)
         const char *marker = lx->text[open] == '[' ? "1e999" : "\"\":1e999";
         size_t at = open + 1, len = strlen(marker);
         memcpy(lx->text + at, marker, len);
-        return push_number(lx, at + (len - 5), 5);
+        return push_number(lx, at + (len - 5), 5) == 0 ? 0 : -2;
     }
     return 0;
 }
@@ -149,7 +155,7 @@ static int collapse(lexed *lx, size_t open, size_t close)
 static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
 {
     memset(lx, 0, sizeof *lx);
-    lx->text = malloc(n + 1);
+    lx->text = lhv1_malloc(n + 1);
     if (!lx->text)
         return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
     memcpy(lx->text, p, n);
@@ -196,7 +202,7 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
                 return say(pr, LHV1_GO_ERROR, "exceeded max depth at offset %zu", i), -1;
             if (depth >= lx->open_cap) {
                 size_t cap2 = lx->open_cap ? lx->open_cap * 2 : 64;
-                size_t *grown = realloc(lx->open, cap2 * sizeof *grown);
+                size_t *grown = lhv1_realloc(lx->open, cap2 * sizeof *grown);
                 if (!grown)
                     return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
                 lx->open = grown;
@@ -204,8 +210,10 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
             }
             lx->open[depth] = i;
         } else if (c == ']' || c == '}') {
-            if (depth && depth % COLLAPSE_DEPTH == 0 &&
-                collapse(lx, lx->open[depth], i) != 0)
+            int rc = depth && depth % COLLAPSE_DEPTH == 0 ? collapse(lx, lx->open[depth], i) : 0;
+            if (rc == -2)
+                return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
+            if (rc != 0)
                 return say(pr, LHV1_GO_ERROR, "invalid JSON nested %zu deep at offset %zu",
                            depth, lx->open[depth]), -1;
             if (depth)
@@ -231,9 +239,9 @@ static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
 
 static void lexed_free(lexed *lx)
 {
-    free(lx->text);
-    free(lx->numbers);
-    free(lx->open);
+    lhv1_free(lx->text);
+    lhv1_free(lx->numbers);
+    lhv1_free(lx->open);
 }
 
 /* Pairs the next cJSON number (document order) with its literal. */
@@ -430,8 +438,13 @@ static lhv1_go predict_envelope(const uint8_t *p, size_t n, predict *pr)
         return LHV1_GO_ERROR;
     }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(lx.text, n, &end, 0);
+    int oom;
+    cJSON *root = lhv1_cjson_parse(lx.text, n, &end, &oom);
     lhv1_go g = LHV1_GO_OK;
+    if (oom) {
+        g = say(pr, LHV1_GO_ERROR, "out of memory in the predictor");
+        goto out;
+    }
     if (!root) {
         g = say(pr, LHV1_GO_ERROR, n ? "decode envelope: invalid JSON"
                                      : "decode envelope: unexpected end of JSON input");

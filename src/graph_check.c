@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 /* A short printable rendering of a key for messages. */
@@ -47,7 +48,7 @@ static int neighbors_have_duplicate(const lhv1_node *nd, lhv1_bytes *dup, int *o
             *dup = sorted[k];
             found = 1;
         }
-    free(sorted);
+    lhv1_free(sorted);
     return found;
 }
 
@@ -67,13 +68,13 @@ int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
             return lhv1_fail(st, LHV1_R_GRAPH_EMPTY_LAYER, (int64_t)g->layers[i].offset,
                              "layer %llu has no nodes", (unsigned long long)i);
 
-    sets = calloc(g->n_layers ? g->n_layers : 1, sizeof *sets);
+    sets = lhv1_calloc(g->n_layers ? g->n_layers : 1, sizeof *sets);
     if (!sets)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     for (uint64_t i = 0; i < g->n_layers; i++) {
         const lhv1_layer *ly = &g->layers[i];
         if (lhv1_keyset_init(&sets[i], ly->nodes, ly->n_nodes) != 0) {
-            rc = lhv1_fail(st, LHV1_R_NONE, -1, "out of memory indexing layer %llu",
+            rc = lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                            (unsigned long long)i);
             goto done;
         }
@@ -122,7 +123,7 @@ int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
                         NODE_FAIL(LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, i,
                                   "neighbour \"%s\" listed twice", show(nk, kb));
                     if (oom) {
-                        rc = lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+                        rc = lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
                         goto done;
                     }
                     break;
@@ -167,7 +168,7 @@ done:
     if (sets) {
         for (uint64_t i = 0; i < g->n_layers; i++)
             lhv1_keyset_free(&sets[i]);
-        free(sets);
+        lhv1_free(sets);
     }
     return rc;
 }

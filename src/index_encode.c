@@ -12,6 +12,8 @@ int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out)
         lhv1_bytes e = {env.data, env.len}, g = {graph.data, graph.len};
         rc = lhv1_frame(e, g, out, &st);
     }
+    if (env.failed || graph.failed)
+        out->failed = 1; /* an allocation failed: say so the way a buffer does */
     lhv1_buf_free(&env);
     lhv1_buf_free(&graph);
     return rc;

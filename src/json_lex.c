@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "json_lex.h"
 
 size_t lhv1_json_number_len(const uint8_t *p, size_t n)
@@ -64,7 +65,7 @@ static int push_number(lhv1_number_offsets *nums, size_t at)
 {
     if (nums->n == nums->cap) {
         size_t cap = nums->cap ? nums->cap * 2 : 16;
-        uint32_t *p = realloc(nums->at, cap * sizeof *p);
+        uint32_t *p = lhv1_realloc(nums->at, cap * sizeof *p);
         if (!p)
             return -1;
         nums->at = p;
@@ -120,7 +121,7 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers, lhv1
                 return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "malformed number \"%.*s\"",
                                  (int)(end - i > 32 ? 32 : end - i), (const char *)p + i);
             if (numbers && push_number(numbers, i) != 0)
-                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "out of memory");
+                return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             i = end - 1;
         }
     }

@@ -4,6 +4,7 @@
  * quadratic on crafted keys). */
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
@@ -44,6 +45,6 @@ int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s)
 
 void lhv1_keyset_free(lhv1_keyset *s)
 {
-    free(s->order);
+    lhv1_free(s->order);
     s->order = NULL;
 }

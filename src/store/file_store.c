@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "lhv1/store.h"
 
 #define TMP_SUFFIX ".tmp-lhv1"
@@ -28,6 +29,9 @@ typedef struct file_store {
 
 static int io_fail(lhv1_store_err *err, const char *what, const char *key, int e)
 {
+    if (e == ENOMEM)
+        return lhv1_store_fail(err, LHV1_STORE_OUT_OF_MEMORY, 507, "%s %s: %s", what, key,
+                               strerror(e));
     int status = (e == ENOSPC || e == EDQUOT) ? 507 : 500;
     return lhv1_store_fail(err, LHV1_STORE_FAILED, status, "%s %s: %s", what, key,
                            strerror(e));
@@ -100,7 +104,7 @@ static int open_parent(file_store *f, char *path, int create, char **leaf)
 
 static char *key_path(lhv1_bytes key)
 {
-    char *p = malloc(key.len + 1);
+    char *p = lhv1_malloc(key.len + 1);
     if (p) {
         memcpy(p, key.data, key.len);
         p[key.len] = '\0';
@@ -131,7 +135,7 @@ static char *checked_path(lhv1_bytes key, lhv1_store_err *err)
         return NULL;
     char *path = key_path(key);
     if (!path)
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        lhv1_store_oom(err, "file store");
     return path;
 }
 
@@ -149,7 +153,7 @@ static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err
                      ? lhv1_store_fail(err, LHV1_STORE_FAILED, 409,
                                        "put %s: a prefix of the key is an object", path)
                      : io_fail(err, "put", path, e);
-        free(path);
+        lhv1_free(path);
         return rc;
     }
     char tmp[NAME_MAX + 64];
@@ -184,7 +188,7 @@ static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err
         rc = io_fail(err, "fsync directory of", path, errno);
 out:
     close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
 }
 
@@ -236,7 +240,7 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
         close(fd);
     if (dir >= 0)
         close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
 }
 
@@ -252,7 +256,7 @@ static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     if (dir < 0) {
         if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
             rc = io_fail(err, "delete", path, errno);
-        free(path);
+        lhv1_free(path);
         return rc; /* nothing there: deleting is idempotent */
     }
     struct stat sb;
@@ -263,7 +267,7 @@ static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
             rc = io_fail(err, "fsync directory of", path, errno);
     }
     close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
 }
 
@@ -293,17 +297,17 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
         if (S_ISREG(sb.st_mode)) {
             lhv1_bytes k = {base->data, base->len};
             if (base->failed)
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
             else if (k.len >= prefix.len &&
                      (prefix.len == 0 || memcmp(k.data, prefix.data, prefix.len) == 0) &&
                      lhv1_key_list_push(out, k) < 0)
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
         } else if (S_ISDIR(sb.st_mode)) {
             /* Descend only where the prefix can still match. */
             lhv1_buf_putc(base, '/');
             size_t common = base->len < prefix.len ? base->len : prefix.len;
             if (base->failed) {
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
             } else if (common == 0 || memcmp(base->data, prefix.data, common) == 0) {
                 int sub = openat(dirfd(d), name,
                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -338,7 +342,7 @@ static void fs_destroy(lhv1_store *s)
 {
     file_store *f = (file_store *)s;
     close(f->root_fd);
-    free(f);
+    lhv1_free(f);
 }
 
 static const lhv1_store_ops file_ops = {
@@ -349,7 +353,7 @@ static const lhv1_store_ops file_ops = {
  * be absolute and may contain symlinks). */
 static int make_dirs(const char *root)
 {
-    char *p = strdup(root);
+    char *p = lhv1_strdup(root);
     if (!p)
         return -1;
     for (char *s = p + 1; *s; s++) {
@@ -357,13 +361,13 @@ static int make_dirs(const char *root)
             continue;
         *s = '\0';
         if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-            free(p);
+            lhv1_free(p);
             return -1;
         }
         *s = '/';
     }
     int rc = (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
-    free(p);
+    lhv1_free(p);
     return rc;
 }
 
@@ -383,10 +387,10 @@ lhv1_store *lhv1_file_store_new(const char *root, lhv1_store_err *err)
         io_fail(err, "open root", root, errno);
         return NULL;
     }
-    file_store *f = calloc(1, sizeof *f);
+    file_store *f = lhv1_calloc(1, sizeof *f);
     if (!f) {
         close(fd);
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        lhv1_store_oom(err, "file store");
         return NULL;
     }
     f->base.ops = &file_ops;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "lhv1/store.h"
 
 typedef struct mem_entry {
@@ -34,9 +35,9 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
     if (!e) {
         if (m->n == m->cap) {
             size_t cap = m->cap ? m->cap * 2 : 8;
-            mem_entry *p = realloc(m->entries, cap * sizeof *p);
+            mem_entry *p = lhv1_realloc(m->entries, cap * sizeof *p);
             if (!p)
-                return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                return lhv1_store_oom(err, "memory store");
             m->entries = p;
             m->cap = cap;
         }
@@ -45,7 +46,7 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
         lhv1_buf_init(&e->body);
         if (lhv1_buf_append(&e->key, key.data, key.len) < 0) {
             lhv1_buf_free(&e->key);
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+            return lhv1_store_oom(err, "memory store");
         }
         m->n++;
     }
@@ -54,7 +55,7 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
     lhv1_buf_init(&fresh);
     if (lhv1_buf_append(&fresh, body.data, body.len) < 0) {
         lhv1_buf_free(&fresh);
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return lhv1_store_oom(err, "memory store");
     }
     lhv1_buf_free(&e->body);
     e->body = fresh;
@@ -67,7 +68,7 @@ static int mem_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
     if (!e)
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
     if (lhv1_buf_append(out, e->body.data, e->body.len) < 0)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return lhv1_store_oom(err, "memory store");
     return 0;
 }
 
@@ -93,7 +94,7 @@ static int mem_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
         if (k.len < prefix.len || (prefix.len && memcmp(k.data, prefix.data, prefix.len)))
             continue;
         if (lhv1_key_list_push(out, k) < 0)
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+            return lhv1_store_oom(err, "memory store");
     }
     return 0;
 }
@@ -105,8 +106,8 @@ static void mem_destroy(lhv1_store *s)
         lhv1_buf_free(&m->entries[i].key);
         lhv1_buf_free(&m->entries[i].body);
     }
-    free(m->entries);
-    free(m);
+    lhv1_free(m->entries);
+    lhv1_free(m);
 }
 
 static const lhv1_store_ops memory_ops = {
@@ -115,7 +116,7 @@ static const lhv1_store_ops memory_ops = {
 
 lhv1_store *lhv1_memory_store_new(void)
 {
-    memory_store *m = calloc(1, sizeof *m);
+    memory_store *m = lhv1_calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->base.ops = &memory_ops;

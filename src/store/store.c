@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "lhv1/store.h"
 
 int lhv1_store_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
@@ -46,6 +47,7 @@ const char *lhv1_store_kind_name(lhv1_store_kind k)
     case LHV1_STORE_NOT_FOUND: return "not-found";
     case LHV1_STORE_FAILED: return "failed";
     case LHV1_STORE_INVALID_KEY: return "invalid-key";
+    case LHV1_STORE_OUT_OF_MEMORY: return "out-of-memory";
     }
     return "unknown";
 }
@@ -69,13 +71,18 @@ int lhv1_store_fail(lhv1_store_err *err, lhv1_store_kind kind, int status,
     return -1;
 }
 
+int lhv1_store_oom(lhv1_store_err *err, const char *what)
+{
+    return lhv1_store_fail(err, LHV1_STORE_OUT_OF_MEMORY, 507, "%s: out of memory", what);
+}
+
 void lhv1_key_list_init(lhv1_key_list *l) { memset(l, 0, sizeof *l); }
 
 void lhv1_key_list_free(lhv1_key_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free((void *)l->keys[i].data);
-    free(l->keys);
+        lhv1_free((void *)l->keys[i].data);
+    lhv1_free(l->keys);
     lhv1_key_list_init(l);
 }
 
@@ -83,13 +90,13 @@ int lhv1_key_list_push(lhv1_key_list *l, lhv1_bytes key)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
-        lhv1_bytes *k = realloc(l->keys, cap * sizeof *k);
+        lhv1_bytes *k = lhv1_realloc(l->keys, cap * sizeof *k);
         if (!k)
             return -1;
         l->keys = k;
         l->cap = cap;
     }
-    uint8_t *copy = malloc(key.len + 1);
+    uint8_t *copy = lhv1_malloc(key.len + 1);
     if (!copy)
         return -1;
     if (key.len)
