@@ -28,34 +28,39 @@ static mem_entry *find(memory_store *m, lhv1_bytes key)
     return NULL;
 }
 
+/* Everything is allocated before anything changes: a failed Put leaves the
+ * store as it was (no key with an empty body). */
 static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     memory_store *m = (memory_store *)s;
-    mem_entry *e = find(m, key);
-    if (!e) {
-        if (m->n == m->cap) {
-            size_t cap = m->cap ? m->cap * 2 : 8;
-            mem_entry *p = lhv1_realloc(m->entries, cap * sizeof *p);
-            if (!p)
-                return lhv1_store_oom(err, "memory store");
-            m->entries = p;
-            m->cap = cap;
-        }
-        e = &m->entries[m->n];
-        lhv1_buf_init(&e->key);
-        lhv1_buf_init(&e->body);
-        if (lhv1_buf_append(&e->key, key.data, key.len) < 0) {
-            lhv1_buf_free(&e->key);
-            return lhv1_store_oom(err, "memory store");
-        }
-        m->n++;
-    }
-    /* Build the new body aside so a failed allocation keeps the old one. */
     lhv1_buf fresh;
     lhv1_buf_init(&fresh);
     if (lhv1_buf_append(&fresh, body.data, body.len) < 0) {
         lhv1_buf_free(&fresh);
         return lhv1_store_oom(err, "memory store");
+    }
+    mem_entry *e = find(m, key);
+    if (!e) {
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 8;
+            mem_entry *p = lhv1_realloc(m->entries, cap * sizeof *p);
+            if (!p) {
+                lhv1_buf_free(&fresh);
+                return lhv1_store_oom(err, "memory store");
+            }
+            m->entries = p;
+            m->cap = cap;
+        }
+        lhv1_buf k;
+        lhv1_buf_init(&k);
+        if (lhv1_buf_append(&k, key.data, key.len) < 0) {
+            lhv1_buf_free(&k);
+            lhv1_buf_free(&fresh);
+            return lhv1_store_oom(err, "memory store");
+        }
+        e = &m->entries[m->n++];
+        e->key = k;
+        lhv1_buf_init(&e->body);
     }
     lhv1_buf_free(&e->body);
     e->body = fresh;
