@@ -12,10 +12,15 @@
 
 #include <stddef.h>
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 void *lhv1_malloc(size_t n);
 void *lhv1_calloc(size_t count, size_t size);
 void *lhv1_realloc(void *p, size_t n);
 char *lhv1_strdup(const char *s);
 void lhv1_free(void *p);
+
+#pragma GCC visibility pop
 
 #endif

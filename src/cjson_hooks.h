@@ -7,8 +7,12 @@
 
 #include <cjson/cJSON.h>
 
+#pragma GCC visibility push(hidden)
+
 /* cJSON_ParseWithLengthOpts (no null-termination required). On NULL,
  * *oom is 1 when an allocation failed during the parse, else 0. */
 cJSON *lhv1_cjson_parse(const char *p, size_t n, const char **end, int *oom);
+
+#pragma GCC visibility pop
 
 #endif

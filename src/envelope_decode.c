@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "json_lex.h"
 #include "lhv1/envelope.h"
+#include "metadata.h"
 
 /* The text being decoded: its bytes, the parse, and the offsets of its
  * number literals, so integer fields are judged on their digits. */
@@ -165,7 +166,7 @@ static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv
         if (!cJSON_IsObject(c))
             return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0,
                              "metadata[\"%.64s\"] is not an object", c->string);
-    env->metadata = cJSON_DetachItemViaPointer(root, meta);
+    env->metadata = lhv1_metadata_from_cjson(cJSON_DetachItemViaPointer(root, meta));
     return 0;
 }
 
@@ -224,7 +225,7 @@ void lhv1_envelope_free(lhv1_envelope *env)
 {
     lhv1_free(env->name);
     lhv1_free(env->distance);
-    cJSON_Delete(env->metadata);
+    cJSON_Delete(lhv1_metadata_cjson(env->metadata));
     memset(env, 0, sizeof *env);
 }
 

@@ -1,13 +1,13 @@
 /* The canonical JSON pieces of the dump (FORMAT.md section 6): strings,
  * keys, hex, and metadata with sorted members and Go-compatible numbers. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "internal.h"
 #include "json_canon.h"
+#include "ryu/ryu.h"
 
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n)
 {
@@ -50,24 +50,23 @@ void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s)
     lhv1_buf_puts(out, "\"}");
 }
 
-/* Shortest decimal digits that read back as `v` (v finite, non-zero):
- * digits without a point, and the decimal exponent of the first digit. */
+/* Shortest decimal digits that read back as `v` (v finite, non-zero), the
+ * one closest to v when several are as short (ties to even): Ryu, as Go's
+ * strconv (docs/FORMAT.md section 6). Digits without a point, and the
+ * decimal exponent of the first digit. */
 static void shortest_digits(double v, char digits[24], int *exp10)
 {
-    char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    const char *p = tmp + (tmp[0] == '-');
-    size_t n = 0;
-    for (; *p && *p != 'e'; p++)
+    char sci[32]; /* Ryu writes at most 24 bytes: "-d.dddddddddddddddE-ddd" */
+    int n = d2s_buffered_n(fabs(v), sci);
+    sci[n] = '\0';
+    size_t nd = 0;
+    const char *p = sci;
+    for (; *p && *p != 'E'; p++)
         if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    digits[nd] = '\0';
     *exp10 = atoi(p + 1);
 }
 

@@ -112,6 +112,22 @@ func key(b *bytes.Buffer, s []byte) {
 	fmt.Fprintf(b, "{\"hex\":\"%s\"}", hex.EncodeToString(s))
 }
 
+// Number writes a metadata number as the dump does: integral with magnitude
+// below 2^53 as an integer, any other as encoding/json writes a float64.
+// cmd/floatfmt prints it for liblhv1's float-format conformance test.
+func Number(b *bytes.Buffer, x float64) error {
+	if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		b.WriteString(strconv.FormatInt(int64(x), 10))
+		return nil
+	}
+	enc, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	b.Write(enc)
+	return nil
+}
+
 // canon writes canonical JSON: sorted members, no whitespace, integral
 // numbers below 2^53 as integers, other numbers as encoding/json does.
 func canon(b *bytes.Buffer, v any) error {
@@ -123,15 +139,7 @@ func canon(b *bytes.Buffer, v any) error {
 	case string:
 		str(b, []byte(x))
 	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			b.WriteString(strconv.FormatInt(int64(x), 10))
-			return nil
-		}
-		enc, err := json.Marshal(x)
-		if err != nil {
-			return err
-		}
-		b.Write(enc)
+		return Number(b, x)
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
