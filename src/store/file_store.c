@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +26,6 @@
 typedef struct file_store {
     lhv1_store base;
     int root_fd;
-    unsigned long tmp_counter;
 } file_store;
 
 static int io_fail(lhv1_store_err *err, const char *what, const char *key, int e)
@@ -139,6 +140,29 @@ static char *checked_path(lhv1_bytes key, lhv1_store_err *err)
     return path;
 }
 
+/* Creates a temporary file in `dir` under a name no other Put holds, in
+ * this process or another: 64 random bits (getrandom) beside the pid and
+ * a process-wide counter, created with O_EXCL and drawn again on the
+ * (improbable) collision. A name per handle would collide between two
+ * handles, or two threads, of one process on one directory. Returns the
+ * descriptor, or -1 with errno set. */
+static int create_temporary(int dir, char *name, size_t cap)
+{
+    static atomic_ulong counter;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        uint64_t r = 0;
+        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+            r = 0; /* no entropy yet: pid and counter stay unique in-process */
+        snprintf(name, cap, ".%ld.%lu.%016llx" TMP_SUFFIX, (long)getpid(),
+                 atomic_fetch_add(&counter, 1) + 1, (unsigned long long)r);
+        int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
@@ -156,10 +180,9 @@ static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err
         lhv1_free(path);
         return rc;
     }
-    char tmp[NAME_MAX + 64];
-    snprintf(tmp, sizeof tmp, ".%ld.%lu" TMP_SUFFIX, (long)getpid(), ++f->tmp_counter);
+    char tmp[NAME_MAX + 1];
     int rc = 0;
-    int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int fd = create_temporary(dir, tmp, sizeof tmp);
     if (fd < 0) {
         rc = io_fail(err, "create temporary for", path, errno);
         goto out;
@@ -271,6 +294,18 @@ static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     return rc;
 }
 
+/* A listing that cannot read a directory fails: a partial list returned as
+ * success would hide keys that Get still finds. Only an entry that
+ * vanished (or became something else) meanwhile is skipped. */
+static int list_fail(lhv1_store_err *err, const lhv1_buf *base, int e)
+{
+    if (e == ENOMEM)
+        return lhv1_store_oom(err, "file store list");
+    return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "list: directory \"%.*s\": %s",
+                           (int)(base->len > 200 ? 200 : base->len),
+                           base->len ? (const char *)base->data : "", strerror(e));
+}
+
 /* Appends the keys of regular files under `dir` (whose key prefix is
  * `base`) that start with `prefix`. Skips temporaries and symlinks. */
 static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
@@ -278,8 +313,9 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
 {
     DIR *d = fdopendir(dir);
     if (!d) {
+        int e = errno;
         close(dir);
-        return io_fail(err, "list", "(directory)", errno);
+        return list_fail(err, base, e);
     }
     int rc = 0;
     struct dirent *de;
@@ -290,8 +326,12 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
             has_suffix((const uint8_t *)name, nlen, TMP_SUFFIX))
             continue;
         struct stat sb;
-        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-            continue; /* vanished meanwhile */
+        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue; /* vanished meanwhile */
+            rc = list_fail(err, base, errno);
+            break;
+        }
         size_t mark = base->len;
         lhv1_buf_append(base, name, nlen);
         if (S_ISREG(sb.st_mode)) {
@@ -313,12 +353,14 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
                     rc = walk(sub, base, prefix, out, err);
+                else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+                    rc = list_fail(err, base, errno); /* EMFILE, EACCES, ... */
             }
         }
         base->len = mark;
     }
     if (rc == 0 && errno != 0)
-        rc = io_fail(err, "list", "(directory)", errno);
+        rc = list_fail(err, base, errno);
     closedir(d);
     return rc;
 }
