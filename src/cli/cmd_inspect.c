@@ -10,7 +10,7 @@ static const char help[] =
     "usage: lhv1 inspect FILE\n"
     "Prints sizes, envelope params, graph params, per-layer node and edge\n"
     "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
-    "Exit 0 when ok, 1 when not, 2 on usage or I/O error.\n";
+    "Exit 0 when ok, 1 when not, 2 on usage or I/O error or out of memory.\n";
 
 static void vector_stats(const lhv1_graph *g)
 {
@@ -64,6 +64,10 @@ int cmd_inspect(int argc, char **argv)
                env.len, graph.len, env.len + 8);
     lhv1_index idx;
     lhv1_verdict v = lhv1_index_load(data, len, NULL, &idx, &st);
+    if (v == LHV1_OUT_OF_MEMORY) {
+        free(data);
+        return cli_out_of_memory(argv[1]);
+    }
     if (idx.decoded) {
         const lhv1_envelope *e = &idx.env;
         const lhv1_graph *g = &idx.graph;

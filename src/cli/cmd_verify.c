@@ -13,7 +13,7 @@ static const char help[] =
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
     "(file, verdict, reason, go, offset, message). --name checks params.name.\n"
-    "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
+    "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory.\n";
 
 static void print_json(const char *path, const lhv1_status *st, lhv1_go go)
 {
@@ -68,7 +68,9 @@ int cmd_verify(int argc, char **argv)
         lhv1_go go = lhv1_predict_go(data, len, NULL, 0);
         lhv1_index_free(&idx);
         free(data);
-        if (st.verdict != LHV1_OK)
+        if (st.verdict == LHV1_OUT_OF_MEMORY)
+            io_error = cli_out_of_memory(argv[i]);
+        else if (st.verdict != LHV1_OK)
             rc = EXIT_NOT_OK;
         if (json)
             print_json(argv[i], &st, go);
