@@ -22,18 +22,23 @@ void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s)
 {
     lhv1_buf_putc(out, '"');
     size_t run = 0; /* bytes copied as they are, flushed in one append */
-    for (size_t i = 0; i < s.len; i++) {
+    for (size_t i = 0; i < s.len;) {
         uint8_t c = s.data[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        uint32_t cp = c;
+        size_t len = c >= 0x80 ? lhv1_utf8_invisible(s.data + i, s.len - i, &cp) : 1;
+        if (len == 0 || (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && c < 0x80)) {
+            i++;
             continue;
+        }
         lhv1_buf_append(out, s.data + run, i - run);
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             lhv1_buf_append(out, esc, 2);
         } else {
-            lhv1_buf_printf(out, "\\u%04x", c);
+            lhv1_buf_printf(out, "\\u%04x", (unsigned)cp);
         }
-        run = i + 1;
+        i += len;
+        run = i;
     }
     lhv1_buf_append(out, s.data + run, s.len - run);
     lhv1_buf_putc(out, '"');

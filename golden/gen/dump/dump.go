@@ -86,21 +86,42 @@ func Index(idx *model.Index) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// str is STR: '"', '\\' and bytes below 0x20 escaped, all else as is.
+// str is STR: '"' and '\\' escaped; bytes below 0x20, DEL and the
+// characters terminals act on rather than show (invisible) as \uXXXX; all
+// else as is.
 func str(b *bytes.Buffer, s []byte) {
 	b.WriteByte('"')
-	for _, c := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x80 {
+			r, n := utf8.DecodeRune(s[i:])
+			if n > 1 && invisible(r) {
+				fmt.Fprintf(b, "\\u%04x", r)
+			} else {
+				b.Write(s[i : i+n])
+			}
+			i += n
+			continue
+		}
 		switch {
 		case c == '"' || c == '\\':
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case c < 0x20:
+		case c < 0x20 || c == 0x7f:
 			fmt.Fprintf(b, "\\u%04x", c)
 		default:
 			b.WriteByte(c)
 		}
+		i++
 	}
 	b.WriteByte('"')
+}
+
+// invisible: C1 controls, U+061C, U+200E, U+200F, U+2028-U+202E,
+// U+2066-U+2069 (FORMAT.md section 6, STR).
+func invisible(r rune) bool {
+	return (r >= 0x80 && r <= 0x9f) || r == 0x061c || r == 0x200e || r == 0x200f ||
+		(r >= 0x2028 && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // key is KEY: STR for valid UTF-8, else {"hex":"..."}.
