@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "internal.h"
 #include "lhv1/store.h"
 
 typedef struct mem_entry {
@@ -41,15 +42,9 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
     }
     mem_entry *e = find(m, key);
     if (!e) {
-        if (m->n == m->cap) {
-            size_t cap = m->cap ? m->cap * 2 : 8;
-            mem_entry *p = lhv1_realloc(m->entries, cap * sizeof *p);
-            if (!p) {
-                lhv1_buf_free(&fresh);
-                return lhv1_store_oom(err, "memory store");
-            }
-            m->entries = p;
-            m->cap = cap;
+        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0) {
+            lhv1_buf_free(&fresh);
+            return lhv1_store_oom(err, "memory store");
         }
         lhv1_buf k;
         lhv1_buf_init(&k);
