@@ -40,7 +40,7 @@ int cmd_dump(int argc, char **argv)
         return EXIT_USAGE;
     lhv1_index idx;
     lhv1_status st;
-    lhv1_verdict v = lhv1_index_load(data, len, name, &idx, &st);
+    lhv1_verdict v = lhv1_index_load_any(data, len, name, &idx, NULL, &st);
     if (v == LHV1_OUT_OF_MEMORY) {
         free(data);
         return cli_out_of_memory(path);
