@@ -34,6 +34,8 @@ typedef struct fault_store {
     size_t n_plan;
     uint64_t rng;
     uint32_t rate_ppm;
+    size_t history_max;
+    lhv1_fault armed; /* kind NONE when nothing is armed */
     uint64_t ops[LHV1_OP_COUNT];
     uint64_t fired[LHV1_FAULT_KIND_COUNT];
     uint64_t seq;    /* mutations that landed so far */
@@ -135,6 +137,12 @@ __attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const 
 static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
 {
     uint64_t i = f->ops[op]++;
+    if (f->armed.kind != LHV1_FAULT_NONE && lhv1_fault_kind_op(f->armed.kind) == op) {
+        lhv1_fault armed = f->armed;
+        armed.nth = i;
+        f->armed.kind = LHV1_FAULT_NONE;
+        return armed;
+    }
     for (size_t p = 0; p < f->n_plan; p++) {
         const lhv1_fault *pf = &f->plan[p];
         if (lhv1_fault_kind_op(pf->kind) == op &&
@@ -185,9 +193,15 @@ static int hist_reserve(key_hist *h)
     return 0;
 }
 
-/* Appends a version whose body is already copied (ownership moves). */
-static void hist_append(key_hist *h, uint64_t seq, int present, lhv1_buf *body)
+/* Appends a version whose body is already copied (ownership moves),
+ * dropping the oldest when `max` versions are kept (0: no bound). */
+static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, lhv1_buf *body)
 {
+    if (max && h->n >= max) {
+        lhv1_buf_free(&h->v[0].body);
+        memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
+        h->n--;
+    }
     version *v = &h->v[h->n++];
     v->seq = seq;
     v->present = present;
@@ -226,7 +240,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     }
     if (!present)
         lhv1_buf_free(&before);
-    hist_append(h, f->seq, present, &before);
+    hist_append(h, f->history_max, f->seq, present, &before);
     f->n_hist++;
     return h;
 }
@@ -257,7 +271,7 @@ static int pending_init(fault_store *f, lhv1_bytes key, int present, lhv1_bytes 
 static void pending_commit(fault_store *f, pending *p)
 {
     f->seq++;
-    hist_append(p->h, f->seq, p->present, &p->body);
+    hist_append(p->h, f->history_max, f->seq, p->present, &p->body);
 }
 
 /* The state of the key just after mutation number `seq`. */
@@ -567,7 +581,9 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
         }
         f->rng = cfg->seed;
         f->rate_ppm = cfg->rate_ppm;
+        f->history_max = cfg->history_max;
     }
+    f->armed.kind = LHV1_FAULT_NONE;
     return &f->base;
 }
 
@@ -586,6 +602,16 @@ lhv1_store *lhv1_fault_store_inner(lhv1_store *fs)
 {
     fault_store *f = as_fault_store(fs);
     return f ? f->inner : NULL;
+}
+
+void lhv1_fault_store_arm(lhv1_store *fs, const lhv1_fault *f)
+{
+    ((fault_store *)fs)->armed = *f;
+}
+
+void lhv1_fault_store_log_clear(lhv1_store *fs)
+{
+    lhv1_buf_reset(&((fault_store *)fs)->log);
 }
 
 const char *lhv1_fault_store_log(lhv1_store *fs)
