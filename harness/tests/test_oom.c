@@ -274,7 +274,7 @@ static void bench_open(bench *b, const char *kind, const golden *g, int with_obj
             {.kind = LHV1_FAULT_GET_STALE, .nth = 1, .persistent = 1, .lag = 1},
             {.kind = LHV1_FAULT_LIST_STALE, .nth = 1, .persistent = 1, .lag = 1},
         };
-        lhv1_fault_config cfg = {plan, sizeof plan / sizeof plan[0], 0, 0};
+        lhv1_fault_config cfg = {.plan = plan, .n_plan = sizeof plan / sizeof plan[0]};
         b->inner = base;
         b->store = lhv1_fault_store_new(base, &cfg);
         if (!b->store) {
