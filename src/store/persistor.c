@@ -5,7 +5,11 @@
 
 #include "lhv1/persistor.h"
 
-void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store) { p->store = store; }
+void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store)
+{
+    p->store = store;
+    p->format = LHV1_FORMAT_LHV1;
+}
 
 int lhv1_persistor_key(const char *name, lhv1_buf *key)
 {
@@ -29,7 +33,7 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
         rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode: the index has no name");
     else if (lhv1_persistor_key(idx->env.name, &key) < 0)
         rc = lhv1_store_oom(err, "persistor key");
-    else if (lhv1_index_encode(idx, &body) < 0)
+    else if (lhv1_index_encode_as(idx, p->format, &body) < 0)
         rc = body.failed ? lhv1_store_oom(err, "encode")
                          : lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed",
                                            idx->env.name);
@@ -79,6 +83,8 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
         lhv1_buf_free(&out->body);
         return st->verdict;
     }
+    if (p->format == LHV1_FORMAT_LHV2)
+        return lhv1_index_load_any(out->body.data, out->body.len, name, &out->idx, NULL, st);
     return lhv1_index_load(out->body.data, out->body.len, name, &out->idx, st);
 }
 
