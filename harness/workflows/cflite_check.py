@@ -19,6 +19,9 @@
 import os, re, subprocess, sys, tempfile
 
 SARIF = "cifuzz-sarif/results.sarif"
+# pkg_check_modules' options (CMake's FindPkgConfig), not module names.
+KEYWORDS = {"REQUIRED", "QUIET", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH",
+            "IMPORTED_TARGET", "GLOBAL"}
 
 
 def dockerfile_packages(root):
@@ -52,7 +55,7 @@ def engine_build_modules(root):
                            capture_output=True, text=True)
     mods = set()
     for m in re.finditer(r"^\S+CMakeLists\.txt\(\d+\):\s+pkg_check_modules\((.*)\)", p.stderr, re.M):
-        mods |= {w for w in m.group(1).split()[1:] if w not in ("REQUIRED", "IMPORTED_TARGET", "QUIET")}
+        mods |= {w for w in m.group(1).split()[1:] if w not in KEYWORDS}
     return mods
 
 
@@ -114,11 +117,11 @@ def check_history(root):
             if not re.search(r"run: ci/(test|main)\b", job):
                 continue
             m = re.search(r"uses: actions/checkout@\S+\n((?:\s{8,}.*\n)*)", job)
-            if not m or not re.search(r"^\s+fetch-depth: 0\s*$", m.group(1), re.M):
+            if not m or not re.search(r"^\s+fetch-depth: 0\s*(#.*)?$", m.group(1), re.M):
                 bad.append("%s job %s: runs the tests from a shallow clone (actions/checkout "
                            "needs 'fetch-depth: 0')" % (name, job.split(":", 1)[0].strip()))
     gitlab = os.path.join(root, ".gitlab-ci.yml")
-    if os.path.exists(gitlab) and not re.search(r'^\s+GIT_DEPTH: "?0"?\s*$', open(gitlab).read(), re.M):
+    if os.path.exists(gitlab) and not re.search(r'^\s+GIT_DEPTH: "?0"?\s*(#.*)?$', open(gitlab).read(), re.M):
         bad.append(".gitlab-ci.yml: runs the tests from a shallow clone (needs GIT_DEPTH: 0)")
     return bad
 
