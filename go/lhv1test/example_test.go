@@ -32,4 +32,3 @@ func ExampleFaultStore() {
 	// #2 get _vectors/docs.lhv1: ok (4 B)
 	// #3 get _vectors/gone.lhv1: store: key not found: "_vectors/gone.lhv1"
 }
-
