@@ -13,10 +13,7 @@ static void dump_envelope(lhv1_buf *out, const lhv1_envelope *e)
     lhv1_json_str_append(out, lhv1_bytes_str(e->distance));
     lhv1_buf_printf(out, ",\"m\":%lld,\"ef_search\":%lld},\"count\":%lld,\"metadata\":",
                     (long long)e->m, (long long)e->ef_search, (long long)e->count);
-    if (e->metadata)
-        lhv1_json_canon_append(out, e->metadata);
-    else
-        lhv1_buf_puts(out, "null");
+    lhv1_metadata_json(e->metadata, out);
     lhv1_buf_putc(out, '}');
 }
 

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "json_lex.h"
 #include "lhv1/envelope.h"
+#include "metadata.h"
 
 /* The text being decoded: its bytes, the parse, and the offsets of its
  * number literals, so integer fields are judged on their digits. */
@@ -163,7 +164,7 @@ static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv
         if (!cJSON_IsObject(c))
             return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0,
                              "metadata[\"%.64s\"] is not an object", c->string);
-    env->metadata = cJSON_DetachItemViaPointer(root, meta);
+    env->metadata = lhv1_metadata_from_cjson(cJSON_DetachItemViaPointer(root, meta));
     return 0;
 }
 
@@ -219,7 +220,7 @@ void lhv1_envelope_free(lhv1_envelope *env)
 {
     free(env->name);
     free(env->distance);
-    cJSON_Delete(env->metadata);
+    cJSON_Delete(lhv1_metadata_cjson(env->metadata));
     memset(env, 0, sizeof *env);
 }
 

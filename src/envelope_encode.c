@@ -18,7 +18,7 @@ int lhv1_envelope_encode(const lhv1_envelope *env, lhv1_buf *out)
                     (long long)env->ef_search, (long long)env->count);
     if (env->metadata) {
         lhv1_buf_puts(out, ",\"metadata\":");
-        if (lhv1_json_canon_append(out, env->metadata) != 0)
+        if (lhv1_metadata_json(env->metadata, out) != 0)
             return -1;
     }
     lhv1_buf_putc(out, '}');

@@ -3,6 +3,7 @@
 
 #include "internal.h"
 #include "lhv1/index.h"
+#include "metadata.h"
 
 static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_base,
                        lhv1_status *st)
@@ -32,13 +33,14 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_ba
                          graph_base + (int64_t)g->layers[0].nodes[0].offset,
                          "envelope dimension=%lld, vectors have %llu", (long long)e->dimension,
                          (unsigned long long)g->layers[0].nodes[0].dim);
-    if (e->metadata && e->metadata->child) {
+    const cJSON *meta = lhv1_metadata_cjson_const(e->metadata);
+    if (meta && meta->child) {
         lhv1_keyset set;
         const lhv1_node *nodes = count ? g->layers[0].nodes : NULL;
         if (lhv1_keyset_init(&set, nodes, count) != 0)
             return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
         const cJSON *orphan = NULL;
-        for (const cJSON *c = e->metadata->child; c && !orphan; c = c->next)
+        for (const cJSON *c = meta->child; c && !orphan; c = c->next)
             if (lhv1_keyset_find(&set, lhv1_bytes_str(c->string)) < 0)
                 orphan = c;
         lhv1_keyset_free(&set);

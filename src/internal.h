@@ -8,6 +8,9 @@
 #include "lhv1/bytes.h"
 #include "lhv1/graph.h"
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 /* Go's utf8.Valid: no overlongs, no surrogates, nothing above U+10FFFF.
  * Returns the offset of the first invalid byte, or n when valid. */
 size_t lhv1_utf8_invalid_at(const uint8_t *p, size_t n);
@@ -40,5 +43,7 @@ void lhv1_keyset_free(lhv1_keyset *s);
 uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer);
 /* Sorted copy of a node's neighbour keys (stable). Caller frees. */
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
+
+#pragma GCC visibility pop
 
 #endif

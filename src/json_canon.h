@@ -6,7 +6,12 @@
 
 #include "lhv1/bytes.h"
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 void lhv1_json_number_append(lhv1_buf *out, double v);
 int lhv1_json_canon_append(lhv1_buf *out, const cJSON *v);
+
+#pragma GCC visibility pop
 
 #endif

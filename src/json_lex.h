@@ -8,6 +8,9 @@
 
 #include "lhv1/verdict.h"
 
+/* Not exported from the shared liblhv1. */
+#pragma GCC visibility push(hidden)
+
 /* Offsets of the number literals of a JSON text, in document order (the
  * order of a pre-order walk of cJSON's tree). */
 typedef struct lhv1_number_offsets {
@@ -35,5 +38,7 @@ enum { LHV1_INT_OK, LHV1_INT_FRACTION, LHV1_INT_RANGE };
  * LHV1_INT_FRACTION when its value is not integral, LHV1_INT_RANGE when its
  * magnitude is beyond 2^53. Decided on the digits, never on a double. */
 int lhv1_json_literal_int(const uint8_t *p, size_t n, int64_t *out);
+
+#pragma GCC visibility pop
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "lhv1/campaign.h"
 #include "store_tests.h"
 
@@ -46,9 +48,9 @@ END_TEST
 
 START_TEST(campaign_fails_when_nothing_is_injected)
 {
-    lhv1_campaign_opts o = {.seed = 3, .sample = 1, .mix_runs = 5, .no_inject = 1};
+    lhv1_campaign_opts o = {.seed = 3, .sample = 1, .mix_runs = 5};
     lhv1_campaign_result res;
-    ck_assert_int_eq(lhv1_campaign_run(&o, &res), 1);
+    ck_assert_int_eq(lhv1_campaign_run_uninjected(&o, &res), 1);
     lhv1_buf_putc(&res.failures, 0);
     const char *f = (const char *)res.failures.data;
     ck_assert_ptr_nonnull(strstr(f, "put-torn-prefix reply=503: fired in 0 of"));

@@ -117,11 +117,13 @@ int fuzz_envelope_equal(const lhv1_envelope *a, const lhv1_envelope *b)
         a->ef_search != b->ef_search || a->count != b->count)
         return 0;
     /* Absent and JSON null metadata are the same state. */
-    int a_none = a->metadata == NULL || cJSON_IsNull(a->metadata);
-    int b_none = b->metadata == NULL || cJSON_IsNull(b->metadata);
+    const cJSON *am = lhv1_metadata_cjson_const(a->metadata);
+    const cJSON *bm = lhv1_metadata_cjson_const(b->metadata);
+    int a_none = am == NULL || cJSON_IsNull(am);
+    int b_none = bm == NULL || cJSON_IsNull(bm);
     if (a_none || b_none)
         return a_none == b_none;
-    return fuzz_json_equal(a->metadata, b->metadata);
+    return fuzz_json_equal(am, bm);
 }
 
 static void dump_or_die(const lhv1_index *idx, lhv1_buf *out)

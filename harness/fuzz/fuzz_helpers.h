@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lhv1/index.h"
+#include "metadata.h"
 
 /* Never `assert`: NDEBUG must not turn an oracle into a no-op. */
 #define FUZZ_ASSERT(cond)                                                      \

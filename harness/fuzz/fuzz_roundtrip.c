@@ -283,18 +283,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!printable || !fuzz_bool(&r))
             continue;
         if (!env.metadata)
-            env.metadata = cJSON_CreateObject();
+            env.metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
         char k[MAX_KEY + 2];
         memcpy(k, p->key[i].data, p->key[i].len);
         k[p->key[i].len] = '\0';
         cJSON *v = cJSON_CreateObject();
         cJSON_AddNumberToObject(v, "rank", i);
-        cJSON_AddItemToObject(env.metadata, k, v);
+        cJSON_AddItemToObject(lhv1_metadata_cjson(env.metadata), k, v);
     }
     if (d == D_CROSS_METADATA_ORPHAN) {
         if (!env.metadata)
-            env.metadata = cJSON_CreateObject();
-        cJSON_AddItemToObject(env.metadata, (const char *)ABSENT_KEY, cJSON_CreateObject());
+            env.metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
+        cJSON_AddItemToObject(lhv1_metadata_cjson(env.metadata), (const char *)ABSENT_KEY,
+                              cJSON_CreateObject());
     }
 
     lhv1_buf obj, obj_rev;

@@ -390,7 +390,7 @@ static void change_envelope(model *m, rng *r)
         /* Metadata: a node's key (valid), an orphan, or none. */
         size_t how = below(r, 3);
         if (how == 2) {
-            cJSON_Delete(e->metadata);
+            cJSON_Delete(lhv1_metadata_cjson(e->metadata));
             e->metadata = NULL;
             break;
         }
@@ -402,9 +402,10 @@ static void change_envelope(model *m, rng *r)
             key[nd->key.n] = '\0';
         }
         if (!e->metadata)
-            e->metadata = cJSON_CreateObject();
-        if (e->metadata && !cJSON_GetObjectItemCaseSensitive(e->metadata, key))
-            cJSON_AddItemToObject(e->metadata, key, cJSON_CreateObject());
+            e->metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
+        cJSON *meta = lhv1_metadata_cjson(e->metadata);
+        if (meta && !cJSON_GetObjectItemCaseSensitive(meta, key))
+            cJSON_AddItemToObject(meta, key, cJSON_CreateObject());
         break;
     }
     }

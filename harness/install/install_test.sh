@@ -1,14 +1,52 @@
 #!/usr/bin/env bash
-# usage: install_test.sh BUILD_DIR CONSUMER_C CC
+# usage: install_test.sh BUILD_DIR CONSUMER_C CC TESTING_ARCHIVE
+# Installs the project into a temporary prefix and builds a consumer with
+# the README's pkg-config line (shared liblhv1), and against the static
+# archive; checks the installed libraries and headers hold no test
+# machinery (campaign, fault store) and no cJSON type.
 set -euo pipefail
-build=$1 consumer=$2 cc=$3
+build=$1 consumer=$2 cc=$3 testing=$4
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
+fail() { echo "install test: $*" >&2; exit 1; }
+
 cmake --install "$build" --prefix "$prefix" >/dev/null
-test -x "$prefix/bin/lhv1"
-export PKG_CONFIG_PATH="$prefix/lib/pkgconfig:$prefix/lib/x86_64-linux-gnu/pkgconfig:${PKG_CONFIG_PATH:-}"
-flags=$(pkg-config --cflags --libs --static lhv1)
-"$cc" -o "$prefix/consumer" "$consumer" $flags
-"$prefix/consumer" | grep -qx "verdict ok"
-"$prefix/bin/lhv1" --help | grep -q verify
-echo "install + pkg-config consumer: ok"
+test -x "$prefix/bin/lhv1" || fail "no bin/lhv1"
+"$prefix/bin/lhv1" --help | grep -q verify || fail "lhv1 --help lists no verify"
+pcdir=$(dirname "$(find "$prefix" -name lhv1.pc)")
+libdir=$(dirname "$pcdir")
+export PKG_CONFIG_PATH="$pcdir"
+version=$(pkg-config --modversion lhv1)
+
+# Test machinery in a library: symbols naming the campaign or the fault store.
+machinery() { nm -A "$@" 2>/dev/null | grep -Ei 'campaign|fault' || true; }
+# The check must be able to fail: it finds them in the testing library.
+[ -n "$(machinery "$testing")" ] || fail "the symbol check finds nothing in $testing"
+for lib in "$libdir/liblhv1.a" "$libdir/liblhv1.so"; do
+  test -f "$lib" || fail "$lib not installed"
+  found=$(machinery "$lib")
+  [ -z "$found" ] || fail "test machinery in $lib:"$'\n'"$found"
+done
+nm -D --defined-only "$libdir/liblhv1.so" | grep -v ' lhv1_' | grep ' T ' \
+  && fail "liblhv1.so exports a symbol outside lhv1_*"
+ls "$prefix/include/lhv1" | grep -Ei 'campaign|fault' && fail "test headers installed"
+grep -rl cJSON "$prefix/include" && fail "installed headers mention cJSON"
+
+expect() {
+  local out=$1
+  grep -qx "verdict ok" <<<"$out" || fail "consumer: $out"
+  grep -qx 'metadata {} (0 keys)' <<<"$out" || fail "consumer metadata: $out"
+  grep -qx "version $version headers $version" <<<"$out" || fail "consumer version: $out"
+}
+
+# 1. Exactly as the README says: links the shared library.
+"$cc" -o "$prefix/consumer" "$consumer" $(pkg-config --cflags --libs lhv1)
+readelf -d "$prefix/consumer" | grep -q 'NEEDED.*liblhv1\.so' || fail "consumer not linked to liblhv1.so"
+expect "$(LD_LIBRARY_PATH="$libdir" "$prefix/consumer")"
+
+# 2. Static: the archive, and its private dependencies from --static.
+"$cc" -o "$prefix/consumer-static" "$consumer" $(pkg-config --cflags lhv1) \
+  $(pkg-config --static --libs lhv1 | sed 's/-llhv1\b/-l:liblhv1.a/')
+readelf -d "$prefix/consumer-static" | grep -q 'liblhv1' && fail "static consumer needs liblhv1.so"
+expect "$("$prefix/consumer-static")"
+echo "install: shared + static consumers ok, version $version, no test machinery"

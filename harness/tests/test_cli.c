@@ -4,6 +4,7 @@
  * The binary is $LHV1_CLI; fixtures are built with the test builder in a
  * fresh temporary directory. */
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

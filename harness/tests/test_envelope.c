@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lhv1/envelope.h"
+#include "metadata.h"
 #include "suites.h"
 
 #define V "\"version\":1"
@@ -285,8 +286,8 @@ START_TEST(decoded_values)
     ck_assert_int_eq(env.ef_search, 20);
     ck_assert_int_eq(env.count, 1000);
     ck_assert_ptr_nonnull(env.metadata);
-    ck_assert(cJSON_IsObject(env.metadata));
-    const cJSON *k1 = cJSON_GetObjectItemCaseSensitive(env.metadata, "k1");
+    ck_assert(cJSON_IsObject(lhv1_metadata_cjson(env.metadata)));
+    const cJSON *k1 = cJSON_GetObjectItemCaseSensitive(lhv1_metadata_cjson(env.metadata), "k1");
     ck_assert_ptr_nonnull(k1);
     ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(k1, "t")->valuestring, "x");
     lhv1_envelope_free(&env);
@@ -339,8 +340,8 @@ START_TEST(encode_decode_round_trip)
         ck_assert_int_eq(lhv1_envelope_init(&a, names[i], 9007199254740992LL, "euclidean",
                                             1000000000000000LL, 7, 0), 0);
         if (i % 2)
-            a.metadata = cJSON_Parse("{\"k\":{\"n\":1.5,\"s\":\"\\u00e9\",\"l\":[true,null]},"
-                                     "\"k2\":{}}");
+            a.metadata = lhv1_metadata_from_cjson(cJSON_Parse("{\"k\":{\"n\":1.5,\"s\":\"\\u00e9\",\"l\":[true,null]},"
+                                     "\"k2\":{}}"));
         lhv1_buf t1, t2;
         lhv1_buf_init(&t1);
         lhv1_buf_init(&t2);
@@ -356,7 +357,7 @@ START_TEST(encode_decode_round_trip)
         ck_assert_int_eq(b.ef_search, 7);
         ck_assert_int_eq(b.count, 0);
         if (a.metadata)
-            ck_assert(cJSON_Compare(a.metadata, b.metadata, 1));
+            ck_assert(cJSON_Compare(lhv1_metadata_cjson(a.metadata), lhv1_metadata_cjson(b.metadata), 1));
         else
             ck_assert_ptr_null(b.metadata);
         ck_assert_int_eq(lhv1_envelope_encode(&b, &t2), 0);

@@ -45,6 +45,7 @@ int cmd_campaign(int argc, char **argv)
     o.seed = 1;
     o.progress = stderr;
     const char *json = NULL, *markdown = NULL, *junit = NULL;
+    int inject = 1;
     int c;
     char *end;
     optind = 1;
@@ -79,7 +80,7 @@ int cmd_campaign(int argc, char **argv)
         case 'm': markdown = optarg; break;
         case 'u': junit = optarg; break;
         case 'q': o.progress = NULL; break;
-        case 'n': o.no_inject = 1; break;
+        case 'n': inject = 0; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: fputs(help, stderr); return EXIT_USAGE;
         }
@@ -89,7 +90,7 @@ int cmd_campaign(int argc, char **argv)
         return EXIT_USAGE;
     }
     lhv1_campaign_result res;
-    int rc = lhv1_campaign_run(&o, &res);
+    int rc = inject ? lhv1_campaign_run(&o, &res) : lhv1_campaign_run_uninjected(&o, &res);
     if (rc < 0) {
         fprintf(stderr, "lhv1 campaign: could not run: %.*s", (int)res.failures.len,
                 res.failures.data ? (const char *)res.failures.data : "out of memory\n");

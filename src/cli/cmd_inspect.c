@@ -71,7 +71,7 @@ int cmd_inspect(int argc, char **argv)
                "count %lld metadata %d keys\n",
                e->name, (long long)e->dimension, e->distance, (long long)e->m,
                (long long)e->ef_search, (long long)e->count,
-               e->metadata ? cJSON_GetArraySize(e->metadata) : 0);
+               (int)lhv1_metadata_count(e->metadata));
         printf("graph:     version %lld M %lld Ml %g EfSearch %lld distance %.*s layers %llu\n",
                (long long)g->version, (long long)g->m, g->ml, (long long)g->ef_search,
                (int)g->distance.len, (const char *)g->distance.data,

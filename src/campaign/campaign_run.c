@@ -505,6 +505,7 @@ static int list_case(lhv1_campaign_result *res, const lhv1_fault *f, const char 
 typedef struct runner {
     const camp_workload *w;
     const lhv1_campaign_opts *opts;
+    int inject; /* 0: the self-test, nothing injected */
     lhv1_campaign_result *res;
     time_t last_progress;
     time_t start;
@@ -515,7 +516,7 @@ static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, uint64_t
                const char *cls)
 {
     lhv1_fault_config cfg = {0};
-    if (rn->opts->no_inject) {
+    if (!rn->inject) {
         /* the self-test: the same cases, nothing injected */
     } else if (f) {
         cfg.plan = f;
@@ -753,7 +754,7 @@ static void check_rows(lhv1_campaign_result *res)
                    (unsigned long long)res->n_unexpected);
 }
 
-int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
+static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaign_result *res)
 {
     memset(res, 0, sizeof *res);
     lhv1_buf_init(&res->failures);
@@ -786,7 +787,7 @@ int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
         return -1;
     }
     res->n_rows = N_ROWS;
-    runner rn = {&w, &o, res, 0, time(NULL)};
+    runner rn = {&w, &o, inject, res, 0, time(NULL)};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t rng = opts->seed;
@@ -803,6 +804,16 @@ int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
         return -1;
     check_rows(res);
     return res->failures.len ? 1 : 0;
+}
+
+int lhv1_campaign_run(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
+{
+    return campaign_run(opts, 1, res);
+}
+
+int lhv1_campaign_run_uninjected(const lhv1_campaign_opts *opts, lhv1_campaign_result *res)
+{
+    return campaign_run(opts, 0, res);
 }
 
 void lhv1_campaign_result_free(lhv1_campaign_result *res)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "campaign_internal.h"
+#include "metadata.h"
 
 typedef struct spec {
     const char *index;
@@ -118,7 +119,7 @@ static int build_one(const spec *s, camp_content *c, char *why, size_t why_len)
         cJSON *first = cJSON_AddObjectToObject(meta, "v000");
         cJSON_AddNumberToObject(first, "gen", s->meta_gen);
         cJSON_AddStringToObject(first, "source", "campaign");
-        c->idx.env.metadata = meta;
+        c->idx.env.metadata = lhv1_metadata_from_cjson(meta);
     }
     if (lhv1_index_encode(&c->idx, &c->body) < 0 || c->body.failed) {
         snprintf(why, why_len, "%s/%d: encode failed", s->index, s->gen);

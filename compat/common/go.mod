@@ -1,0 +1,3 @@
+module lhv1compat/common
+
+go 1.24
