@@ -309,12 +309,16 @@ func slot(name string) int {
 
 var errCountBeyondInput = errors.New("graph count beyond the input: coder/hnsw Import would allocate it (a large one kills the process: fatal error: out of memory); not loaded")
 
+// maxGoCount: a count Import may allocate without endangering the run
+// (at most a few hundred MiB); negative counts panic, which is recovered.
+const maxGoCount = 1 << 24
+
 // guard keeps the campaign alive: a flipped or torn count can make Go's
 // Import allocate terabytes and die unrecoverably. An object whose graph
-// section declares a count larger than its remaining bytes (wire.Parse,
-// the Go reference's own reader) is not handed to Load; Import could only
-// fail on it (or panic, or die), so it is filed as decode-error and
-// counted in the report's "not loaded" column.
+// section declares a count above maxGoCount and beyond its remaining bytes
+// (wire.Parse, the Go reference's own reader) is not handed to Load:
+// Import could only fail on it or kill the process, so it is filed as
+// decode-error and counted in the report's "not loaded" column.
 type guard struct{ model.Store }
 
 func (g *guard) Get(ctx context.Context, key string) ([]byte, error) {
@@ -323,8 +327,12 @@ func (g *guard) Get(ctx context.Context, key string) ([]byte, error) {
 		return b, err
 	}
 	if _, graph, uerr := model.Unframe(b); uerr == nil {
-		if _, perr := wire.Parse(graph); perr != nil && strings.Contains(perr.Error(), "does not fit the input") {
-			return nil, fmt.Errorf("%w: %v", errCountBeyondInput, perr)
+		if _, perr := wire.Parse(graph); perr != nil {
+			var count int64
+			var at int
+			if n, _ := fmt.Sscanf(perr.Error(), "count %d at %d does not fit the input", &count, &at); n == 2 && count > maxGoCount {
+				return nil, fmt.Errorf("%w: %v", errCountBeyondInput, perr)
+			}
 		}
 	}
 	return b, nil
