@@ -42,12 +42,12 @@ PY
   fi
 }
 
-for target in unframe envelope graph load load_structured roundtrip persistor; do
-  seed=$target
-  [ "$target" = load_structured ] && seed=load
+# Every target of harness/fuzz/targets.tsv that libFuzzer-style engines run.
+"$root/harness/fuzz/tools/targets" libfuzzer > "$work/targets.txt"
+while read -r target seed; do
   cp "$work/harness/fuzz/$target" "$OUT/$target"
   cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
   printf '[libfuzzer]\ndict = %s.dict\nmax_len = 65536\ntimeout = 10\n' "$target" \
     > "$OUT/$target.options"
   zip_dir "$OUT/${target}_seed_corpus.zip" "$root/corpus/$seed" "$root/corpus/regressions/$seed"
-done
+done < "$work/targets.txt"

@@ -1,7 +1,8 @@
 # Build variants. lhv1_variant_flags(<target> <variant>) gives a target the
 # warnings every target gets and, for "asan", the sanitizer flags; they are
 # PUBLIC so that whatever links a sanitized library is sanitized too.
-set(LHV1_WARNINGS -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla)
+set(LHV1_WARNINGS -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
+    -Werror=implicit-function-declaration)
 set(LHV1_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
     -fno-omit-frame-pointer)
 

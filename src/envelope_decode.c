@@ -126,7 +126,7 @@ static int get_string(const cJSON *obj, const char *key, const char *path, char 
 
 static int is_known_distance(const char *d)
 {
-    return strcmp(d, "cosine") == 0 || strcmp(d, "euclidean") == 0;
+    return lhv1_distance_known(lhv1_bytes_str(d));
 }
 
 static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv1_status *st)

@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "internal.h"
 #include "json_lex.h"
 #include "lhv1/index.h"
 
@@ -582,8 +583,7 @@ static lhv1_go predict_graph(const uint8_t *p, size_t n, predict *pr)
     int k = lhv1_varint_read(dist.data, dist.len, &dlen);
     dist.data += k;
     dist.len -= (size_t)k;
-    if (!lhv1_bytes_eq(dist, lhv1_bytes_str("cosine")) &&
-        !lhv1_bytes_eq(dist, lhv1_bytes_str("euclidean")))
+    if (!lhv1_distance_known(dist))
         return say(pr, LHV1_GO_ERROR, "import: unknown distance function %.*s",
                    (int)(dist.len > 64 ? 64 : dist.len), (const char *)dist.data);
     if (version != 1)

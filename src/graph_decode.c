@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/graph.h"
 
 /* Smallest encodings: a node is key len + dim + neighbour count (3 varint
@@ -18,28 +19,50 @@ typedef struct {
     size_t n;
     size_t pos;
     lhv1_status *st;
+    /* Where in the graph, for messages ("layer 2 node 7 "): -1 when not
+     * inside a layer / node. Formatted only when something fails. */
+    int64_t layer, node;
 } reader;
+
+static const char *where(const reader *r, char out[64])
+{
+    out[0] = '\0';
+    if (r->layer >= 0 && r->node >= 0)
+        snprintf(out, 64, "layer %lld node %lld ", (long long)r->layer, (long long)r->node);
+    else if (r->layer >= 0)
+        snprintf(out, 64, "layer %lld ", (long long)r->layer);
+    return out;
+}
 
 static size_t left(const reader *r) { return r->n - r->pos; }
 
-/* `ctx` says where in the graph, e.g. "layer 2 node 7 " or "". */
-static int read_varint(reader *r, int64_t *v, const char *what, const char *ctx)
+static int read_varint(reader *r, int64_t *v, const char *what)
 {
-    int k = lhv1_varint_read(r->p + r->pos, left(r), v);
+    char ctx[64];
+    const uint8_t *p = r->p + r->pos;
+    if (left(r) > 0 && p[0] < 0x80) { /* one byte (zig-zag): the common case */
+        *v = (int64_t)(p[0] >> 1) ^ -(int64_t)(p[0] & 1);
+        r->pos++;
+        return 0;
+    }
+    int k = lhv1_varint_read(p, left(r), v);
     if (k == 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_TRUNCATED, (int64_t)r->pos,
-                         "%s%s: section ends inside the varint", ctx, what);
+                         "%s%s: section ends inside the varint", where(r, ctx), what);
     if (k < 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_VARINT_OVERFLOW, (int64_t)r->pos,
-                         "%s%s: varint overflows a 64-bit integer", ctx, what);
+                         "%s%s: varint overflows a 64-bit integer", where(r, ctx), what);
     r->pos += (size_t)k;
     return 0;
 }
 
 /* A count of elements at least `min_size` bytes each, read at `at`. */
-static int check_count(reader *r, int64_t v, size_t at, size_t min_size, const char *what,
-                       const char *ctx)
+static int check_count(reader *r, int64_t v, size_t at, size_t min_size, const char *what)
 {
+    char ctx[64];
+    if (v >= 0 && (uint64_t)v <= left(r) / min_size)
+        return 0;
+    where(r, ctx);
     if (v < 0)
         return lhv1_fail(r->st, LHV1_R_GRAPH_NEGATIVE_COUNT, (int64_t)at,
                          "%s%s is negative: %lld", ctx, what, (long long)v);
@@ -50,21 +73,20 @@ static int check_count(reader *r, int64_t v, size_t at, size_t min_size, const c
     return 0;
 }
 
-static int read_count(reader *r, uint64_t *out, size_t min_size, const char *what,
-                      const char *ctx)
+static int read_count(reader *r, uint64_t *out, size_t min_size, const char *what)
 {
     size_t at = r->pos;
     int64_t v;
-    if (read_varint(r, &v, what, ctx) != 0 || check_count(r, v, at, min_size, what, ctx) != 0)
+    if (read_varint(r, &v, what) != 0 || check_count(r, v, at, min_size, what) != 0)
         return -1;
     *out = (uint64_t)v;
     return 0;
 }
 
-static int read_string(reader *r, lhv1_bytes *s, const char *what, const char *ctx)
+static int read_string(reader *r, lhv1_bytes *s, const char *what)
 {
     uint64_t len;
-    if (read_count(r, &len, 1, what, ctx) != 0)
+    if (read_count(r, &len, 1, what) != 0)
         return -1;
     s->data = r->p + r->pos;
     s->len = (size_t)len;
@@ -74,8 +96,8 @@ static int read_string(reader *r, lhv1_bytes *s, const char *what, const char *c
 
 static int decode_header(reader *r, lhv1_graph *g)
 {
-    if (read_varint(r, &g->version, "version", "") != 0 ||
-        read_varint(r, &g->m, "M", "") != 0)
+    if (read_varint(r, &g->version, "version") != 0 ||
+        read_varint(r, &g->m, "M") != 0)
         return -1;
     if (left(r) < 8)
         return lhv1_fail(r->st, LHV1_R_GRAPH_TRUNCATED, (int64_t)r->pos,
@@ -86,14 +108,13 @@ static int decode_header(reader *r, lhv1_graph *g)
         bits = bits << 8 | g->ml_raw[i];
     memcpy(&g->ml, &bits, sizeof g->ml);
     r->pos += 8;
-    if (read_varint(r, &g->ef_search, "EfSearch", "") != 0)
+    if (read_varint(r, &g->ef_search, "EfSearch") != 0)
         return -1;
     size_t dist_at = r->pos;
-    if (read_string(r, &g->distance, "distance name length", "") != 0)
+    if (read_string(r, &g->distance, "distance name length") != 0)
         return -1;
     /* Go resolves the distance name before it looks at the version. */
-    if (!lhv1_bytes_eq(g->distance, lhv1_bytes_str("cosine")) &&
-        !lhv1_bytes_eq(g->distance, lhv1_bytes_str("euclidean")))
+    if (!lhv1_distance_known(g->distance))
         return lhv1_fail(r->st, LHV1_R_GRAPH_UNKNOWN_DISTANCE, (int64_t)dist_at,
                          "unknown distance function \"%.*s\"",
                          (int)(g->distance.len > 64 ? 64 : g->distance.len),
@@ -104,24 +125,22 @@ static int decode_header(reader *r, lhv1_graph *g)
     return 0;
 }
 
-static int decode_node(reader *r, lhv1_node *nd, uint64_t layer, uint64_t j)
+static int decode_node(reader *r, lhv1_node *nd, uint64_t j)
 {
-    char ctx[64];
-    snprintf(ctx, sizeof ctx, "layer %llu node %llu ", (unsigned long long)layer,
-             (unsigned long long)j);
+    r->node = (int64_t)j;
     nd->offset = r->pos;
-    if (read_string(r, &nd->key, "key length", ctx) != 0)
+    if (read_string(r, &nd->key, "key length") != 0)
         return -1;
-    if (read_count(r, &nd->dim, 4, "vector length", ctx) != 0)
+    if (read_count(r, &nd->dim, 4, "vector length") != 0)
         return -1;
     nd->vector = r->p + r->pos;
     r->pos += (size_t)nd->dim * 4;
-    if (read_count(r, &nd->n_neighbors, MIN_KEY, "neighbour count", ctx) != 0)
+    if (read_count(r, &nd->n_neighbors, MIN_KEY, "neighbour count") != 0)
         return -1;
     size_t start = r->pos;
     for (uint64_t k = 0; k < nd->n_neighbors; k++) {
         lhv1_bytes skip;
-        if (read_string(r, &skip, "neighbour key length", ctx) != 0)
+        if (read_string(r, &skip, "neighbour key length") != 0)
             return -1;
     }
     nd->neighbors.data = r->p + start;
@@ -133,11 +152,11 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
 {
     memset(g, 0, sizeof *g);
     lhv1_status_ok(st);
-    reader r = {p, n, 0, st};
+    reader r = {p, n, 0, st, -1, -1};
     if (decode_header(&r, g) != 0)
         goto fail;
     uint64_t n_layers;
-    if (read_count(&r, &n_layers, MIN_LAYER, "layer count", "") != 0)
+    if (read_count(&r, &n_layers, MIN_LAYER, "layer count") != 0)
         goto fail;
     g->layers = calloc(n_layers ? n_layers : 1, sizeof *g->layers);
     if (!g->layers) {
@@ -148,9 +167,9 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
         lhv1_layer *ly = &g->layers[i];
         g->n_layers = i + 1;
         ly->offset = r.pos;
-        char ctx[32];
-        snprintf(ctx, sizeof ctx, "layer %llu ", (unsigned long long)i);
-        if (read_count(&r, &ly->n_nodes, MIN_NODE, "node count", ctx) != 0)
+        r.layer = (int64_t)i;
+        r.node = -1;
+        if (read_count(&r, &ly->n_nodes, MIN_NODE, "node count") != 0)
             goto fail;
         if (ly->n_nodes == 0)
             continue; /* no allocation for an empty layer: a 1-byte layer stays cheap */
@@ -161,7 +180,7 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
             goto fail;
         }
         for (uint64_t j = 0; j < ly->n_nodes; j++)
-            if (decode_node(&r, &ly->nodes[j], i, j) != 0)
+            if (decode_node(&r, &ly->nodes[j], j) != 0)
                 goto fail;
     }
     g->n_layers = n_layers;

@@ -19,21 +19,37 @@ static inline int lhv1_utf8_valid(lhv1_bytes b)
     return lhv1_utf8_invalid_at(b.data, b.len) == b.len;
 }
 
+/* When p starts with a character that terminals act on rather than show
+ * (C1 controls U+0080-U+009F, U+061C, U+200E, U+200F, U+2028-U+202E,
+ * U+2066-U+2069), its length and code point; else 0. */
+size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp);
+
+/* Whether `name` is a distance function of the format (src/distance.c). */
+int lhv1_distance_known(lhv1_bytes name);
+
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
-/* Dump STR / KEY of FORMAT.md section 6. */
+/* Dump STR / KEY of FORMAT.md section 6 (STR escapes controls, DEL and the
+ * invisible characters above as \u00xx / \uxxxx). */
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
 void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
 
-/* Lookup of a layer's nodes by key, for the invariant checks. */
+/* Lookup of a layer's nodes by key, for the invariant checks: a hash
+ * table under a keyed hash (src/keyset.c). */
 typedef struct lhv1_keyset {
     const lhv1_node *nodes;
     uint64_t n;
-    uint64_t *order; /* node indexes sorted by key, file order among equals */
+    uint32_t *slots; /* node index + 1, 0 when empty; a power of two of them */
+    uint64_t mask;
+    int64_t first_duplicate;
 } lhv1_keyset;
 
+/* -1 on allocation failure (or libsodium failing to start). */
 int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n);
 /* Returns the index of the first node (in file order) with that key, or -1. */
 int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key);
+/* lhv1_keyset_find of each of n keys into out[n], faster than one by one. */
+void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_t n,
+                           int64_t *out);
 /* The first node, in file order, whose key an earlier node already has; -1. */
 int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s);
 void lhv1_keyset_free(lhv1_keyset *s);

@@ -1,12 +1,12 @@
 /* The canonical JSON pieces of the dump (FORMAT.md section 6): strings,
  * keys, hex, and metadata with sorted members and Go-compatible numbers. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "json_canon.h"
+#include "ryu/ryu.h"
 
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n)
 {
@@ -21,18 +21,23 @@ void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s)
 {
     lhv1_buf_putc(out, '"');
     size_t run = 0; /* bytes copied as they are, flushed in one append */
-    for (size_t i = 0; i < s.len; i++) {
+    for (size_t i = 0; i < s.len;) {
         uint8_t c = s.data[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        uint32_t cp = c;
+        size_t len = c >= 0x80 ? lhv1_utf8_invisible(s.data + i, s.len - i, &cp) : 1;
+        if (len == 0 || (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && c < 0x80)) {
+            i++;
             continue;
+        }
         lhv1_buf_append(out, s.data + run, i - run);
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
             lhv1_buf_append(out, esc, 2);
         } else {
-            lhv1_buf_printf(out, "\\u%04x", c);
+            lhv1_buf_printf(out, "\\u%04x", (unsigned)cp);
         }
-        run = i + 1;
+        i += len;
+        run = i;
     }
     lhv1_buf_append(out, s.data + run, s.len - run);
     lhv1_buf_putc(out, '"');
@@ -49,24 +54,23 @@ void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s)
     lhv1_buf_puts(out, "\"}");
 }
 
-/* Shortest decimal digits that read back as `v` (v finite, non-zero):
- * digits without a point, and the decimal exponent of the first digit. */
+/* Shortest decimal digits that read back as `v` (v finite, non-zero), the
+ * one closest to v when several are as short (ties to even): Ryu, as Go's
+ * strconv (docs/FORMAT.md section 6). Digits without a point, and the
+ * decimal exponent of the first digit. */
 static void shortest_digits(double v, char digits[24], int *exp10)
 {
-    char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    const char *p = tmp + (tmp[0] == '-');
-    size_t n = 0;
-    for (; *p && *p != 'e'; p++)
+    char sci[32]; /* Ryu writes at most 24 bytes: "-d.dddddddddddddddE-ddd" */
+    int n = d2s_buffered_n(fabs(v), sci);
+    sci[n] = '\0';
+    size_t nd = 0;
+    const char *p = sci;
+    for (; *p && *p != 'E'; p++)
         if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    digits[nd] = '\0';
     *exp10 = atoi(p + 1);
 }
 

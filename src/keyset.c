@@ -1,49 +1,128 @@
-/* Key index of a layer's nodes: node indexes sorted by key (stable), then
- * binary search. Sorting instead of hashing keeps the worst case at
- * O(n log n) whatever keys an attacker picks (an unkeyed hash table went
- * quadratic on crafted keys). */
+/* Key index of a layer's nodes: an open-addressing hash table (linear
+ * probing, load <= 1/2) under SipHash-2-4 with a key drawn at random once
+ * per process (libsodium's crypto_shorthash). An unkeyed hash let a crafted
+ * file put every key of a layer in one probe cluster and the checks went
+ * quadratic; a sorted index was safe but spent most of a load in binary
+ * search. With a secret key an attacker cannot aim keys at slots. */
+#include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+static int hash_ready; /* 1: key drawn; -1: libsodium failed to start */
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void draw_hash_key(void)
+{
+    if (sodium_init() < 0) {
+        hash_ready = -1;
+        return;
+    }
+    crypto_shorthash_keygen(hash_key);
+    hash_ready = 1;
+}
+
+static uint64_t key_hash(lhv1_bytes k)
+{
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, k.data, k.len, hash_key);
+    uint64_t v;
+    memcpy(&v, h, sizeof v);
+    return v;
+}
+
+/* The slot holding `key`, or the empty slot where it would go. */
+static uint64_t probe(const lhv1_keyset *s, lhv1_bytes key)
+{
+    uint64_t i = key_hash(key) & s->mask;
+    for (;;) {
+        uint32_t e = s->slots[i];
+        if (e == 0 || lhv1_bytes_eq(s->nodes[e - 1].key, key))
+            return i;
+        i = (i + 1) & s->mask;
+    }
+}
+
 int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
 {
-    lhv1_layer view = {(lhv1_node *)nodes, n, 0};
+    memset(s, 0, sizeof *s);
     s->nodes = nodes;
     s->n = n;
-    s->order = lhv1_sorted_node_order(&view);
-    return s->order ? 0 : -1;
+    s->first_duplicate = -1;
+    pthread_once(&hash_once, draw_hash_key);
+    /* Slots hold node index + 1 in 32 bits: 4 bytes a slot keeps the
+     * table at <= 16 bytes a node. A layer of 2^31 nodes (a section of
+     * more than 6 GB) is refused as an allocation failure. */
+    if (hash_ready != 1 || n >= (UINT32_MAX >> 1))
+        return -1;
+    uint64_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    s->slots = calloc(cap, sizeof *s->slots);
+    if (!s->slots)
+        return -1;
+    s->mask = cap - 1;
+    /* File order: a key already present makes this node the first later
+     * duplicate, and lookups keep finding the first node with the key. */
+    for (uint64_t j = 0; j < n; j++) {
+        uint64_t i = probe(s, nodes[j].key);
+        if (s->slots[i] == 0)
+            s->slots[i] = (uint32_t)(j + 1);
+        else if (s->first_duplicate < 0)
+            s->first_duplicate = (int64_t)j;
+    }
+    return 0;
 }
 
 int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key)
 {
-    uint64_t lo = 0, hi = s->n; /* first position whose key is >= key */
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (lhv1_bytes_cmp(s->nodes[s->order[mid]].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < s->n && lhv1_bytes_eq(s->nodes[s->order[lo]].key, key))
-        return (int64_t)s->order[lo];
-    return -1;
+    uint32_t e = s->slots[probe(s, key)];
+    return e ? (int64_t)e - 1 : -1;
 }
 
-int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s)
+/* Looks keys up in groups, one kind of memory access at a time: hash and
+ * prefetch the slots; prefetch the nodes they name; prefetch those nodes'
+ * key bytes; compare. The cache misses of a group overlap instead of
+ * following one another (a node's neighbour keys sit all over the
+ * section). */
+void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_t n,
+                           int64_t *out)
 {
-    int64_t first = -1;
-    for (uint64_t k = 1; k < s->n; k++) {
-        uint64_t later = s->order[k]; /* stable sort: the later one in file order */
-        if (lhv1_bytes_eq(s->nodes[s->order[k - 1]].key, s->nodes[later].key) &&
-            (first < 0 || later < (uint64_t)first))
-            first = (int64_t)later;
+    enum { GROUP = 16 };
+    for (uint64_t base = 0; base < n; base += GROUP) {
+        uint64_t m = n - base < GROUP ? n - base : GROUP;
+        uint64_t slot[GROUP];
+        uint32_t first[GROUP];
+        for (uint64_t k = 0; k < m; k++) {
+            slot[k] = key_hash(keys[base + k]) & s->mask;
+            __builtin_prefetch(&s->slots[slot[k]]);
+        }
+        for (uint64_t k = 0; k < m; k++) {
+            first[k] = s->slots[slot[k]];
+            if (first[k])
+                __builtin_prefetch(&s->nodes[first[k] - 1]);
+        }
+        for (uint64_t k = 0; k < m; k++)
+            if (first[k])
+                __builtin_prefetch(s->nodes[first[k] - 1].key.data);
+        for (uint64_t k = 0; k < m; k++) {
+            uint64_t i = slot[k];
+            lhv1_bytes key = keys[base + k];
+            uint32_t e;
+            while ((e = s->slots[i]) != 0 && !lhv1_bytes_eq(s->nodes[e - 1].key, key))
+                i = (i + 1) & s->mask;
+            out[base + k] = e ? (int64_t)e - 1 : -1;
+        }
     }
-    return first;
 }
+
+int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s) { return s->first_duplicate; }
 
 void lhv1_keyset_free(lhv1_keyset *s)
 {
-    free(s->order);
-    s->order = NULL;
+    free(s->slots);
+    s->slots = NULL;
 }

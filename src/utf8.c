@@ -41,3 +41,29 @@ size_t lhv1_utf8_invalid_at(const uint8_t *p, size_t n)
     }
     return n;
 }
+
+/* The characters a terminal or a text renderer acts on instead of showing
+ * (C1 controls, the Arabic letter mark, LRM/RLM, line and paragraph
+ * separators, bidi embeddings/overrides/isolates): one table for the dump's
+ * STR and the CLI's text escaping. */
+size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp)
+{
+    if (n >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+        *cp = p[1];
+        return 2;
+    }
+    if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C) {
+        *cp = 0x061C;
+        return 2;
+    }
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+        (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xA8 && p[2] <= 0xAE))) {
+        *cp = 0x2000 + (p[2] & 0x3F);
+        return 3;
+    }
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) {
+        *cp = 0x2040 + (p[2] & 0x3F);
+        return 3;
+    }
+    return 0;
+}

@@ -1,6 +1,6 @@
 module lhv1bench
 
-go 1.22
+go 1.24
 
 require github.com/coder/hnsw v0.6.1
 
@@ -12,3 +12,8 @@ require (
 	golang.org/x/exp v0.0.0-20240506185415-9bf2ced13842 // indirect
 	golang.org/x/sys v0.11.0 // indirect
 )
+
+require lhv1golden v0.0.0
+
+// The Go reference (model.Index, model.Frame) lives in the golden generator.
+replace lhv1golden => ../../golden/gen

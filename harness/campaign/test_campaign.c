@@ -82,12 +82,39 @@ START_TEST(expectations_table)
 }
 END_TEST
 
+/* The fault-kind table (lhv1/fault_kinds.h) holds together: each kind's
+ * self-check demands only outcomes it expects, torn writes get the reply
+ * rows, every kind but NONE hits an operation and states its check. */
+START_TEST(fault_kind_table_is_consistent)
+{
+    const unsigned always = (1u << LHV1_OUT_LATEST) | (1u << LHV1_OUT_IN_FLIGHT);
+    ck_assert_ptr_null(lhv1_fault_kind_info_of(LHV1_FAULT_KIND_COUNT));
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++) {
+        const lhv1_fault_kind_info *i = lhv1_fault_kind_info_of((lhv1_fault_kind)k);
+        ck_assert_ptr_nonnull(i);
+        const char *n = i->name;
+        ck_assert_msg(i->op < LHV1_OP_COUNT, "%s: no operation", n);
+        ck_assert_msg(i->torn == (i->rows == LHV1_ROWS_REPLY), "%s: torn vs reply rows", n);
+        ck_assert_msg(!i->torn || i->op == LHV1_OP_PUT, "%s: a torn non-Put", n);
+        unsigned allowed = i->expected | always;
+        ck_assert_msg(!(i->each & ~allowed), "%s: demands an unexpected outcome", n);
+        ck_assert_msg(!i->any || (i->any & allowed), "%s: 'any' outside expected", n);
+        ck_assert_msg(!i->only || (i->only & allowed), "%s: 'only' outside expected", n);
+        ck_assert_msg((i->any | i->each | i->only) == 0 || i->check[0], "%s: check unnamed", n);
+        for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
+            ck_assert_int_eq(lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)o),
+                             !!(allowed & (1u << o)));
+    }
+}
+END_TEST
+
 Suite *suite_campaign(void)
 {
     Suite *s = suite_create("campaign");
     TCase *tc = tcase_create("campaign");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, campaign_holds_and_reports);
+    tcase_add_test(tc, fault_kind_table_is_consistent);
     tcase_add_test(tc, campaign_fails_when_nothing_is_injected);
     tcase_add_test(tc, expectations_table);
     suite_add_tcase(s, tc);

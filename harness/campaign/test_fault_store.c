@@ -351,6 +351,26 @@ START_TEST(kind_names_round_trip)
 }
 END_TEST
 
+/* The accessors check the store's type: another store is no fault store. */
+START_TEST(accessors_check_the_store_type)
+{
+    lhv1_store *mem = lhv1_memory_store_new();
+    ck_assert_ptr_nonnull(mem);
+    ck_assert(!lhv1_is_fault_store(mem));
+    ck_assert(!lhv1_is_fault_store(NULL));
+    ck_assert_ptr_null(lhv1_fault_store_inner(mem));
+    ck_assert_str_eq(lhv1_fault_store_log(mem), "(not a fault store)\n");
+    ck_assert_uint_eq(lhv1_fault_store_fired(mem, LHV1_FAULT_PUT_LOST), 0);
+    ck_assert_uint_eq(lhv1_fault_store_ops(mem, LHV1_OP_PUT), 0);
+    lhv1_store *fs = lhv1_fault_store_new(mem, NULL);
+    ck_assert_ptr_nonnull(fs);
+    ck_assert(lhv1_is_fault_store(fs));
+    ck_assert_ptr_eq(lhv1_fault_store_inner(fs), mem);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(mem);
+}
+END_TEST
+
 Suite *suite_fault_store(void)
 {
     Suite *s = suite_create("fault_store");
@@ -371,6 +391,7 @@ Suite *suite_fault_store(void)
     tcase_add_test(tc, seeded_faults_are_deterministic);
     tcase_add_test(tc, log_names_what_happened);
     tcase_add_test(tc, kind_names_round_trip);
+    tcase_add_test(tc, accessors_check_the_store_type);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,7 +15,9 @@ export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
   { tail -40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
 
 fail=0
-for target in unframe envelope graph load load_structured roundtrip persistor; do
+targets=$("$root/harness/fuzz/tools/targets" libfuzzer | cut -d' ' -f1)
+[ -n "$targets" ] || { echo "no targets in harness/fuzz/targets.tsv"; exit 1; }
+for target in $targets; do
   for f in "$target" "$target.dict" "$target.options" "${target}_seed_corpus.zip"; do
     [ -s "$OUT/$f" ] || { echo "missing or empty: \$OUT/$f"; fail=1; }
   done

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fuzz_helpers.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(env.version == LHV1_ENVELOPE_VERSION);
     FUZZ_ASSERT(env.name && env.name[0] != '\0');
     FUZZ_ASSERT(env.dimension >= 1 && env.m >= 1 && env.ef_search >= 1 && env.count >= 0);
-    FUZZ_ASSERT(strcmp(env.distance, "cosine") == 0 || strcmp(env.distance, "euclidean") == 0);
+    FUZZ_ASSERT(lhv1_distance_known(lhv1_bytes_str(env.distance)));
 
     lhv1_buf e1, e2;
     lhv1_buf_init(&e1);

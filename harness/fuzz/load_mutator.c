@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fuzz_helpers.h"
+#include "prng.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 
@@ -50,18 +51,8 @@ typedef struct rng {
     uint64_t s;
 } rng;
 
-static uint64_t next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static size_t below(rng *r, size_t n)
-{
-    return n ? (size_t)(next(r) % n) : 0;
-}
+static uint64_t next(rng *r) { return lhv1_prng_next(&r->s); }
+static size_t below(rng *r, size_t n) { return (size_t)lhv1_prng_below(&r->s, n); }
 
 /* --- model: allocation failures abort (the fuzzer has memory) ---------- */
 

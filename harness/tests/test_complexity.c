@@ -1,13 +1,16 @@
 /* No input may hang the checker: loading must stay near-linear whatever
  * the keys. The node sets of the invariant checks are hash tables; an
  * unkeyed hash lets a crafted file put every key of a layer in one probe
- * cluster, and the checks go quadratic. This suite crafts such keys for
- * the hash liblhv1 uses today (FNV-1a 64, h ^ h >> 29, table of the
- * smallest power of two >= 2n, at least 16: src/keyset.c) and compares
- * the load time with the same number of ordinary keys. If the table or
- * hash changes, the crafted keys stop colliding and the test still holds
- * the load to the same budget. */
+ * cluster, and the checks go quadratic. src/keyset.c hashes with SipHash
+ * under a key drawn at random per process, in a table of the smallest
+ * power of two >= 2n (at least 16). This suite crafts keys that collide
+ * under the hashes an attacker could aim at: FNV-1a 64 (h ^ h >> 29, the
+ * hash liblhv1 once used) and SipHash-2-4 under a fixed all-zero key (what
+ * a SipHash table without a secret key would be), and compares the load
+ * time with the same number of ordinary keys. */
+#include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "builder.h"
@@ -25,9 +28,19 @@ static uint64_t fnv1a_mixed(const uint8_t *p, size_t n)
     return h ^ (h >> 29);
 }
 
-/* One layer of N_KEYS nodes with 5-byte keys; `flood` keeps only keys
- * whose slot falls in the first 1/64 of the table. */
-static void keyed_object(tb_object *o, int flood)
+static uint64_t siphash_zero_key(const uint8_t *p, size_t n)
+{
+    static const unsigned char zero[crypto_shorthash_KEYBYTES];
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, p, n, zero);
+    uint64_t v;
+    memcpy(&v, h, sizeof v);
+    return v;
+}
+
+/* One layer of N_KEYS nodes with 5-byte keys; with `flood` set, only keys
+ * whose slot under that hash falls in the first 1/64 of the table. */
+static void keyed_object(tb_object *o, uint64_t (*flood)(const uint8_t *, size_t))
 {
     uint64_t cap = 16;
     while (cap < 2 * (uint64_t)N_KEYS)
@@ -41,7 +54,7 @@ static void keyed_object(tb_object *o, int flood)
     uint32_t c = 0;
     for (int made = 0; made < N_KEYS; c++) {
         uint8_t k[5] = {'k', (uint8_t)c, (uint8_t)(c >> 8), (uint8_t)(c >> 16), (uint8_t)(c >> 24)};
-        if (flood && (fnv1a_mixed(k, 5) & (cap - 1)) >= cap / 64)
+        if (flood && (flood(k, 5) & (cap - 1)) >= cap / 64)
             continue;
         lhv1_gw_node(&o->graph, (lhv1_bytes){k, 5}, (const float[]){1}, 1, 0);
         made++;
@@ -66,23 +79,38 @@ static double load_seconds(const tb_object *o)
     return t;
 }
 
-START_TEST(colliding_keys_do_not_go_quadratic)
+static void assert_not_quadratic(uint64_t (*hash)(const uint8_t *, size_t), const char *name)
 {
     tb_object plain, flood;
     tb_init(&plain);
     tb_init(&flood);
-    keyed_object(&plain, 0);
-    keyed_object(&flood, 1);
+    keyed_object(&plain, NULL);
+    keyed_object(&flood, hash);
     ck_assert_uint_eq(plain.body.len, flood.body.len);
     double t_plain = load_seconds(&plain), t_flood = load_seconds(&flood);
-    printf("complexity: %d nodes, %zu bytes: ordinary keys %.3f s, colliding keys %.3f s CPU\n",
-           N_KEYS, flood.body.len, t_plain, t_flood);
+    printf("complexity: %d nodes, %zu bytes: ordinary keys %.3f s, keys colliding under %s "
+           "%.3f s CPU\n",
+           N_KEYS, flood.body.len, t_plain, name, t_flood);
     tb_free(&plain);
     tb_free(&flood);
     ck_assert_msg(t_flood <= 10 * t_plain + 0.25,
-                  "colliding keys load in %.3f s, ordinary ones in %.3f s: the checker is "
-                  "quadratic in crafted keys (100000 of them, 800 KB, took 25 s)",
-                  t_flood, t_plain);
+                  "keys colliding under %s load in %.3f s, ordinary ones in %.3f s: the "
+                  "checker is quadratic in crafted keys (100000 of them, 800 KB, took 25 s)",
+                  name, t_flood, t_plain);
+}
+
+START_TEST(colliding_keys_do_not_go_quadratic)
+{
+    assert_not_quadratic(fnv1a_mixed, "FNV-1a");
+}
+END_TEST
+
+/* Fails if the table's SipHash key were fixed (or left zero) instead of
+ * drawn per process. */
+START_TEST(keys_crafted_against_unkeyed_siphash_do_not_go_quadratic)
+{
+    ck_assert_int_ge(sodium_init(), 0);
+    assert_not_quadratic(siphash_zero_key, "SipHash with a zero key");
 }
 END_TEST
 
@@ -92,6 +120,7 @@ Suite *suite_complexity(void)
     TCase *tc = tcase_create("complexity");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, colliding_keys_do_not_go_quadratic);
+    tcase_add_test(tc, keys_crafted_against_unkeyed_siphash_do_not_go_quadratic);
     suite_add_tcase(s, tc);
     return s;
 }

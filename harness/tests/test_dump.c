@@ -132,7 +132,7 @@ END_TEST
  * a UTF-8 key with every kind of byte comes out escaped per STR. */
 START_TEST(keys_hex_and_escaping)
 {
-    static const char odd[] = "q\"b\\s\x01\x1f\x7f\xc3\xa9/\x00z";
+    static const char odd[] = "q\"b\\s\x01\x1f\x7f\xc3\xa9\xc2\x9b\xe2\x80\xae/\x00z";
     lhv1_bytes odd_key = {(const uint8_t *)odd, sizeof odd - 1};
     lhv1_bytes bad_key = {(const uint8_t *)"\xff\xfe", 2};
     tb_object o;
@@ -149,17 +149,18 @@ START_TEST(keys_hex_and_escaping)
     dump_of(tb_finish(&o), &out);
     lhv1_buf_putc(&out, 0);
     const char *text = (const char *)out.data;
-    /* "q\"b\\s" 01 1f 7f é "/" 00 "z": quotes and backslashes escaped,
-     * control bytes as \u00xx lowercase, everything else as is. */
-    const char *want_odd = "\"q\\\"b\\\\s\\u0001\\u001f\x7f\xc3\xa9/\\u0000z\"";
+    /* "q\"b\\s" 01 1f 7f é U+009B U+202E "/" 00 "z": quotes and backslashes
+     * escaped, control bytes, DEL, C1 and bidi controls as \u lowercase,
+     * everything else as is. */
+    const char *want_odd = "\"q\\\"b\\\\s\\u0001\\u001f\\u007f\xc3\xa9\\u009b\\u202e/\\u0000z\"";
     ck_assert_msg(strstr(text, "{\"key\":{\"hex\":\"fffe\"},\"vector\":\"00000040\","
                                "\"neighbors\":[") != NULL,
                   "%s", text);
-    char node_odd[128];
+    char node_odd[160];
     snprintf(node_odd, sizeof node_odd, "{\"key\":%s,\"vector\":\"0000803f\",\"neighbors\":"
              "[{\"hex\":\"fffe\"}]}", want_odd);
     ck_assert_msg(strstr(text, node_odd) != NULL, "no %s in %s", node_odd, text);
-    char nb_odd[128];
+    char nb_odd[160];
     snprintf(nb_odd, sizeof nb_odd, "\"neighbors\":[%s]}", want_odd);
     ck_assert_msg(strstr(text, nb_odd) != NULL, "no %s in %s", nb_odd, text);
     /* the bytewise order puts 0x71 'q' before 0xff */
@@ -237,6 +238,13 @@ START_TEST(canonical_metadata)
         {"{\"n\":-1.25e300}", "{\"n\":-1.25e+300}"},
         {"{\"n\":9007199254740993}", "{\"n\":9007199254740992}"},
         {"{\"n\":0.30000000000000004}", "{\"n\":0.30000000000000004}"},
+        /* 2^-24 and 2^-1016: powers of two whose 16-digit neighbours below do
+         * not round-trip; Go writes the shortest that does (float_format
+         * compares every double with Go). */
+        {"{\"n\":5.9604644775390625e-8}", "{\"n\":5.960464477539063e-8}"},
+        {"{\"n\":7.1202363472230444e-307}", "{\"n\":7.120236347223045e-307}"},
+        {"{\"n\":5e-324}", "{\"n\":5e-324}"},
+        {"{\"n\":1.7976931348623157e308}", "{\"n\":1.7976931348623157e+308}"},
         {"{\"s\":\"tab\\tq\\\"\\u00e9\\/\"}", "{\"s\":\"tab\\u0009q\\\"\xc3\xa9/\"}"},
         {"{\"t\":true,\"f\":false,\"z\":null,\"e\":[],\"o\":{}}",
          "{\"e\":[],\"f\":false,\"o\":{},\"t\":true,\"z\":null}"},

@@ -8,6 +8,7 @@
 
 #include "campaign_internal.h"
 #include "metadata.h"
+#include "prng.h"
 
 typedef struct spec {
     const char *index;
@@ -46,17 +47,9 @@ static const camp_op ops[] = {
 
 static const char *const names[] = {"alpha", "beta", "gamma", "delta", "epsilon", "ghost"};
 
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 static float component(uint64_t seed, int node, int d)
 {
-    uint64_t h = mix(seed * 1000003u + (uint64_t)node * 131u + (uint64_t)d);
+    uint64_t h = lhv1_prng_hash(seed * 1000003u + (uint64_t)node * 131u + (uint64_t)d);
     return (float)((double)(h >> 40) / (double)(1u << 24) * 2.0 - 1.0);
 }
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "campaign_internal.h"
+#include "prng.h"
 
 #define ABSENT (-1)
 /* Seeded mix: each operation faulted with this probability (15%). */
@@ -38,31 +39,10 @@ static int severity(lhv1_outcome o)
 
 int lhv1_campaign_expected(lhv1_fault_kind k, lhv1_outcome o)
 {
-    int torn = k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
-    switch (o) {
-    case LHV1_OUT_LATEST:
-    case LHV1_OUT_IN_FLIGHT:
-        return 1;
-    case LHV1_OUT_STORE_ERROR:
-        return k == LHV1_FAULT_GET_FAIL || k == LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY ||
-               k == LHV1_FAULT_LIST_FAIL;
-    case LHV1_OUT_BAD_FORMAT:
-    case LHV1_OUT_DECODE_ERROR:
-    case LHV1_OUT_INCONSISTENT:
-        return torn || k == LHV1_FAULT_GET_BIT_FLIP;
-    case LHV1_OUT_MISSING: /* the store denies an object it holds, or lost it */
-        return k == LHV1_FAULT_GET_NOT_FOUND || k == LHV1_FAULT_GET_STALE ||
-               k == LHV1_FAULT_PUT_LOST;
-    case LHV1_OUT_STALE: /* the store served or kept an older state; a flip
-                          * can also hit the one byte two versions differ in */
-        return k == LHV1_FAULT_PUT_LOST || k == LHV1_FAULT_GET_STALE ||
-               k == LHV1_FAULT_LIST_STALE || k == LHV1_FAULT_DEL_LOST ||
-               k == LHV1_FAULT_PUT_TORN_OVER_OLD || k == LHV1_FAULT_GET_BIT_FLIP;
-    case LHV1_OUT_SILENT_WRONG: /* no checksum: the format cannot see these */
-        return k == LHV1_FAULT_GET_BIT_FLIP || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
-    default:
+    const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of(k);
+    if (!info || (unsigned)o >= LHV1_OUTCOME_COUNT)
         return 0;
-    }
+    return o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT || (info->expected & (1u << o));
 }
 
 /* --- the rows ----------------------------------------------------------- */
@@ -73,25 +53,28 @@ typedef struct row_def {
     int persistent;
 } row_def;
 
-static const row_def row_defs[] = {
-    {LHV1_FAULT_PUT_FAIL_BEFORE, 0, 0},  {LHV1_FAULT_PUT_FAIL_BEFORE, 0, 1},
-    {LHV1_FAULT_PUT_FAIL_AFTER, 0, 0},   {LHV1_FAULT_PUT_TORN_PREFIX, 0, 0},
-    {LHV1_FAULT_PUT_TORN_PREFIX, 1, 0},  {LHV1_FAULT_PUT_TORN_OVER_OLD, 0, 0},
-    {LHV1_FAULT_PUT_TORN_OVER_OLD, 1, 0}, {LHV1_FAULT_PUT_LOST, 0, 0},
-    {LHV1_FAULT_PUT_LOST, 0, 1},         {LHV1_FAULT_GET_FAIL, 0, 0},
-    {LHV1_FAULT_GET_FAIL, 0, 1},         {LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY, 0, 0},
-    {LHV1_FAULT_GET_NOT_FOUND, 0, 0},    {LHV1_FAULT_GET_BIT_FLIP, 0, 0},
-    {LHV1_FAULT_GET_STALE, 0, 0},        {LHV1_FAULT_LIST_FAIL, 0, 0},
-    {LHV1_FAULT_LIST_STALE, 0, 0},       {LHV1_FAULT_DEL_FAIL_BEFORE, 0, 0},
-    {LHV1_FAULT_DEL_FAIL_BEFORE, 0, 1},  {LHV1_FAULT_DEL_FAIL_AFTER, 0, 0},
-    {LHV1_FAULT_DEL_LOST, 0, 0},
-    {LHV1_FAULT_NONE, 0, 0}, /* the seeded mix: random faults of every kind */
-};
-#define N_ROWS (sizeof row_defs / sizeof row_defs[0])
+/* The rows, in LHV1_FAULT_KINDS order, each kind expanded by its `rows`
+ * column, then the seeded mix (kind NONE): random faults of every kind. */
+#define MAX_ROWS (2 * LHV1_FAULT_KIND_COUNT)
+
+static size_t row_defs_of(row_def defs[MAX_ROWS])
+{
+    size_t n = 0;
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++) {
+        const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of((lhv1_fault_kind)k);
+        defs[n++] = (row_def){(lhv1_fault_kind)k, 0, 0};
+        if (info->rows == LHV1_ROWS_REPLY)
+            defs[n++] = (row_def){(lhv1_fault_kind)k, 1, 0};
+        else if (info->rows == LHV1_ROWS_PERSISTENT)
+            defs[n++] = (row_def){(lhv1_fault_kind)k, 0, 1};
+    }
+    defs[n++] = (row_def){LHV1_FAULT_NONE, 0, 0};
+    return n;
+}
 
 static int is_torn(lhv1_fault_kind k)
 {
-    return k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
+    return lhv1_fault_kind_info_of(k)->torn;
 }
 
 static void row_name(const row_def *d, char *out, size_t n)
@@ -140,14 +123,6 @@ __attribute__((format(printf, 3, 4))) static void add_off(offset_set *s, int64_t
     va_start(ap, fmt);
     vsnprintf(c->label, sizeof c->label, fmt, ap);
     va_end(ap);
-}
-
-static uint64_t splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /* The structural offsets of a valid object: header bytes, the envelope's
@@ -237,7 +212,7 @@ static void offset_classes(offset_set *s, const lhv1_buf *body, const lhv1_buf *
     if (old)
         structural_offsets(s, old, "old ", 0);
     for (unsigned i = 0; i < sample && body->len; i++) {
-        uint64_t off = splitmix(rng) % body->len;
+        uint64_t off = lhv1_prng_next(rng) % body->len;
         char where[80];
         describe(body, off, where, sizeof where);
         add_off(s, (int64_t)off, "sample in %s", where);
@@ -604,7 +579,7 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
     if (d->kind == LHV1_FAULT_NONE) {
         char cls[48];
         for (unsigned i = 0; i < rn->opts->mix_runs; i++) {
-            uint64_t seed = splitmix(rng);
+            uint64_t seed = lhv1_prng_next(rng);
             snprintf(cls, sizeof cls, "seed 0x%016llx", (unsigned long long)seed);
             if (one(rn, row, NULL, seed, cls) < 0)
                 return -1;
@@ -650,7 +625,7 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             offset_set s;
             offset_classes(&s, body, NULL, body->len, 1, rng, rn->opts->sample);
             for (size_t i = 0; i < s.n; i++) {
-                f.bit = s.v[i].off * 8 + splitmix(rng) % 8;
+                f.bit = s.v[i].off * 8 + lhv1_prng_next(rng) % 8;
                 snprintf(cls, sizeof cls, "%s", s.v[i].label);
                 if (one(rn, row, &f, 0, cls) < 0) {
                     free(s.v);
@@ -709,43 +684,21 @@ static void check_rows(lhv1_campaign_result *res)
         if (r->fired != r->cases)
             check_fail(res, "%s: fired in %llu of %llu cases", r->name,
                        (unsigned long long)r->fired, (unsigned long long)r->cases);
-        const char *need = NULL;
-        switch (r->kind) {
-        case LHV1_FAULT_PUT_FAIL_AFTER:
-        case LHV1_FAULT_DEL_FAIL_AFTER:
-            if (!c[LHV1_OUT_IN_FLIGHT])
-                need = "some in-flight outcome";
-            break;
-        case LHV1_FAULT_PUT_TORN_PREFIX:
-            if (c[LHV1_OUT_LATEST] || c[LHV1_OUT_IN_FLIGHT] || c[LHV1_OUT_STALE] ||
-                c[LHV1_OUT_SILENT_WRONG] || !(c[LHV1_OUT_BAD_FORMAT] && c[LHV1_OUT_DECODE_ERROR]))
-                need = "every torn prefix detected (bad-format and decode-error, nothing loads)";
-            break;
-        case LHV1_FAULT_PUT_TORN_OVER_OLD:
-        case LHV1_FAULT_GET_BIT_FLIP:
-            if (c[LHV1_OUT_LATEST] == r->cases)
-                need = "some outcome other than latest";
-            break;
-        case LHV1_FAULT_PUT_LOST:
-        case LHV1_FAULT_GET_STALE:
-        case LHV1_FAULT_LIST_STALE:
-        case LHV1_FAULT_DEL_LOST:
-            if (!c[LHV1_OUT_STALE])
-                need = "some stale outcome";
-            break;
-        case LHV1_FAULT_GET_FAIL:
-        case LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY:
-        case LHV1_FAULT_LIST_FAIL:
-            if (c[LHV1_OUT_STORE_ERROR] != r->cases)
-                need = "store-error in every case (a 5xx is never missing)";
-            break;
-        case LHV1_FAULT_GET_NOT_FOUND:
-            if (!c[LHV1_OUT_MISSING])
-                need = "some missing outcome";
-            break;
-        default:
-            break;
+        /* The row's self-check: the kind's any / each / only columns. */
+        const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of(r->kind);
+        uint64_t in_any = 0, in_only = 0;
+        int each = 1;
+        for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
+            if (info->any & (1u << o))
+                in_any += c[o];
+            if (info->only & (1u << o))
+                in_only += c[o];
+            if ((info->each & (1u << o)) && !c[o])
+                each = 0;
         }
+        const char *need = NULL;
+        if ((info->any && !in_any) || !each || (info->only && in_only != r->cases))
+            need = info->check;
         if (need)
             check_fail(res, "%s: expected %s", r->name, need);
     }
@@ -781,21 +734,23 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
         camp_workload_free(&w);
         return -1;
     }
-    res->rows = calloc(N_ROWS, sizeof *res->rows);
+    row_def defs[MAX_ROWS];
+    size_t n_rows = row_defs_of(defs);
+    res->rows = calloc(n_rows, sizeof *res->rows);
     if (!res->rows) {
         camp_workload_free(&w);
         return -1;
     }
-    res->n_rows = N_ROWS;
+    res->n_rows = n_rows;
     runner rn = {&w, &o, inject, res, 0, time(NULL)};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t rng = opts->seed;
     int rc = 0;
-    for (size_t i = 0; i < N_ROWS && rc == 0; i++) {
-        res->rows[i].kind = row_defs[i].kind;
-        row_name(&row_defs[i], res->rows[i].name, sizeof res->rows[i].name);
-        rc = run_row(&rn, &row_defs[i], &res->rows[i], &rng);
+    for (size_t i = 0; i < n_rows && rc == 0; i++) {
+        res->rows[i].kind = defs[i].kind;
+        row_name(&defs[i], res->rows[i].name, sizeof res->rows[i].name);
+        rc = run_row(&rn, &defs[i], &res->rows[i], &rng);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lhv1/fault_store.h"
+#include "prng.h"
 
 typedef struct version {
     uint64_t seq; /* global mutation number after which this state held */
@@ -43,14 +44,17 @@ typedef struct fault_store {
 
 /* --- names ------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    lhv1_store_op op;
-} kinds[] = {
-#define LHV1_FAULT_ROW(id, name, op) {name, op},
+static const lhv1_fault_kind_info kinds[] = {
+#define LHV1_FAULT_ROW(id, name, op, torn, rows, expected, any, each, only, check) \
+    {name, op, torn, rows, expected, any, each, only, check},
     LHV1_FAULT_KINDS(LHV1_FAULT_ROW)
 #undef LHV1_FAULT_ROW
 };
+
+const lhv1_fault_kind_info *lhv1_fault_kind_info_of(lhv1_fault_kind k)
+{
+    return (unsigned)k < LHV1_FAULT_KIND_COUNT ? &kinds[k] : NULL;
+}
 
 const char *lhv1_fault_kind_name(lhv1_fault_kind k)
 {
@@ -76,18 +80,13 @@ const char *lhv1_store_op_name(lhv1_store_op op)
     return (unsigned)op < LHV1_OP_COUNT ? names[op] : "none";
 }
 
-static int is_torn(lhv1_fault_kind k)
-{
-    return k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD;
-}
-
 void lhv1_fault_format(const lhv1_fault *f, char *out, size_t out_len)
 {
     int n = snprintf(out, out_len, "%s nth=%llu%s", lhv1_fault_kind_name(f->kind),
                      (unsigned long long)f->nth, f->persistent ? " persistent" : "");
     if (n < 0 || (size_t)n >= out_len)
         return;
-    if (is_torn(f->kind))
+    if ((unsigned)f->kind < LHV1_FAULT_KIND_COUNT && kinds[f->kind].torn)
         snprintf(out + n, out_len - (size_t)n, " cut=%llu reply=%d",
                  (unsigned long long)f->cut, f->ack ? 200 : 503);
     else if (f->kind == LHV1_FAULT_GET_BIT_FLIP)
@@ -130,14 +129,6 @@ __attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const 
 
 /* --- selection -------------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* The fault for this operation of type `op` (on a body of `len` bytes for
  * a Put), or kind NONE. */
 static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
@@ -151,7 +142,7 @@ static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
     }
     lhv1_fault none = {0};
     none.kind = LHV1_FAULT_NONE;
-    if (f->rate_ppm == 0 || splitmix64(&f->rng) % 1000000 >= f->rate_ppm)
+    if (f->rate_ppm == 0 || lhv1_prng_next(&f->rng) % 1000000 >= f->rate_ppm)
         return none;
     lhv1_fault_kind candidates[LHV1_FAULT_KIND_COUNT];
     int n = 0;
@@ -159,12 +150,12 @@ static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
         if (kinds[k].op == op)
             candidates[n++] = (lhv1_fault_kind)k;
     lhv1_fault r = {0};
-    r.kind = candidates[splitmix64(&f->rng) % (uint64_t)n];
+    r.kind = candidates[lhv1_prng_next(&f->rng) % (uint64_t)n];
     r.nth = i;
-    r.cut = len ? splitmix64(&f->rng) % len : 0; /* a strict prefix */
-    r.bit = splitmix64(&f->rng); /* reduced modulo the returned length */
-    r.ack = (int)(splitmix64(&f->rng) & 1);
-    r.lag = 1 + splitmix64(&f->rng) % 3;
+    r.cut = len ? lhv1_prng_next(&f->rng) % len : 0; /* a strict prefix */
+    r.bit = lhv1_prng_next(&f->rng); /* reduced modulo the returned length */
+    r.ack = (int)(lhv1_prng_next(&f->rng) & 1);
+    r.lag = 1 + lhv1_prng_next(&f->rng) % 3;
     return r;
 }
 
@@ -255,7 +246,7 @@ static int fail_5xx(lhv1_store_err *err, int status, const char *body)
     return lhv1_store_fail(err, LHV1_STORE_FAILED, status, "%s", body);
 }
 
-static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_PUT, body.len);
@@ -332,7 +323,7 @@ static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err
     return 0;
 }
 
-static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+static int fault_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
 {
     fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_GET, 0);
@@ -392,7 +383,7 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
     return 0;
 }
 
-static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
+static int fault_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
 {
     fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_DEL, 0);
@@ -430,7 +421,7 @@ static int has_prefix(lhv1_bytes k, lhv1_bytes prefix)
     return k.len >= prefix.len && (prefix.len == 0 || !memcmp(k.data, prefix.data, prefix.len));
 }
 
-static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+static int fault_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                    lhv1_store_err *err)
 {
     fault_store *f = (fault_store *)s;
@@ -491,7 +482,7 @@ static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
     return 0;
 }
 
-static void fs_destroy(lhv1_store *s)
+static void fault_destroy(lhv1_store *s)
 {
     fault_store *f = (fault_store *)s;
     for (size_t i = 0; i < f->n_hist; i++) {
@@ -507,7 +498,7 @@ static void fs_destroy(lhv1_store *s)
 }
 
 static const lhv1_store_ops fault_ops = {
-    "fault", fs_put, fs_get, fs_del, fs_list, fs_destroy,
+    "fault", fault_put, fault_get, fault_del, fault_list, fault_destroy,
 };
 
 lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg)
@@ -534,11 +525,28 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
     return &f->base;
 }
 
-lhv1_store *lhv1_fault_store_inner(lhv1_store *fs) { return ((fault_store *)fs)->inner; }
+int lhv1_is_fault_store(const lhv1_store *s)
+{
+    return s && s->ops == &fault_ops;
+}
+
+/* The fault store behind `s`, or NULL when `s` is another kind of store. */
+static fault_store *as_fault_store(lhv1_store *s)
+{
+    return lhv1_is_fault_store(s) ? (fault_store *)s : NULL;
+}
+
+lhv1_store *lhv1_fault_store_inner(lhv1_store *fs)
+{
+    fault_store *f = as_fault_store(fs);
+    return f ? f->inner : NULL;
+}
 
 const char *lhv1_fault_store_log(lhv1_store *fs)
 {
-    fault_store *f = (fault_store *)fs;
+    fault_store *f = as_fault_store(fs);
+    if (!f)
+        return "(not a fault store)\n";
     /* Keep the text NUL-terminated without counting the NUL. */
     if (lhv1_buf_putc(&f->log, '\0') < 0)
         return "(log lost: out of memory)\n";
@@ -548,10 +556,12 @@ const char *lhv1_fault_store_log(lhv1_store *fs)
 
 uint64_t lhv1_fault_store_fired(lhv1_store *fs, lhv1_fault_kind kind)
 {
-    return (unsigned)kind < LHV1_FAULT_KIND_COUNT ? ((fault_store *)fs)->fired[kind] : 0;
+    fault_store *f = as_fault_store(fs);
+    return f && (unsigned)kind < LHV1_FAULT_KIND_COUNT ? f->fired[kind] : 0;
 }
 
 uint64_t lhv1_fault_store_ops(lhv1_store *fs, lhv1_store_op op)
 {
-    return (unsigned)op < LHV1_OP_COUNT ? ((fault_store *)fs)->ops[op] : 0;
+    fault_store *f = as_fault_store(fs);
+    return f && (unsigned)op < LHV1_OP_COUNT ? f->ops[op] : 0;
 }

@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "lhv1/bytes.h"
+#include "lhv1/verdict.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
 
@@ -14,8 +18,27 @@ typedef int (*lhv1_cmd_fn)(int argc, char **argv);
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 /* Writes a whole file (or stdout for "-"). Returns 0 or -1 with a message. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
+/* "lhv1: <path>: <what>" on stderr, the path escaped. */
+void cli_error(const char *path, const char *what);
+/* '<path>: ok' or '<path>: <verdict>: <reason-code>: <message>', a line of
+ * verify's text grammar: the path with ':' escaped, the message escaped. */
+void cli_status_line(FILE *f, const char *path, const lhv1_status *st);
+/* After getopt_long returned '?' (with opterr = 0, since getopt would print
+ * the argument raw): names the bad option, escaped. */
+void cli_bad_option(const char *cmd, char **argv, int argc);
 /* True when argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
+
+/* Output escaping (README "Output escaping"); every byte taken from an
+ * input or a file name is printed through one of these.
+ * Text: printable ASCII and printable UTF-8 as is; `\` `\n` `\r` `\t`; any
+ * other byte (controls, DEL, not UTF-8, C1/bidi/line-separator characters)
+ * and the ASCII characters in `also` (a field's separators) as `\xHH`. */
+void cli_text(FILE *f, const void *data, size_t n, const char *also);
+void cli_text_str(FILE *f, const char *s, const char *also);
+/* JSON: a string when the bytes are valid UTF-8, else {"hex":"..."}: the
+ * dump's KEY (FORMAT.md section 6). */
+void cli_json(lhv1_buf *out, const void *data, size_t n);
 
 int cmd_verify(int argc, char **argv);
 int cmd_dump(int argc, char **argv);

@@ -1,11 +1,42 @@
 /* File I/O for the CLI: whole files in, whole files out, errors named. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "lhv1/verdict.h"
+
+void cli_error(const char *path, const char *what)
+{
+    fputs("lhv1: ", stderr);
+    cli_text_str(stderr, path, ":");
+    fprintf(stderr, ": %s\n", what);
+}
+
+void cli_bad_option(const char *cmd, char **argv, int argc)
+{
+    fprintf(stderr, "lhv1 %s: bad option or missing value: \"", cmd);
+    if (optopt > 0x20 && optopt < 0x7F)
+        fprintf(stderr, "-%c", optopt);
+    else if (optind > 1 && optind - 1 < argc)
+        cli_text_str(stderr, argv[optind - 1], "\"");
+    fputs("\"\n", stderr);
+}
+
+void cli_status_line(FILE *f, const char *path, const lhv1_status *st)
+{
+    cli_text_str(f, path, ":");
+    if (st->verdict == LHV1_OK) {
+        fputs(": ok\n", f);
+        return;
+    }
+    fprintf(f, ": %s: %s: ", lhv1_verdict_name(st->verdict), lhv1_reason_code(st->reason));
+    cli_text_str(f, st->message, NULL);
+    fputc('\n', f);
+}
 
 int cli_read_file(const char *path, uint8_t **data, size_t *len)
 {
@@ -13,12 +44,12 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len)
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "lhv1: %s: %s\n", path, strerror(errno));
+        cli_error(path, strerror(errno));
         return -1;
     }
     struct stat sb;
     if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "lhv1: %s: is a directory\n", path);
+        cli_error(path, "is a directory");
         fclose(f);
         return -1;
     }
@@ -40,7 +71,7 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len)
     int err = ferror(f);
     fclose(f);
     if (!buf || err) {
-        fprintf(stderr, "lhv1: %s: %s\n", path, buf ? "read error" : "out of memory");
+        cli_error(path, buf ? "read error" : "out of memory");
         free(buf);
         return -1;
     }
@@ -54,13 +85,13 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len)
     int to_stdout = strcmp(path, "-") == 0;
     FILE *f = to_stdout ? stdout : fopen(path, "wb");
     if (!f) {
-        fprintf(stderr, "lhv1: %s: %s\n", path, strerror(errno));
+        cli_error(path, strerror(errno));
         return -1;
     }
     int ok = fwrite(data, 1, len, f) == len;
     ok = (to_stdout ? fflush(f) : fclose(f)) == 0 && ok;
     if (!ok) {
-        fprintf(stderr, "lhv1: %s: write error\n", path);
+        cli_error(path, "write error");
         return -1;
     }
     return 0;

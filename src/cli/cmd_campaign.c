@@ -27,6 +27,14 @@ static int write_buf(const char *path, const lhv1_buf *b)
     return cli_write_file(path, b->data, b->len);
 }
 
+/* An option's value is the user's bytes: escaped like every other output. */
+static void bad_arg(const char *opt, const char *value, const char *hint)
+{
+    fprintf(stderr, "lhv1 campaign: bad --%s \"", opt);
+    cli_text_str(stderr, value, "\"");
+    fprintf(stderr, "\"%s\n", hint);
+}
+
 int cmd_campaign(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -49,19 +57,20 @@ int cmd_campaign(int argc, char **argv)
     int c;
     char *end;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "s:k:x:j:m:u:qnh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
             if (*end || !*optarg) {
-                fprintf(stderr, "lhv1 campaign: bad --seed \"%s\"\n", optarg);
+                bad_arg("seed", optarg, "");
                 return EXIT_USAGE;
             }
             break;
         case 'k': {
             unsigned long k = strtoul(optarg, &end, 0);
             if (*end || !*optarg || k > 100000) {
-                fprintf(stderr, "lhv1 campaign: bad --sample \"%s\"\n", optarg);
+                bad_arg("sample", optarg, "");
                 return EXIT_USAGE;
             }
             o.sample = (unsigned)k;
@@ -70,7 +79,7 @@ int cmd_campaign(int argc, char **argv)
         case 'x': {
             unsigned long r = strtoul(optarg, &end, 0);
             if (*end || !*optarg || r == 0 || r > 1000000) {
-                fprintf(stderr, "lhv1 campaign: bad --mix \"%s\" (1..1000000)\n", optarg);
+                bad_arg("mix", optarg, " (1..1000000)");
                 return EXIT_USAGE;
             }
             o.mix_runs = (unsigned)r;
@@ -82,7 +91,7 @@ int cmd_campaign(int argc, char **argv)
         case 'q': o.progress = NULL; break;
         case 'n': inject = 0; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
-        default: fputs(help, stderr); return EXIT_USAGE;
+        default: cli_bad_option("campaign", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
     if (optind != argc) {

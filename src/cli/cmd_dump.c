@@ -42,8 +42,7 @@ int cmd_dump(int argc, char **argv)
     lhv1_verdict v = lhv1_index_load(data, len, name, &idx, &st);
     int rc = v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
     if (v != LHV1_OK)
-        fprintf(stderr, "%s: %s: %s: %s\n", path, lhv1_verdict_name(v),
-                lhv1_reason_code(st.reason), st.message);
+        cli_status_line(stderr, path, &st);
     if (idx.decoded) {
         lhv1_buf out;
         lhv1_buf_init(&out);

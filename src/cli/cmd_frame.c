@@ -28,13 +28,14 @@ static int parse(int argc, char **argv, const char *help, const char **env,
     };
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "e:g:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'e': *env = optarg; break;
         case 'g': *graph = optarg; break;
         case 'o': *out = optarg; break;
         case 'h': fputs(help, stdout); return 1;
-        default: fputs(help, stderr); return -1;
+        default: cli_bad_option(argv[0], argv, argc); fputs(help, stderr); return -1;
         }
     }
     if (in && optind < argc)
@@ -64,10 +65,13 @@ int cmd_frame(int argc, char **argv)
         lhv1_buf_init(&buf);
         lhv1_status st;
         lhv1_bytes eb = {e, el}, gb = {g, gl};
-        if (lhv1_frame(eb, gb, &buf, &st) != 0)
-            fprintf(stderr, "lhv1: frame: %s\n", st.message);
-        else if (cli_write_file(out, buf.data, buf.len) == 0)
+        if (lhv1_frame(eb, gb, &buf, &st) != 0) {
+            fputs("lhv1: frame: ", stderr);
+            cli_text_str(stderr, st.message, NULL);
+            fputc('\n', stderr);
+        } else if (cli_write_file(out, buf.data, buf.len) == 0) {
             rc = EXIT_ALL_OK;
+        }
         lhv1_buf_free(&buf);
     }
     free(e);
@@ -93,8 +97,7 @@ int cmd_unframe(int argc, char **argv)
     lhv1_status st;
     int rc;
     if (lhv1_unframe(data, len, &eb, &gb, &st) != 0) {
-        fprintf(stderr, "%s: %s: %s: %s\n", in, lhv1_verdict_name(st.verdict),
-                lhv1_reason_code(st.reason), st.message);
+        cli_status_line(stderr, in, &st);
         rc = EXIT_NOT_OK;
     } else {
         rc = cli_write_file(env, eb.data, eb.len) == 0 &&

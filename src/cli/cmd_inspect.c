@@ -10,7 +10,8 @@ static const char help[] =
     "usage: lhv1 inspect FILE\n"
     "Prints sizes, envelope params, graph params, per-layer node and edge\n"
     "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
-    "Exit 0 when ok, 1 when not, 2 on usage or I/O error.\n";
+    "Names are quoted; bytes from the input are escaped (README, Output\n"
+    "escaping). Exit 0 when ok, 1 when not, 2 on usage or I/O error.\n";
 
 static void vector_stats(const lhv1_graph *g)
 {
@@ -58,7 +59,9 @@ int cmd_inspect(int argc, char **argv)
         return EXIT_USAGE;
     lhv1_bytes env, graph;
     lhv1_status st;
-    printf("file:      %s\nsize:      %zu bytes\n", argv[1], len);
+    fputs("file:      ", stdout);
+    cli_text_str(stdout, argv[1], NULL);
+    printf("\nsize:      %zu bytes\n", len);
     if (lhv1_unframe(data, len, &env, &graph, &st) == 0)
         printf("envelope:  %zu bytes at offset 8\ngraph:     %zu bytes at offset %zu\n",
                env.len, graph.len, env.len + 8);
@@ -67,15 +70,18 @@ int cmd_inspect(int argc, char **argv)
     if (idx.decoded) {
         const lhv1_envelope *e = &idx.env;
         const lhv1_graph *g = &idx.graph;
-        printf("params:    name \"%s\" dimension %lld distance %s m %lld ef_search %lld "
-               "count %lld metadata %d keys\n",
-               e->name, (long long)e->dimension, e->distance, (long long)e->m,
+        /* Names are quoted, with '"' escaped, so no name can forge a field. */
+        fputs("params:    name \"", stdout);
+        cli_text_str(stdout, e->name, "\"");
+        printf("\" dimension %lld distance \"", (long long)e->dimension);
+        cli_text_str(stdout, e->distance, "\"");
+        printf("\" m %lld ef_search %lld count %lld metadata %d keys\n", (long long)e->m,
                (long long)e->ef_search, (long long)e->count,
                (int)lhv1_metadata_count(e->metadata));
-        printf("graph:     version %lld M %lld Ml %g EfSearch %lld distance %.*s layers %llu\n",
-               (long long)g->version, (long long)g->m, g->ml, (long long)g->ef_search,
-               (int)g->distance.len, (const char *)g->distance.data,
-               (unsigned long long)g->n_layers);
+        printf("graph:     version %lld M %lld Ml %g EfSearch %lld distance \"",
+               (long long)g->version, (long long)g->m, g->ml, (long long)g->ef_search);
+        cli_text(stdout, g->distance.data, g->distance.len, "\"");
+        printf("\" layers %llu\n", (unsigned long long)g->n_layers);
         uint64_t nodes = 0, edges = 0;
         for (uint64_t i = 0; i < g->n_layers; i++) {
             uint64_t le = 0;
@@ -93,12 +99,17 @@ int cmd_inspect(int argc, char **argv)
     }
     char why[256] = "";
     lhv1_go go = lhv1_predict_go(data, len, why, sizeof why);
-    if (v == LHV1_OK)
+    if (v == LHV1_OK) {
         printf("verdict:   ok\n");
-    else
-        printf("verdict:   %s: %s at offset %lld: %s\n", lhv1_verdict_name(v),
-               lhv1_reason_code(st.reason), (long long)st.offset, st.message);
-    printf("go:        %s%s%s\n", lhv1_go_name(go), why[0] ? ": " : "", why);
+    } else {
+        printf("verdict:   %s: %s at offset %lld: ", lhv1_verdict_name(v),
+               lhv1_reason_code(st.reason), (long long)st.offset);
+        cli_text_str(stdout, st.message, NULL);
+        putchar('\n');
+    }
+    printf("go:        %s%s", lhv1_go_name(go), why[0] ? ": " : "");
+    cli_text_str(stdout, why, NULL);
+    putchar('\n');
     lhv1_index_free(&idx);
     free(data);
     return v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;

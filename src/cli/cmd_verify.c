@@ -2,8 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <cjson/cJSON.h>
+#include <string.h>
 
 #include "cli.h"
 #include "lhv1/index.h"
@@ -13,22 +12,27 @@ static const char help[] =
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
     "(file, verdict, reason, go, offset, message). --name checks params.name.\n"
+    "Paths and messages are escaped (README, Output escaping): in text, ':'\n"
+    "in a path and control or non-UTF-8 bytes as \\xHH, '\\' as '\\\\'; in JSON, a\n"
+    "path or message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
 
+/* One JSON object per line; file and message as the dump's KEY. */
 static void print_json(const char *path, const lhv1_status *st, lhv1_go go)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "file", path);
-    cJSON_AddStringToObject(o, "verdict", lhv1_verdict_name(st->verdict));
-    cJSON_AddStringToObject(o, "reason", lhv1_reason_code(st->reason));
-    cJSON_AddStringToObject(o, "go", lhv1_go_name(go));
-    cJSON_AddNumberToObject(o, "offset", (double)st->offset);
-    cJSON_AddStringToObject(o, "message", st->message);
-    char *txt = cJSON_PrintUnformatted(o);
-    if (txt)
-        puts(txt);
-    cJSON_free(txt);
-    cJSON_Delete(o);
+    lhv1_buf o;
+    lhv1_buf_init(&o);
+    lhv1_buf_puts(&o, "{\"file\":");
+    cli_json(&o, path, strlen(path));
+    lhv1_buf_printf(&o, ",\"verdict\":\"%s\",\"reason\":\"%s\",\"go\":\"%s\",\"offset\":%lld,"
+                        "\"message\":",
+                    lhv1_verdict_name(st->verdict), lhv1_reason_code(st->reason), lhv1_go_name(go),
+                    (long long)st->offset);
+    cli_json(&o, st->message, strlen(st->message));
+    lhv1_buf_puts(&o, "}\n");
+    if (!o.failed)
+        fwrite(o.data, 1, o.len, stdout);
+    lhv1_buf_free(&o);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -42,12 +46,13 @@ int cmd_verify(int argc, char **argv)
     const char *name = NULL;
     int json = 0, c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
         switch (c) {
         case 'n': name = optarg; break;
         case 'j': json = 1; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
-        default: fputs(help, stderr); return EXIT_USAGE;
+        default: cli_bad_option("verify", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -72,11 +77,8 @@ int cmd_verify(int argc, char **argv)
             rc = EXIT_NOT_OK;
         if (json)
             print_json(argv[i], &st, go);
-        else if (st.verdict == LHV1_OK)
-            printf("%s: ok\n", argv[i]);
         else
-            printf("%s: %s: %s: %s\n", argv[i], lhv1_verdict_name(st.verdict),
-                   lhv1_reason_code(st.reason), st.message);
+            cli_status_line(stdout, argv[i], &st);
     }
     return io_error ? EXIT_USAGE : rc;
 }

@@ -1,4 +1,6 @@
-/* lhv1: verify, dump, inspect, frame and unframe LHV1 objects. */
+/* lhv1, the command-line tool: runs the cmd_*() of the command named
+ * (src/cli/cmd_*.c). The table below is the one list of commands and the
+ * summaries `lhv1 --help` prints; exit codes are in cli.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,7 +41,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "lhv1: unknown command \"%s\"\n", argv[1]);
+    fputs("lhv1: unknown command \"", stderr);
+    cli_text_str(stderr, argv[1], "\"");
+    fputs("\"\n", stderr);
     usage(stderr);
     return EXIT_USAGE;
 }

@@ -135,7 +135,7 @@ static char *checked_path(lhv1_bytes key, lhv1_store_err *err)
     return path;
 }
 
-static int fs_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
     char *path = checked_path(key, err);
@@ -207,7 +207,7 @@ static int read_all(int fd, lhv1_buf *out)
     }
 }
 
-static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+static int file_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
     char *path = checked_path(key, err);
@@ -240,7 +240,7 @@ static int fs_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *
     return rc;
 }
 
-static int fs_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
+static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
     char *path = checked_path(key, err);
@@ -319,7 +319,7 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
     return rc;
 }
 
-static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
+static int file_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                    lhv1_store_err *err)
 {
     file_store *f = (file_store *)s;
@@ -334,7 +334,7 @@ static int fs_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
     return rc;
 }
 
-static void fs_destroy(lhv1_store *s)
+static void file_destroy(lhv1_store *s)
 {
     file_store *f = (file_store *)s;
     close(f->root_fd);
@@ -342,7 +342,7 @@ static void fs_destroy(lhv1_store *s)
 }
 
 static const lhv1_store_ops file_ops = {
-    "file", fs_put, fs_get, fs_del, fs_list, fs_destroy,
+    "file", file_put, file_get, file_del, file_list, file_destroy,
 };
 
 /* mkdir -p for the root itself (a path chosen by the operator, so it may

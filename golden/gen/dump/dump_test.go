@@ -8,9 +8,9 @@ import (
 
 func TestStrAndKey(t *testing.T) {
 	var b bytes.Buffer
-	key(&b, []byte("a\"b\\c\x00\x1f\x7fé"))
+	key(&b, []byte("a\"b\\c\x00\x1f\x7fé\u0085\u061c\u200e\u2028\u202e\u2066\u2069\u206a"))
 	key(&b, []byte{0xff, 0x00})
-	want := `"a\"b\\c\u0000\u001f` + "\x7f" + `é"{"hex":"ff00"}`
+	want := `"a\"b\\c\u0000\u001f\u007fé\u0085\u061c\u200e\u2028\u202e\u2066\u2069` + "\u206a" + `"{"hex":"ff00"}`
 	if b.String() != want {
 		t.Fatalf("got %s, want %s", b.String(), want)
 	}

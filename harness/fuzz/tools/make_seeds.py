@@ -30,7 +30,23 @@ import sys
 import tempfile
 
 MAX_SEED = 64 * 1024
-TARGETS = ["unframe", "envelope", "graph", "load", "roundtrip", "persistor"]
+
+
+def corpora():
+    """The seed corpora of harness/fuzz/targets.tsv, in table order."""
+    table = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "targets.tsv")
+    with open(table) as f:
+        rows = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
+    names = []
+    for row in rows[1:]:  # rows[0] is the header
+        if len(row) != 5:
+            sys.exit(f"make_seeds: targets.tsv: bad row {row}")
+        if row[2] not in names:
+            names.append(row[2])
+    return names
+
+
+TARGETS = corpora()
 
 
 def sha8(b):

@@ -23,25 +23,6 @@
 extern "C" {
 #endif
 
-/* Columns of the table, mildest first. */
-#define LHV1_OUTCOMES(X)                                                       \
-    X(LATEST, "latest")             /* the last acknowledged state */         \
-    X(IN_FLIGHT, "in-flight")       /* an op whose error reply hid its effect */ \
-    X(STALE, "stale")               /* an older state after a newer ack */    \
-    X(MISSING, "missing")           /* not found, though a save was acked */  \
-    X(STORE_ERROR, "store-error")                                              \
-    X(BAD_FORMAT, "bad-format")                                                \
-    X(DECODE_ERROR, "decode-error")                                            \
-    X(INCONSISTENT, "inconsistent")                                            \
-    X(SILENT_WRONG, "SILENT-WRONG") /* ok, with content never saved */
-
-typedef enum lhv1_outcome {
-#define LHV1_OUTCOME_ENUM(id, name) LHV1_OUT_##id,
-    LHV1_OUTCOMES(LHV1_OUTCOME_ENUM)
-#undef LHV1_OUTCOME_ENUM
-    LHV1_OUTCOME_COUNT
-} lhv1_outcome;
-
 const char *lhv1_outcome_name(lhv1_outcome o);
 
 typedef struct lhv1_campaign_opts {
@@ -105,7 +86,8 @@ int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out);
  * failed or one of its cases had an unexpected outcome. */
 int lhv1_campaign_junit(const lhv1_campaign_result *res, lhv1_buf *out);
 
-/* Whether `outcome` is one the format cannot prevent for this fault. */
+/* Whether `outcome` is one the format cannot prevent for this fault (the
+ * `expected` column of LHV1_FAULT_KINDS; latest and in-flight always). */
 int lhv1_campaign_expected(lhv1_fault_kind kind, lhv1_outcome outcome);
 
 #ifdef __cplusplus

@@ -10,65 +10,12 @@
 #ifndef LHV1_FAULT_STORE_H
 #define LHV1_FAULT_STORE_H
 
+#include "lhv1/fault_kinds.h"
 #include "lhv1/store.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum lhv1_store_op {
-    LHV1_OP_PUT = 0,
-    LHV1_OP_GET,
-    LHV1_OP_LIST,
-    LHV1_OP_DEL,
-    LHV1_OP_COUNT
-} lhv1_store_op;
-
-/* X-macro: enum name, stable name, the operation it applies to. */
-#define LHV1_FAULT_KINDS(X)                                                    \
-    X(NONE, "none", LHV1_OP_COUNT)                                             \
-    /* Put: 5xx, nothing written. */                                           \
-    X(PUT_FAIL_BEFORE, "put-fail-before", LHV1_OP_PUT)                         \
-    /* Put: the whole body landed, then 5xx (ambiguous acknowledgement). */   \
-    X(PUT_FAIL_AFTER, "put-fail-after", LHV1_OP_PUT)                           \
-    /* Put: only new[0:cut] is stored. Reply 200 if `ack`, else 5xx. */       \
-    X(PUT_TORN_PREFIX, "put-torn-prefix", LHV1_OP_PUT)                         \
-    /* Put: new[0:cut] written in place over the old object, whose bytes   \
-     * from `cut` on remain (old[cut:], if it was longer). Reply as above. */ \
-    X(PUT_TORN_OVER_OLD, "put-torn-over-old", LHV1_OP_PUT)                     \
-    /* Put: 200, nothing stored. */                                            \
-    X(PUT_LOST, "put-lost", LHV1_OP_PUT)                                       \
-    /* Get: 5xx with a generic body. */                                        \
-    X(GET_FAIL, "get-fail", LHV1_OP_GET)                                       \
-    /* Get: 5xx whose body says "key not found": a failure, not missing. */   \
-    X(GET_FAIL_NOT_FOUND_BODY, "get-fail-key-not-found-body", LHV1_OP_GET)     \
-    /* Get: typed NOT_FOUND although the key exists. */                        \
-    X(GET_NOT_FOUND, "get-not-found", LHV1_OP_GET)                             \
-    /* Get: the returned copy has bit `bit` (mod 8*len) flipped; the stored \
-     * object is untouched. */                                                 \
-    X(GET_BIT_FLIP, "get-bit-flip", LHV1_OP_GET)                               \
-    /* Get: the version `lag` writes before the latest one this store wrote \
-     * (NOT_FOUND if the key did not exist then; a deleted object comes    \
-     * back). */                                                              \
-    X(GET_STALE, "get-stale", LHV1_OP_GET)                                     \
-    /* List: 5xx. */                                                           \
-    X(LIST_FAIL, "list-fail", LHV1_OP_LIST)                                    \
-    /* List: the key set as it was `lag` mutations (Put or Delete) ago:   \
-     * new keys are absent, deleted keys are shown. */                       \
-    X(LIST_STALE, "list-stale", LHV1_OP_LIST)                                  \
-    /* Delete: 5xx, nothing deleted. */                                        \
-    X(DEL_FAIL_BEFORE, "del-fail-before", LHV1_OP_DEL)                         \
-    /* Delete: the object is deleted, then 5xx. */                             \
-    X(DEL_FAIL_AFTER, "del-fail-after", LHV1_OP_DEL)                           \
-    /* Delete: 200, nothing deleted. */                                        \
-    X(DEL_LOST, "del-lost", LHV1_OP_DEL)
-
-typedef enum lhv1_fault_kind {
-#define LHV1_FAULT_ENUM(id, name, op) LHV1_FAULT_##id,
-    LHV1_FAULT_KINDS(LHV1_FAULT_ENUM)
-#undef LHV1_FAULT_ENUM
-    LHV1_FAULT_KIND_COUNT
-} lhv1_fault_kind;
 
 typedef struct lhv1_fault {
     lhv1_fault_kind kind;
@@ -94,6 +41,9 @@ typedef struct lhv1_fault_config {
 /* NULL on allocation failure. `inner` must outlive the fault store. */
 lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg);
 
+/* Whether `s` is a fault store. The accessors below check it: given
+ * another store they return NULL, "(not a fault store)\n" or 0. */
+int lhv1_is_fault_store(const lhv1_store *s);
 lhv1_store *lhv1_fault_store_inner(lhv1_store *fs);
 /* One line per operation, and what was injected: readable, for reports. */
 const char *lhv1_fault_store_log(lhv1_store *fs);

@@ -1,0 +1,58 @@
+/* The one escaping of the lhv1 tool's output (README "Output escaping"):
+ * every byte that comes from an input or a file name goes through here, so
+ * no name, key or message can forge a line, move the terminal or break a
+ * JSON consumer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "internal.h"
+
+/* Length of the valid UTF-8 sequence at p (Go's rules), or 0. */
+static size_t utf8_seq(const uint8_t *p, size_t n)
+{
+    size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+    if (len > n || lhv1_utf8_invalid_at(p, len) != len)
+        return 0;
+    return len;
+}
+
+void cli_text(FILE *f, const void *data, size_t n, const char *also)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < n;) {
+        uint8_t c = p[i];
+        size_t len = utf8_seq(p + i, n - i);
+        if (c == '\\') {
+            fputs("\\\\", f);
+        } else if (c == '\n') {
+            fputs("\\n", f);
+        } else if (c == '\r') {
+            fputs("\\r", f);
+        } else if (c == '\t') {
+            fputs("\\t", f);
+        } else if (c < 0x20 || c == 0x7F || (c < 0x80 && also && strchr(also, c))) {
+            fprintf(f, "\\x%02x", c);
+        } else if (c < 0x80 || (len && !lhv1_utf8_invisible(p + i, len, &(uint32_t){0}))) {
+            fwrite(p + i, 1, len, f);
+            i += len;
+            continue;
+        } else { /* not UTF-8, or a terminal-active character: every byte as \xHH */
+            for (size_t k = 0; k < (len ? len : 1); k++)
+                fprintf(f, "\\x%02x", p[i + k]);
+            i += len ? len : 1;
+            continue;
+        }
+        i++;
+    }
+}
+
+void cli_text_str(FILE *f, const char *s, const char *also)
+{
+    cli_text(f, s, strlen(s), also);
+}
+
+void cli_json(lhv1_buf *out, const void *data, size_t n)
+{
+    lhv1_json_key_append(out, (lhv1_bytes){data, n});
+}
