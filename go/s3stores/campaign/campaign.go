@@ -10,27 +10,12 @@ import (
 
 const mixRatePPM = 150000
 
+// rowDef is one row of the table: a kind, its reply (torn writes) and
+// whether the fault is persistent; None is the seeded mix.
 type rowDef struct {
 	kind       lhv1test.Kind
 	ack        bool
 	persistent bool
-}
-
-// rows are row_defs of src/campaign/campaign_run.c, in order; None is the
-// seeded mix.
-var rows = []rowDef{
-	{lhv1test.PutFailBefore, false, false}, {lhv1test.PutFailBefore, false, true},
-	{lhv1test.PutFailAfter, false, false}, {lhv1test.PutTornPrefix, false, false},
-	{lhv1test.PutTornPrefix, true, false}, {lhv1test.PutTornOverOld, false, false},
-	{lhv1test.PutTornOverOld, true, false}, {lhv1test.PutLost, false, false},
-	{lhv1test.PutLost, false, true}, {lhv1test.GetFail, false, false},
-	{lhv1test.GetFail, false, true}, {lhv1test.GetFailNotFoundBody, false, false},
-	{lhv1test.GetNotFound, false, false}, {lhv1test.GetBitFlip, false, false},
-	{lhv1test.GetStale, false, false}, {lhv1test.ListFail, false, false},
-	{lhv1test.ListStale, false, false}, {lhv1test.DelFailBefore, false, false},
-	{lhv1test.DelFailBefore, false, true}, {lhv1test.DelFailAfter, false, false},
-	{lhv1test.DelLost, false, false},
-	{lhv1test.None, false, false},
 }
 
 func (d rowDef) name() string {
@@ -124,7 +109,7 @@ func Run(ctx context.Context, newStore NewStore, o Options) (*Result, error) {
 	}
 	start := time.Now()
 	rng := o.Seed
-	for _, d := range rows {
+	for _, d := range rowDefs() {
 		row := &Row{Fault: d.name(), Kind: d.kind.String(), kind: d.kind}
 		res.Rows = append(res.Rows, row)
 		one := func(f *lhv1test.Fault, mixSeed uint64, where string) error {
@@ -399,32 +384,23 @@ func checkRows(res *Result) []string {
 		if r.Fired != r.Cases {
 			fails = append(fails, fmt.Sprintf("%s: fired in %d of %d cases", r.Fault, r.Fired, r.Cases))
 		}
+		// The row's self-check: the kind's any / each / only columns.
+		f := facts[r.kind]
+		inAny, inOnly, each := 0, 0, true
+		for oc := Outcome(0); oc < outcomeCount; oc++ {
+			if f.any&(1<<oc) != 0 {
+				inAny += c[oc]
+			}
+			if f.only&(1<<oc) != 0 {
+				inOnly += c[oc]
+			}
+			if f.each&(1<<oc) != 0 && c[oc] == 0 {
+				each = false
+			}
+		}
 		need := ""
-		switch r.kind {
-		case lhv1test.PutFailAfter, lhv1test.DelFailAfter:
-			if c[InFlight] == 0 {
-				need = "some in-flight outcome"
-			}
-		case lhv1test.PutTornPrefix:
-			if c[Latest]+c[InFlight]+c[Stale]+c[SilentWrong] > 0 || c[BadFormat] == 0 || c[DecodeError] == 0 {
-				need = "every torn prefix detected (bad-format and decode-error, nothing loads)"
-			}
-		case lhv1test.PutTornOverOld, lhv1test.GetBitFlip:
-			if c[Latest] == r.Cases {
-				need = "some outcome other than latest"
-			}
-		case lhv1test.PutLost, lhv1test.GetStale, lhv1test.ListStale, lhv1test.DelLost:
-			if c[Stale] == 0 {
-				need = "some stale outcome"
-			}
-		case lhv1test.GetFail, lhv1test.GetFailNotFoundBody, lhv1test.ListFail:
-			if c[StoreError] != r.Cases {
-				need = "store-error in every case (a 5xx is never missing)"
-			}
-		case lhv1test.GetNotFound:
-			if c[Missing] == 0 {
-				need = "some missing outcome"
-			}
+		if (f.any != 0 && inAny == 0) || !each || (f.only != 0 && inOnly != r.Cases) {
+			need = f.check
 		}
 		if need != "" {
 			fails = append(fails, fmt.Sprintf("%s: expected %s", r.Fault, need))

@@ -38,27 +38,6 @@ func (o Outcome) String() string { return outcomeNames[o] }
 var severity = [outcomeCount]int{Latest: 0, InFlight: 1, StoreError: 2, BadFormat: 3,
 	DecodeError: 4, Inconsistent: 5, Missing: 6, Stale: 7, SilentWrong: 8}
 
-// Expected is lhv1_campaign_expected: the outcomes a fault kind allows.
-func Expected(k lhv1test.Kind, o Outcome) bool {
-	torn := k == lhv1test.PutTornPrefix || k == lhv1test.PutTornOverOld
-	switch o {
-	case Latest, InFlight:
-		return true
-	case StoreError:
-		return k == lhv1test.GetFail || k == lhv1test.GetFailNotFoundBody || k == lhv1test.ListFail
-	case BadFormat, DecodeError, Inconsistent:
-		return torn || k == lhv1test.GetBitFlip
-	case Missing:
-		return k == lhv1test.GetNotFound || k == lhv1test.GetStale || k == lhv1test.PutLost
-	case Stale:
-		return k == lhv1test.PutLost || k == lhv1test.GetStale || k == lhv1test.ListStale ||
-			k == lhv1test.DelLost || k == lhv1test.PutTornOverOld || k == lhv1test.GetBitFlip
-	case SilentWrong:
-		return k == lhv1test.GetBitFlip || k == lhv1test.PutTornOverOld
-	}
-	return false
-}
-
 const absent = -1
 
 type nameState struct {
