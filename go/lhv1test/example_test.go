@@ -30,5 +30,5 @@ func ExampleFaultStore() {
 	// #0 put _vectors/docs.lhv1 (15 B): ok
 	// #1 put _vectors/docs.lhv1 (16 B): put-torn-prefix: kept 4 of 16 B, reply 200
 	// #2 get _vectors/docs.lhv1: ok (4 B)
-	// #3 get _vectors/gone.lhv1: store: key not found: "_vectors/gone.lhv1"
+	// #3 get _vectors/gone.lhv1: not-found 404
 }

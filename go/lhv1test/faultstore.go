@@ -3,6 +3,7 @@ package lhv1test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,6 +22,10 @@ type Config struct {
 	// get-not-found and a stale read of an absent version). Default: an
 	// error wrapping ErrKeyNotFound.
 	NotFound func(key string) error
+	// IsNotFound recognises the inner store's typed not-found, for the
+	// log ("not-found 404", as the C store logs it). Default: errors.Is
+	// ErrKeyNotFound.
+	IsNotFound func(error) bool
 }
 
 // FaultStore wraps a Store and injects the faults of docs/FAULTS.md. It
@@ -54,6 +59,9 @@ type keyHist struct{ v []version }
 func NewFaultStore(inner Store, cfg Config) *FaultStore {
 	if cfg.NotFound == nil {
 		cfg.NotFound = func(key string) error { return fmt.Errorf("%w: %q", ErrKeyNotFound, key) }
+	}
+	if cfg.IsNotFound == nil {
+		cfg.IsNotFound = func(err error) bool { return errors.Is(err, ErrKeyNotFound) }
 	}
 	cfg.Plan = append([]Fault(nil), cfg.Plan...)
 	return &FaultStore{inner: inner, cfg: cfg, rng: cfg.Seed, hist: map[string]*keyHist{}}
@@ -180,6 +188,19 @@ func (h *keyHist) at(seq uint64) version {
 	return best
 }
 
+// describe is an inner failure as the C store logs it: "not-found 404",
+// "failed 503", else "failed: <error>".
+func (f *FaultStore) describe(err error) string {
+	var se *StatusError
+	switch {
+	case f.cfg.IsNotFound(err):
+		return "not-found 404"
+	case errors.As(err, &se):
+		return fmt.Sprintf("failed %d", se.Status)
+	}
+	return "failed: " + err.Error()
+}
+
 func fail(status int, body string) error { return &StatusError{Status: status, Body: body} }
 
 func (f *FaultStore) Put(ctx context.Context, key string, body []byte) error {
@@ -282,7 +303,7 @@ func (f *FaultStore) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	out, err := f.inner.Get(ctx, key)
 	if err != nil {
-		f.logEnd("%v", err)
+		f.logEnd("%s", f.describe(err))
 		return nil, err
 	}
 	if fault.Kind == GetBitFlip && len(out) > 0 {

@@ -213,6 +213,7 @@ func (rn *runner) runCase(cfg lhv1test.Config, single *lhv1test.Fault, keepLog b
 	}
 	defer release()
 	cfg.NotFound = func(key string) error { return &model.NotFoundError{Key: key} }
+	cfg.IsNotFound = func(err error) bool { return errors.Is(err, model.ErrKeyNotFound) }
 	fs := lhv1test.NewFaultStore(inner, cfg)
 	g := &guard{Store: fs}
 	p := model.NewPersistor(g)
