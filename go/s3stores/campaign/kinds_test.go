@@ -139,35 +139,50 @@ func evalSet(expr string) (uint, error) {
 	return v & oAll, err
 }
 
-// The Go campaign's facts equal the C table's columns, kind by kind.
+// The Go campaign's facts equal the C table's columns, kind by kind. The
+// columns are found by name in the table's own legend
+// ("X(id, name, op, ...)"), so a new column does not shift the others.
 func TestFactsMatchTheCTable(t *testing.T) {
 	rows := cTable(t)
+	src, _ := os.ReadFile("../../../src/campaign/include/lhv1/fault_kinds.h")
+	legend := regexp.MustCompile(`/\* X\(([a-z, ]+)\)`).FindSubmatch(src)
+	if legend == nil {
+		t.Fatal("no X(...) legend in fault_kinds.h")
+	}
+	col := map[string]int{}
+	for i, name := range strings.Split(string(legend[1]), ",") {
+		col[strings.TrimSpace(name)] = i
+	}
+	for _, name := range []string{"name", "rows", "expected", "any", "each", "only", "check"} {
+		if _, ok := col[name]; !ok {
+			t.Fatalf("the C table has no column %q (legend %s)", name, legend[1])
+		}
+	}
 	if len(rows) != len(lhv1test.Kinds())+1 {
 		t.Fatalf("C table has %d kinds, Go %d (+none)", len(rows), len(lhv1test.Kinds()))
 	}
 	rowsOf := map[string]int{"LHV1_ROWS_ONCE": rowsOnce, "LHV1_ROWS_PERSISTENT": rowsPersistent, "LHV1_ROWS_REPLY": rowsReply}
 	for _, r := range rows[1:] {
-		if len(r) != 10 {
-			t.Fatalf("row %v: %d arguments", r, len(r))
+		if len(r) != len(col) {
+			t.Fatalf("row %v: %d arguments, the legend has %d", r, len(r), len(col))
 		}
-		name, _ := strconv.Unquote(r[1])
+		name, _ := strconv.Unquote(r[col["name"]])
 		k, ok := lhv1test.KindByName(name)
 		if !ok {
 			t.Errorf("C kind %q unknown in Go", name)
 			continue
 		}
-		f := facts[k]
 		var got [4]uint
-		for i := range got {
-			v, err := evalSet(r[5+i])
+		for i, c := range []string{"expected", "any", "each", "only"} {
+			v, err := evalSet(r[col[c]])
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 			got[i] = v
 		}
-		check, _ := strconv.Unquote(r[9])
-		want := kindFacts{rowsOf[r[4]], got[0], got[1], got[2], got[3], check}
-		if f != want {
+		check, _ := strconv.Unquote(r[col["check"]])
+		want := kindFacts{rowsOf[r[col["rows"]]], got[0], got[1], got[2], got[3], check}
+		if f := facts[k]; f != want {
 			t.Errorf("%s: Go %+v, C %+v", name, f, want)
 		}
 	}
