@@ -1,7 +1,13 @@
-/* Whole-object encoder: frame(envelope, deterministic graph). */
+/* Whole-object encoder: frame(envelope, deterministic graph), in either
+ * container. */
 #include "lhv1/index.h"
 
 int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out)
+{
+    return lhv1_index_encode_as(idx, LHV1_FORMAT_LHV1, out);
+}
+
+int lhv1_index_encode_as(const lhv1_index *idx, lhv1_format format, lhv1_buf *out)
 {
     lhv1_buf env, graph;
     lhv1_buf_init(&env);
@@ -10,7 +16,8 @@ int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out)
     int rc = -1;
     if (lhv1_envelope_encode(&idx->env, &env) == 0 && lhv1_graph_encode(&idx->graph, &graph) == 0) {
         lhv1_bytes e = {env.data, env.len}, g = {graph.data, graph.len};
-        rc = lhv1_frame(e, g, out, &st);
+        rc = format == LHV1_FORMAT_LHV2 ? lhv1_lhv2_frame(e, g, out, &st)
+                                        : lhv1_frame(e, g, out, &st);
     }
     lhv1_buf_free(&env);
     lhv1_buf_free(&graph);
