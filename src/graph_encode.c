@@ -2,6 +2,7 @@
  * sorted bytewise by key, shortest varints, Ml's stored bytes kept. */
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
@@ -15,8 +16,10 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
     for (uint64_t i = 0; i < g->n_layers; i++) {
         const lhv1_layer *ly = &g->layers[i];
         uint64_t *order = lhv1_sorted_node_order(ly);
-        if (!order)
+        if (!order) {
+            out->failed = 1;
             return -1;
+        }
         lhv1_gw_varint(out, (int64_t)ly->n_nodes);
         for (uint64_t j = 0; j < ly->n_nodes; j++) {
             const lhv1_node *nd = &ly->nodes[order[j]];
@@ -26,14 +29,15 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
             lhv1_gw_varint(out, (int64_t)nd->n_neighbors);
             lhv1_bytes *nb = lhv1_sorted_neighbors(nd);
             if (!nb) {
-                free(order);
+                lhv1_free(order);
+                out->failed = 1;
                 return -1;
             }
             for (uint64_t k = 0; k < nd->n_neighbors; k++)
                 lhv1_gw_string(out, nb[k]);
-            free(nb);
+            lhv1_free(nb);
         }
-        free(order);
+        lhv1_free(order);
     }
     return out->failed ? -1 : 0;
 }

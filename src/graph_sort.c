@@ -4,6 +4,7 @@
  * keys, so inconsistent graphs still sort reproducibly. */
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 static int cmp_node_idx(const void *a, const void *b, void *ctx)
@@ -19,7 +20,7 @@ static int cmp_node_idx(const void *a, const void *b, void *ctx)
 uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
 {
     uint64_t n = layer->n_nodes;
-    uint64_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint64_t *order = lhv1_malloc((n ? n : 1) * sizeof *order);
     if (!order)
         return NULL;
     for (uint64_t i = 0; i < n; i++)
@@ -37,7 +38,7 @@ static int cmp_bytes(const void *a, const void *b)
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node)
 {
     uint64_t n = node->n_neighbors;
-    lhv1_bytes *out = malloc((n ? n : 1) * sizeof *out);
+    lhv1_bytes *out = lhv1_malloc((n ? n : 1) * sizeof *out);
     if (!out)
         return NULL;
     lhv1_neighbor_iter it;

@@ -39,7 +39,7 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
         lhv1_keyset set;
         const lhv1_node *nodes = count ? g->layers[0].nodes : NULL;
         if (lhv1_keyset_init(&set, nodes, count) != 0)
-            return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+            return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
         const cJSON *orphan = NULL;
         for (const cJSON *c = meta->child; c && !orphan; c = c->next)
             if (lhv1_keyset_find(&set, lhv1_bytes_str(c->string)) < 0)
@@ -79,8 +79,10 @@ static lhv1_verdict load_sections(const uint8_t *body, lhv1_bytes env, lhv1_byte
         goto failed;
     return st->verdict;
 failed:
-    if (st->reason == LHV1_R_NONE) /* only allocation failure gets here without a reason */
-        st->verdict = LHV1_DECODE_ERROR;
+    /* The contract of index.h on every path: only ok and inconsistent keep
+     * decoded content (out-of-memory can strike after the decode). */
+    if (st->verdict != LHV1_INCONSISTENT)
+        lhv1_index_free(idx);
     return st->verdict;
 }
 

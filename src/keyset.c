@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
@@ -61,7 +62,7 @@ int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
     uint64_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    s->slots = calloc(cap, sizeof *s->slots);
+    s->slots = lhv1_calloc(cap, sizeof *s->slots);
     if (!s->slots)
         return -1;
     s->mask = cap - 1;
@@ -123,6 +124,6 @@ int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s) { return s->first_dupl
 
 void lhv1_keyset_free(lhv1_keyset *s)
 {
-    free(s->slots);
+    lhv1_free(s->slots);
     s->slots = NULL;
 }
