@@ -114,6 +114,6 @@ int cli_wants_help(int argc, char **argv)
 
 int cli_out_of_memory(const char *path)
 {
-    fprintf(stderr, "lhv1: %s: out of memory: no verdict (the file was not judged)\n", path);
+    cli_error(path, "out of memory: no verdict (the file was not judged)");
     return EXIT_USAGE;
 }
