@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -39,6 +40,7 @@ func main() {
 	out := flag.String("out", "", "directory for the reports")
 	serve := flag.String("serve", "", "an lhv1 binary with `lhv1 serve`: also run both clients against it, faults injected on the wire")
 	serveThin := flag.Int("serve-thin", 12, "-thin for the runs against lhv1 serve (client retries make them slow)")
+	serveClients := flag.String("serve-clients", "aws-sdk-go-v2,minio-go", "the clients run against lhv1 serve")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
 		flag.Usage()
@@ -100,6 +102,9 @@ func main() {
 			{"aws-sdk-go-v2", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(o) }},
 			{"minio-go", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(o) }},
 		} {
+			if !slices.Contains(strings.Split(*serveClients, ","), side.client) {
+				continue
+			}
 			name := side.client + " via lhv1 serve"
 			fmt.Fprintf(os.Stderr, "gocampaign: %s\n", name)
 			res, err := campaign.RunWith(ctx, campaign.Serve(base, side.open),
