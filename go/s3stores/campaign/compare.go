@@ -131,7 +131,7 @@ func cause(ref, g CRow, side string, client bool) string {
 	shift := "Shift: " + delta(ref, g) + "."
 	if client {
 		if g.Fired < ref.Fired && strings.Contains(side, "minio") {
-			return fmt.Sprintf("%d faulted Puts whose stored body would be empty never reached the store: minio-go sends an empty PUT chunked, without Content-Length, and S3 servers refuse it (MissingContentLength), so the previous object stays. %s", ref.Fired-g.Fired, shift)
+			return fmt.Sprintf("%d faulted Puts whose stored body would be empty never reached the store: minio-go sends an empty PUT chunked, without Content-Length, and gofakes3 refuses it (MissingContentLength), so the previous object stays. %s", ref.Fired-g.Fired, shift)
 		}
 		if g.Fired < ref.Fired {
 			return fmt.Sprintf("%d faulted operations failed in the client before the fault could land. %s", ref.Fired-g.Fired, shift)

@@ -37,41 +37,52 @@ func startServe(t *testing.T) string {
 	return base
 }
 
-// The campaign through aws-sdk-go-v2 against lhv1 serve, faults armed on
+// The campaign through each client against lhv1 serve, faults armed on
 // the server: faults the client cannot see as failures (200 replies, lost
 // writes, stale reads and lists, a lying 404) give the Go model's table;
-// an ambiguous 500 is retried by the SDK and the retry lands, so every
+// an ambiguous 500 is retried by the client and the retry lands, so every
 // put-fail-after case ends latest (in-flight in the model).
 func TestCampaignThroughServe(t *testing.T) {
 	base := startServe(t)
 	quiet := []string{"put-torn-prefix reply=200", "put-lost", "get-not-found", "get-stale", "list-stale", "del-lost"}
-	o := Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after"), Client: "aws-sdk-go-v2 via lhv1 serve"}
+	o := Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after")}
 	ctx := context.Background()
-	res, err := RunWith(ctx, Serve(base, func(so s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(so) }), o)
-	if err != nil {
-		t.Fatal(err)
-	}
 	o.Client = "memory"
 	mem, err := Run(ctx, MemoryStores, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Log("\n" + res.Markdown())
-	if len(res.Rows) != len(o.Rows) {
-		t.Fatalf("%d rows, want %d", len(res.Rows), len(o.Rows))
-	}
-	for i, row := range res.Rows {
-		if row.Fired != row.Cases {
-			t.Errorf("%s: fired in %d of %d cases", row.Fault, row.Fired, row.Cases)
-		}
-		if row.Fault == "put-fail-after" {
-			if row.counts[Latest] != row.Cases {
-				t.Errorf("put-fail-after: %v, want every case latest (the SDK's retry lands)", row.counts)
+	for _, c := range []struct {
+		name string
+		open func(s3stores.Options) (s3stores.Store, error)
+	}{
+		{"aws-sdk-go-v2", func(so s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(so) }},
+		{"minio-go", func(so s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(so) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o.Client = c.name + " via lhv1 serve"
+			res, err := RunWith(ctx, Serve(base, c.open), o)
+			if err != nil {
+				t.Fatal(err)
 			}
-			continue
-		}
-		if row.counts != mem.Rows[i].counts {
-			t.Errorf("%s: %v, Go model %v", row.Fault, row.counts, mem.Rows[i].counts)
-		}
+			t.Log("\n" + res.Markdown())
+			if len(res.Rows) != len(o.Rows) {
+				t.Fatalf("%d rows, want %d", len(res.Rows), len(o.Rows))
+			}
+			for i, row := range res.Rows {
+				if row.Fired != row.Cases {
+					t.Errorf("%s: fired in %d of %d cases", row.Fault, row.Fired, row.Cases)
+				}
+				if row.Fault == "put-fail-after" {
+					if row.counts[Latest] != row.Cases {
+						t.Errorf("put-fail-after: %v, want every case latest (the client's retry lands)", row.counts)
+					}
+					continue
+				}
+				if row.counts != mem.Rows[i].counts {
+					t.Errorf("%s: %v, Go model %v", row.Fault, row.counts, mem.Rows[i].counts)
+				}
+			}
+		})
 	}
 }
