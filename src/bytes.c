@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/bytes.h"
 
 void lhv1_buf_init(lhv1_buf *b) { memset(b, 0, sizeof *b); }
@@ -101,4 +102,26 @@ lhv1_bytes lhv1_bytes_str(const char *s)
 {
     lhv1_bytes b = {(const uint8_t *)s, s ? strlen(s) : 0};
     return b;
+}
+
+int lhv1_array_grow(void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap : first;
+    if (*cap) {
+        if (*cap > SIZE_MAX / 2 / size)
+            return -1;
+        want = *cap * 2;
+    } else if (first > SIZE_MAX / size) {
+        return -1;
+    }
+    void *old;
+    memcpy(&old, items, sizeof old);
+    void *p = realloc(old, want * size);
+    if (!p)
+        return -1;
+    memcpy(items, &p, sizeof p);
+    *cap = want;
+    return 0;
 }

@@ -13,12 +13,13 @@
 #include "metadata.h"
 
 /* The text being decoded: its bytes, the parse, and the offsets of its
- * number literals, so integer fields are judged on their digits. */
+ * number literals and member keys, so integer fields are judged on their
+ * digits and failures name the literal at fault. */
 typedef struct {
     const uint8_t *p;
     size_t n;
     const cJSON *root;
-    lhv1_number_offsets numbers;
+    lhv1_json_offsets numbers, keys;
 } source;
 
 /* Position of `target` among the numbers of a pre-order walk of `node`
@@ -35,47 +36,101 @@ static int number_ordinal(const cJSON *node, const cJSON *target, size_t *k)
     return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* The schema's field names per object Go decodes into a struct (FORMAT.md
+ * 4): a key that Go matches onto one of them must be that exact name. */
+static const char *const root_fields[] = {"version", "params", "count", "metadata", NULL};
+static const char *const params_fields[] = {"name", "dimension", "distance", "m", "ef_search",
+                                            NULL};
+
+typedef struct member {
+    const char *name;
+    size_t index;
+} member;
+
+static int cmp_members(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const member *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-/* Walks the whole tree for what cJSON lets through: duplicate keys (cJSON
- * keeps both and lookups see the first) and numbers beyond float64 (cJSON
- * makes them infinite; Go's encoding/json rejects them). */
-static int check_tree(const cJSON *node, lhv1_status *st)
+/* Index of the first member of `obj` whose key an earlier member already
+ * has, or SIZE_MAX; -2 (as SIZE_MAX - 1) when out of memory. */
+static size_t first_duplicate(const cJSON *obj)
 {
-    if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
-        return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, 0,
-                         "a number%s%.64s%s is beyond the float64 range",
-                         node->string ? " (key \"" : "", node->string ? node->string : "",
-                         node->string ? "\")" : "");
-    if (cJSON_IsObject(node)) {
-        size_t k = 0;
-        for (const cJSON *c = node->child; c; c = c->next)
-            k++;
-        if (k > 1) {
-            const char **names = malloc(k * sizeof *names);
-            if (!names)
-                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
-            size_t i = 0;
-            for (const cJSON *c = node->child; c; c = c->next)
-                names[i++] = c->string ? c->string : "";
-            qsort(names, k, sizeof *names, cmp_names);
-            for (i = 1; i < k; i++)
-                if (strcmp(names[i - 1], names[i]) == 0) {
-                    lhv1_fail(st, LHV1_R_ENV_DUPLICATE_KEY, 0, "key \"%.64s\" appears twice",
-                              names[i]);
-                    free(names);
-                    return -1;
-                }
-            free(names);
-        }
+    size_t k = 0;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        k++;
+    if (k < 2)
+        return SIZE_MAX;
+    member *m = malloc(k * sizeof *m);
+    if (!m)
+        return SIZE_MAX - 1;
+    size_t i = 0;
+    for (const cJSON *c = obj->child; c; c = c->next, i++)
+        m[i] = (member){c->string ? c->string : "", i};
+    qsort(m, k, sizeof *m, cmp_members);
+    size_t first = SIZE_MAX;
+    for (i = 1; i < k; i++)
+        if (strcmp(m[i - 1].name, m[i].name) == 0 && m[i].index < first)
+            first = m[i].index; /* sorted by index among equals: m[i-1] came earlier */
+    free(m);
+    return first;
+}
+
+/* Ordinals of the walk so far: numbers and member keys seen, in document
+ * order, to find their literals' offsets. */
+typedef struct walk {
+    const source *src;
+    size_t num_k, key_k;
+} walk;
+
+static int64_t literal_at(const lhv1_json_offsets *o, size_t k)
+{
+    return k < o->n ? (int64_t)o->at[k] : 0;
+}
+
+/* One pre-order walk of the whole tree, so the first failure it meets is
+ * the first in document order: a duplicate key (cJSON keeps both and its
+ * lookups see the first; Go keeps the last), a key of the root or of
+ * params that Go matches onto a field without being its name, and a number
+ * beyond float64 (cJSON makes it infinite; Go rejects it). `fields` are
+ * the field names of the object `node` is a member of, or NULL. */
+static int check_node(walk *w, const cJSON *node, const char *const *fields, lhv1_status *st)
+{
+    if (node->string) {
+        int64_t at = literal_at(&w->src->keys, w->key_k++);
+        for (const char *const *f = fields; f && *f; f++)
+            if (strcmp(node->string, *f) != 0 &&
+                lhv1_go_key_matches((const uint8_t *)node->string, strlen(node->string), *f))
+                return lhv1_fail(st, LHV1_R_ENV_FOLDED_KEY, at,
+                                 "key \"%.64s\" is not \"%s\", but Go reads it as that field",
+                                 node->string, *f);
     }
-    if (cJSON_IsObject(node) || cJSON_IsArray(node))
-        for (const cJSON *c = node->child; c; c = c->next)
-            if (check_tree(c, st) != 0)
-                return -1;
+    if (cJSON_IsNumber(node)) {
+        int64_t at = literal_at(&w->src->numbers, w->num_k++);
+        if (!isfinite(node->valuedouble))
+            return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, at,
+                             "a number%s%.64s%s is beyond the float64 range",
+                             node->string ? " (key \"" : "", node->string ? node->string : "",
+                             node->string ? "\")" : "");
+    }
+    size_t dup = cJSON_IsObject(node) ? first_duplicate(node) : SIZE_MAX;
+    if (dup == SIZE_MAX - 1)
+        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+    size_t i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        if (i == dup)
+            return lhv1_fail(st, LHV1_R_ENV_DUPLICATE_KEY, literal_at(&w->src->keys, w->key_k),
+                             "key \"%.64s\" appears twice", c->string ? c->string : "");
+        const char *const *inner = NULL;
+        if (node == w->src->root)
+            inner = root_fields;
+        else if (fields == root_fields && strcmp(node->string, "params") == 0)
+            inner = params_fields;
+        if (check_node(w, c, cJSON_IsObject(node) ? inner : NULL, st) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -106,6 +161,12 @@ static int get_int(const source *src, const cJSON *obj, const char *key, const c
     if (v < min)
         return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, (int64_t)src->numbers.at[k],
                          "field \"%s\" is %lld, below %lld", path, (long long)v, (long long)min);
+    /* An integer to JSON, but Go's `int` takes only digits (ParseInt). */
+    if (memchr(lit, '.', len) || memchr(lit, 'e', len) || memchr(lit, 'E', len))
+        return lhv1_fail(st, LHV1_R_ENV_INTEGER_SPELLING, (int64_t)src->numbers.at[k],
+                         "field \"%s\" is %.*s: write it as %lld (Go's int refuses a fraction "
+                         "or an exponent)",
+                         path, (int)(len > 40 ? 40 : len), (const char *)lit, (long long)v);
     *out = v;
     return 0;
 }
@@ -199,17 +260,18 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     while (pos < n && (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\n' || p[pos] == '\r'))
         pos++;
     int rc = -1;
-    source src = {p, value_end, root, {NULL, 0, 0}};
-    if (lhv1_json_lex(p, value_end, &src.numbers, st) != 0)
+    source src = {p, value_end, root, {NULL, 0, 0}, {NULL, 0, 0}};
+    if (lhv1_json_lex(p, value_end, &src.numbers, &src.keys, st) != 0)
         ; /* status set */
     else if (pos < n)
         lhv1_fail(st, LHV1_R_ENV_TRAILING_BYTES, (int64_t)pos, "%zu bytes after the JSON value",
                   n - pos);
     else if (!cJSON_IsObject(root))
         lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
-    else if (check_tree(root, st) == 0)
+    else if (check_node(&(walk){&src, 0, 0}, root, NULL, st) == 0)
         rc = decode_fields(&src, root, env, st);
     free(src.numbers.at);
+    free(src.keys.at);
     cJSON_Delete(root);
     if (rc != 0)
         lhv1_envelope_free(env);

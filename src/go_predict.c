@@ -4,19 +4,16 @@
  * Graph[string].Import. This file follows Go's read order, not liblhv1's
  * checks: Go validates far less, and dies on some inputs liblhv1 rejects.
  *
- * The envelope is parsed with cJSON; what cJSON accepts and encoding/json
- * does not (control characters, malformed numbers, a byte order mark) is
- * rejected by a lexical pass first, and integer fields are judged on their
- * literal text, because Go's `int` fields refuse "1.0" and "1e3" while cJSON
- * only keeps a double. */
+ * The envelope is read by a model of encoding/json's scanner and decoder
+ * (below), not by cJSON: keys are matched whole with Go's folding, integer
+ * fields judged on their literal text ("1.0" and "1e3" are type errors to
+ * Go's `int`), and no parse tree is built. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
 
 #include "internal.h"
 #include "json_lex.h"
@@ -31,10 +28,6 @@
 #define GO_FATAL_BYTES (1ULL << 32)
 /* encoding/json's nesting limit. */
 #define GO_JSON_MAX_DEPTH 10000
-/* Containers opening at a multiple of this depth are checked with cJSON on
- * their own and then emptied in the copy, so cJSON (which stops at
- * CJSON_NESTING_LIMIT) never sees more than twice this depth. */
-#define COLLAPSE_DEPTH 400
 
 typedef struct predict {
     char *why;
@@ -56,20 +49,55 @@ static lhv1_go say(predict *pr, lhv1_go g, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ */
 /* Envelope: encoding/json.Unmarshal into the Go model's struct.        */
+/*                                                                    */
+/* A model of encoding/json's scanner and decoder over the bytes, in one */
+/* pass and constant memory (no parse tree: issue of a second tree as   */
+/* large as the library's). cJSON cannot stand in for it: it cuts keys  */
+/* at \u0000, stops at 1,000 levels, fails on lone surrogates that Go   */
+/* reads as U+FFFD, and loses number literals. Syntax errors win over   */
+/* type errors (Go's checkValid runs first); type errors are collected  */
+/* and decoding goes on, as Go's saveError does.                        */
 
-typedef struct span {
-    size_t off, len;
-} span;
+typedef struct gjson {
+    const uint8_t *p;
+    size_t n, i;
+    size_t depth;
+    int syntax;      /* a syntax error was met: Go fails before decoding */
+    int type_errors; /* json: cannot unmarshal ... */
+    int64_t version; /* the last version member read */
+    char first_error[112];
+} gjson;
 
-typedef struct lexed {
-    char *text;      /* copy handed to cJSON (lone surrogates replaced) */
-    span *numbers;   /* every number literal outside strings, in order */
-    size_t n_numbers;
-    size_t next;     /* next literal to pair with a cJSON number */
-    size_t *open;    /* offsets of the open brackets, one per depth */
-    size_t open_cap;
-} lexed;
+/* What a member's value is decoded into. */
+typedef enum role {
+    ROLE_SKIP,       /* an unknown member: scanned, not decoded */
+    ROLE_ANY,        /* inside metadata: every number becomes a float64 */
+    ROLE_ROOT,       /* envelopeV1 */
+    ROLE_PARAMS,     /* Params */
+    ROLE_METADATA,   /* map[string]map[string]any */
+} role;
 
+static int syntax_error(gjson *g, const char *what)
+{
+    if (!g->syntax)
+        snprintf(g->first_error, sizeof g->first_error, "%s at offset %zu", what, g->i);
+    g->syntax = 1;
+    return -1;
+}
+
+static void type_error(gjson *g, const char *field)
+{
+    if (g->type_errors++ == 0 && !g->syntax)
+        snprintf(g->first_error, sizeof g->first_error,
+                 "json: cannot unmarshal into Go struct field %s (offset %zu)", field, g->i);
+}
+
+static void skip_ws(gjson *g)
+{
+    while (g->i < g->n && (g->p[g->i] == ' ' || g->p[g->i] == '\t' || g->p[g->i] == '\n' ||
+                           g->p[g->i] == '\r'))
+        g->i++;
+}
 
 static int hex4(const uint8_t *p, unsigned *out)
 {
@@ -90,375 +118,413 @@ static int hex4(const uint8_t *p, unsigned *out)
     return 0;
 }
 
-static int push_number(lexed *lx, size_t off, size_t len)
+/* A decoded key, kept only as far as it can still name a field: no field
+ * name is longer than 9 letters, each at most 3 bytes once folded. */
+#define KEY_KEEP 32
+typedef struct key {
+    uint8_t b[KEY_KEEP];
+    size_t len; /* the decoded length, even beyond KEY_KEEP */
+} key;
+
+static void key_put(key *k, uint8_t c)
 {
-    /* Doubling: growing by a constant made this quadratic on 10^5 numbers. */
-    if ((lx->n_numbers & (lx->n_numbers - 1)) == 0 && lx->n_numbers >= 16) {
-        span *grown = realloc(lx->numbers, lx->n_numbers * 2 * sizeof *grown);
-        if (!grown)
-            return -1;
-        lx->numbers = grown;
-    } else if (lx->n_numbers == 0) {
-        span *first = realloc(lx->numbers, 16 * sizeof *first);
-        if (!first)
-            return -1;
-        lx->numbers = first;
-    }
-    lx->numbers[lx->n_numbers++] = (span){off, len};
-    return 0;
+    if (k && k->len < KEY_KEEP)
+        k->b[k->len] = c;
+    if (k)
+        k->len++;
 }
 
-/* The container text[open..close] sits COLLAPSE_DEPTH levels deep (or a
- * multiple): everything deeper in it was emptied already. It must be JSON
- * on its own (Go would reject it otherwise); then its content is blanked,
- * keeping its type. Its numbers leave the literal list; when one was beyond
- * float64 a "1e999" takes their place, so the metadata rule still sees it.
- * Deep containers only occur where Go's types are `any` or skipped, so
- * nothing else of them matters. Returns 0, or -1 (not JSON). */
-static int collapse(lexed *lx, size_t open, size_t close)
+static void key_rune(key *k, unsigned r)
 {
-    const char *end = NULL;
-    cJSON *sub = cJSON_ParseWithLengthOpts(lx->text + open, close - open + 1, &end, 0);
-    int ok = sub != NULL && end == lx->text + close + 1;
-    cJSON_Delete(sub);
-    if (!ok)
-        return -1;
-    int beyond = 0;
-    size_t keep = lx->n_numbers;
-    while (keep > 0 && lx->numbers[keep - 1].off > open)
-        keep--;
-    for (size_t k = keep; k < lx->n_numbers; k++)
-        if (isinf(strtod(lx->text + lx->numbers[k].off, NULL)))
-            beyond = 1;
-    lx->n_numbers = keep;
-    memset(lx->text + open + 1, ' ', close - open - 1);
-    if (beyond) {
-        /* an infinite literal of >= 5 bytes was inside, so the marker fits */
-        const char *marker = lx->text[open] == '[' ? "1e999" : "\"\":1e999";
-        size_t at = open + 1, len = strlen(marker);
-        memcpy(lx->text + at, marker, len);
-        return push_number(lx, at + (len - 5), 5);
+    if (r < 0x80) {
+        key_put(k, (uint8_t)r);
+    } else if (r < 0x800) {
+        key_put(k, (uint8_t)(0xC0 | r >> 6));
+        key_put(k, (uint8_t)(0x80 | (r & 0x3F)));
+    } else if (r < 0x10000) {
+        key_put(k, (uint8_t)(0xE0 | r >> 12));
+        key_put(k, (uint8_t)(0x80 | ((r >> 6) & 0x3F)));
+        key_put(k, (uint8_t)(0x80 | (r & 0x3F)));
+    } else {
+        key_put(k, (uint8_t)(0xF0 | r >> 18));
+        key_put(k, (uint8_t)(0x80 | ((r >> 12) & 0x3F)));
+        key_put(k, (uint8_t)(0x80 | ((r >> 6) & 0x3F)));
+        key_put(k, (uint8_t)(0x80 | (r & 0x3F)));
     }
-    return 0;
 }
 
-/* What encoding/json's scanner rejects and cJSON lets through, plus the
- * facts cJSON loses: number literals and nesting depth. Go replaces a lone
- * UTF-16 surrogate escape with U+FFFD where cJSON fails; the copy gets
- * "\uFFFD" in its place so cJSON parses what Go parses. Returns 0, or -1
- * with `why` set. */
-static int go_lex(const uint8_t *p, size_t n, lexed *lx, predict *pr)
+/* A string at p[i] == '"', by Go's scanner; decoded into `k` (when not
+ * NULL) as Go's unquote does: escapes resolved, \u0000 kept, a lone
+ * surrogate as U+FFFD. Raw bytes are kept as they are: an invalid one
+ * (U+FFFD to Go) can no more name a field than U+FFFD can. */
+static int scan_string(gjson *g, key *k)
 {
-    memset(lx, 0, sizeof *lx);
-    lx->text = malloc(n + 1);
-    if (!lx->text)
-        return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
-    memcpy(lx->text, p, n);
-    lx->text[n] = '\0';
-    size_t depth = 0;
-    int in_str = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (in_str) {
-            if (c < 0x20)
-                return say(pr, LHV1_GO_ERROR, "invalid character in string literal at offset %zu", i), -1;
-            if (c == '"') {
-                in_str = 0;
-            } else if (c == '\\' && i + 1 < n) {
-                unsigned u, lo;
-                /* cJSON reads a bad \u escape as U+0000 and takes any
-                 * escaped byte; Go's scanner rejects both. */
-                if (!strchr("\"\\/bfnrtu", p[i + 1]) || p[i + 1] == '\0')
-                    return say(pr, LHV1_GO_ERROR, "invalid escape in string literal at offset %zu", i), -1;
-                if (p[i + 1] == 'u' && (i + 5 >= n || hex4(p + i + 2, &u) != 0))
-                    return say(pr, LHV1_GO_ERROR,
-                               "invalid character in \\u hexadecimal character escape at offset %zu", i), -1;
-                if (p[i + 1] == 'u' && i + 5 < n && hex4(p + i + 2, &u) == 0 &&
-                    u >= 0xD800 && u <= 0xDFFF) {
-                    int paired = u < 0xDC00 && i + 11 < n && p[i + 6] == '\\' &&
-                                 p[i + 7] == 'u' && hex4(p + i + 8, &lo) == 0 &&
-                                 lo >= 0xDC00 && lo <= 0xDFFF;
-                    if (paired) {
-                        i += 11;
-                        continue;
-                    }
-                    memcpy(lx->text + i + 2, "FFFD", 4);
-                    i += 5;
-                    continue;
-                }
-                i++;
-            }
-            continue;
-        }
+    g->i++;
+    for (;;) {
+        if (g->i >= g->n)
+            return syntax_error(g, "unexpected end of JSON input in a string");
+        uint8_t c = g->p[g->i];
         if (c == '"') {
-            in_str = 1;
-        } else if (c == '[' || c == '{') {
-            if (++depth > GO_JSON_MAX_DEPTH)
-                return say(pr, LHV1_GO_ERROR, "exceeded max depth at offset %zu", i), -1;
-            if (depth >= lx->open_cap) {
-                size_t cap2 = lx->open_cap ? lx->open_cap * 2 : 64;
-                size_t *grown = realloc(lx->open, cap2 * sizeof *grown);
-                if (!grown)
-                    return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
-                lx->open = grown;
-                lx->open_cap = cap2;
-            }
-            lx->open[depth] = i;
-        } else if (c == ']' || c == '}') {
-            if (depth && depth % COLLAPSE_DEPTH == 0 &&
-                collapse(lx, lx->open[depth], i) != 0)
-                return say(pr, LHV1_GO_ERROR, "invalid JSON nested %zu deep at offset %zu",
-                           depth, lx->open[depth]), -1;
-            if (depth)
-                depth--;
-        } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            return say(pr, LHV1_GO_ERROR, "invalid character 0x%02x at offset %zu", c, i), -1;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            size_t k = lhv1_json_number_len(p + i, n - i);
-            size_t end = i;
-            while (end < n && strchr("+-.eE0123456789", p[end]) && p[end])
-                end++;
-            if (k == 0 || k != end - i)
-                return say(pr, LHV1_GO_ERROR, "malformed number at offset %zu", i), -1;
-            if (push_number(lx, i, k) != 0)
-                return say(pr, LHV1_GO_ERROR, "out of memory in the predictor"), -1;
-            i = end - 1;
-        } else if (c == 0xEF && i == 0 && n >= 3 && p[1] == 0xBB && p[2] == 0xBF) {
-            return say(pr, LHV1_GO_ERROR, "invalid character 'ï' looking for beginning of value"), -1;
-        }
-    }
-    return 0;
-}
-
-static void lexed_free(lexed *lx)
-{
-    free(lx->text);
-    free(lx->numbers);
-    free(lx->open);
-}
-
-/* Pairs the next cJSON number (document order) with its literal. */
-static span next_number(lexed *lx)
-{
-    if (lx->next < lx->n_numbers)
-        return lx->numbers[lx->next++];
-    return (span){0, 0};
-}
-
-/* Advances past every number of a subtree Go skips or decodes loosely;
- * returns -1 when one of them is beyond float64 (only when `strict`). */
-static int walk_numbers(lexed *lx, const cJSON *node, int strict)
-{
-    int rc = 0;
-    if (cJSON_IsNumber(node)) {
-        next_number(lx);
-        if (strict && !isfinite(node->valuedouble))
-            rc = -1;
-    }
-    for (const cJSON *c = node->child; c; c = c->next)
-        if (walk_numbers(lx, c, strict) != 0)
-            rc = -1;
-    return rc;
-}
-
-/* encoding/json matches a key to a field exactly, else case-insensitively
- * with its folding: ASCII letters, and the four non-ASCII runes that fold
- * into ASCII ones (U+017F long s, U+212A Kelvin sign, U+0131 dotless i,
- * U+0130 dotted I). */
-static int go_field_match(const char *key, const char *field)
-{
-    const uint8_t *k = (const uint8_t *)key;
-    for (;; field++) {
-        int want = (unsigned char)*field;
-        if (want >= 'a' && want <= 'z')
-            want -= 'a' - 'A';
-        int got;
-        if (*k < 0x80) {
-            got = *k;
-            if (got >= 'a' && got <= 'z')
-                got -= 'a' - 'A';
-            if (*k)
-                k++;
-        } else if (k[0] == 0xC5 && k[1] == 0xBF) {
-            got = 'S', k += 2;
-        } else if (k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA) {
-            got = 'K', k += 3;
-        } else if (k[0] == 0xC4 && (k[1] == 0xB1 || k[1] == 0xB0)) {
-            got = 'I', k += 2;
-        } else {
+            g->i++;
             return 0;
         }
-        if (got != want)
-            return 0;
-        if (want == 0)
-            return 1;
-    }
-}
-
-/* Go's `int` field: a JSON integer literal (no fraction, no exponent)
- * within int64, or null (no change). Returns 0 and sets *v (when not
- * null), or -1 on a type error. */
-static int go_int_field(lexed *lx, const cJSON *it, int64_t *v, int *set)
-{
-    *set = 0;
-    if (cJSON_IsNull(it))
-        return 0;
-    if (!cJSON_IsNumber(it)) {
-        walk_numbers(lx, it, 0);
-        return -1;
-    }
-    span s = next_number(lx);
-    const char *lit = lx->text + s.off;
-    for (size_t i = 0; i < s.len; i++)
-        if (lit[i] == '.' || lit[i] == 'e' || lit[i] == 'E')
-            return -1;
-    char buf[32];
-    if (s.len == 0 || s.len >= sizeof buf)
-        return -1;
-    memcpy(buf, lit, s.len);
-    buf[s.len] = '\0';
-    char *end;
-    errno = 0;
-    long long x = strtoll(buf, &end, 10);
-    if (errno || *end)
-        return -1;
-    *v = x;
-    *set = 1;
-    return 0;
-}
-
-static int go_string_field(lexed *lx, const cJSON *it)
-{
-    if (cJSON_IsNull(it) || cJSON_IsString(it))
-        return 0;
-    walk_numbers(lx, it, 0);
-    return -1;
-}
-
-typedef struct go_env {
-    int64_t version;
-    int type_errors;
-    char first_error[96];
-} go_env;
-
-static void type_error(go_env *ge, const char *field)
-{
-    if (ge->type_errors++ == 0)
-        snprintf(ge->first_error, sizeof ge->first_error,
-                 "json: cannot unmarshal into Go struct field %s", field);
-}
-
-static void go_params(lexed *lx, const cJSON *obj, go_env *ge)
-{
-    static const char *const strings[] = {"name", "distance"};
-    static const char *const ints[] = {"dimension", "m", "ef_search"};
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        const char *k = c->string ? c->string : "";
-        int done = 0;
-        for (size_t i = 0; i < 2 && !done; i++)
-            if (go_field_match(k, strings[i])) {
-                if (go_string_field(lx, c) != 0)
-                    type_error(ge, strings[i]);
-                done = 1;
-            }
-        for (size_t i = 0; i < 3 && !done; i++)
-            if (go_field_match(k, ints[i])) {
-                int64_t v;
-                int set;
-                if (go_int_field(lx, c, &v, &set) != 0)
-                    type_error(ge, ints[i]);
-                done = 1;
-            }
-        if (!done)
-            walk_numbers(lx, c, 0); /* unknown field: Go skips it */
-    }
-}
-
-/* map[string]map[string]any: each value an object or null; every number
- * inside becomes a float64, so one beyond its range is an error. */
-static void go_metadata(lexed *lx, const cJSON *obj, go_env *ge)
-{
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        if (!cJSON_IsNull(c) && !cJSON_IsObject(c)) {
-            walk_numbers(lx, c, 0);
-            type_error(ge, "metadata");
+        if (c < 0x20)
+            return syntax_error(g, "invalid character in string literal");
+        if (c != '\\') {
+            key_put(k, c);
+            g->i++;
             continue;
         }
-        if (walk_numbers(lx, c, 1) != 0)
-            type_error(ge, "metadata (number beyond float64)");
+        if (g->i + 1 >= g->n)
+            return syntax_error(g, "unexpected end of JSON input in an escape");
+        uint8_t e = g->p[g->i + 1];
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char decoded[] = "\"\\/\b\f\n\r\t";
+            key_put(k, (uint8_t)decoded[simple - "\"\\/bfnrt"]);
+            g->i += 2;
+            continue;
+        }
+        unsigned u, lo;
+        if (e != 'u' || g->i + 6 > g->n || hex4(g->p + g->i + 2, &u) != 0)
+            return syntax_error(g, "invalid escape in string literal");
+        g->i += 6;
+        if (u >= 0xD800 && u < 0xDC00 && g->i + 6 <= g->n && g->p[g->i] == '\\' &&
+            g->p[g->i + 1] == 'u' && hex4(g->p + g->i + 2, &lo) == 0 && lo >= 0xDC00 &&
+            lo <= 0xDFFF) {
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            g->i += 6;
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            u = 0xFFFD;
+        }
+        key_rune(k, u);
     }
 }
 
-static void go_root(lexed *lx, const cJSON *root, go_env *ge)
+/* Whether a number literal (valid by the grammar) is beyond float64, as
+ * strconv.ParseFloat decides (correct rounding, like strtod): strtod runs
+ * on its first significant digits, a sticky digit for the rest and its
+ * decimal exponent, so no copy of a long literal is needed. */
+static int beyond_float64(const uint8_t *p, size_t n)
 {
-    for (const cJSON *c = root->child; c; c = c->next) {
-        const char *k = c->string ? c->string : "";
-        int64_t v;
-        int set;
-        if (go_field_match(k, "version")) {
-            if (go_int_field(lx, c, &v, &set) != 0)
-                type_error(ge, "version");
-            else if (set)
-                ge->version = v;
-        } else if (go_field_match(k, "count")) {
-            if (go_int_field(lx, c, &v, &set) != 0)
-                type_error(ge, "count");
-        } else if (go_field_match(k, "params")) {
-            if (cJSON_IsObject(c))
-                go_params(lx, c, ge);
-            else if (!cJSON_IsNull(c)) {
-                walk_numbers(lx, c, 0);
-                type_error(ge, "params");
-            }
-        } else if (go_field_match(k, "metadata")) {
-            if (cJSON_IsObject(c))
-                go_metadata(lx, c, ge);
-            else if (!cJSON_IsNull(c)) {
-                walk_numbers(lx, c, 0);
-                type_error(ge, "metadata");
-            }
-        } else {
-            walk_numbers(lx, c, 0);
+    size_t i = p[0] == '-';
+    char buf[840];
+    size_t b = 0, kept = 0;
+    int dropped = 0;
+    long long point = 0; /* digits before the decimal point, from the first kept */
+    int seen = 0, in_frac = 0;
+    for (; i < n && p[i] != 'e' && p[i] != 'E'; i++) {
+        if (p[i] == '.') {
+            in_frac = 1;
+            continue;
         }
+        if (!seen && p[i] == '0') {
+            if (in_frac)
+                point--;
+            continue;
+        }
+        seen = 1;
+        if (!in_frac)
+            point++;
+        if (kept < 780)
+            buf[2 + kept++] = (char)p[i];
+        else if (p[i] != '0')
+            dropped = 1;
+    }
+    if (!seen)
+        return 0;
+    long long exp = 0;
+    if (i < n) {
+        i++;
+        int neg = i < n && p[i] == '-';
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            i++;
+        for (; i < n; i++)
+            if (exp < 1000000000LL)
+                exp = exp * 10 + (p[i] - '0');
+        exp = neg ? -exp : exp;
+    }
+    long long e10 = point + exp; /* value = 0.<digits> x 10^e10 */
+    if (e10 > 400)
+        return 1;
+    if (e10 < -400)
+        return 0;
+    buf[0] = '0';
+    buf[1] = '.';
+    b = 2 + kept;
+    if (dropped)
+        buf[b++] = '1';
+    snprintf(buf + b, sizeof buf - b, "e%lld", e10);
+    return isinf(strtod(buf, NULL));
+}
+
+static int scan_literal(gjson *g, const char *word)
+{
+    size_t len = strlen(word);
+    if (g->n - g->i < len || memcmp(g->p + g->i, word, len) != 0)
+        return syntax_error(g, "invalid literal");
+    g->i += len;
+    return 0;
+}
+
+/* A number at p[i]; its literal in *at / *len. */
+static int scan_number(gjson *g, size_t *at, size_t *len)
+{
+    size_t k = lhv1_json_number_len(g->p + g->i, g->n - g->i);
+    if (k == 0)
+        return syntax_error(g, "invalid number literal");
+    *at = g->i;
+    *len = k;
+    g->i += k;
+    return 0;
+}
+
+/* One value of any depth, without recursion: the open containers are a
+ * bit each (1 = object). With `any`, a number beyond float64 is a type
+ * error (Go decodes it into an interface as float64). */
+static int scan_value(gjson *g, int any)
+{
+    uint8_t open[GO_JSON_MAX_DEPTH / 8 + 1];
+    size_t d = 0;
+    for (;;) {
+        skip_ws(g);
+        if (g->i >= g->n)
+            return syntax_error(g, "unexpected end of JSON input");
+        uint8_t c = g->p[g->i];
+        int closed = 0; /* a complete value was just read */
+        if (c == '{' || c == '[') {
+            if (g->depth + 1 > GO_JSON_MAX_DEPTH)
+                return syntax_error(g, "exceeded max nesting depth");
+            g->depth++;
+            open[d / 8] = (uint8_t)((open[d / 8] & ~(1u << d % 8)) | (c == '{') << d % 8);
+            d++;
+            g->i++;
+            skip_ws(g);
+            if (g->i < g->n && g->p[g->i] == (c == '{' ? '}' : ']')) {
+                g->i++;
+                g->depth--;
+                d--;
+                closed = 1;
+            } else if (c == '{') {
+                if (g->i >= g->n || g->p[g->i] != '"')
+                    return syntax_error(g, "invalid character looking for beginning of object key string");
+                if (scan_string(g, NULL) != 0)
+                    return -1;
+                skip_ws(g);
+                if (g->i >= g->n || g->p[g->i] != ':')
+                    return syntax_error(g, "invalid character after object key");
+                g->i++;
+            }
+        } else if (c == '"') {
+            if (scan_string(g, NULL) != 0)
+                return -1;
+            closed = 1;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t at, len;
+            if (scan_number(g, &at, &len) != 0)
+                return -1;
+            if (any && beyond_float64(g->p + at, len))
+                type_error(g, "metadata (number beyond float64)");
+            closed = 1;
+        } else if (c == 't' || c == 'f' || c == 'n') {
+            if (scan_literal(g, c == 't' ? "true" : c == 'f' ? "false" : "null") != 0)
+                return -1;
+            closed = 1;
+        } else {
+            return syntax_error(g, "invalid character looking for beginning of value");
+        }
+        while (closed) {
+            if (d == 0)
+                return 0;
+            int obj = open[(d - 1) / 8] >> (d - 1) % 8 & 1;
+            skip_ws(g);
+            if (g->i >= g->n)
+                return syntax_error(g, "unexpected end of JSON input");
+            if (g->p[g->i] == (obj ? '}' : ']')) {
+                g->i++;
+                g->depth--;
+                d--;
+                continue;
+            }
+            if (g->p[g->i] != ',')
+                return syntax_error(g, obj ? "invalid character after object key:value pair"
+                                           : "invalid character after array element");
+            g->i++;
+            closed = 0;
+            if (obj) {
+                skip_ws(g);
+                if (g->i >= g->n || g->p[g->i] != '"')
+                    return syntax_error(g, "invalid character looking for beginning of object key string");
+                if (scan_string(g, NULL) != 0)
+                    return -1;
+                skip_ws(g);
+                if (g->i >= g->n || g->p[g->i] != ':')
+                    return syntax_error(g, "invalid character after object key");
+                g->i++;
+            }
+        }
+    }
+}
+
+static int at_null(gjson *g)
+{
+    return g->i < g->n && g->p[g->i] == 'n';
+}
+
+/* Go's `int` field: a number that strconv.ParseInt takes (digits only,
+ * within int64) or null (no change); anything else is a type error. */
+static int int_field(gjson *g, const char *field, int64_t *out)
+{
+    if (at_null(g))
+        return scan_literal(g, "null");
+    if (g->i >= g->n || !(g->p[g->i] == '-' || (g->p[g->i] >= '0' && g->p[g->i] <= '9'))) {
+        type_error(g, field);
+        return scan_value(g, 0);
+    }
+    size_t at, len;
+    if (scan_number(g, &at, &len) != 0)
+        return -1;
+    char buf[24];
+    const uint8_t *lit = g->p + at;
+    if (memchr(lit, '.', len) || memchr(lit, 'e', len) || memchr(lit, 'E', len) ||
+        len >= sizeof buf) {
+        type_error(g, field);
+        return 0;
+    }
+    memcpy(buf, lit, len);
+    buf[len] = '\0';
+    errno = 0;
+    long long v = strtoll(buf, NULL, 10);
+    if (errno) {
+        type_error(g, field);
+        return 0;
+    }
+    if (out)
+        *out = v;
+    return 0;
+}
+
+/* A Go `string` field: a string or null. */
+static int string_field(gjson *g, const char *field)
+{
+    if (at_null(g))
+        return scan_literal(g, "null");
+    if (g->i < g->n && g->p[g->i] == '"')
+        return scan_string(g, NULL);
+    type_error(g, field);
+    return scan_value(g, 0);
+}
+
+static int decode_object(gjson *g, role r);
+
+/* A field of a struct or map type: an object (decoded as `r`) or null. */
+static int object_field(gjson *g, const char *field, role r)
+{
+    if (at_null(g))
+        return scan_literal(g, "null");
+    if (g->i < g->n && g->p[g->i] == '{')
+        return r == ROLE_ANY ? scan_value(g, 1) : decode_object(g, r);
+    type_error(g, field);
+    return scan_value(g, 0);
+}
+
+static int key_is(const key *k, const char *field)
+{
+    return k->len <= KEY_KEEP && lhv1_go_key_matches(k->b, k->len, field);
+}
+
+/* One member's value, by the role of the object it is in. */
+static int decode_member(gjson *g, role r, const key *k)
+{
+    if (r == ROLE_ROOT) {
+        if (key_is(k, "version"))
+            return int_field(g, "version", &g->version);
+        if (key_is(k, "count"))
+            return int_field(g, "count", NULL);
+        if (key_is(k, "params"))
+            return object_field(g, "params", ROLE_PARAMS);
+        if (key_is(k, "metadata"))
+            return object_field(g, "metadata", ROLE_METADATA);
+    } else if (r == ROLE_PARAMS) {
+        if (key_is(k, "name"))
+            return string_field(g, "params.name");
+        if (key_is(k, "distance"))
+            return string_field(g, "params.distance");
+        if (key_is(k, "dimension"))
+            return int_field(g, "params.dimension", NULL);
+        if (key_is(k, "m"))
+            return int_field(g, "params.m", NULL);
+        if (key_is(k, "ef_search"))
+            return int_field(g, "params.ef_search", NULL);
+    } else if (r == ROLE_METADATA) {
+        return object_field(g, "metadata", ROLE_ANY); /* each value a map[string]any */
+    }
+    return scan_value(g, 0); /* unknown member: skipped unread */
+}
+
+/* An object Go decodes into a struct or a map, at p[i] == '{'. */
+static int decode_object(gjson *g, role r)
+{
+    if (++g->depth > GO_JSON_MAX_DEPTH)
+        return syntax_error(g, "exceeded max nesting depth");
+    g->i++;
+    skip_ws(g);
+    if (g->i < g->n && g->p[g->i] == '}') {
+        g->i++;
+        g->depth--;
+        return 0;
+    }
+    for (;;) {
+        key k = {.len = 0};
+        if (g->i >= g->n || g->p[g->i] != '"')
+            return syntax_error(g, "invalid character looking for beginning of object key string");
+        if (scan_string(g, &k) != 0)
+            return -1;
+        skip_ws(g);
+        if (g->i >= g->n || g->p[g->i] != ':')
+            return syntax_error(g, "invalid character after object key");
+        g->i++;
+        skip_ws(g);
+        if (decode_member(g, r, &k) != 0)
+            return -1;
+        skip_ws(g);
+        if (g->i < g->n && g->p[g->i] == '}') {
+            g->i++;
+            g->depth--;
+            return 0;
+        }
+        if (g->i >= g->n || g->p[g->i] != ',')
+            return syntax_error(g, "invalid character after object key:value pair");
+        g->i++;
+        skip_ws(g);
     }
 }
 
 static lhv1_go predict_envelope(const uint8_t *p, size_t n, predict *pr)
 {
-    lexed lx;
-    if (go_lex(p, n, &lx, pr) != 0) {
-        lexed_free(&lx);
-        return LHV1_GO_ERROR;
+    gjson g = {.p = p, .n = n};
+    skip_ws(&g);
+    if (g.i >= n) {
+        syntax_error(&g, "unexpected end of JSON input");
+    } else if (p[g.i] == '{') {
+        decode_object(&g, ROLE_ROOT);
+    } else if (p[g.i] == 'n') {
+        scan_literal(&g, "null"); /* no change: version stays 0 */
+    } else {
+        type_error(&g, "(the envelope is not an object)");
+        scan_value(&g, 0);
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(lx.text, n, &end, 0);
-    lhv1_go g = LHV1_GO_OK;
-    if (!root) {
-        g = say(pr, LHV1_GO_ERROR, n ? "decode envelope: invalid JSON"
-                                     : "decode envelope: unexpected end of JSON input");
-        goto out;
+    if (!g.syntax) {
+        skip_ws(&g);
+        if (g.i < n)
+            syntax_error(&g, "invalid character after top-level value");
     }
-    size_t pos = (size_t)(end - lx.text);
-    while (pos < n && (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\n' || p[pos] == '\r'))
-        pos++;
-    if (pos < n) {
-        g = say(pr, LHV1_GO_ERROR, "decode envelope: invalid character after top-level value");
-        goto out;
-    }
-    go_env ge = {0};
-    if (cJSON_IsObject(root))
-        go_root(&lx, root, &ge);
-    else if (!cJSON_IsNull(root))
-        type_error(&ge, "(the envelope is not an object)");
-    if (ge.type_errors)
-        g = say(pr, LHV1_GO_ERROR, "decode envelope: %s", ge.first_error);
-    else if (ge.version != 1)
-        g = say(pr, LHV1_GO_ERROR, "decode envelope: unsupported envelope version %lld",
-                (long long)ge.version);
-out:
-    cJSON_Delete(root);
-    lexed_free(&lx);
-    return g;
+    if (g.syntax || g.type_errors)
+        return say(pr, LHV1_GO_ERROR, "decode envelope: %s", g.first_error);
+    if (g.version != 1)
+        return say(pr, LHV1_GO_ERROR, "decode envelope: unsupported envelope version %lld",
+                   (long long)g.version);
+    return LHV1_GO_OK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -27,6 +27,12 @@ size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp);
 /* Whether `name` is a distance function of the format (src/distance.c). */
 int lhv1_distance_known(lhv1_bytes name);
 
+/* Room for one more element in a growable array: `items` points to the
+ * array pointer, `n` elements are used, `*cap` allocated, each `size`
+ * bytes; the capacity doubles, starting at `first`. Returns 0, or -1 with
+ * the array unchanged (allocation failure or size overflow). */
+int lhv1_array_grow(void *items, size_t n, size_t *cap, size_t size, size_t first);
+
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
 /* Dump STR / KEY of FORMAT.md section 6 (STR escapes controls, DEL and the
  * invisible characters above as \u00xx / \uxxxx). */

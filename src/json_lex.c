@@ -60,7 +60,7 @@ int lhv1_json_find_nul_escape(const uint8_t *p, size_t n, lhv1_status *st)
     return 0;
 }
 
-static int push_number(lhv1_number_offsets *nums, size_t at)
+static int push_offset(lhv1_json_offsets *nums, size_t at)
 {
     if (nums->n == nums->cap) {
         size_t cap = nums->cap ? nums->cap * 2 : 16;
@@ -87,11 +87,13 @@ static size_t escape_len(const uint8_t *p, size_t n, size_t i)
     return 0;
 }
 
-int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers, lhv1_status *st)
+int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_json_offsets *numbers,
+                  lhv1_json_offsets *keys, lhv1_status *st)
 {
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "byte order mark before the JSON value");
     int in_str = 0;
+    size_t str_start = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
         if (in_str) {
@@ -100,6 +102,11 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers, lhv1
                                  "unescaped control character 0x%02x in a string", c);
             if (c == '"') {
                 in_str = 0;
+                size_t j = i + 1; /* a string followed by ':' is a member's key */
+                while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r'))
+                    j++;
+                if (keys && j < n && p[j] == ':' && push_offset(keys, str_start) != 0)
+                    return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "out of memory");
             } else if (c == '\\') {
                 size_t k = escape_len(p, n, i);
                 if (k == 0)
@@ -109,6 +116,7 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers, lhv1
             }
         } else if (c == '"') {
             in_str = 1;
+            str_start = i;
         } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i,
                              "control character 0x%02x outside a string", c);
@@ -119,7 +127,7 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_number_offsets *numbers, lhv1
             if (lhv1_json_number_len(p + i, end - i) != end - i)
                 return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "malformed number \"%.*s\"",
                                  (int)(end - i > 32 ? 32 : end - i), (const char *)p + i);
-            if (numbers && push_number(numbers, i) != 0)
+            if (numbers && push_offset(numbers, i) != 0)
                 return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "out of memory");
             i = end - 1;
         }

@@ -108,6 +108,75 @@ START_TEST(fault_kind_table_is_consistent)
 }
 END_TEST
 
+/* docs/FAULTS.md "Expected outcomes" states the table's `expected` column
+ * in words; it must say what the code does ($LHV1_FAULTS_MD is the doc). */
+static void trim(char *s)
+{
+    char *b = s;
+    while (*b == ' ')
+        b++;
+    size_t n = strlen(b);
+    while (n && (b[n - 1] == ' ' || b[n - 1] == '\n'))
+        n--;
+    memmove(s, b, n);
+    s[n] = '\0';
+}
+
+START_TEST(faults_md_states_the_expectations)
+{
+    const char *path = getenv("LHV1_FAULTS_MD");
+    ck_assert_msg(path != NULL, "LHV1_FAULTS_MD not set");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char line[512];
+    int in_section = 0, rows = 0;
+    unsigned listed = 0; /* outcomes the doc's table names */
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "## ", 3)) {
+            in_section = !strncmp(line, "## Expected outcomes", 20);
+            continue;
+        }
+        if (!in_section || strncmp(line, "| ", 2) != 0 || strstr(line, "| outcome |") ||
+            strstr(line, "| --- |"))
+            continue;
+        char *bar = strchr(line + 2, '|');
+        ck_assert_ptr_nonnull(bar);
+        *bar = '\0';
+        char *kinds = bar + 1, *end = strrchr(kinds, '|');
+        ck_assert_ptr_nonnull(end);
+        *end = '\0';
+        unsigned kind_set = 0;
+        for (char *save, *k = strtok_r(kinds, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+            trim(k);
+            lhv1_fault_kind kind = lhv1_fault_kind_from_name(k);
+            ck_assert_msg(kind != LHV1_FAULT_KIND_COUNT, "FAULTS.md: unknown fault %s", k);
+            kind_set |= 1u << kind;
+        }
+        for (char *save, *o = strtok_r(line + 2, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+            trim(o);
+            int out = -1;
+            for (int i = 0; i < LHV1_OUTCOME_COUNT; i++)
+                if (!strcmp(lhv1_outcome_name((lhv1_outcome)i), o))
+                    out = i;
+            ck_assert_msg(out >= 0, "FAULTS.md: unknown outcome %s", o);
+            listed |= 1u << out;
+            for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+                ck_assert_msg(lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)out) ==
+                                  !!(kind_set & (1u << k)),
+                              "FAULTS.md and LHV1_FAULT_KINDS disagree on %s after %s", o,
+                              lhv1_fault_kind_name((lhv1_fault_kind)k));
+        }
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_gt(rows, 0);
+    for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
+        if (o != LHV1_OUT_LATEST && o != LHV1_OUT_IN_FLIGHT)
+            ck_assert_msg(listed & (1u << o), "FAULTS.md does not list %s",
+                          lhv1_outcome_name((lhv1_outcome)o));
+}
+END_TEST
+
 Suite *suite_campaign(void)
 {
     Suite *s = suite_create("campaign");
@@ -115,6 +184,7 @@ Suite *suite_campaign(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, campaign_holds_and_reports);
     tcase_add_test(tc, fault_kind_table_is_consistent);
+    tcase_add_test(tc, faults_md_states_the_expectations);
     tcase_add_test(tc, campaign_fails_when_nothing_is_injected);
     tcase_add_test(tc, expectations_table);
     suite_add_tcase(s, tc);

@@ -1,17 +1,20 @@
 /* load: the full verdict path. Every verdict carries a reason of its class;
- * the Go prediction never crashes and says `error` for what unframe
- * rejects. An ok index dumps deterministically, survives encode/decode
- * unchanged, and loads under its own name but not under another. */
+ * the Go prediction agrees with what the verdict implies about Go
+ * (go_implications.h) and gives a reason exactly when Go does not load.
+ * An ok index dumps deterministically, survives encode/decode unchanged,
+ * and loads under its own name but not under another. */
 #include <string.h>
 
 #include "fuzz_helpers.h"
+#include "go_implications.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char why[256];
+    memset(why, 'x', sizeof why);
     lhv1_go go = lhv1_predict_go(data, size, why, sizeof why);
-    FUZZ_ASSERT((unsigned)go <= LHV1_GO_FATAL);
-    FUZZ_ASSERT(memchr(why, '\0', sizeof why) != NULL);
+    FUZZ_ASSERT_MSG((go == LHV1_GO_OK) == (why[0] == '\0'), "Go predicted %s, why \"%.40s\"",
+                    lhv1_go_name(go), why);
 
     lhv1_index idx;
     lhv1_status st;
@@ -19,9 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_status(v, &st, size);
     FUZZ_ASSERT_MSG(v != LHV1_MISSING && v != LHV1_STORE_ERROR, "no store here, verdict %s",
                     lhv1_verdict_name(v));
-    if (v == LHV1_BAD_FORMAT)
-        FUZZ_ASSERT_MSG(go == LHV1_GO_ERROR, "unframe rejects, Go predicted %s",
-                        lhv1_go_name(go));
+    const char *broken = lhv1_go_implication_broken(v, st.reason, go);
+    FUZZ_ASSERT_MSG(!broken, "%s %s, Go predicted %s (%s): %s", lhv1_verdict_name(v),
+                    lhv1_reason_code(st.reason), lhv1_go_name(go), why, broken);
     FUZZ_ASSERT_MSG((v == LHV1_OK || v == LHV1_INCONSISTENT) == (idx.decoded == 1),
                     "verdict %s with decoded=%d", lhv1_verdict_name(v), idx.decoded);
     if (v == LHV1_INCONSISTENT) {

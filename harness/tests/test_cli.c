@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "lhv1/version.h"
 
 static char dir[256];
 static const char *cli;
@@ -511,6 +512,22 @@ START_TEST(help_on_every_command)
 }
 END_TEST
 
+/* --version: the project version CMake generated into lhv1/version.h. */
+START_TEST(version_is_the_project_version)
+{
+    run_result *r = RUN("--version");
+    ck_assert_int_eq(r->code, 0);
+    char want[64];
+    snprintf(want, sizeof want, "lhv1 %s\n", LHV1_VERSION_STRING);
+    ck_assert_str_eq((const char *)r->out.data, want);
+    ck_assert_str_eq(lhv1_version(), LHV1_VERSION_STRING);
+    char parts[64];
+    snprintf(parts, sizeof parts, "%d.%d.%d", LHV1_VERSION_MAJOR, LHV1_VERSION_MINOR,
+             LHV1_VERSION_PATCH);
+    ck_assert_str_eq(parts, LHV1_VERSION_STRING);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -529,6 +546,7 @@ int main(void)
     tcase_add_test(tc, frame_unframe_round_trip);
     tcase_add_test(tc, frame_unframe_errors);
     tcase_add_test(tc, help_on_every_command);
+    tcase_add_test(tc, version_is_the_project_version);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

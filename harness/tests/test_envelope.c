@@ -33,14 +33,20 @@ static const env_case cases[] = {
     E("{" STD ",\"metadata\":null}", LHV1_R_NONE, NULL),
     E("{" STD ",\"metadata\":{}}", LHV1_R_NONE, NULL),
     E("{" STD ",\"metadata\":{\"a\":{},\"b\":{\"x\":[1,{\"y\":null}]}}}", LHV1_R_NONE, NULL),
-    E("{" STD ",\"extra\":{\"deep\":[1,2,{\"k\":\"v\"}]},\"Version\":7}", LHV1_R_NONE, NULL),
+    E("{" STD ",\"extra\":{\"deep\":[1,2,{\"k\":\"v\"}]},\"Versions\":7}", LHV1_R_NONE, NULL),
     E("{" V ",\"params\":{\"name\":\"docs\",\"dimension\":2,\"distance\":\"cosine\",\"m\":4,"
       "\"ef_search\":8,\"future\":true}," COUNT "}",
       LHV1_R_NONE, NULL),
-    E("{\"version\":1.0," PARAMS_("\"d\"", "2.0", "\"euclidean\"", "1e0", "8E0") ",\"count\":0}",
+    E("{" V "," PARAMS_("\"d\"", "1000", "\"cosine\"", "9007199254740992", "1") ",\"count\":-0}",
+      LHV1_R_NONE, NULL), /* -0 is 0 to ParseInt too */
+    /* keys Go does not fold onto a field: U+0130, U+0131, U+212A (no field
+     * has a k), a case variant inside metadata (a map) or an unknown member */
+    E("{" STD ",\"vers\xc4\xb0on\":2,\"vers\xc4\xb1on\":2,\"\xe2\x84\xaaount\":2}", LHV1_R_NONE, NULL),
+    E("{" STD ",\"metadata\":{\"a\":{\"Version\":2,\"version\":1}},\"x\":{\"COUNT\":1}}",
       LHV1_R_NONE, NULL),
-    E("{" V "," PARAMS_("\"d\"", "1e3", "\"cosine\"", "9007199254740992", "1") ",\"count\":0}",
-      LHV1_R_NONE, NULL),
+    E("{" V ",\"params\":{\"name\":\"d\",\"dimension\":2,\"distance\":\"cosine\",\"m\":4,"
+      "\"ef_search\":8,\"Count\":1,\"Version\":2}," COUNT "}",
+      LHV1_R_NONE, NULL), /* root fields mean nothing inside params */
     E("{" V "," PARAMS_("\"d\\u00e9\\\\u0000\"", "2", "\"cosine\"", "4", "8") "," COUNT "}",
       LHV1_R_NONE, NULL), /* an escaped backslash then "u0000" is not a NUL */
     E("{" STD ",\"note\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}", LHV1_R_NONE, NULL),
@@ -63,7 +69,29 @@ static const env_case cases[] = {
       COUNT "}",
       LHV1_R_ENV_MISSING_FIELD, "params.ef_search"),
     E("{" V "," PARAMS "}", LHV1_R_ENV_MISSING_FIELD, "count"),
-    E("{\"VERSION\":1," PARAMS "," COUNT "}", LHV1_R_ENV_MISSING_FIELD, "version"),
+    E("{\"VERSION\":1," PARAMS "," COUNT "}", LHV1_R_ENV_FOLDED_KEY, "VERSION"),
+
+    /* keys Go reads as a field without being its name (ASCII case, U+017F) */
+    E("{" STD ",\"Version\":7}", LHV1_R_ENV_FOLDED_KEY, "Version"),
+    E("{" V ",\"paramſ\":{}," PARAMS "," COUNT "}", LHV1_R_ENV_FOLDED_KEY, "paramſ"),
+    E("{" V ",\"params\":{\"name\":\"d\",\"dimension\":2,\"diſtance\":\"cosine\",\"m\":4,"
+      "\"ef_search\":8}," COUNT "}",
+      LHV1_R_ENV_FOLDED_KEY, "distance"),
+    E("{" V ",\"params\":{\"name\":\"d\",\"dimension\":2,\"distance\":\"cosine\",\"M\":4,"
+      "\"ef_search\":8}," COUNT "}",
+      LHV1_R_ENV_FOLDED_KEY, "\"M\""),
+    E("{" STD ",\"\\u0043ount\":3}", LHV1_R_ENV_FOLDED_KEY, "Count"), /* escapes decoded first */
+    E("{" STD ",\"METADATA\":null}", LHV1_R_ENV_FOLDED_KEY, "METADATA"),
+
+    /* integers to JSON that Go's int refuses */
+    E("{\"version\":1.0," PARAMS "," COUNT "}", LHV1_R_ENV_INTEGER_SPELLING, "version"),
+    E("{" V "," PARAMS_("\"d\"", "1e3", "\"cosine\"", "4", "8") "," COUNT "}",
+      LHV1_R_ENV_INTEGER_SPELLING, "params.dimension"),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "1E0", "8") "," COUNT "}",
+      LHV1_R_ENV_INTEGER_SPELLING, "params.m"),
+    E("{" V "," PARAMS_("\"d\"", "2", "\"cosine\"", "4", "80e-1") "," COUNT "}",
+      LHV1_R_ENV_INTEGER_SPELLING, "params.ef_search"),
+    E("{" V "," PARAMS ",\"count\":0.0e5}", LHV1_R_ENV_INTEGER_SPELLING, "count"),
 
     /* wrong type */
     E("{\"version\":\"1\"," PARAMS "," COUNT "}", LHV1_R_ENV_WRONG_TYPE, "version"),
@@ -183,7 +211,7 @@ static const env_case cases[] = {
       LHV1_R_ENV_SYNTAX, NULL),
     E("{" STD ",\x01\"x\":1}", LHV1_R_ENV_SYNTAX, NULL), /* control byte as whitespace */
     E("{" V "," PARAMS_("\"d\"", "1E+2", "\"cosine\"", "4", "8") ",\"count\":-0}",
-      LHV1_R_NONE, NULL),
+      LHV1_R_ENV_INTEGER_SPELLING, "1E+2"),
 
     /* numbers beyond float64: out of range wherever they are */
     E("{" STD ",\"metadata\":{\"a\":{\"n\":1e999}}}", LHV1_R_ENV_OUT_OF_RANGE, NULL),
@@ -259,14 +287,22 @@ START_TEST(offsets_name_the_byte)
         {"{" STD ",\"x\":\"ab\xff\"}", "\xff", LHV1_R_ENV_INVALID_UTF8},
         {"{" STD ",\"x\":\"ab\\u0000\"}", "\\u0000", LHV1_R_ENV_NUL_ESCAPE},
         {"{" STD "}  \n  xyz", "xyz", LHV1_R_ENV_TRAILING_BYTES},
+        /* the literal at fault, not the envelope's start */
+        {"{" STD ",\"x\":{\"k\":1,\"j\":[2,3],\"k\" :4}}", "\"k\" :", LHV1_R_ENV_DUPLICATE_KEY},
+        {"{" STD ",\"x\":[1,2,-1e999]}", "-1e999", LHV1_R_ENV_OUT_OF_RANGE},
+        {"{\"a\":{\"b\":{\"b\":1},\"b\":2},\"z\":1e999}", "\"b\":2", LHV1_R_ENV_DUPLICATE_KEY},
+        {"{\"z\":[1e999],\"a\":{\"b\":{\"b\":1},\"b\":2}}", "1e999", LHV1_R_ENV_OUT_OF_RANGE},
+        {"{" STD ",\"Count\":1}", "\"Count\"", LHV1_R_ENV_FOLDED_KEY},
+        {"{\"version\":1e0," PARAMS "," COUNT "}", "1e0", LHV1_R_ENV_INTEGER_SPELLING},
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         lhv1_envelope env;
         lhv1_status st;
         const char *j = rows[r].json;
         ck_assert_int_eq(lhv1_envelope_decode((const uint8_t *)j, strlen(j), &env, &st), -1);
-        ck_assert_int_eq(st.reason, rows[r].reason);
-        ck_assert_int_eq(st.offset, strstr(j, rows[r].at) - j);
+        ck_assert_msg(st.reason == rows[r].reason, "row %zu: %s", r, lhv1_reason_code(st.reason));
+        ck_assert_msg(st.offset == strstr(j, rows[r].at) - j, "row %zu: offset %lld, want %lld", r,
+                      (long long)st.offset, (long long)(strstr(j, rows[r].at) - j));
     }
 }
 END_TEST

@@ -103,6 +103,87 @@ static void g_long_s_folds_to_s(tb_object *o) /* U+017F folds to 's' */
 {
     env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"ver\xc5\xbfion\":2}");
 }
+/* U+0130 and U+0131 are fold orbits of their own (Go 1.26's foldRune):
+ * neither key names version, so version stays 1. */
+static void g_dotted_i_not_folded(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"vers\xc4\xb0on\":2,"
+                          "\"vers\\u0131on\":2}");
+}
+/* A key holding \u0000 is compared whole (cJSON would cut it at the NUL). */
+static void g_nul_key_not_a_field(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"count\\u0000\":\"s\","
+                          "\"version\\u0000\":2}");
+}
+/* Keys are unescaped before they are folded: \u017f and \u212a included. */
+static void g_escaped_fold(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"ver\\u017fion\":2}");
+}
+static void g_kelvin_no_field(tb_object *o) /* K folds to k; no field has a k */
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"\\u212aount\":\"s\"}");
+}
+/* Nesting: 10,000 levels are fine, one more is an error; deep metadata
+ * numbers beyond float64 are errors, deep unknown ones are not. */
+static void deep(tb_object *o, int depth, const char *member, const char *leaf)
+{
+    tb_env_raw(o, "{\"version\":1," STD_PARAMS ",\"count\":3,");
+    tb_env_raw(o, member);
+    for (int i = 0; i < depth; i++)
+        tb_env_raw(o, "[");
+    tb_env_raw(o, leaf);
+    for (int i = 0; i < depth; i++)
+        tb_env_raw(o, "]");
+    tb_env_raw(o, member[1] == 'm' ? "}}}" : "}");
+    tb_graph_std(o);
+    tb_finish(o);
+}
+static void g_depth_10000(tb_object *o) { deep(o, 9999, "\"x\":", "1e999"); }
+static void g_depth_10001(tb_object *o) { deep(o, 10000, "\"x\":", "1"); }
+static void g_deep_metadata_inf(tb_object *o)
+{
+    deep(o, 5000, "\"metadata\":{\"a\":{\"b\":", "2e308");
+}
+static void g_deep_metadata_small(tb_object *o)
+{
+    deep(o, 5000, "\"metadata\":{\"a\":{\"b\":", "1e-400");
+}
+/* Just below and above float64's largest value plus half an ulp. */
+static void g_meta_max_double(tb_object *o)
+{
+    env_then_std_graph(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"metadata\":{\"a\":"
+                          "{\"x\":1.7976931348623158e308}}}");
+}
+/* 2^1024 - 2^970, halfway between the largest double and 2^1024: a tie
+ * that rounds to even, i.e. to infinity; one less is the largest double. */
+static void meta_literal(tb_object *o, const char *lit)
+{
+    tb_env_raw(o, "{\"version\":1," STD_PARAMS ",\"count\":3,\"metadata\":{\"a\":{\"x\":");
+    tb_env_raw(o, lit);
+    tb_env_raw(o, "}}}");
+    tb_graph_std(o);
+    tb_finish(o);
+}
+static void g_meta_halfway_past_max(tb_object *o)
+{
+    meta_literal(o,
+                          "1797693134862315807937289714053034150799341327100378269361737789804449"
+                          "6829276475094664901797758720709633028641669288791094655554785194040263"
+                          "0657488671505820681908902000708383676273854845817711531764475730270069"
+                          "8555713669596228429148198608349364752927190741684443655107043427115596"
+                          "99508093042880177904174497792");
+}
+static void g_meta_below_halfway(tb_object *o)
+{
+    meta_literal(o,
+                          "1797693134862315807937289714053034150799341327100378269361737789804449"
+                          "6829276475094664901797758720709633028641669288791094655554785194040263"
+                          "0657488671505820681908902000708383676273854845817711531764475730270069"
+                          "8555713669596228429148198608349364752927190741684443655107043427115596"
+                          "99508093042880177904174497791");
+}
 
 static void g_graph_eof(tb_object *o)
 {
@@ -229,6 +310,17 @@ static const go_case cases[] = {
     {"field names in other cases", g_case_folded_keys, LHV1_GO_OK},
     {"Version:2 after version:1", g_case_folded_last_wins, LHV1_GO_ERROR},
     {"ver\u017fion:2 after version:1", g_long_s_folds_to_s, LHV1_GO_ERROR},
+    {"U+0130 and U+0131 do not fold", g_dotted_i_not_folded, LHV1_GO_OK},
+    {"keys with \\u0000 read whole", g_nul_key_not_a_field, LHV1_GO_OK},
+    {"ver\\u017fion escaped", g_escaped_fold, LHV1_GO_ERROR},
+    {"Kelvin-sign key is unknown", g_kelvin_no_field, LHV1_GO_OK},
+    {"nested 10,000 deep", g_depth_10000, LHV1_GO_OK},
+    {"nested 10,001 deep", g_depth_10001, LHV1_GO_ERROR},
+    {"metadata 1e999-like 5,000 deep", g_deep_metadata_inf, LHV1_GO_ERROR},
+    {"metadata 1e-400 5,000 deep", g_deep_metadata_small, LHV1_GO_OK},
+    {"metadata largest double", g_meta_max_double, LHV1_GO_OK},
+    {"metadata 2^1024 - 2^970", g_meta_halfway_past_max, LHV1_GO_ERROR},
+    {"metadata 2^1024 - 2^970 - 1", g_meta_below_halfway, LHV1_GO_OK},
     {"graph ends inside a layer", g_graph_eof, LHV1_GO_ERROR},
     {"graph varint overflow", g_graph_overflow, LHV1_GO_ERROR},
     {"graph unknown distance", g_unknown_distance, LHV1_GO_ERROR},

@@ -323,6 +323,20 @@ START_TEST(ratio_on_large_inputs)
     ck_assert_msg(_i == S_REALISTIC ? v == LHV1_OK : v != LHV1_DECODE_ERROR, "%s: %s %s",
                   shape_names[_i], lhv1_verdict_name(v), st.message);
 
+    /* verify and inspect: the load, and the Go prediction while the index
+     * lives (as the CLI does). The prediction builds no tree of its own: it
+     * allocates nothing at all, so verify costs what load costs. */
+    lhv1_index live;
+    base = heap_meter_reset_peak();
+    lhv1_index_load(body.data, body.len, NULL, &live, &st);
+    size_t before_predict = heap_meter_live();
+    size_t allocations = heap_meter_count();
+    lhv1_predict_go(body.data, body.len, NULL, 0);
+    ck_assert_msg(heap_meter_count() == allocations && heap_meter_live() == before_predict,
+                  "%s: the Go prediction allocated", shape_names[_i]);
+    size_t verify_peak = heap_meter_peak() - base;
+    lhv1_index_free(&live);
+
     /* dump and encode of what decodes (their output buffers count too) */
     lhv1_index idx;
     lhv1_index_load(body.data, body.len, NULL, &idx, &st);
@@ -341,11 +355,12 @@ START_TEST(ratio_on_large_inputs)
 
     report(shape_names[_i], "decode", body.len, decode_peak);
     report(shape_names[_i], "load", body.len, load_peak);
+    report(shape_names[_i], "verify", body.len, verify_peak);
     report(shape_names[_i], "dump", body.len, dump_peak);
     report(shape_names[_i], "encode", body.len, encode_peak);
-    const size_t peaks[4] = {decode_peak, load_peak, dump_peak, encode_peak};
-    static const char *const phases[4] = {"decode", "load", "dump", "encode"};
-    for (int p = 0; p < 4; p++)
+    const size_t peaks[5] = {decode_peak, load_peak, verify_peak, dump_peak, encode_peak};
+    static const char *const phases[5] = {"decode", "load", "verify", "dump", "encode"};
+    for (int p = 0; p < 5; p++)
         ck_assert_msg((double)peaks[p] <= MAX_RATIO * (double)body.len,
                       "%s: %s peak %zu bytes = %.1f x input", shape_names[_i], phases[p],
                       peaks[p], (double)peaks[p] / (double)body.len);

@@ -116,10 +116,34 @@ static void c_env_not_object(tb_object *o, expect *ex)
 
 static void c_env_duplicate(tb_object *o, expect *ex)
 {
-    tb_env_raw(o, "{\"count\":3," STD_FIELDS "}");
+    tb_env_raw(o, "{\"count\":3,\"version\":1,\"params\":{\"name\":\"docs\",\"dimension\":2,"
+                  "\"distance\":\"cosine\",\"m\":4,\"ef_search\":8},");
+    size_t at = o->env.len; /* the second "count": the key literal, not the envelope */
+    tb_env_raw(o, "\"count\":3}");
     std_graph_and_finish(o);
-    in_envelope(o, ex);
+    exact(ex, tb_env_abs(at));
     ex->msg = "count";
+}
+
+static void c_env_folded_key(tb_object *o, expect *ex)
+{
+    tb_env_raw(o, "{" STD_FIELDS ",");
+    size_t at = o->env.len;
+    tb_env_raw(o, "\"Count\":4}"); /* Go would read it as count, and keep the last */
+    std_graph_and_finish(o);
+    exact(ex, tb_env_abs(at));
+    ex->msg = "Count";
+}
+
+static void c_env_integer_spelling(tb_object *o, expect *ex)
+{
+    tb_env_raw(o, "{\"version\":1,\"params\":{\"name\":\"docs\",\"dimension\":2,"
+                  "\"distance\":\"cosine\",\"m\":");
+    size_t at = o->env.len;
+    tb_env_raw(o, "4.0,\"ef_search\":8},\"count\":3}");
+    std_graph_and_finish(o);
+    exact(ex, tb_env_abs(at));
+    ex->msg = "params.m";
 }
 
 static void c_env_missing(tb_object *o, expect *ex)
@@ -490,10 +514,12 @@ static const reason_case cases[] = {
     {"x after the object", LHV1_R_ENV_TRAILING_BYTES, c_env_trailing},
     {"an array", LHV1_R_ENV_NOT_OBJECT, c_env_not_object},
     {"count twice", LHV1_R_ENV_DUPLICATE_KEY, c_env_duplicate},
+    {"Count beside count", LHV1_R_ENV_FOLDED_KEY, c_env_folded_key},
     {"no ef_search", LHV1_R_ENV_MISSING_FIELD, c_env_missing},
     {"m as a string", LHV1_R_ENV_WRONG_TYPE, c_env_wrong_type},
     {"dimension 2.5", LHV1_R_ENV_NOT_INTEGER, c_env_not_integer},
     {"count -1", LHV1_R_ENV_OUT_OF_RANGE, c_env_out_of_range},
+    {"m 4.0", LHV1_R_ENV_INTEGER_SPELLING, c_env_integer_spelling},
     {"version 2", LHV1_R_ENV_BAD_VERSION, c_env_bad_version},
     {"distance dot", LHV1_R_ENV_UNKNOWN_DISTANCE, c_env_unknown_distance},
     {"vector length cut", LHV1_R_GRAPH_TRUNCATED, c_graph_truncated},

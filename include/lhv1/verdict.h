@@ -36,10 +36,12 @@ typedef enum lhv1_verdict {
     X(ENV_TRAILING_BYTES, "envelope-trailing-bytes", LHV1_DECODE_ERROR)        \
     X(ENV_NOT_OBJECT, "envelope-not-object", LHV1_DECODE_ERROR)                \
     X(ENV_DUPLICATE_KEY, "envelope-duplicate-key", LHV1_DECODE_ERROR)          \
+    X(ENV_FOLDED_KEY, "envelope-folded-key", LHV1_DECODE_ERROR)                \
     X(ENV_MISSING_FIELD, "envelope-missing-field", LHV1_DECODE_ERROR)          \
     X(ENV_WRONG_TYPE, "envelope-wrong-type", LHV1_DECODE_ERROR)                \
     X(ENV_NOT_INTEGER, "envelope-not-integer", LHV1_DECODE_ERROR)              \
     X(ENV_OUT_OF_RANGE, "envelope-out-of-range", LHV1_DECODE_ERROR)            \
+    X(ENV_INTEGER_SPELLING, "envelope-integer-spelling", LHV1_DECODE_ERROR)    \
     X(ENV_BAD_VERSION, "envelope-bad-version", LHV1_DECODE_ERROR)              \
     X(ENV_UNKNOWN_DISTANCE, "envelope-unknown-distance", LHV1_DECODE_ERROR)    \
     X(GRAPH_TRUNCATED, "graph-truncated", LHV1_DECODE_ERROR)                   \

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "campaign_internal.h"
+#include "internal.h"
 #include "prng.h"
 
 #define ABSENT (-1)
@@ -109,14 +110,8 @@ __attribute__((format(printf, 3, 4))) static void add_off(offset_set *s, int64_t
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].off == (uint64_t)off)
             return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        offset_class *p = realloc(s->v, cap * sizeof *p);
-        if (!p)
-            return;
-        s->v = p;
-        s->cap = cap;
-    }
+    if (lhv1_array_grow(&s->v, s->n, &s->cap, sizeof *s->v, 64) != 0)
+        return; /* a sample fewer */
     offset_class *c = &s->v[s->n++];
     c->off = (uint64_t)off;
     va_list ap;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lhv1/version.h"
 
 static const struct {
     const char *name;
@@ -24,7 +25,8 @@ static void usage(FILE *to)
     fprintf(to, "usage: lhv1 COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(to, "\n'lhv1 COMMAND --help' describes a command.\n");
+    fprintf(to, "\n'lhv1 COMMAND --help' describes a command; 'lhv1 --version' prints\n"
+                "liblhv1's version.\n");
 }
 
 int main(int argc, char **argv)
@@ -36,6 +38,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
+        return EXIT_ALL_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("lhv1 %s\n", lhv1_version());
         return EXIT_ALL_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

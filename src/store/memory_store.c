@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/store.h"
 
 typedef struct mem_entry {
@@ -32,14 +33,8 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
     memory_store *m = (memory_store *)s;
     mem_entry *e = find(m, key);
     if (!e) {
-        if (m->n == m->cap) {
-            size_t cap = m->cap ? m->cap * 2 : 8;
-            mem_entry *p = realloc(m->entries, cap * sizeof *p);
-            if (!p)
-                return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
-            m->entries = p;
-            m->cap = cap;
-        }
+        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0)
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
         e = &m->entries[m->n];
         lhv1_buf_init(&e->key);
         lhv1_buf_init(&e->body);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "lhv1/store.h"
 
 int lhv1_store_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
@@ -81,14 +82,8 @@ void lhv1_key_list_free(lhv1_key_list *l)
 
 int lhv1_key_list_push(lhv1_key_list *l, lhv1_bytes key)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        lhv1_bytes *k = realloc(l->keys, cap * sizeof *k);
-        if (!k)
-            return -1;
-        l->keys = k;
-        l->cap = cap;
-    }
+    if (lhv1_array_grow(&l->keys, l->n, &l->cap, sizeof *l->keys, 8) != 0)
+        return -1;
     uint8_t *copy = malloc(key.len + 1);
     if (!copy)
         return -1;

@@ -30,28 +30,9 @@ func Index(idx *model.Index) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString("{\"dump\":\"lhv1\",\"dump_version\":1,\n\"envelope\":")
-	p := idx.Params
-	fmt.Fprintf(&b, "{\"version\":%d,\"params\":{\"name\":", idx.Version)
-	str(&b, []byte(p.Name))
-	fmt.Fprintf(&b, ",\"dimension\":%d,\"distance\":", p.Dimension)
-	str(&b, []byte(p.Distance))
-	fmt.Fprintf(&b, ",\"m\":%d,\"ef_search\":%d},\"count\":%d,\"metadata\":", p.M, p.EfSearch, idx.Count)
-	if idx.Metadata == nil {
-		b.WriteString("null")
-	} else {
-		m := make(map[string]any, len(idx.Metadata))
-		for k, v := range idx.Metadata {
-			if v == nil {
-				m[k] = nil
-			} else {
-				m[k] = v
-			}
-		}
-		if err := canon(&b, m); err != nil {
-			return nil, err
-		}
+	if err := envelope(&b, idx); err != nil {
+		return nil, err
 	}
-	b.WriteString("}")
 	fmt.Fprintf(&b, ",\n\"graph\":{\"version\":%d,\"m\":%d,\"ml\":\"%s\",\"ef_search\":%d,\"distance\":",
 		g.Version, g.M, hex.EncodeToString(g.MlRaw[:]), g.EfSearch)
 	key(&b, g.Distance)
@@ -84,6 +65,42 @@ func Index(idx *model.Index) ([]byte, error) {
 	}
 	b.WriteString("]}}\n")
 	return b.Bytes(), nil
+}
+
+// Envelope returns ENVELOPE of FORMAT.md section 6: what the loader read
+// from the envelope (version, params, count, metadata); no graph needed.
+func Envelope(idx *model.Index) ([]byte, error) {
+	var b bytes.Buffer
+	if err := envelope(&b, idx); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func envelope(b *bytes.Buffer, idx *model.Index) error {
+	p := idx.Params
+	fmt.Fprintf(b, "{\"version\":%d,\"params\":{\"name\":", idx.Version)
+	str(b, []byte(p.Name))
+	fmt.Fprintf(b, ",\"dimension\":%d,\"distance\":", p.Dimension)
+	str(b, []byte(p.Distance))
+	fmt.Fprintf(b, ",\"m\":%d,\"ef_search\":%d},\"count\":%d,\"metadata\":", p.M, p.EfSearch, idx.Count)
+	if idx.Metadata == nil {
+		b.WriteString("null")
+	} else {
+		m := make(map[string]any, len(idx.Metadata))
+		for k, v := range idx.Metadata {
+			if v == nil {
+				m[k] = nil
+			} else {
+				m[k] = v
+			}
+		}
+		if err := canon(b, m); err != nil {
+			return err
+		}
+	}
+	b.WriteString("}")
+	return nil
 }
 
 // str is STR: '"' and '\\' escaped; bytes below 0x20, DEL and the

@@ -97,6 +97,22 @@ func DecodeIndex(env, graph io.Reader) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read envelope: %w", err)
 	}
+	idx, err := DecodeEnvelope(raw)
+	if err != nil {
+		return nil, err
+	}
+	g := hnsw.NewGraph[string]()
+	if err := g.Import(bufio.NewReader(graph)); err != nil {
+		return nil, fmt.Errorf("import graph: %w", err)
+	}
+	idx.Graph = g
+	return idx, nil
+}
+
+// DecodeEnvelope is DecodeIndex's envelope half: the index it returns has
+// everything but the graph (nil). It allocates no more than the JSON text
+// asks for, so it runs in-process on any input (the differential tests).
+func DecodeEnvelope(raw []byte) (*Index, error) {
 	var e envelopeV1
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, fmt.Errorf("decode envelope: %w", err)
@@ -104,9 +120,5 @@ func DecodeIndex(env, graph io.Reader) (*Index, error) {
 	if e.Version != 1 {
 		return nil, fmt.Errorf("decode envelope: unsupported envelope version %d", e.Version)
 	}
-	g := hnsw.NewGraph[string]()
-	if err := g.Import(bufio.NewReader(graph)); err != nil {
-		return nil, fmt.Errorf("import graph: %w", err)
-	}
-	return &Index{Version: e.Version, Params: e.Params, Count: e.Count, Graph: g, Metadata: e.Metadata}, nil
+	return &Index{Version: e.Version, Params: e.Params, Count: e.Count, Metadata: e.Metadata}, nil
 }

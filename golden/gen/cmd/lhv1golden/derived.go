@@ -21,6 +21,7 @@ func derived(bases map[string]*base) []golden {
 	out = append(out, framing(bases["few_nodes"])...)
 	out = append(out, spellings(bases["few_nodes"], bases["multi_layer"])...)
 	out = append(out, envelopes(bases["few_nodes"], bases["no_metadata"])...)
+	out = append(out, folds(bases["few_nodes"], bases["empty"])...)
 	out = append(out, graphDecoding(bases["few_nodes"])...)
 	out = append(out, invariants(bases["multi_layer"])...)
 	out = append(out, crossChecks(bases["few_nodes"])...)
@@ -135,8 +136,8 @@ func envelopes(few, plain *base) []golden {
 		impl("envelope_duplicate_key_last_wins", "envelope-duplicate-key", "version 2 then version 1: Go keeps the last", o(swap(e("envelope_duplicate_key_last_wins"), `{"version":1`, `{"version":2,"version":1`))),
 		impl("envelope_duplicate_key_first_wins", "envelope-duplicate-key", "version 1 then version 2: Go keeps the last", o(addField(e("envelope_duplicate_key_first_wins"), `"version":2`))),
 		impl("envelope_duplicate_metadata_member", "envelope-duplicate-key", "a key twice inside a metadata object", o(swap(e("envelope_duplicate_metadata_member"), `"label":"item v0001"`, `"label":"item v0001","label":"again"`))),
-		impl("envelope_case_insensitive_field", "envelope-missing-field", "\"Version\": Go matches fields case-insensitively", o(swap(e("envelope_case_insensitive_field"), `"version":1`, `"Version":1`))),
-		impl("envelope_unicode_fold_field", "envelope-missing-field", "\"paramſ\" (U+017F folds to s in Go)", o(swap(e("envelope_unicode_fold_field"), `"params":`, `"paramſ":`))),
+		impl("envelope_case_insensitive_field", "envelope-folded-key", "\"Version\": Go matches fields case-insensitively", o(swap(e("envelope_case_insensitive_field"), `"version":1`, `"Version":1`))),
+		impl("envelope_unicode_fold_field", "envelope-folded-key", "\"paramſ\" (U+017F folds to s in Go)", o(swap(e("envelope_unicode_fold_field"), `"params":`, `"paramſ":`))),
 		no("envelope_missing_version", "envelope-missing-field", "no version (Go: 0, rejected)", o(swap(e("envelope_missing_version"), `"version":1,`, ``))),
 		no("envelope_missing_params", "envelope-missing-field", "no params (Go: zero values, loads)", po(`{"version":1,"count":`+fmt.Sprint(plain.Count)+`}`)),
 		no("envelope_missing_name", "envelope-missing-field", "params without name", po(swap(p("envelope_missing_name"), `"name":"envelope_missing_name",`, ``))),
@@ -150,8 +151,8 @@ func envelopes(few, plain *base) []golden {
 		no("envelope_wrong_type_metadata_value", "envelope-wrong-type", "a metadata value that is a number", po(addField(p("envelope_wrong_type_metadata_value"), `"metadata":{"v0000":1}`))),
 		no("envelope_metadata_value_null", "envelope-wrong-type", "a metadata value that is null (Go: nil map)", po(addField(p("envelope_metadata_value_null"), `"metadata":{"v0000":null}`))),
 		no("envelope_not_integer", "envelope-not-integer", "m 16.5", o(swap(e("envelope_not_integer"), `"m":16`, `"m":16.5`))),
-		impl("envelope_integer_fraction_zero", "none", "m 16.0: an integer to the spec, not to Go's int", o(swap(e("envelope_integer_fraction_zero"), `"m":16`, `"m":16.0`))),
-		impl("envelope_integer_exponent", "none", "ef_search 2e1: an integer to the spec, not to Go's int", o(swap(e("envelope_integer_exponent"), `"ef_search":20`, `"ef_search":2e1`))),
+		impl("envelope_integer_fraction_zero", "envelope-integer-spelling", "m 16.0: an integer to the spec, not to Go's int", o(swap(e("envelope_integer_fraction_zero"), `"m":16`, `"m":16.0`))),
+		impl("envelope_integer_exponent", "envelope-integer-spelling", "ef_search 2e1: an integer to the spec, not to Go's int", o(swap(e("envelope_integer_exponent"), `"ef_search":20`, `"ef_search":2e1`))),
 		impl("envelope_integer_past_2_53", "envelope-out-of-range", "count 2^53+2 (Go's int holds it)", o(swap(e("envelope_integer_past_2_53"), count, `"count":9007199254740994`))),
 		impl("envelope_integer_2_53_plus_1", "envelope-out-of-range", "count 2^53+1, which a double rounds to 2^53", o(swap(e("envelope_integer_2_53_plus_1"), count, `"count":9007199254740993`))),
 		no("envelope_dimension_zero", "envelope-out-of-range", "dimension 0", o(swap(e("envelope_dimension_zero"), `"dimension":3`, `"dimension":0`))),

@@ -6,6 +6,8 @@
 //	lhv1golden -dump-store DIR -dump-out OUT   # load every index of a directory store, dump each
 //	lhv1golden -behaviour FILE...              # what Go's loader does with each file
 //	lhv1golden -mutants DIR -n N -seed S       # N edited goldens, for differential runs
+//	lhv1golden -envelope-edits DIR -n N -seed S  # N goldens with edited envelopes
+//	lhv1golden -envelope-values FILE...        # what DecodeEnvelope reads from each file
 //
 // -child-load is internal: the generator re-executes itself with it to
 // observe Go's loader on one object in a child process.
@@ -27,7 +29,9 @@ func main() {
 	mutantDir := flag.String("mutants", "", "write -n objects derived from golden/objects (-from) by random edits here")
 	mutantN := flag.Int("n", 1000, "how many -mutants")
 	mutantSeed := flag.Int64("seed", 1, "seed of -mutants")
-	mutantFrom := flag.String("from", "", "objects -mutants starts from")
+	mutantFrom := flag.String("from", "", "objects -mutants and -envelope-edits start from")
+	envEdits := flag.String("envelope-edits", "", "write -n objects whose envelopes are edited goldens' (-from) here")
+	envValues := flag.Bool("envelope-values", false, "print what DecodeEnvelope reads from each file argument")
 	childFile := flag.String("child-load", "", "internal: load this object in this process")
 	childName := flag.String("child-name", "", "internal: the name to load it as")
 	childDump := flag.String("child-dump", "", "internal: write the dump here when it loads")
@@ -37,6 +41,10 @@ func main() {
 	case *childFile != "":
 		childLoad(*childFile, *childName, *childDump)
 		return
+	case *envEdits != "":
+		err = envelopeEdits(*mutantFrom, *envEdits, *mutantN, *mutantSeed)
+	case *envValues:
+		err = envelopeValues(flag.Args())
 	case *mutantDir != "":
 		err = mutants(*mutantFrom, *mutantDir, *mutantN, *mutantSeed)
 	case *behave:
