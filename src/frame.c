@@ -10,6 +10,9 @@ int lhv1_unframe(const uint8_t *body, size_t len, lhv1_bytes *env, lhv1_bytes *g
     lhv1_status_ok(st);
     if (len < LHV1_HEADER_LEN)
         return lhv1_fail(st, LHV1_R_FRAME_TOO_SHORT, 0, "body too short (%zu bytes)", len);
+    if (memcmp(body, "LHV2", 4) == 0) /* the successor (lhv2.h): name it */
+        return lhv1_fail(st, LHV1_R_FRAME_NEWER_FORMAT, 0,
+                         "magic LHV2: a newer format than this LHV1-only path reads");
     if (memcmp(body, LHV1_MAGIC, 4) != 0)
         return lhv1_fail(st, LHV1_R_FRAME_BAD_MAGIC, 0,
                          "bad magic %02x %02x %02x %02x", body[0], body[1], body[2], body[3]);

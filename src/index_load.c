@@ -3,12 +3,13 @@
 
 #include "internal.h"
 #include "lhv1/index.h"
+#include "lhv1/lhv2.h"
 #include "metadata.h"
 
 /* `layer0`: layer 0's key set from the invariant checks (zeroed when the
  * graph has no layer). */
-static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_base,
-                       const lhv1_keyset *layer0, lhv1_status *st)
+static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base,
+                       int64_t graph_base, const lhv1_keyset *layer0, lhv1_status *st)
 {
     const lhv1_envelope *e = &idx->env;
     const lhv1_graph *g = &idx->graph;
@@ -42,24 +43,22 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t graph_ba
             if (!layer0->slots || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
                 orphan = c;
         if (orphan)
-            return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, LHV1_HEADER_LEN,
+            return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, env_base,
                              "metadata key \"%.64s\" is not a node of layer 0", orphan->string);
     }
     if (name && strcmp(name, e->name) != 0)
-        return lhv1_fail(st, LHV1_R_CROSS_NAME, LHV1_HEADER_LEN,
+        return lhv1_fail(st, LHV1_R_CROSS_NAME, env_base,
                          "params.name \"%.64s\", loaded as \"%.64s\"", e->name, name);
     return 0;
 }
 
-lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
-                             lhv1_index *idx, lhv1_status *st)
+/* Everything after the container: envelope, graph, invariants, cross-checks. */
+static lhv1_verdict load_sections(const uint8_t *body, lhv1_bytes env, lhv1_bytes graph,
+                                  const char *name, lhv1_index *idx, lhv1_status *st)
 {
-    memset(idx, 0, sizeof *idx);
-    lhv1_bytes env, graph;
-    if (lhv1_unframe(body, len, &env, &graph, st) != 0)
-        return st->verdict;
+    int64_t env_base = (int64_t)(env.data - body);
     if (lhv1_envelope_decode(env.data, env.len, &idx->env, st) != 0) {
-        lhv1_status_rebase(st, LHV1_HEADER_LEN);
+        lhv1_status_rebase(st, env_base);
         goto failed;
     }
     int64_t graph_base = (int64_t)(graph.data - body);
@@ -74,7 +73,7 @@ lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
         lhv1_status_rebase(st, graph_base);
         goto failed;
     }
-    int crossed = cross_check(idx, name, graph_base, &layer0, st);
+    int crossed = cross_check(idx, name, env_base, graph_base, &layer0, st);
     lhv1_keyset_free(&layer0);
     if (crossed != 0)
         goto failed;
@@ -83,6 +82,26 @@ failed:
     if (st->reason == LHV1_R_NONE) /* only allocation failure gets here without a reason */
         st->verdict = LHV1_DECODE_ERROR;
     return st->verdict;
+}
+
+lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
+                             lhv1_index *idx, lhv1_status *st)
+{
+    memset(idx, 0, sizeof *idx);
+    lhv1_bytes env, graph;
+    if (lhv1_unframe(body, len, &env, &graph, st) != 0)
+        return st->verdict;
+    return load_sections(body, env, graph, name, idx, st);
+}
+
+lhv1_verdict lhv1_index_load_any(const uint8_t *body, size_t len, const char *name,
+                                 lhv1_index *idx, lhv1_format *format, lhv1_status *st)
+{
+    memset(idx, 0, sizeof *idx);
+    lhv1_bytes env, graph;
+    if (lhv1_unframe_any(body, len, &env, &graph, format, st) != 0)
+        return st->verdict;
+    return load_sections(body, env, graph, name, idx, st);
 }
 
 void lhv1_index_free(lhv1_index *idx)

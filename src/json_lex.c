@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "json_lex.h"
 
 size_t lhv1_json_number_len(const uint8_t *p, size_t n)
@@ -62,14 +63,8 @@ int lhv1_json_find_nul_escape(const uint8_t *p, size_t n, lhv1_status *st)
 
 static int push_offset(lhv1_json_offsets *nums, size_t at)
 {
-    if (nums->n == nums->cap) {
-        size_t cap = nums->cap ? nums->cap * 2 : 16;
-        uint32_t *p = realloc(nums->at, cap * sizeof *p);
-        if (!p)
-            return -1;
-        nums->at = p;
-        nums->cap = cap;
-    }
+    if (lhv1_array_grow(&nums->at, nums->n, &nums->cap, sizeof *nums->at, 16) != 0)
+        return -1;
     nums->at[nums->n++] = (uint32_t)at;
     return 0;
 }

@@ -75,7 +75,7 @@ int manifest_read(const char *path, manifest *m, char *err, size_t err_len)
         golden_row *r = &m->rows[m->n++];
         *r = (golden_row){f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], ""};
         size_t len = strlen(r->file);
-        if (len < 8 || r->file[1] != '_' || strcmp(r->file + len - 5, ".lhv1") != 0 ||
+        if (len < 8 || r->file[1] != '_' || (strcmp(r->file + len - 5, ".lhv1") != 0 && strcmp(r->file + len - 5, ".lhv2") != 0) ||
             len - 7 >= sizeof r->name) {
             snprintf(err, err_len, "%s:%d: bad golden file name \"%s\"", path, lineno, r->file);
             return -1;

@@ -9,6 +9,8 @@ static lhv1_reason expected_reason(const uint8_t *d, size_t n)
 {
     if (n < LHV1_HEADER_LEN)
         return LHV1_R_FRAME_TOO_SHORT;
+    if (memcmp(d, "LHV2", 4) == 0)
+        return LHV1_R_FRAME_NEWER_FORMAT;
     if (memcmp(d, LHV1_MAGIC, 4) != 0)
         return LHV1_R_FRAME_BAD_MAGIC;
     uint64_t env_len = ((uint64_t)d[4] << 24) | ((uint64_t)d[5] << 16) | ((uint64_t)d[6] << 8) | d[7];

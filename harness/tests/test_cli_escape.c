@@ -400,7 +400,7 @@ static void assert_inspect(const char *path, const char *name)
     ck_assert_msg(r->code == 0 || r->code == 1, "inspect exit %d", r->code);
     assert_clean(r->out.data, r->out.len, "inspect stdout");
     assert_clean(r->err.data, r->err.len, "inspect stderr");
-    static const char *const labels[] = {"file:", "size:", "envelope:", "graph:", "params:",
+    static const char *const labels[] = {"file:", "size:", "format:", "envelope:", "graph:", "params:",
                                          "layer ", "total:", "vectors:",
                                          "non-finite components:", "verdict:", "go:"};
     int verdicts = 0, gos = 0;

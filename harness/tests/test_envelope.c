@@ -293,6 +293,12 @@ START_TEST(offsets_name_the_byte)
         {"{\"a\":{\"b\":{\"b\":1},\"b\":2},\"z\":1e999}", "\"b\":2", LHV1_R_ENV_DUPLICATE_KEY},
         {"{\"z\":[1e999],\"a\":{\"b\":{\"b\":1},\"b\":2}}", "1e999", LHV1_R_ENV_OUT_OF_RANGE},
         {"{" STD ",\"Count\":1}", "\"Count\"", LHV1_R_ENV_FOLDED_KEY},
+        /* duplicate, folded key and number beyond float64: the first in document order */
+        {"{\"Count\":1,\"x\":1,\"x\":2,\"y\":1e999}", "\"Count\"", LHV1_R_ENV_FOLDED_KEY},
+        {"{\"x\":1,\"x\":2,\"Count\":1,\"y\":1e999}", "\"x\":2", LHV1_R_ENV_DUPLICATE_KEY},
+        {"{\"y\":[1e999],\"x\":1,\"x\":2,\"Count\":1}", "1e999", LHV1_R_ENV_OUT_OF_RANGE},
+        {"{\"version\":1,\"params\":{\"a\":-1e999,\"NAME\":\"x\"}}", "-1e999", LHV1_R_ENV_OUT_OF_RANGE},
+        {"{\"version\":1,\"params\":{\"NAME\":\"x\",\"a\":-1e999}}", "\"NAME\"", LHV1_R_ENV_FOLDED_KEY},
         {"{\"version\":1e0," PARAMS "," COUNT "}", "1e0", LHV1_R_ENV_INTEGER_SPELLING},
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {

@@ -1,5 +1,6 @@
 /* Every reason code of LHV1_REASONS (except the store layer's) produced
- * from crafted bytes through lhv1_index_load: verdict, reason, the offset
+ * from crafted bytes through lhv1_index_load_any (lhv1_index_load, the
+ * LHV1-only path, where a case says so): verdict, reason, the offset
  * of the spot and a message that names it. The table below is the test;
  * the meta-test fails when a reason code has no row. */
 #include <stdio.h>
@@ -15,6 +16,7 @@ typedef struct expect {
     int64_t lo, hi;
     const char *msg;
     const char *name;
+    int lhv1_only; /* load through the LHV1-only path */
 } expect;
 
 static void exact(expect *ex, int64_t off) { ex->lo = ex->hi = off; }
@@ -49,8 +51,59 @@ static void c_frame_too_short(tb_object *o, expect *ex)
 static void c_frame_bad_magic(tb_object *o, expect *ex)
 {
     tb_std_object(o);
-    o->body.data[3] = '2';
+    o->body.data[3] = '3';
     exact(ex, 0);
+}
+
+/* ---- LHV2 (lhv2.h): the standard object's sections in the successor ---- */
+
+static void lhv2_object(tb_object *o)
+{
+    tb_std_object(o);
+    lhv1_bytes env, graph;
+    lhv1_status st;
+    lhv1_buf v2;
+    lhv1_buf_init(&v2);
+    ck_assert_int_eq(lhv1_unframe(o->body.data, o->body.len, &env, &graph, &st), 0);
+    ck_assert_int_eq(lhv1_lhv2_frame(env, graph, &v2, &st), 0);
+    lhv1_buf_free(&o->body);
+    o->body = v2;
+}
+
+static void c_frame_newer_format(tb_object *o, expect *ex)
+{
+    lhv2_object(o);
+    ex->lhv1_only = 1;
+    ex->msg = "newer format";
+    exact(ex, 0);
+}
+
+static void c_lhv2_too_short(tb_object *o, expect *ex)
+{
+    lhv1_buf_append(&o->body, "LHV2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 23);
+    exact(ex, 0);
+}
+
+static void c_lhv2_header_checksum(tb_object *o, expect *ex)
+{
+    lhv2_object(o);
+    o->body.data[9] ^= 0x40; /* graph_len, not yet trusted */
+    exact(ex, 16);
+}
+
+static void c_lhv2_length_mismatch(tb_object *o, expect *ex)
+{
+    lhv2_object(o);
+    o->body.len -= 1; /* torn: the trailer's last byte lost */
+    exact(ex, 4);
+}
+
+static void c_lhv2_body_checksum(tb_object *o, expect *ex)
+{
+    lhv2_object(o);
+    o->body.data[o->body.len - 10] ^= 0x01; /* a bit of a vector */
+    ex->lo = ex->hi = (int64_t)o->body.len - LHV2_TRAILER_LEN;
+    ex->msg = "CRC-32C";
 }
 
 static void c_frame_overrun(tb_object *o, expect *ex)
@@ -506,8 +559,13 @@ typedef struct reason_case {
 static const reason_case cases[] = {
     {"valid object", LHV1_R_NONE, c_none},
     {"7-byte body", LHV1_R_FRAME_TOO_SHORT, c_frame_too_short},
-    {"magic LHV2", LHV1_R_FRAME_BAD_MAGIC, c_frame_bad_magic},
+    {"magic LHV3", LHV1_R_FRAME_BAD_MAGIC, c_frame_bad_magic},
     {"envelope_len one past the body", LHV1_R_FRAME_ENVELOPE_OVERRUN, c_frame_overrun},
+    {"LHV2 object on the LHV1-only path", LHV1_R_FRAME_NEWER_FORMAT, c_frame_newer_format},
+    {"LHV2: 23 bytes", LHV1_R_LHV2_TOO_SHORT, c_lhv2_too_short},
+    {"LHV2: bit flip in graph_len", LHV1_R_LHV2_HEADER_CHECKSUM, c_lhv2_header_checksum},
+    {"LHV2: torn, one byte short", LHV1_R_LHV2_LENGTH_MISMATCH, c_lhv2_length_mismatch},
+    {"LHV2: bit flip in a vector", LHV1_R_LHV2_BODY_CHECKSUM, c_lhv2_body_checksum},
     {"C3 28 in a string", LHV1_R_ENV_INVALID_UTF8, c_env_utf8},
     {"\\u0000 in a string", LHV1_R_ENV_NUL_ESCAPE, c_env_nul},
     {"missing colon", LHV1_R_ENV_SYNTAX, c_env_syntax},
@@ -574,10 +632,14 @@ START_TEST(reason_from_bytes)
     const reason_case *c = &cases[_i];
     tb_object o;
     tb_init(&o);
-    expect ex = {0, 0, NULL, NULL};
+    expect ex = {0, 0, NULL, NULL, 0};
     c->build(&o, &ex);
     lhv1_status st;
-    lhv1_verdict v = tb_load((lhv1_bytes){o.body.data, o.body.len}, ex.name, &st);
+    lhv1_index idx;
+    lhv1_verdict v = ex.lhv1_only
+                         ? lhv1_index_load(o.body.data, o.body.len, ex.name, &idx, &st)
+                         : lhv1_index_load_any(o.body.data, o.body.len, ex.name, &idx, NULL, &st);
+    lhv1_index_free(&idx);
     const char *want = spec[c->reason].code;
     ck_assert_msg(st.reason == c->reason, "%s: reason %s, want %s (%s)", c->title,
                   lhv1_reason_code(st.reason), want, st.message);

@@ -6,6 +6,7 @@
 #include "lhv1/envelope.h"
 #include "lhv1/frame.h"
 #include "lhv1/graph.h"
+#include "lhv1/lhv2.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +27,14 @@ typedef struct lhv1_index {
  * is left empty. Returns the verdict. */
 lhv1_verdict lhv1_index_load(const uint8_t *body, size_t len, const char *name,
                              lhv1_index *idx, lhv1_status *st);
+
+/* As lhv1_index_load for either container (lhv2.h): an LHV1 object, or an
+ * LHV2 object whose lengths and CRC-32C checksums are verified before its
+ * sections are read. `format` (may be NULL) receives the container read.
+ * (lhv1_index_load is the LHV1-only path: it names an LHV2 object
+ * frame-newer-format.) */
+lhv1_verdict lhv1_index_load_any(const uint8_t *body, size_t len, const char *name,
+                                 lhv1_index *idx, lhv1_format *format, lhv1_status *st);
 
 /* Frames encode(env) and the deterministic encode(graph). */
 int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out);

@@ -30,6 +30,11 @@ typedef enum lhv1_verdict {
     X(FRAME_TOO_SHORT, "frame-too-short", LHV1_BAD_FORMAT)                     \
     X(FRAME_BAD_MAGIC, "frame-bad-magic", LHV1_BAD_FORMAT)                     \
     X(FRAME_ENVELOPE_OVERRUN, "frame-envelope-overrun", LHV1_BAD_FORMAT)       \
+    X(FRAME_NEWER_FORMAT, "frame-newer-format", LHV1_BAD_FORMAT)               \
+    X(LHV2_TOO_SHORT, "lhv2-too-short", LHV1_BAD_FORMAT)                       \
+    X(LHV2_HEADER_CHECKSUM, "lhv2-header-checksum", LHV1_BAD_FORMAT)           \
+    X(LHV2_LENGTH_MISMATCH, "lhv2-length-mismatch", LHV1_BAD_FORMAT)           \
+    X(LHV2_BODY_CHECKSUM, "lhv2-body-checksum", LHV1_BAD_FORMAT)               \
     X(ENV_INVALID_UTF8, "envelope-invalid-utf8", LHV1_DECODE_ERROR)            \
     X(ENV_NUL_ESCAPE, "envelope-nul-escape", LHV1_DECODE_ERROR)                \
     X(ENV_SYNTAX, "envelope-syntax", LHV1_DECODE_ERROR)                        \

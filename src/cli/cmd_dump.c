@@ -39,7 +39,7 @@ int cmd_dump(int argc, char **argv)
         return EXIT_USAGE;
     lhv1_index idx;
     lhv1_status st;
-    lhv1_verdict v = lhv1_index_load(data, len, name, &idx, &st);
+    lhv1_verdict v = lhv1_index_load_any(data, len, name, &idx, NULL, &st);
     int rc = v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
     if (v != LHV1_OK)
         cli_status_line(stderr, path, &st);

@@ -62,11 +62,13 @@ int cmd_inspect(int argc, char **argv)
     fputs("file:      ", stdout);
     cli_text_str(stdout, argv[1], NULL);
     printf("\nsize:      %zu bytes\n", len);
-    if (lhv1_unframe(data, len, &env, &graph, &st) == 0)
-        printf("envelope:  %zu bytes at offset 8\ngraph:     %zu bytes at offset %zu\n",
-               env.len, graph.len, env.len + 8);
+    lhv1_format format;
+    if (lhv1_unframe_any(data, len, &env, &graph, &format, &st) == 0)
+        printf("format:    %s\nenvelope:  %zu bytes at offset %zu\n"
+               "graph:     %zu bytes at offset %zu\n", lhv1_format_name(format), env.len,
+               (size_t)(env.data - data), graph.len, (size_t)(graph.data - data));
     lhv1_index idx;
-    lhv1_verdict v = lhv1_index_load(data, len, NULL, &idx, &st);
+    lhv1_verdict v = lhv1_index_load_any(data, len, NULL, &idx, NULL, &st);
     if (idx.decoded) {
         const lhv1_envelope *e = &idx.env;
         const lhv1_graph *g = &idx.graph;

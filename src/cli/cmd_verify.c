@@ -1,4 +1,4 @@
-/* lhv1 verify [--name NAME] [--json] FILE... */
+/* lhv1 verify [--name NAME] [--json] [--lhv1-only] FILE... */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,22 +8,27 @@
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 verify [--name NAME] [--json] FILE...\n"
+    "usage: lhv1 verify [--name NAME] [--json] [--lhv1-only] FILE...\n"
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
-    "(file, verdict, reason, go, offset, message). --name checks params.name.\n"
+    "(file, format, verdict, reason, go, offset, message). --name checks\n"
+    "params.name. Reads LHV1 and LHV2 objects (docs/LHV2.md: its lengths and\n"
+    "checksums verified first); --lhv1-only reads as an LHV1-only reader\n"
+    "does (an LHV2 object is bad-format, frame-newer-format).\n"
     "Paths and messages are escaped (README, Output escaping): in text, ':'\n"
     "in a path and control or non-UTF-8 bytes as \\xHH, '\\' as '\\\\'; in JSON, a\n"
     "path or message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
-static void print_json(const char *path, const lhv1_status *st, lhv1_go go)
+static void print_json(const char *path, lhv1_format format, const lhv1_status *st,
+                       lhv1_go go)
 {
     lhv1_buf o;
     lhv1_buf_init(&o);
     lhv1_buf_puts(&o, "{\"file\":");
     cli_json(&o, path, strlen(path));
+    lhv1_buf_printf(&o, ",\"format\":\"%s\"", lhv1_format_name(format));
     lhv1_buf_printf(&o, ",\"verdict\":\"%s\",\"reason\":\"%s\",\"go\":\"%s\",\"offset\":%lld,"
                         "\"message\":",
                     lhv1_verdict_name(st->verdict), lhv1_reason_code(st->reason), lhv1_go_name(go),
@@ -40,17 +45,19 @@ int cmd_verify(int argc, char **argv)
     static const struct option opts[] = {
         {"name", required_argument, NULL, 'n'},
         {"json", no_argument, NULL, 'j'},
+        {"lhv1-only", no_argument, NULL, '1'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *name = NULL;
-    int json = 0, c;
+    int json = 0, lhv1_only = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:j1h", opts, NULL)) != -1) {
         switch (c) {
         case 'n': name = optarg; break;
         case 'j': json = 1; break;
+        case '1': lhv1_only = 1; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: cli_bad_option("verify", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
@@ -69,14 +76,18 @@ int cmd_verify(int argc, char **argv)
         }
         lhv1_index idx;
         lhv1_status st;
-        lhv1_index_load(data, len, name, &idx, &st);
+        lhv1_format format = LHV1_FORMAT_LHV1;
+        if (lhv1_only)
+            lhv1_index_load(data, len, name, &idx, &st);
+        else
+            lhv1_index_load_any(data, len, name, &idx, &format, &st);
         lhv1_go go = lhv1_predict_go(data, len, NULL, 0);
         lhv1_index_free(&idx);
         free(data);
         if (st.verdict != LHV1_OK)
             rc = EXIT_NOT_OK;
         if (json)
-            print_json(argv[i], &st, go);
+            print_json(argv[i], format, &st, go);
         else
             cli_status_line(stdout, argv[i], &st);
     }

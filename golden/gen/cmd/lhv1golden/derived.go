@@ -44,7 +44,7 @@ func framing(b *base) []golden {
 	return []golden{
 		no("frame_empty", "frame-too-short", "zero bytes", nil),
 		no("frame_too_short", "frame-too-short", "7 bytes: magic and 3 length bytes", []byte("LHV1\x00\x00\x00")),
-		no("frame_bad_magic", "frame-bad-magic", "magic LHV2 (a future format)", magic),
+		no("frame_bad_magic", "frame-newer-format", "magic LHV2 (the successor format) on the LHV1-only path", magic),
 		no("frame_magic_lowercase", "frame-bad-magic", "magic lhv1", lower),
 		no("frame_envelope_overrun", "frame-envelope-overrun", "envelope_len one past the object", overrun),
 		no("frame_envelope_len_max", "frame-envelope-overrun", "envelope_len 2^32-1", maxLen),

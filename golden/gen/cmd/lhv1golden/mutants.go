@@ -35,7 +35,9 @@ func mutants(from, out string, n int, seed int64) error {
 		return err
 	}
 	inserts := [][]byte{[]byte(`"`), []byte(`\u`), []byte(`1e`), []byte(`.0`), []byte(`{`), []byte(`[`),
-		{0x80}, []byte(`-`), []byte(`null`), []byte(`,"Version":2`), {0xff, 0xff, 0xff, 0xff, 0x0f}, {0x01}, []byte(`\u00`)}
+		{0x80}, []byte(`-`), []byte(`null`), []byte(`,"Version":2`), {0xff, 0xff, 0xff, 0xff, 0x0f}, {0x01}, []byte(`\u00`),
+		// Go's key folding (FORMAT.md 4): U+017F and U+212A fold, U+0130 and U+0131 do not
+		[]byte("ſ"), []byte(`\u017f`), []byte("\u212a"), []byte(`\u0130`), []byte("ı"), []byte(`\u0000`), []byte(`E0`)}
 	r := rand.New(rand.NewSource(seed))
 	for i := 0; i < n; i++ {
 		b := append([]byte(nil), src[r.Intn(len(src))]...)
