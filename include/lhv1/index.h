@@ -48,6 +48,14 @@ int lhv1_index_dump(const lhv1_index *idx, lhv1_buf *out);
  * `why` (may be NULL) receives Go's message or the panic's text. */
 lhv1_go lhv1_predict_go(const uint8_t *body, size_t len, char *why, size_t why_len);
 
+/* lhv1_predict_go, also giving in `peak` (may be NULL) the largest single
+ * allocation Go asks for before reading one field, in bytes (FORMAT.md
+ * 5a: strings count twice, vectors 8 bytes a component, neighbour lists 16
+ * bytes a key, layer lists 8 a layer, layer maps their pre-sized tables).
+ * A harness that runs Go in its own process skips inputs above its bound. */
+lhv1_go lhv1_predict_go_peak(const uint8_t *body, size_t len, char *why, size_t why_len,
+                             uint64_t *peak);
+
 void lhv1_index_free(lhv1_index *idx);
 
 #ifdef __cplusplus

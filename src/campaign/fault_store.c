@@ -33,6 +33,8 @@ typedef struct fault_store {
     size_t n_plan;
     uint64_t rng;
     uint32_t rate_ppm;
+    size_t history_max;
+    lhv1_fault armed; /* kind NONE when nothing is armed */
     uint64_t ops[LHV1_OP_COUNT];
     uint64_t fired[LHV1_FAULT_KIND_COUNT];
     uint64_t seq;    /* mutations that landed so far */
@@ -134,6 +136,12 @@ __attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const 
 static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
 {
     uint64_t i = f->ops[op]++;
+    if (f->armed.kind != LHV1_FAULT_NONE && lhv1_fault_kind_op(f->armed.kind) == op) {
+        lhv1_fault armed = f->armed;
+        armed.nth = i;
+        f->armed.kind = LHV1_FAULT_NONE;
+        return armed;
+    }
     for (size_t p = 0; p < f->n_plan; p++) {
         const lhv1_fault *pf = &f->plan[p];
         if (lhv1_fault_kind_op(pf->kind) == op &&
@@ -169,8 +177,13 @@ static key_hist *hist_find(fault_store *f, lhv1_bytes key)
     return NULL;
 }
 
-static int hist_push(key_hist *h, uint64_t seq, int present, lhv1_bytes body)
+static int hist_push(key_hist *h, size_t max, uint64_t seq, int present, lhv1_bytes body)
 {
+    if (max && h->n >= max) { /* drop the oldest version */
+        lhv1_buf_free(&h->v[0].body);
+        memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
+        h->n--;
+    }
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 4;
         version *v = realloc(h->v, cap * sizeof *v);
@@ -214,7 +227,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     lhv1_buf_init(&before);
     lhv1_store_err err;
     int present = lhv1_store_get(f->inner, key, &before, &err) == 0;
-    int rc = hist_push(h, f->seq, present, (lhv1_bytes){before.data, before.len});
+    int rc = hist_push(h, f->history_max, f->seq, present, (lhv1_bytes){before.data, before.len});
     lhv1_buf_free(&before);
     f->n_hist++;
     return rc < 0 ? NULL : h;
@@ -226,7 +239,7 @@ static void hist_record(fault_store *f, lhv1_bytes key, int present, lhv1_bytes 
     key_hist *h = hist_get(f, key);
     f->seq++;
     if (h)
-        hist_push(h, f->seq, present, body);
+        hist_push(h, f->history_max, f->seq, present, body);
 }
 
 /* The state of the key just after mutation number `seq`. */
@@ -521,7 +534,9 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
         }
         f->rng = cfg->seed;
         f->rate_ppm = cfg->rate_ppm;
+        f->history_max = cfg->history_max;
     }
+    f->armed.kind = LHV1_FAULT_NONE;
     return &f->base;
 }
 
@@ -540,6 +555,16 @@ lhv1_store *lhv1_fault_store_inner(lhv1_store *fs)
 {
     fault_store *f = as_fault_store(fs);
     return f ? f->inner : NULL;
+}
+
+void lhv1_fault_store_arm(lhv1_store *fs, const lhv1_fault *f)
+{
+    ((fault_store *)fs)->armed = *f;
+}
+
+void lhv1_fault_store_log_clear(lhv1_store *fs)
+{
+    lhv1_buf_reset(&((fault_store *)fs)->log);
 }
 
 const char *lhv1_fault_store_log(lhv1_store *fs)

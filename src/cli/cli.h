@@ -46,5 +46,6 @@ int cmd_inspect(int argc, char **argv);
 int cmd_frame(int argc, char **argv);
 int cmd_unframe(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

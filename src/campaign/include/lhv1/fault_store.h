@@ -36,6 +36,10 @@ typedef struct lhv1_fault_config {
      * 0 disables. A planned fault takes precedence on its operation. */
     uint64_t seed;
     uint32_t rate_ppm;
+    /* Versions kept per key for stale reads and listings, the oldest
+     * dropped first; 0 keeps every version (the campaign). A long-running
+     * user (the HTTP server) bounds its memory with it. */
+    size_t history_max;
 } lhv1_fault_config;
 
 /* NULL on allocation failure. `inner` must outlive the fault store. */
@@ -45,6 +49,12 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
  * another store they return NULL, "(not a fault store)\n" or 0. */
 int lhv1_is_fault_store(const lhv1_store *s);
 lhv1_store *lhv1_fault_store_inner(lhv1_store *fs);
+/* Makes `f` the fault of the next operation of its kind's type, ahead of
+ * the plan and the seed (its nth is ignored): how a caller with its own
+ * targeting, the HTTP server's rules, gets this store's effects. */
+void lhv1_fault_store_arm(lhv1_store *fs, const lhv1_fault *f);
+/* Empties the log (a caller that keeps its own takes each line first). */
+void lhv1_fault_store_log_clear(lhv1_store *fs);
 /* One line per operation, and what was injected: readable, for reports. */
 const char *lhv1_fault_store_log(lhv1_store *fs);
 /* How many times a kind fired, and how many operations of a type ran. */

@@ -1,0 +1,60 @@
+/* Helpers of the HTTP suites: start `lhv1 serve` ($LHV1_CLI) on a free
+ * loopback port and stop it, requests through libcurl, raw socket
+ * exchanges for what libcurl will not send. */
+#ifndef LHV1_HTTP_UTIL_H
+#define LHV1_HTTP_UTIL_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lhv1/bytes.h"
+
+typedef struct server {
+    pid_t pid;
+    int port;
+    char url[64];
+} server;
+
+/* Starts the server with extra arguments (NULL-terminated, may be NULL);
+ * fails the test when it does not print its address within 10 s. */
+void server_start(server *s, const char *const *args);
+/* SIGTERM and wait: the exit status must be 0 (so ASan's leak check ran
+ * clean). */
+void server_stop(server *s);
+/* SIGKILL and reap. */
+void server_kill(server *s);
+
+typedef struct resp {
+    CURLcode rc;
+    long status;
+    lhv1_buf body;
+    lhv1_buf headers;
+} resp;
+
+/* The timeout of http_req (default 20 s). */
+extern long http_timeout_ms;
+
+/* One request; headers is NULL-terminated "Name: value" strings or NULL. */
+void http_req(const server *s, resp *r, const char *method, const char *path,
+              const void *body, size_t len, const char *const *headers);
+void resp_free(resp *r);
+/* The value of a response header (case-insensitive) into out, or "" . */
+const char *resp_header(const resp *r, const char *name, char *out, size_t n);
+/* True if the body holds <Code>code</Code>. */
+int resp_code_is(const resp *r, const char *code);
+
+/* Sends raw bytes, half-closes when `shut`, reads until the server closes
+ * or `timeout_ms`; returns the status of the first reply (0 when none) and
+ * the bytes read in out (if not NULL). */
+int raw_exchange(int port, const void *data, size_t len, int shut, int timeout_ms,
+                 lhv1_buf *out);
+/* A connected socket to the server, or fails the test. */
+int raw_connect(int port);
+
+/* The admin API: POST a JSON rule text; checks 200. */
+void add_rules(const server *s, const char *json);
+/* The server answers its health check. */
+int server_alive(const server *s);
+
+#endif

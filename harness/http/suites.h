@@ -1,0 +1,12 @@
+/* The HTTP suites of `lhv1 serve` (ctest label http). */
+#ifndef LHV1_HTTP_SUITES_H
+#define LHV1_HTTP_SUITES_H
+
+#include <check.h>
+
+Suite *suite_s3(void);
+Suite *suite_faults(void);
+Suite *suite_malformed(void);
+Suite *suite_load(void);
+
+#endif

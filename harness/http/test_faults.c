@@ -1,0 +1,346 @@
+/* Faults over HTTP: every store kind through the admin API, the HTTP-only
+ * kinds as a client sees them, key targeting, nth and persistent, the
+ * seeded probability (same seed and order, same decisions), a plan file,
+ * rule validation. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http_util.h"
+#include "suites.h"
+
+static server srv;
+
+static void up(void)
+{
+    server_start(&srv, NULL);
+    resp r;
+    http_req(&srv, &r, "PUT", "/flt", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+}
+
+static void down(void)
+{
+    server_stop(&srv);
+}
+
+static long put(const char *key, const char *body)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/flt/%s", key);
+    resp r;
+    http_req(&srv, &r, "PUT", path, body, strlen(body), NULL);
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* GET into `out` (NUL-terminated); returns the status. */
+static long get(const char *key, char *out, size_t n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/flt/%s", key);
+    resp r;
+    http_req(&srv, &r, "GET", path, NULL, 0, NULL);
+    snprintf(out, n, "%s", r.body.data ? (char *)r.body.data : "");
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+static void clear_rules(void)
+{
+    resp r;
+    http_req(&srv, &r, "DELETE", "/_lhv1/rules", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 204);
+    resp_free(&r);
+}
+
+START_TEST(store_kinds_over_http)
+{
+    char b[256];
+    ck_assert_int_eq(put("k", "version-one"), 200);
+    /* Rules only for key f/k; f/other is never touched. */
+    add_rules(&srv, "{\"kind\":\"put-fail-before\",\"key\":\"flt/k\"}");
+    ck_assert_int_eq(put("other", "x"), 200);
+    ck_assert_int_eq(put("k", "version-two"), 503);
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "version-one");
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"put-fail-after\",\"key\":\"flt/k\"}");
+    ck_assert_int_eq(put("k", "version-two"), 500);
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "version-two");
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"put-torn-prefix\",\"key\":\"flt/k\",\"cut\":4,\"reply\":200}");
+    ck_assert_int_eq(put("k", "version-three"), 200);
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "vers");
+    clear_rules();
+
+    ck_assert_int_eq(put("k", "AAAAAAAAAAAA"), 200);
+    add_rules(&srv, "{\"kind\":\"put-torn-over-old\",\"key\":\"flt/k\",\"cut\":3}");
+    ck_assert_int_eq(put("k", "BBBBBB"), 503);
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "BBBAAAAAAAAA");
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"put-lost\",\"key\":\"flt/k\"}");
+    ck_assert_int_eq(put("k", "lost"), 200);
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "BBBAAAAAAAAA");
+    clear_rules();
+
+    ck_assert_int_eq(put("k", "abc"), 200);
+    add_rules(&srv, "{\"kind\":\"get-bit-flip\",\"key\":\"flt/k\",\"bit\":1}");
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "cbc"); /* 'a' ^ 2 */
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "abc"); /* transient, and the stored copy is intact */
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"get-stale\",\"key\":\"flt/k\",\"lag\":1}");
+    get("k", b, sizeof b);
+    ck_assert_str_eq(b, "BBBAAAAAAAAA");
+    clear_rules();
+
+    resp r;
+    add_rules(&srv, "{\"kind\":\"get-fail-key-not-found-body\",\"key\":\"flt/k\"}");
+    http_req(&srv, &r, "GET", "/flt/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 500);
+    ck_assert(resp_code_is(&r, "InternalError"));
+    ck_assert_ptr_nonnull(strstr((char *)r.body.data, "key not found"));
+    resp_free(&r);
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"get-not-found\",\"key\":\"flt/k\"}");
+    http_req(&srv, &r, "GET", "/flt/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert(resp_code_is(&r, "NoSuchKey"));
+    resp_free(&r);
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"list-fail\"}");
+    http_req(&srv, &r, "GET", "/flt?list-type=2", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 503);
+    resp_free(&r);
+    clear_rules();
+
+    ck_assert_int_eq(put("fresh", "new"), 200);
+    add_rules(&srv, "{\"kind\":\"list-stale\",\"lag\":1}");
+    http_req(&srv, &r, "GET", "/flt?list-type=2", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr((char *)r.body.data, "<Key>fresh</Key>"));
+    ck_assert_ptr_nonnull(strstr((char *)r.body.data, "<Key>k</Key>"));
+    resp_free(&r);
+    clear_rules();
+
+    add_rules(&srv, "[{\"kind\":\"del-fail-before\",\"key\":\"flt/k\"},"
+                    "{\"kind\":\"del-lost\",\"key\":\"flt/k\",\"nth\":1}]");
+    http_req(&srv, &r, "DELETE", "/flt/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 503);
+    resp_free(&r);
+    http_req(&srv, &r, "DELETE", "/flt/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 204);
+    resp_free(&r);
+    ck_assert_int_eq(get("k", b, sizeof b), 200);
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"del-fail-after\",\"key\":\"flt/k\"}");
+    http_req(&srv, &r, "DELETE", "/flt/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 500);
+    resp_free(&r);
+    ck_assert_int_eq(get("k", b, sizeof b), 404);
+}
+END_TEST
+
+START_TEST(http_kinds)
+{
+    char b[256], v[64];
+    ck_assert_int_eq(put("h", "0123456789"), 200);
+    resp r;
+    add_rules(&srv, "{\"kind\":\"http-body-cut\",\"op\":\"get\",\"key\":\"flt/h\",\"cut\":4}");
+    http_req(&srv, &r, "GET", "/flt/h", NULL, 0, NULL);
+    ck_assert_int_eq(r.rc, CURLE_PARTIAL_FILE);
+    ck_assert_str_eq((char *)r.body.data, "0123");
+    resp_free(&r);
+    clear_rules();
+
+    add_rules(&srv, "{\"kind\":\"http-reset\",\"op\":\"get\"}");
+    http_req(&srv, &r, "GET", "/flt/h", NULL, 0, NULL);
+    ck_assert_msg(r.rc == CURLE_RECV_ERROR || r.rc == CURLE_GOT_NOTHING, "curl: %d", r.rc);
+    ck_assert_int_eq(r.status, 0);
+    resp_free(&r);
+    clear_rules();
+
+    /* reset after the write: the client saw nothing, the write landed */
+    add_rules(&srv, "{\"kind\":\"http-reset\",\"op\":\"put\",\"done\":true}");
+    http_req(&srv, &r, "PUT", "/flt/h", "landed", 6, NULL);
+    ck_assert_int_ne(r.rc, CURLE_OK);
+    resp_free(&r);
+    clear_rules();
+    get("h", b, sizeof b);
+    ck_assert_str_eq(b, "landed");
+
+    add_rules(&srv, "{\"kind\":\"http-slowdown\",\"op\":\"put\",\"retry_after\":7}");
+    http_req(&srv, &r, "PUT", "/flt/h", "refused", 7, NULL);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert(resp_code_is(&r, "SlowDown"));
+    ck_assert_str_eq(resp_header(&r, "Retry-After", v, sizeof v), "7");
+    resp_free(&r);
+    clear_rules();
+    get("h", b, sizeof b);
+    ck_assert_str_eq(b, "landed");
+
+    add_rules(&srv, "{\"kind\":\"http-404-code\",\"op\":\"get\",\"code\":\"NoSuchUpload\"}");
+    http_req(&srv, &r, "GET", "/flt/h", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert(resp_code_is(&r, "NoSuchUpload"));
+    ck_assert(!resp_code_is(&r, "NoSuchKey"));
+    resp_free(&r);
+    clear_rules();
+
+    /* latency beyond the client's timeout: the client gives up, the write
+     * landed */
+    add_rules(&srv, "{\"kind\":\"http-delay\",\"op\":\"put\",\"delay_ms\":1500}");
+    http_timeout_ms = 500;
+    http_req(&srv, &r, "PUT", "/flt/h", "late", 4, NULL);
+    http_timeout_ms = 20000;
+    ck_assert_int_eq(r.rc, CURLE_OPERATION_TIMEDOUT);
+    resp_free(&r);
+    clear_rules();
+    get("h", b, sizeof b);
+    ck_assert_str_eq(b, "late");
+}
+END_TEST
+
+START_TEST(nth_and_persistent)
+{
+    char b[64];
+    ck_assert_int_eq(put("n", "x"), 200);
+    add_rules(&srv, "{\"kind\":\"get-fail\",\"key\":\"flt/n\",\"nth\":1}");
+    long want1[] = {200, 500, 200, 200};
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(get("n", b, sizeof b), want1[i]);
+    clear_rules();
+    add_rules(&srv, "{\"kind\":\"get-fail\",\"key\":\"flt/n\",\"nth\":1,\"persistent\":true}");
+    long want2[] = {200, 500, 500, 500};
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(get("n", b, sizeof b), want2[i]);
+    /* the rule list reports its counters */
+    resp r;
+    http_req(&srv, &r, "GET", "/_lhv1/rules", NULL, 0, NULL);
+    ck_assert_ptr_nonnull(strstr((char *)r.body.data, "\"matches\":4"));
+    ck_assert_ptr_nonnull(strstr((char *)r.body.data, "\"fired\":3"));
+    resp_free(&r);
+}
+END_TEST
+
+/* 40 GETs under a probability-0.5 rule: the pattern of failures. */
+static void pattern(const server *s, char out[41])
+{
+    resp r;
+    http_req(s, &r, "PUT", "/flt", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(s, &r, "PUT", "/flt/p", "x", 1, NULL);
+    resp_free(&r);
+    for (int i = 0; i < 40; i++) {
+        http_req(s, &r, "GET", "/flt/p", NULL, 0, NULL);
+        out[i] = r.status == 200 ? '.' : 'F';
+        resp_free(&r);
+    }
+    out[40] = 0;
+}
+
+START_TEST(seeded_probability_reproducible)
+{
+    add_rules(&srv, "{\"kind\":\"get-fail\",\"probability\":0.5}");
+    char a[41], b[41];
+    pattern(&srv, a);
+    resp r;
+    http_req(&srv, &r, "GET", "/_lhv1/log", NULL, 0, NULL);
+    lhv1_buf log1 = r.body;
+    lhv1_buf_free(&r.headers);
+    http_req(&srv, &r, "POST", "/_lhv1/reset", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 204);
+    resp_free(&r);
+    pattern(&srv, b);
+    ck_assert_str_eq(a, b);
+    ck_assert_ptr_nonnull(strchr(a, 'F'));
+    ck_assert_ptr_nonnull(strchr(a, '.'));
+    http_req(&srv, &r, "GET", "/_lhv1/log", NULL, 0, NULL);
+    ck_assert_str_eq((char *)r.body.data, (char *)log1.data);
+    ck_assert_ptr_nonnull(strstr((char *)log1.data, "\"kind\":\"get-fail\""));
+    resp_free(&r);
+    lhv1_buf_free(&log1);
+    /* another seed, another pattern */
+    server other;
+    const char *args[] = {"--seed", "2", NULL};
+    server_start(&other, args);
+    add_rules(&other, "{\"kind\":\"get-fail\",\"probability\":0.5}");
+    char c[41];
+    pattern(&other, c);
+    server_stop(&other);
+    ck_assert_str_ne(a, c);
+}
+END_TEST
+
+START_TEST(plan_file_and_validation)
+{
+    char path[] = "lhv1-plan-XXXXXX"; /* in the test's working directory */
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char plan[] = "{\"rules\":[{\"kind\":\"put-fail-before\",\"key\":\"*/planned\"}]}";
+    ck_assert_int_eq(write(fd, plan, sizeof plan - 1), (ssize_t)(sizeof plan - 1));
+    close(fd);
+    server p;
+    const char *args[] = {"--plan", path, NULL};
+    server_start(&p, args);
+    resp r;
+    http_req(&p, &r, "PUT", "/bk1", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(&p, &r, "PUT", "/bk1/planned", "x", 1, NULL);
+    ck_assert_int_eq(r.status, 503);
+    resp_free(&r);
+    http_req(&p, &r, "PUT", "/bk1/planned", "x", 1, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    server_stop(&p);
+    unlink(path);
+
+    static const char *const bad[] = {
+        "{\"kind\":\"no-such-kind\"}", "{\"kind\":\"get-fail\",\"op\":\"put\"}",
+        "{\"kind\":\"get-fail\",\"nth\":-1}", "{\"kind\":\"get-fail\",\"probability\":2}",
+        "{\"kind\":\"get-fail\",\"typo\":1}", "{\"kind\":\"http-404-code\",\"code\":\"NoSuchKey\"}",
+        "{\"kind\":\"put-torn-prefix\",\"reply\":404}", "not json", "[1]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        http_req(&srv, &r, "POST", "/_lhv1/rules", bad[i], strlen(bad[i]), NULL);
+        ck_assert_msg(r.status == 400, "%s accepted", bad[i]);
+        resp_free(&r);
+    }
+    http_req(&srv, &r, "GET", "/_lhv1/rules", NULL, 0, NULL);
+    ck_assert_str_eq((char *)r.body.data, "[]\n");
+    resp_free(&r);
+}
+END_TEST
+
+Suite *suite_faults(void)
+{
+    Suite *s = suite_create("faults");
+    TCase *tc = tcase_create("faults");
+    tcase_add_checked_fixture(tc, up, down);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, store_kinds_over_http);
+    tcase_add_test(tc, http_kinds);
+    tcase_add_test(tc, nth_and_persistent);
+    tcase_add_test(tc, seeded_probability_reproducible);
+    tcase_add_test(tc, plan_file_and_validation);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,19 @@
+/* Runs the HTTP suites; ctest runs each alone through CK_RUN_SUITE. */
+#include <curl/curl.h>
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    SRunner *sr = srunner_create(suite_s3());
+    srunner_add_suite(sr, suite_faults());
+    srunner_add_suite(sr, suite_malformed());
+    srunner_add_suite(sr, suite_load());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

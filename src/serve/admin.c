@@ -1,0 +1,106 @@
+/* The admin API on /_lhv1/ (docs/FAULTS.md): fault rules, the decision
+ * log, resetting the store. Loopback-only like the rest of the server. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_faults.h"
+#include "serve.h"
+
+static void json_reply(serve_reply *r, cJSON *j)
+{
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    if (text) {
+        lhv1_buf_puts(&r->body, text);
+        lhv1_buf_putc(&r->body, '\n');
+        free(text);
+    }
+    cJSON_Delete(j);
+    serve_reply_header(r, "Content-Type", "application/json");
+}
+
+/* Empties the backend and forgets the fault store's history. */
+static int reset_store(serve_server *s, lhv1_store_err *err)
+{
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    if (lhv1_store_list(s->store, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
+        lhv1_key_list_free(&l);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++)
+        rc = lhv1_store_del(s->store, l.keys[i], err);
+    lhv1_key_list_free(&l);
+    if (rc < 0)
+        return -1;
+    lhv1_fault_config cfg = {0};
+    cfg.history_max = 8;
+    lhv1_store *f = lhv1_fault_store_new(s->store, &cfg);
+    if (!f)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "out of memory");
+    lhv1_store_destroy(s->faulty);
+    s->faulty = f;
+    serve_buckets_free(s);
+    http_faults_restart(s->faults);
+    return 0;
+}
+
+void serve_admin(serve_request *q, serve_reply *r)
+{
+    serve_server *s = q->srv;
+    const char *path = q->raw_url + 7; /* after "/_lhv1/" */
+    size_t plen = strcspn(path, "?");
+    const char *m = q->method;
+#define IS(p) (plen == strlen(p) && !strncmp(path, p, plen))
+    if (IS("health") && !strcmp(m, "GET")) {
+        lhv1_buf_puts(&r->body, "ok\n");
+        serve_reply_header(r, "Content-Type", "text/plain");
+    } else if (IS("rules") && !strcmp(m, "GET")) {
+        pthread_mutex_lock(&s->lock);
+        cJSON *j = http_faults_rules_json(s->faults);
+        pthread_mutex_unlock(&s->lock);
+        json_reply(r, j);
+    } else if (IS("rules") && !strcmp(m, "POST")) {
+        cJSON *j = cJSON_ParseWithLength((const char *)q->body.data, q->body.len);
+        if (!j) {
+            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not JSON");
+            return;
+        }
+        char why[256];
+        pthread_mutex_lock(&s->lock);
+        int n = http_faults_add_json(s->faults, j, why, sizeof why);
+        pthread_mutex_unlock(&s->lock);
+        cJSON_Delete(j);
+        if (n < 0) {
+            serve_reply_error(r, q, 400, "InvalidRule", "%s", why);
+            return;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "added", n);
+        json_reply(r, o);
+    } else if (IS("rules") && !strcmp(m, "DELETE")) {
+        pthread_mutex_lock(&s->lock);
+        http_faults_clear(s->faults);
+        pthread_mutex_unlock(&s->lock);
+        r->status = 204;
+    } else if (IS("log") && !strcmp(m, "GET")) {
+        pthread_mutex_lock(&s->lock);
+        http_faults_log_text(s->faults, &r->body);
+        pthread_mutex_unlock(&s->lock);
+        serve_reply_header(r, "Content-Type", "application/x-ndjson");
+    } else if (IS("reset") && !strcmp(m, "POST")) {
+        lhv1_store_err err;
+        pthread_mutex_lock(&s->lock);
+        int rc = reset_store(s, &err);
+        pthread_mutex_unlock(&s->lock);
+        if (rc < 0)
+            serve_store_error(q, r, &err);
+        else
+            r->status = 204;
+    } else {
+        serve_reply_error(r, q, 404, "NoSuchAdminEndpoint",
+                          "admin API: GET health, GET/POST/DELETE rules, GET log, POST reset");
+    }
+#undef IS
+}

@@ -1,0 +1,505 @@
+/* The HTTP side of `lhv1 serve`: libmicrohttpd does the HTTP parsing; this
+ * file collects the body (bounded by --max-body), routes the request to the
+ * S3 or admin handler, and sends what the handler answers, or misbehaves as
+ * a fault asks (reset, body cut short, delay). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "serve.h"
+
+/* Per-request state kept across libmicrohttpd's calls. */
+typedef struct req_ctx {
+    lhv1_buf body;
+    int too_large;
+    int answered; /* a response was queued early (413, 411) */
+} req_ctx;
+
+/* --- replies -------------------------------------------------------- */
+
+void serve_reply_init(serve_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    lhv1_buf_init(&r->body);
+    r->status = 200;
+    r->cut_at = -1;
+}
+
+void serve_reply_free(serve_reply *r)
+{
+    lhv1_buf_free(&r->body);
+}
+
+void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (!strcasecmp(r->header_name[i], name)) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(r->header_value[i], sizeof r->header_value[i], fmt, ap);
+            va_end(ap);
+            return;
+        }
+    if (r->n_headers == SERVE_MAX_HEADERS)
+        return;
+    snprintf(r->header_name[r->n_headers], sizeof r->header_name[0], "%s", name);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->header_value[r->n_headers], sizeof r->header_value[0], fmt, ap);
+    va_end(ap);
+    r->n_headers++;
+}
+
+void serve_reply_error(serve_reply *r, const serve_request *q, int status,
+                       const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->status = status;
+    lhv1_buf_reset(&r->body);
+    lhv1_buf_puts(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>");
+    lhv1_buf_puts(&r->body, code);
+    lhv1_buf_puts(&r->body, "</Code><Message>");
+    xml_escape(&r->body, (const uint8_t *)msg, strlen(msg));
+    lhv1_buf_puts(&r->body, "</Message>");
+    if (q->bucket[0]) {
+        lhv1_buf_puts(&r->body, "<BucketName>");
+        xml_escape(&r->body, (const uint8_t *)q->bucket, strlen(q->bucket));
+        lhv1_buf_puts(&r->body, "</BucketName>");
+    }
+    if (q->has_key) {
+        lhv1_buf_puts(&r->body, "<Key>");
+        xml_escape(&r->body, q->key.data, q->key.len);
+        lhv1_buf_puts(&r->body, "</Key>");
+    }
+    lhv1_buf_puts(&r->body, "<Resource>");
+    const char *path_end = strchr(q->raw_url, '?');
+    size_t plen = path_end ? (size_t)(path_end - q->raw_url) : strlen(q->raw_url);
+    xml_escape(&r->body, (const uint8_t *)q->raw_url, plen);
+    lhv1_buf_printf(&r->body, "</Resource><RequestId>%llu</RequestId></Error>\n",
+                    (unsigned long long)q->id);
+    serve_reply_header(r, "Content-Type", "application/xml");
+}
+
+/* --- request helpers ------------------------------------------------ */
+
+int serve_unescape(const char *s, size_t n, lhv1_buf *out)
+{
+    lhv1_buf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '%') {
+            lhv1_buf_putc(out, (uint8_t)s[i]);
+            continue;
+        }
+        if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+            !isxdigit((unsigned char)s[i + 2]))
+            return -1;
+        char hex[3] = {s[i + 1], s[i + 2], 0};
+        long v = strtol(hex, NULL, 16);
+        lhv1_buf_putc(out, (uint8_t)v);
+        i += 2;
+    }
+    return out->failed ? -1 : 0;
+}
+
+const char *serve_header(const serve_request *q, const char *name)
+{
+    return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
+}
+
+int serve_query(const serve_request *q, const char *name, char *out, size_t out_len)
+{
+    /* Argument names are matched decoded; names we look up need no escape. */
+    const char *raw = NULL;
+    size_t raw_len = 0;
+    if (MHD_lookup_connection_value_n(q->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &raw,
+                                      &raw_len) != MHD_YES)
+        return 0;
+    if (!raw) { /* present without '=' ("?location") */
+        if (out_len)
+            out[0] = 0;
+        return 1;
+    }
+    lhv1_buf v;
+    lhv1_buf_init(&v);
+    int rc = serve_unescape(raw, strlen(raw), &v);
+    if (rc == 0 && (v.len >= out_len || (v.len && memchr(v.data, 0, v.len))))
+        rc = -1;
+    if (rc == 0) {
+        if (v.len) /* an empty value ("delimiter=") has no buffer */
+            memcpy(out, v.data, v.len);
+        out[v.len] = 0;
+    }
+    lhv1_buf_free(&v);
+    return rc < 0 ? -1 : 1;
+}
+
+typedef struct allow_ctx {
+    const char *const *allowed;
+    char bad[64];
+} allow_ctx;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    (void)value;
+    allow_ctx *a = cls;
+    for (const char *const *p = a->allowed; *p; p++)
+        if (!strcmp(*p, key))
+            return MHD_YES;
+    snprintf(a->bad, sizeof a->bad, "%s", key);
+    return MHD_NO;
+}
+
+int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed)
+{
+    allow_ctx a = {allowed, ""};
+    MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
+    if (!a.bad[0])
+        return 0;
+    serve_reply_error(r, q, 400, "InvalidArgument", "unsupported query parameter \"%s\"",
+                      a.bad);
+    return -1;
+}
+
+/* Keep what libmicrohttpd hands us raw: the path and the query arguments
+ * are decoded by serve_unescape, which keeps NUL bytes visible instead of
+ * cutting the C string at them. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+/* --- routing -------------------------------------------------------- */
+
+static int valid_bucket_name(const uint8_t *s, size_t n)
+{
+    if (n < 3 || n > 63)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+            return 0;
+    }
+    return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
+}
+
+static void route(serve_request *q, serve_reply *r)
+{
+    const char *url = q->raw_url;
+    const char *qm = strchr(url, '?');
+    size_t plen = qm ? (size_t)(qm - url) : strlen(url);
+    if (plen == 0 || url[0] != '/') {
+        serve_reply_error(r, q, 400, "InvalidURI", "the path must start with '/'");
+        return;
+    }
+    if (plen >= 7 && !strncmp(url, "/_lhv1/", 7)) {
+        serve_admin(q, r);
+        return;
+    }
+    if (sigv4_check(q, r) < 0)
+        return;
+    const char *p = url + 1;
+    size_t rest = plen - 1;
+    if (rest == 0) {
+        s3_list_buckets(q, r);
+        return;
+    }
+    const char *slash = memchr(p, '/', rest);
+    size_t blen = slash ? (size_t)(slash - p) : rest;
+    lhv1_buf b;
+    lhv1_buf_init(&b);
+    int ok = serve_unescape(p, blen, &b) == 0 && valid_bucket_name(b.data, b.len);
+    if (ok)
+        memcpy(q->bucket, b.data, b.len), q->bucket[b.len] = 0;
+    lhv1_buf_free(&b);
+    if (!ok) {
+        serve_reply_error(r, q, 400, "InvalidBucketName",
+                          "bucket names are 3 to 63 of [a-z0-9.-]");
+        return;
+    }
+    if (!slash || slash + 1 == url + plen) {
+        s3_bucket_op(q, r);
+        return;
+    }
+    q->has_key = 1;
+    if (serve_unescape(slash + 1, (size_t)(url + plen - slash - 1), &q->key) < 0) {
+        serve_reply_error(r, q, 400, "InvalidURI", "bad percent-escape in the key");
+        return;
+    }
+    s3_object_op(q, r);
+}
+
+/* --- sending -------------------------------------------------------- */
+
+typedef struct cut_body {
+    uint8_t *data;
+    size_t len; /* bytes to send before failing */
+} cut_body;
+
+static ssize_t cut_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    cut_body *c = cls;
+    if (pos >= c->len)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = c->len - (size_t)pos < max ? c->len - (size_t)pos : max;
+    memcpy(buf, c->data + pos, n);
+    return (ssize_t)n;
+}
+
+static void cut_free(void *cls)
+{
+    cut_body *c = cls;
+    free(c->data);
+    free(c);
+}
+
+static void reset_connection(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci) {
+        struct linger lg = {1, 0}; /* close() sends RST */
+        setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_request *q,
+                                  serve_reply *r)
+{
+    for (uint64_t slept = 0; slept < r->delay_ms; slept += 50)
+        usleep(50 * 1000);
+    if (r->reset) {
+        reset_connection(conn);
+        return MHD_NO;
+    }
+    struct MHD_Response *resp;
+    size_t len = r->body.len;
+    uint8_t *data = r->body.data;
+    r->body.data = NULL;
+    r->body.len = r->body.cap = 0;
+    if (r->cut_at >= 0 && (size_t)r->cut_at < len) {
+        cut_body *c = malloc(sizeof *c);
+        if (!c) {
+            free(data);
+            return MHD_NO;
+        }
+        c->data = data;
+        c->len = (size_t)r->cut_at;
+        resp = MHD_create_response_from_callback(len, 64 * 1024, cut_reader, c, cut_free);
+    } else {
+        resp = MHD_create_response_from_buffer_with_free_callback(len, data ? data : (void *)"",
+                                                                  data ? free : NULL);
+    }
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(resp, r->header_name[i], r->header_value[i]);
+    char id[32];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)q->id);
+    MHD_add_response_header(resp, "x-amz-request-id", id);
+    MHD_add_response_header(resp, "Server", "lhv1");
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* An answer before the body was read (413, 411): libmicrohttpd then closes
+ * the connection instead of reading the rest. */
+static enum MHD_Result early_error(serve_server *s, struct MHD_Connection *conn,
+                                   const char *url, int status, const char *code,
+                                   const char *msg)
+{
+    serve_request q = {0};
+    q.srv = s;
+    q.conn = conn;
+    q.raw_url = url;
+    pthread_mutex_lock(&s->lock);
+    q.id = ++s->request_no;
+    pthread_mutex_unlock(&s->lock);
+    serve_reply r;
+    serve_reply_init(&r);
+    serve_reply_error(&r, &q, status, code, "%s", msg);
+    enum MHD_Result rc = send_reply(conn, &q, &r);
+    serve_reply_free(&r);
+    return rc;
+}
+
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (!strcasecmp(key, "Content-Length"))
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    serve_server *s = cls;
+    req_ctx *ctx = *con_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof *ctx);
+        if (!ctx)
+            return MHD_NO;
+        lhv1_buf_init(&ctx->body);
+        *con_cls = ctx;
+        int n_cl = 0;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_length, &n_cl);
+        if (n_cl > 1) {
+            ctx->answered = 1;
+            return early_error(s, conn, url, 400, "InvalidArgument",
+                               "more than one Content-Length");
+        }
+        if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
+            !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
+            ctx->answered = 1;
+            return early_error(s, conn, url, 400, "InvalidRequest", "HTTP/1.1 needs a Host");
+        }
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || end == cl || cl[0] == '-') {
+                ctx->answered = 1;
+                return early_error(s, conn, url, 400, "InvalidArgument",
+                                   "Content-Length is not a number");
+            }
+            if (n > s->cfg.max_body) {
+                ctx->answered = 1;
+                return early_error(s, conn, url, 413, "EntityTooLarge",
+                                   "the body exceeds the server's --max-body");
+            }
+        }
+        return MHD_YES;
+    }
+    if (ctx->answered) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!ctx->too_large) {
+            if (ctx->body.len + *upload_data_size > s->cfg.max_body)
+                ctx->too_large = 1, lhv1_buf_free(&ctx->body);
+            else
+                lhv1_buf_append(&ctx->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    ctx->answered = 1;
+    if (ctx->too_large)
+        return early_error(s, conn, url, 413, "EntityTooLarge",
+                           "the body exceeds the server's --max-body");
+    if (ctx->body.failed)
+        return early_error(s, conn, url, 500, "InternalError", "out of memory");
+    serve_request q = {0};
+    q.srv = s;
+    q.conn = conn;
+    q.method = method;
+    q.raw_url = url;
+    lhv1_buf_init(&q.key);
+    q.body = ctx->body;
+    pthread_mutex_lock(&s->lock);
+    q.id = ++s->request_no;
+    pthread_mutex_unlock(&s->lock);
+    serve_reply r;
+    serve_reply_init(&r);
+    route(&q, &r);
+    enum MHD_Result rc = send_reply(conn, &q, &r);
+    serve_reply_free(&r);
+    lhv1_buf_free(&q.key);
+    return rc;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    req_ctx *ctx = *con_cls;
+    if (ctx) {
+        lhv1_buf_free(&ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+static int is_loopback(const struct sockaddr *a)
+{
+    if (a->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+    return 0;
+}
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    (void)len;
+    serve_server *s = cls;
+    return s->cfg.allow_remote || is_loopback(addr) ? MHD_YES : MHD_NO;
+}
+
+int serve_run(serve_server *s)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)s->cfg.port);
+    const char *host = strcmp(s->cfg.host, "localhost") ? s->cfg.host : "127.0.0.1";
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        fprintf(stderr, "lhv1 serve: --listen needs an IPv4 address, not \"%s\"\n", s->cfg.host);
+        return 2;
+    }
+    if (!s->cfg.allow_remote && !is_loopback((struct sockaddr *)&sa)) {
+        fprintf(stderr, "lhv1 serve: %s is not a loopback address; pass --allow-remote\n",
+                host);
+        return 2;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* server threads inherit it */
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, accept_policy, s,
+        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)256, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "lhv1 serve: cannot listen on %s:%u: %s\n", host, s->cfg.port,
+                strerror(errno));
+        return 2;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://%s:%u\n", host, di ? di->port : s->cfg.port);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    MHD_stop_daemon(d);
+    return 0;
+}

@@ -1,0 +1,399 @@
+/* Buckets: the cache of names, CreateBucket, HeadBucket, DeleteBucket,
+ * ListBuckets, GetBucketLocation, ListObjects (V1 and V2).
+ *
+ * A bucket is a marker object "_buckets/<name>" in the store (the
+ * underscore cannot start a bucket name, so markers never collide with
+ * objects), and an object is "<bucket>/<key>". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checksums.h"
+#include "http_faults.h"
+#include "serve.h"
+
+#define MARKER_PREFIX "_buckets/"
+
+static const char *const bucket_args[] = {
+    "list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
+    "encoding-type", "fetch-owner", "marker", "x-id", "location", NULL};
+
+void serve_buckets_free(serve_server *s)
+{
+    for (size_t i = 0; i < s->n_buckets; i++)
+        free(s->buckets[i]);
+    free(s->buckets);
+    s->buckets = NULL;
+    s->n_buckets = 0;
+}
+
+static int bucket_add(serve_server *s, const char *name)
+{
+    char **p = realloc(s->buckets, (s->n_buckets + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    s->buckets = p;
+    if (!(p[s->n_buckets] = strdup(name)))
+        return -1;
+    s->n_buckets++;
+    return 0;
+}
+
+int serve_buckets_load(serve_server *s)
+{
+    serve_buckets_free(s);
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    lhv1_store_err err;
+    if (lhv1_store_list(s->store, lhv1_bytes_str(MARKER_PREFIX), &l, &err) < 0) {
+        lhv1_key_list_free(&l);
+        return -1;
+    }
+    lhv1_key_list_sort(&l);
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++)
+        rc = bucket_add(s, (const char *)l.keys[i].data + strlen(MARKER_PREFIX));
+    lhv1_key_list_free(&l);
+    return rc;
+}
+
+/* Caller holds the lock. */
+int serve_bucket_exists(serve_server *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_buckets; i++)
+        if (!strcmp(s->buckets[i], name))
+            return 1;
+    return 0;
+}
+
+void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err)
+{
+    switch (err->kind) {
+    case LHV1_STORE_NOT_FOUND:
+        serve_reply_error(r, q, 404, "NoSuchKey", "The specified key does not exist.");
+        break;
+    case LHV1_STORE_INVALID_KEY:
+        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
+        break;
+    default:
+        if (err->status == 503) {
+            serve_reply_error(r, q, 503, "SlowDown", "%s", err->body);
+        } else {
+            int st = err->status >= 500 && err->status < 600 ? err->status : 500;
+            serve_reply_error(r, q, st, "InternalError", "%s", err->body);
+        }
+    }
+}
+
+void s3_list_buckets(serve_request *q, serve_reply *r)
+{
+    if (strcmp(q->method, "GET") && strcmp(q->method, "HEAD")) {
+        serve_reply_error(r, q, 405, "MethodNotAllowed", "only GET lists buckets");
+        return;
+    }
+    static const char *const none[] = {"x-id", NULL};
+    if (serve_query_allowed(q, r, none) < 0)
+        return;
+    serve_server *s = q->srv;
+    lhv1_buf *b = &r->body;
+    lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult "
+                     "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>lhv1</ID>"
+                     "<DisplayName>lhv1</DisplayName></Owner><Buckets>");
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n_buckets; i++) {
+        lhv1_buf_printf(b, "<Bucket><Name>%s</Name><CreationDate>", s->buckets[i]);
+        xml_time(b, s->started);
+        lhv1_buf_puts(b, "</CreationDate></Bucket>");
+    }
+    pthread_mutex_unlock(&s->lock);
+    lhv1_buf_puts(b, "</Buckets></ListAllMyBucketsResult>\n");
+    serve_reply_header(r, "Content-Type", "application/xml");
+}
+
+static void marker_key(const char *bucket, char *out, size_t n)
+{
+    snprintf(out, n, MARKER_PREFIX "%s", bucket);
+}
+
+static void create_bucket(serve_request *q, serve_reply *r)
+{
+    serve_server *s = q->srv;
+    char marker[128];
+    marker_key(q->bucket, marker, sizeof marker);
+    lhv1_store_err err;
+    pthread_mutex_lock(&s->lock);
+    int rc = 0;
+    if (!serve_bucket_exists(s, q->bucket)) {
+        rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
+        if (rc == 0 && bucket_add(s, q->bucket) < 0)
+            rc = lhv1_store_fail(&err, LHV1_STORE_FAILED, 500, "out of memory");
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0) {
+        serve_store_error(q, r, &err);
+        return;
+    }
+    /* us-east-1 semantics: creating a bucket you own again succeeds. */
+    serve_reply_header(r, "Location", "/%s", q->bucket);
+}
+
+static void delete_bucket(serve_request *q, serve_reply *r)
+{
+    serve_server *s = q->srv;
+    char marker[128], prefix[80];
+    marker_key(q->bucket, marker, sizeof marker);
+    snprintf(prefix, sizeof prefix, "%s/", q->bucket);
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    lhv1_store_err err;
+    pthread_mutex_lock(&s->lock);
+    int rc = lhv1_store_list(s->store, lhv1_bytes_str(prefix), &l, &err);
+    int empty = rc == 0 && l.n == 0;
+    if (empty)
+        rc = lhv1_store_del(s->store, lhv1_bytes_str(marker), &err);
+    if (empty && rc == 0)
+        for (size_t i = 0; i < s->n_buckets; i++)
+            if (!strcmp(s->buckets[i], q->bucket)) {
+                free(s->buckets[i]);
+                s->buckets[i] = s->buckets[--s->n_buckets];
+                break;
+            }
+    pthread_mutex_unlock(&s->lock);
+    lhv1_key_list_free(&l);
+    if (rc < 0)
+        serve_store_error(q, r, &err);
+    else if (!empty)
+        serve_reply_error(r, q, 409, "BucketNotEmpty", "The bucket you tried to delete is not empty");
+    else
+        r->status = 204;
+}
+
+/* --- listing -------------------------------------------------------- */
+
+typedef struct list_args {
+    int v2;
+    char prefix[1025], delim[64], after[1025], enc[16];
+    long max_keys;
+} list_args;
+
+static int read_list_args(serve_request *q, serve_reply *r, list_args *a)
+{
+    memset(a, 0, sizeof *a);
+    char lt[8] = "", mk[24] = "", token[1500] = "", start[1025] = "";
+    if (serve_query(q, "list-type", lt, sizeof lt) < 0 ||
+        serve_query(q, "prefix", a->prefix, sizeof a->prefix) < 0 ||
+        serve_query(q, "delimiter", a->delim, sizeof a->delim) < 0 ||
+        serve_query(q, "max-keys", mk, sizeof mk) < 0 ||
+        serve_query(q, "continuation-token", token, sizeof token) < 0 ||
+        serve_query(q, "start-after", start, sizeof start) < 0 ||
+        serve_query(q, "marker", a->after, sizeof a->after) < 0 ||
+        serve_query(q, "encoding-type", a->enc, sizeof a->enc) < 0) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "a listing argument is too long or holds NUL");
+        return -1;
+    }
+    if (lt[0] && strcmp(lt, "2")) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "list-type must be 2");
+        return -1;
+    }
+    a->v2 = lt[0] != 0;
+    if (a->enc[0] && strcmp(a->enc, "url")) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "encoding-type must be url");
+        return -1;
+    }
+    a->max_keys = 1000;
+    if (mk[0]) {
+        char *end;
+        long v = strtol(mk, &end, 10);
+        if (*end || v < 0) {
+            serve_reply_error(r, q, 400, "InvalidArgument", "max-keys must be a number >= 0");
+            return -1;
+        }
+        a->max_keys = v > 1000 ? 1000 : v;
+    }
+    if (a->v2) {
+        a->after[0] = 0;
+        if (token[0]) {
+            long n = serve_base64_decode(token, (uint8_t *)a->after, sizeof a->after - 1);
+            if (n < 0 || memchr(a->after, 0, (size_t)n)) {
+                serve_reply_error(r, q, 400, "InvalidArgument", "The continuation token provided is incorrect");
+                return -1;
+            }
+            a->after[n] = 0;
+        } else {
+            memcpy(a->after, start, sizeof a->after);
+        }
+    }
+    return 0;
+}
+
+static void put_key(lhv1_buf *b, const list_args *a, const char *tag, const uint8_t *k, size_t n)
+{
+    lhv1_buf_printf(b, "<%s>", tag);
+    if (a->enc[0])
+        xml_url_escape(b, k, n);
+    else
+        xml_escape(b, k, n);
+    lhv1_buf_printf(b, "</%s>", tag);
+}
+
+static void list_objects(serve_request *q, serve_reply *r)
+{
+    list_args a;
+    if (read_list_args(q, r, &a) < 0)
+        return;
+    serve_server *s = q->srv;
+    size_t blen = strlen(q->bucket) + 1; /* "<bucket>/" */
+    lhv1_buf sp;
+    lhv1_buf_init(&sp);
+    lhv1_buf_printf(&sp, "%s/%s", q->bucket, a.prefix);
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    lhv1_store_err err;
+    http_fault_decision d;
+    pthread_mutex_lock(&s->lock);
+    int exists = serve_bucket_exists(s, q->bucket);
+    if (exists)
+        http_faults_decide(s->faults, LHV1_OP_LIST, (lhv1_bytes){sp.data, sp.len}, 0, &d);
+    int rc = exists ? http_faults_list(s, &d, (lhv1_bytes){sp.data, sp.len}, &l, &err) : 0;
+    pthread_mutex_unlock(&s->lock);
+    lhv1_buf_free(&sp);
+    if (!exists) {
+        lhv1_key_list_free(&l);
+        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+        return;
+    }
+    if (rc < 0) {
+        lhv1_key_list_free(&l);
+        serve_store_error(q, r, &err);
+        http_faults_http_effects(&d, q, r);
+        return;
+    }
+    lhv1_key_list_sort(&l);
+    lhv1_buf *b = &r->body;
+    lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
+                     "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    lhv1_buf_printf(b, "<Name>%s</Name>", q->bucket);
+    put_key(b, &a, "Prefix", (const uint8_t *)a.prefix, strlen(a.prefix));
+    lhv1_buf_printf(b, "<MaxKeys>%ld</MaxKeys>", a.max_keys);
+    if (a.delim[0])
+        put_key(b, &a, "Delimiter", (const uint8_t *)a.delim, strlen(a.delim));
+    if (a.enc[0])
+        lhv1_buf_puts(b, "<EncodingType>url</EncodingType>");
+    lhv1_buf contents, prefixes;
+    lhv1_buf_init(&contents);
+    lhv1_buf_init(&prefixes);
+    size_t after_len = strlen(a.after), plen = strlen(a.prefix), dlen = strlen(a.delim);
+    long count = 0;
+    int truncated = 0;
+    const uint8_t *last = NULL;
+    size_t last_len = 0;
+    lhv1_buf body;
+    lhv1_buf_init(&body);
+    for (size_t i = 0; i < l.n; i++) {
+        const uint8_t *k = l.keys[i].data + blen;
+        size_t kl = l.keys[i].len - blen;
+        if (after_len) {
+            lhv1_bytes kb = {k, kl}, ab = {(const uint8_t *)a.after, after_len};
+            if (lhv1_bytes_cmp(kb, ab) <= 0)
+                continue;
+            /* resuming after a common prefix: its keys were rolled up */
+            if (dlen && after_len >= dlen && !memcmp(a.after + after_len - dlen, a.delim, dlen) &&
+                kl >= after_len && !memcmp(k, a.after, after_len))
+                continue;
+        }
+        size_t roll = 0; /* length of the common prefix this key rolls into */
+        if (dlen && kl > plen) {
+            for (size_t j = plen; j + dlen <= kl; j++)
+                if (!memcmp(k + j, a.delim, dlen)) {
+                    roll = j + dlen;
+                    break;
+                }
+        }
+        if (roll && last && last_len == roll && !memcmp(last, k, roll))
+            continue; /* same common prefix as the previous entry */
+        if (count == a.max_keys) {
+            truncated = 1;
+            break;
+        }
+        count++;
+        if (roll) {
+            lhv1_buf_puts(&prefixes, "<CommonPrefixes>");
+            put_key(&prefixes, &a, "Prefix", k, roll);
+            lhv1_buf_puts(&prefixes, "</CommonPrefixes>");
+            last = k;
+            last_len = roll;
+            continue;
+        }
+        last = k;
+        last_len = kl;
+        lhv1_buf_reset(&body);
+        /* Size and ETag come from the backend, unfaulted: a key that a
+         * stale listing shows after its deletion is listed with size 0. */
+        pthread_mutex_lock(&s->lock);
+        lhv1_store_get(s->store, l.keys[i], &body, &err);
+        pthread_mutex_unlock(&s->lock);
+        uint8_t md5[16];
+        char hex[33];
+        serve_md5(body.data, body.len, md5);
+        serve_hex(md5, 16, hex);
+        lhv1_buf_puts(&contents, "<Contents>");
+        put_key(&contents, &a, "Key", k, kl);
+        lhv1_buf_puts(&contents, "<LastModified>");
+        xml_time(&contents, s->started);
+        lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%zu</Size>"
+                                   "<StorageClass>STANDARD</StorageClass></Contents>",
+                        hex, body.len);
+    }
+    lhv1_buf_free(&body);
+    lhv1_buf_printf(b, "<IsTruncated>%s</IsTruncated>", truncated ? "true" : "false");
+    if (a.v2) {
+        lhv1_buf_printf(b, "<KeyCount>%ld</KeyCount>", count);
+        char tok[1500];
+        if (truncated && last) {
+            serve_base64(last, last_len, tok, sizeof tok);
+            lhv1_buf_printf(b, "<NextContinuationToken>%s</NextContinuationToken>", tok);
+        }
+    } else if (truncated && last) {
+        put_key(b, &a, "NextMarker", last, last_len);
+    }
+    lhv1_buf_append(b, contents.data, contents.len);
+    lhv1_buf_append(b, prefixes.data, prefixes.len);
+    lhv1_buf_puts(b, "</ListBucketResult>\n");
+    lhv1_buf_free(&contents);
+    lhv1_buf_free(&prefixes);
+    lhv1_key_list_free(&l);
+    serve_reply_header(r, "Content-Type", "application/xml");
+    http_faults_http_effects(&d, q, r);
+}
+
+void s3_bucket_op(serve_request *q, serve_reply *r)
+{
+    if (serve_query_allowed(q, r, bucket_args) < 0)
+        return;
+    serve_server *s = q->srv;
+    if (!strcmp(q->method, "PUT")) {
+        create_bucket(q, r);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    int exists = serve_bucket_exists(s, q->bucket);
+    pthread_mutex_unlock(&s->lock);
+    if (!exists) {
+        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+        return;
+    }
+    char loc[4];
+    if (!strcmp(q->method, "HEAD")) {
+        serve_reply_header(r, "x-amz-bucket-region", "us-east-1");
+    } else if (!strcmp(q->method, "DELETE")) {
+        delete_bucket(q, r);
+    } else if (!strcmp(q->method, "GET") && serve_query(q, "location", loc, sizeof loc) == 1) {
+        lhv1_buf_puts(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
+                                "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>\n");
+        serve_reply_header(r, "Content-Type", "application/xml");
+    } else if (!strcmp(q->method, "GET")) {
+        list_objects(q, r);
+    } else {
+        serve_reply_error(r, q, 405, "MethodNotAllowed", "%s is not allowed on a bucket", q->method);
+    }
+}

@@ -1,0 +1,210 @@
+/* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_chunked.h"
+#include "checksums.h"
+#include "http_faults.h"
+#include "serve.h"
+
+static const char *const object_args[] = {"x-id", NULL};
+
+int serve_object_key(const serve_request *q, lhv1_buf *out)
+{
+    lhv1_buf_reset(out);
+    lhv1_buf_printf(out, "%s/", q->bucket);
+    lhv1_buf_append(out, q->key.data, q->key.len);
+    return out->failed ? -1 : 0;
+}
+
+static void etag_header(serve_reply *r, const uint8_t *data, size_t len)
+{
+    uint8_t md5[16];
+    char hex[33];
+    serve_md5(data, len, md5);
+    serve_hex(md5, 16, hex);
+    serve_reply_header(r, "ETag", "\"%s\"", hex);
+}
+
+/* "bytes=a-b", "bytes=a-", "bytes=-n" against an object of `size` bytes:
+ * 1 with [*from, *to] set, 0 to ignore the header (as S3 does for forms it
+ * does not understand), -1 unsatisfiable. */
+static int parse_range(const char *h, size_t size, size_t *from, size_t *to)
+{
+    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 0;
+    const char *p = h + 6;
+    char *end;
+    if (*p == '-') {
+        if (!isdigit((unsigned char)p[1]))
+            return 0;
+        unsigned long long n = strtoull(p + 1, &end, 10);
+        if (*end)
+            return 0;
+        if (n == 0 || size == 0)
+            return -1;
+        *from = n >= size ? 0 : size - (size_t)n;
+        *to = size - 1;
+        return 1;
+    }
+    if (!isdigit((unsigned char)*p))
+        return 0;
+    unsigned long long a = strtoull(p, &end, 10);
+    if (*end != '-')
+        return 0;
+    p = end + 1;
+    unsigned long long b = size ? size - 1 : 0;
+    if (*p) {
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        b = strtoull(p, &end, 10);
+        if (*end || b < a)
+            return 0;
+    }
+    if (a >= size)
+        return -1;
+    *from = (size_t)a;
+    *to = b >= size ? size - 1 : (size_t)b;
+    return 1;
+}
+
+static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
+{
+    if (serve_header(q, "x-amz-copy-source")) {
+        serve_reply_error(r, q, 400, "NotImplemented", "CopyObject is not supported");
+        return;
+    }
+    if (!serve_header(q, "Content-Length") && !serve_header(q, "Transfer-Encoding")) {
+        serve_reply_error(r, q, 411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        return;
+    }
+    aws_chunked dec;
+    aws_chunked_init(&dec);
+    lhv1_bytes body;
+    if (put_body_decode(q, r, &dec, &body) == 0) {
+        http_fault_decision d;
+        serve_server *s = q->srv;
+        lhv1_store_err err;
+        pthread_mutex_lock(&s->lock);
+        http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
+        int rc = http_faults_put(s, &d, skey, body, &err);
+        pthread_mutex_unlock(&s->lock);
+        if (rc < 0) {
+            serve_store_error(q, r, &err);
+        } else {
+            etag_header(r, body.data, body.len);
+            for (int a = 0; a < CKSUM_COUNT; a++) {
+                char name[48];
+                snprintf(name, sizeof name, "x-amz-checksum-%s", serve_cksum_name(a));
+                const char *v = serve_header(q, name);
+                if (!v)
+                    v = aws_chunked_trailer(&dec, name);
+                if (v)
+                    serve_reply_header(r, name, "%s", v);
+            }
+        }
+        http_faults_http_effects(&d, q, r);
+    }
+    aws_chunked_free(&dec);
+}
+
+static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
+{
+    serve_server *s = q->srv;
+    lhv1_store_err err;
+    http_fault_decision d;
+    pthread_mutex_lock(&s->lock);
+    http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &d);
+    int rc = http_faults_get(s, &d, skey, &r->body, &err);
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0) {
+        if (head && err.kind == LHV1_STORE_NOT_FOUND) {
+            r->status = 404; /* HEAD replies carry no body */
+        } else {
+            serve_store_error(q, r, &err);
+        }
+        http_faults_http_effects(&d, q, r);
+        return;
+    }
+    size_t size = r->body.len;
+    etag_header(r, r->body.data, size);
+    char date[64];
+    http_time(date, sizeof date, s->started);
+    serve_reply_header(r, "Last-Modified", "%s", date);
+    serve_reply_header(r, "Content-Type", "application/octet-stream");
+    serve_reply_header(r, "Accept-Ranges", "bytes");
+    const char *range = serve_header(q, "Range");
+    size_t from = 0, to = 0;
+    int pr = range ? parse_range(range, size, &from, &to) : 0;
+    if (pr < 0) {
+        serve_reply_error(r, q, 416, "InvalidRange", "The requested range is not satisfiable");
+        serve_reply_header(r, "Content-Range", "bytes */%zu", size);
+    } else if (pr > 0) {
+        memmove(r->body.data, r->body.data + from, to - from + 1);
+        r->body.len = to - from + 1;
+        r->status = 206;
+        serve_reply_header(r, "Content-Range", "bytes %zu-%zu/%zu", from, to, size);
+    }
+    http_faults_http_effects(&d, q, r);
+}
+
+static void delete_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
+{
+    serve_server *s = q->srv;
+    lhv1_store_err err;
+    http_fault_decision d;
+    pthread_mutex_lock(&s->lock);
+    http_faults_decide(s->faults, LHV1_OP_DEL, skey, 0, &d);
+    int rc = http_faults_del(s, &d, skey, &err);
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0)
+        serve_store_error(q, r, &err);
+    else
+        r->status = 204;
+    http_faults_http_effects(&d, q, r);
+}
+
+void s3_object_op(serve_request *q, serve_reply *r)
+{
+    if (serve_query_allowed(q, r, object_args) < 0)
+        return;
+    if (q->key.len > 1024) {
+        serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
+        return;
+    }
+    serve_server *s = q->srv;
+    pthread_mutex_lock(&s->lock);
+    int exists = serve_bucket_exists(s, q->bucket);
+    pthread_mutex_unlock(&s->lock);
+    if (!exists) {
+        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+        return;
+    }
+    lhv1_buf k;
+    lhv1_buf_init(&k);
+    if (serve_object_key(q, &k) < 0) {
+        lhv1_buf_free(&k);
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return;
+    }
+    lhv1_bytes skey = {k.data, k.len};
+    /* One key rule for both backends: the file store's confinement rule. */
+    lhv1_store_err err;
+    if (lhv1_store_key_check(skey, &err) < 0) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
+    } else if (!strcmp(q->method, "PUT")) {
+        put_object(q, r, skey);
+    } else if (!strcmp(q->method, "GET")) {
+        get_object(q, r, skey, 0);
+    } else if (!strcmp(q->method, "HEAD")) {
+        get_object(q, r, skey, 1);
+    } else if (!strcmp(q->method, "DELETE")) {
+        delete_object(q, r, skey);
+    } else {
+        serve_reply_error(r, q, 405, "MethodNotAllowed", "%s is not allowed on an object",
+                          q->method);
+    }
+    lhv1_buf_free(&k);
+}

@@ -1,0 +1,136 @@
+/* `lhv1 serve`: an S3-compatible HTTP server (path-style subset) over a
+ * liblhv1 store, built on libmicrohttpd, with faults injected from a plan
+ * and an admin API (docs/FAULTS.md). Test machinery: linked into the CLI,
+ * never into liblhv1. */
+#ifndef LHV1_SERVE_H
+#define LHV1_SERVE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lhv1/bytes.h"
+#include "lhv1/store.h"
+
+struct MHD_Connection;
+struct aws_chunked;
+struct http_faults;
+
+typedef struct serve_config {
+    char host[64];
+    unsigned port;
+    const char *root;       /* file store directory, or NULL for memory */
+    const char *plan;       /* fault plan file, or NULL */
+    uint64_t seed;
+    int allow_remote;
+    const char *auth_key;   /* SigV4 verification when both are set */
+    const char *auth_secret;
+    uint64_t max_body;
+    unsigned idle_timeout;  /* seconds a connection may stay silent */
+} serve_config;
+
+typedef struct serve_server {
+    serve_config cfg;
+    lhv1_store *store;       /* the backend: memory or file store */
+    lhv1_store *faulty;      /* the fault store over it: every object operation */
+    pthread_mutex_t lock;    /* one store operation (or admin action) at a time */
+    time_t started;
+    char **buckets;          /* known bucket names, cached from the store */
+    size_t n_buckets;
+    uint64_t request_no;
+    struct http_faults *faults;
+} serve_server;
+
+/* One HTTP request, raw path and decoded parts. */
+typedef struct serve_request {
+    serve_server *srv;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *raw_url;     /* as sent, percent-escapes intact */
+    char bucket[64];         /* decoded; empty for the service root */
+    lhv1_buf key;            /* decoded object key (may hold any byte) */
+    int has_key;             /* a "/" followed the bucket */
+    lhv1_buf body;           /* the raw request body */
+    uint64_t id;
+} serve_request;
+
+/* What the handler answers; http.c sends it (or misbehaves on purpose). */
+#define SERVE_MAX_HEADERS 16
+typedef struct serve_reply {
+    int status;
+    lhv1_buf body;
+    size_t n_headers;
+    char header_name[SERVE_MAX_HEADERS][48];
+    char header_value[SERVE_MAX_HEADERS][160];
+    /* HTTP-level faults */
+    int reset;               /* close with RST before the status line */
+    int64_t cut_at;          /* >= 0: send this many body bytes, then close */
+    uint64_t delay_ms;       /* sleep before answering */
+} serve_reply;
+
+void serve_reply_init(serve_reply *r);
+void serve_reply_free(serve_reply *r);
+void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* An S3 XML error: status, code, message (resource and request id added). */
+void serve_reply_error(serve_reply *r, const serve_request *q, int status,
+                       const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
+ * -1 too long for out. NUL bytes in values are reported as -1 too. */
+int serve_query(const serve_request *q, const char *name, char *out, size_t out_len);
+/* A request header (any case) or NULL. */
+const char *serve_header(const serve_request *q, const char *name);
+/* Checks every query argument name against a NULL-terminated allow-list;
+ * on an unknown one fills an InvalidArgument 400 and returns -1. */
+int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed);
+
+/* Percent-decodes s[0:n] into out (any byte, NUL included); -1 on a bad
+ * escape. */
+int serve_unescape(const char *s, size_t n, lhv1_buf *out);
+
+/* The S3 handlers (s3_bucket.c, s3_object.c); `r` is filled. */
+void s3_list_buckets(serve_request *q, serve_reply *r);
+void s3_bucket_op(serve_request *q, serve_reply *r);
+void s3_object_op(serve_request *q, serve_reply *r);
+
+/* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
+int serve_buckets_load(serve_server *s);
+int serve_bucket_exists(serve_server *s, const char *name);
+void serve_buckets_free(serve_server *s);
+
+/* The store key of an object: "<bucket>/<key>". */
+int serve_object_key(const serve_request *q, lhv1_buf *out);
+
+/* SigV4 (sigv4.c): 0 when the request is authentic (or auth is off),
+ * else -1 with `r` filled (403). Verifies the payload hash it was given. */
+int sigv4_check(serve_request *q, serve_reply *r);
+/* Verifies aws-chunked chunk signatures against the seed signature. */
+int sigv4_check_chunks(serve_request *q, const struct aws_chunked *c, serve_reply *r);
+
+/* The request body PutObject stores: aws-chunked decoded into `dec` when
+ * the body is so encoded, checksums and Content-MD5 verified. 0 with `out`
+ * pointing into q->body or dec->payload, or -1 with `r` filled. */
+int put_body_decode(serve_request *q, serve_reply *r, struct aws_chunked *dec,
+                    lhv1_bytes *out);
+
+/* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
+ * 400, FAILED its status with InternalError (SlowDown for a 503). */
+void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
+
+/* Admin API on /_lhv1/... (admin.c). */
+void serve_admin(serve_request *q, serve_reply *r);
+
+/* The HTTP server (http.c): starts, prints the address, runs until
+ * SIGINT/SIGTERM. Returns the exit code. */
+int serve_run(serve_server *s);
+
+/* XML helpers (s3_xml.c). */
+void xml_escape(lhv1_buf *b, const uint8_t *s, size_t n);
+void xml_url_escape(lhv1_buf *b, const uint8_t *s, size_t n);
+void xml_time(lhv1_buf *b, time_t t);
+void http_time(char *out, size_t n, time_t t);
+
+#endif
