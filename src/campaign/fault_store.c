@@ -47,8 +47,8 @@ typedef struct fault_store {
 /* --- names ------------------------------------------------------------ */
 
 static const lhv1_fault_kind_info kinds[] = {
-#define LHV1_FAULT_ROW(id, name, op, torn, rows, expected, any, each, only, check) \
-    {name, op, torn, rows, expected, any, each, only, check},
+#define LHV1_FAULT_ROW(id, name, op, torn, damage, rows, expected, any, each, only, check) \
+    {name, op, torn, damage, rows, expected, any, each, only, check},
     LHV1_FAULT_KINDS(LHV1_FAULT_ROW)
 #undef LHV1_FAULT_ROW
 };
@@ -56,6 +56,26 @@ static const lhv1_fault_kind_info kinds[] = {
 const lhv1_fault_kind_info *lhv1_fault_kind_info_of(lhv1_fault_kind k)
 {
     return (unsigned)k < LHV1_FAULT_KIND_COUNT ? &kinds[k] : NULL;
+}
+
+/* Under a checksummed container a damaged object is caught before it is
+ * decoded: decode-error, inconsistent and SILENT-WRONG become bad-format. */
+static unsigned checksummed(unsigned set)
+{
+    const unsigned caught = LHV1_O(DECODE_ERROR) | LHV1_O(INCONSISTENT) | LHV1_O(SILENT_WRONG);
+    return (set & caught) ? (set & ~caught) | LHV1_O(BAD_FORMAT) : set;
+}
+
+lhv1_fault_kind_info lhv1_fault_kind_info_for(lhv1_fault_kind k, lhv1_format format)
+{
+    lhv1_fault_kind_info i = *lhv1_fault_kind_info_of(k);
+    if (format == LHV1_FORMAT_LHV2 && i.damage) {
+        i.expected = checksummed(i.expected);
+        i.any = checksummed(i.any);
+        i.each = checksummed(i.each);
+        i.only = checksummed(i.only);
+    }
+    return i;
 }
 
 const char *lhv1_fault_kind_name(lhv1_fault_kind k)

@@ -15,9 +15,10 @@ static const char help[] =
     "params.name. Reads LHV1 and LHV2 objects (docs/LHV2.md: its lengths and\n"
     "checksums verified first); --lhv1-only reads as an LHV1-only reader\n"
     "does (an LHV2 object is bad-format, frame-newer-format).\n"
-    "Paths and messages are escaped (README, Output escaping): in text, ':'\n"
-    "in a path and control or non-UTF-8 bytes as \\xHH, '\\' as '\\\\'; in JSON, a\n"
-    "path or message that is not UTF-8 is {\"hex\":\"...\"}.\n"
+    "Paths and messages are escaped (README, Output escaping): in text, '\\'\n"
+    "as '\\\\', LF CR TAB as \\n \\r \\t, other control, non-UTF-8 or\n"
+    "terminal-active bytes and ':' in a path as \\xHH; in JSON, a path or\n"
+    "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */

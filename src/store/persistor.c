@@ -5,7 +5,11 @@
 
 #include "lhv1/persistor.h"
 
-void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store) { p->store = store; }
+void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store)
+{
+    p->store = store;
+    p->format = LHV1_FORMAT_LHV1;
+}
 
 int lhv1_persistor_key(const char *name, lhv1_buf *key)
 {
@@ -27,7 +31,7 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
     int rc;
     if (lhv1_persistor_key(idx->env.name, &key) < 0)
         rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode: no name, or out of memory");
-    else if (lhv1_index_encode(idx, &body) < 0 || body.failed)
+    else if (lhv1_index_encode_as(idx, p->format, &body) < 0 || body.failed)
         rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed", idx->env.name);
     else
         rc = lhv1_store_put(p->store, (lhv1_bytes){key.data, key.len},
@@ -68,6 +72,8 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
         lhv1_buf_free(&out->body);
         return st->verdict;
     }
+    if (p->format == LHV1_FORMAT_LHV2)
+        return lhv1_index_load_any(out->body.data, out->body.len, name, &out->idx, NULL, st);
     return lhv1_index_load(out->body.data, out->body.len, name, &out->idx, st);
 }
 
