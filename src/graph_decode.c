@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "lhv1/graph.h"
 
@@ -166,9 +167,9 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
     uint64_t n_layers;
     if (read_count(&r, &n_layers, MIN_LAYER, "layer count") != 0)
         goto fail;
-    g->layers = calloc(n_layers ? n_layers : 1, sizeof *g->layers);
+    g->layers = lhv1_calloc(n_layers ? n_layers : 1, sizeof *g->layers);
     if (!g->layers) {
-        lhv1_fail(st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)r.pos, "out of memory");
+        lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
         goto fail;
     }
     for (uint64_t i = 0; i < n_layers; i++) {
@@ -181,10 +182,9 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
             goto fail;
         if (ly->n_nodes == 0)
             continue; /* no allocation for an empty layer: a 1-byte layer stays cheap */
-        ly->nodes = calloc(ly->n_nodes, sizeof *ly->nodes);
+        ly->nodes = lhv1_calloc(ly->n_nodes, sizeof *ly->nodes);
         if (!ly->nodes) {
-            lhv1_fail(st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)ly->offset,
-                      "out of memory");
+            lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             goto fail;
         }
         for (uint64_t j = 0; j < ly->n_nodes; j++) {
@@ -210,8 +210,8 @@ void lhv1_graph_free(lhv1_graph *g)
 {
     if (g->layers)
         for (uint64_t i = 0; i < g->n_layers; i++)
-            free(g->layers[i].nodes);
-    free(g->layers);
+            lhv1_free(g->layers[i].nodes);
+    lhv1_free(g->layers);
     g->layers = NULL;
     g->n_layers = 0;
 }

@@ -2,6 +2,7 @@
  * sorted bytewise by key, shortest varints, Ml's stored bytes kept. */
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 /* An upper bound of the encoding (input varints may be overlong, ours are
@@ -32,14 +33,17 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
         for (uint64_t j = 0; j < g->layers[i].n_nodes; j++)
             if (g->layers[i].nodes[j].n_neighbors > most)
                 most = g->layers[i].nodes[j].n_neighbors;
-    lhv1_bytes *nb = malloc((most ? most : 1) * sizeof *nb);
-    if (!nb)
+    lhv1_bytes *nb = lhv1_malloc((most ? most : 1) * sizeof *nb);
+    if (!nb) {
+        out->failed = 1;
         return -1;
+    }
     for (uint64_t i = 0; i < g->n_layers; i++) {
         const lhv1_layer *ly = &g->layers[i];
         uint64_t *order = lhv1_sorted_node_order(ly);
         if (!order) {
-            free(nb);
+            lhv1_free(nb);
+            out->failed = 1;
             return -1;
         }
         lhv1_gw_varint(out, (int64_t)ly->n_nodes);
@@ -53,8 +57,8 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
             for (uint64_t k = 0; k < nd->n_neighbors; k++)
                 lhv1_gw_string(out, nb[k]);
         }
-        free(order);
+        lhv1_free(order);
     }
-    free(nb);
+    lhv1_free(nb);
     return out->failed ? -1 : 0;
 }

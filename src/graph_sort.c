@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 /* A node's key copied next to the others: compares then read one small
@@ -30,13 +31,13 @@ uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
     size_t key_bytes = 0;
     for (uint64_t i = 0; i < n; i++)
         key_bytes += layer->nodes[i].key.len; /* <= the section's size */
-    uint64_t *order = malloc((n ? n : 1) * sizeof *order);
-    sort_entry *e = malloc((n ? n : 1) * sizeof *e);
-    uint8_t *arena = malloc(key_bytes ? key_bytes : 1);
+    uint64_t *order = lhv1_malloc((n ? n : 1) * sizeof *order);
+    sort_entry *e = lhv1_malloc((n ? n : 1) * sizeof *e);
+    uint8_t *arena = lhv1_malloc(key_bytes ? key_bytes : 1);
     if (!order || !e || !arena) {
-        free(order);
-        free(e);
-        free(arena);
+        lhv1_free(order);
+        lhv1_free(e);
+        lhv1_free(arena);
         return NULL;
     }
     size_t at = 0;
@@ -50,8 +51,8 @@ uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
     qsort(e, n, sizeof *e, cmp_entry);
     for (uint64_t i = 0; i < n; i++)
         order[i] = e[i].idx;
-    free(e);
-    free(arena);
+    lhv1_free(e);
+    lhv1_free(arena);
     return order;
 }
 
@@ -86,7 +87,7 @@ void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out)
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node)
 {
     uint64_t n = node->n_neighbors;
-    lhv1_bytes *out = malloc((n ? n : 1) * sizeof *out);
+    lhv1_bytes *out = lhv1_malloc((n ? n : 1) * sizeof *out);
     if (out)
         lhv1_sort_neighbors(node, out);
     return out;

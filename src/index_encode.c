@@ -28,6 +28,8 @@ int lhv1_index_encode_as(const lhv1_index *idx, lhv1_format format, lhv1_buf *ou
             rc = 0;
         }
     }
+    if (env.failed || graph.failed)
+        out->failed = 1; /* an allocation failed: say so the way a buffer does */
     lhv1_buf_free(&env);
     lhv1_buf_free(&graph);
     return rc;

@@ -79,8 +79,10 @@ static lhv1_verdict load_sections(const uint8_t *body, lhv1_bytes env, lhv1_byte
         goto failed;
     return st->verdict;
 failed:
-    if (st->reason == LHV1_R_NONE) /* only allocation failure gets here without a reason */
-        st->verdict = LHV1_DECODE_ERROR;
+    /* The contract of index.h on every path: only ok and inconsistent keep
+     * decoded content (out-of-memory can strike after the decode). */
+    if (st->verdict != LHV1_INCONSISTENT)
+        lhv1_index_free(idx);
     return st->verdict;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
@@ -75,9 +76,9 @@ int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
     size_t key_bytes = 0;
     for (uint64_t j = 0; j < n; j++)
         key_bytes += nodes[j].key.len; /* <= the section's size */
-    s->slots = calloc(cap, sizeof *s->slots);
-    s->off = malloc((n + 1) * sizeof *s->off);
-    s->arena = malloc(key_bytes ? key_bytes : 1);
+    s->slots = lhv1_calloc(cap, sizeof *s->slots);
+    s->off = lhv1_malloc((n + 1) * sizeof *s->off);
+    s->arena = lhv1_malloc(key_bytes ? key_bytes : 1);
     if (!s->slots || !s->off || !s->arena) {
         lhv1_keyset_free(s);
         return -1;
@@ -149,9 +150,9 @@ int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s) { return s->first_dupl
 
 void lhv1_keyset_free(lhv1_keyset *s)
 {
-    free(s->slots);
-    free(s->off);
-    free(s->arena);
+    lhv1_free(s->slots);
+    lhv1_free(s->off);
+    lhv1_free(s->arena);
     s->slots = NULL;
     s->off = NULL;
     s->arena = NULL;

@@ -1,5 +1,5 @@
 /* Shared pieces of the lhv1 command-line tool. Exit codes: 0 success (all
- * ok), 1 a verdict other than ok, 2 usage or I/O error. */
+ * ok), 1 a verdict other than ok, 2 usage or I/O error, or out of memory. */
 #ifndef LHV1_CLI_H
 #define LHV1_CLI_H
 
@@ -11,6 +11,10 @@
 #include "lhv1/verdict.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
+
+/* Out-of-memory is no verdict on the file: says so on stderr and returns
+ * EXIT_USAGE (2), the exit of every error that is not the file's fault. */
+int cli_out_of_memory(const char *path);
 
 typedef int (*lhv1_cmd_fn)(int argc, char **argv);
 

@@ -104,3 +104,9 @@ int cli_wants_help(int argc, char **argv)
             return 1;
     return 0;
 }
+
+int cli_out_of_memory(const char *path)
+{
+    fprintf(stderr, "lhv1: %s: out of memory: no verdict (the file was not judged)\n", path);
+    return EXIT_USAGE;
+}
