@@ -48,7 +48,7 @@ def engine_build_modules(root):
                            capture_output=True, text=True)
     mods = set()
     for m in re.finditer(r"^\S+CMakeLists\.txt\(\d+\):\s+pkg_check_modules\((.*)\)", p.stderr, re.M):
-        mods |= {w for w in m.group(1).split()[1:] if w not in ("REQUIRED", "IMPORTED_TARGET", "QUIET")}
+        mods |= {w for w in m.group(1).split()[1:] if w not in ("REQUIRED", "IMPORTED_TARGET", "GLOBAL", "QUIET")}
     return mods
 
 
