@@ -16,7 +16,7 @@ func TestGoldensThroughEachClient(t *testing.T) {
 		ctx := context.Background()
 		endpoint := fakeS3(t)
 		// Objects go in through aws-sdk-go-v2: minio-go sends an empty PUT
-		// chunked, without Content-Length, and S3 servers refuse it
+		// chunked, without Content-Length, and gofakes3 refuses it
 		// (MissingContentLength); n_frame_empty is empty.
 		writer := open(t, clients["aws"], endpoint, testBucket)
 		if err := writer.CreateBucket(ctx); err != nil {

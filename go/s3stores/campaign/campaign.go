@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"lhv1test"
@@ -40,8 +41,10 @@ func (d rowDef) name() string {
 type Options struct {
 	Seed     uint64
 	Sample   int // seeded offsets per object (C default 16)
-	Mix      int // seeded-mix runs (C default 200)
+	Mix      int // seeded-mix runs (C default 200); 0 leaves the row out
 	NoInject bool
+	// Rows, when set, runs only the rows with these names.
+	Rows []string
 	// Thin keeps every Thin-th offset class of a torn write or bit flip
 	// (0 or 1: all, as the C campaign); for quick runs over HTTP.
 	Thin   int
@@ -91,13 +94,20 @@ func splitmix(x *uint64) uint64 {
 	return mix(*x - 0x9e3779b97f4a7c15)
 }
 
-// Run runs the campaign over fresh stores from newStore.
+// Run runs the campaign over fresh stores from newStore, faults injected
+// above them by lhv1test.FaultStore.
 func Run(ctx context.Context, newStore NewStore, o Options) (*Result, error) {
+	return RunWith(ctx, Above(newStore), o)
+}
+
+// RunWith runs the campaign over a backend (for lhv1 serve: faults below
+// the client, armed through the admin API).
+func RunWith(ctx context.Context, backend Backend, o Options) (*Result, error) {
 	w, err := buildWorkload()
 	if err != nil {
 		return nil, err
 	}
-	rn := &runner{w: w, newStore: newStore, ctx: ctx}
+	rn := &runner{w: w, backend: backend, ctx: ctx}
 	res := &Result{Client: o.Client, Seed: o.Seed, FailedChecks: []string{}, Listed: []Case{}}
 	base, err := rn.runCase(lhv1test.Config{}, &lhv1test.Fault{Kind: lhv1test.None}, false)
 	if err != nil {
@@ -110,6 +120,12 @@ func Run(ctx context.Context, newStore NewStore, o Options) (*Result, error) {
 	start := time.Now()
 	rng := o.Seed
 	for _, d := range rowDefs() {
+		if d.kind == lhv1test.None && o.Mix == 0 {
+			continue // no seeded mix asked for (lhv1 serve has no rate-based mix)
+		}
+		if len(o.Rows) > 0 && !slices.Contains(o.Rows, d.name()) {
+			continue
+		}
 		row := &Row{Fault: d.name(), Kind: d.kind.String(), kind: d.kind}
 		res.Rows = append(res.Rows, row)
 		one := func(f *lhv1test.Fault, mixSeed uint64, where string) error {

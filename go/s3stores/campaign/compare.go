@@ -131,10 +131,20 @@ func cause(ref, g CRow, side string, client bool) string {
 	shift := "Shift: " + delta(ref, g) + "."
 	if client {
 		if g.Fired < ref.Fired && strings.Contains(side, "minio") {
-			return fmt.Sprintf("%d faulted Puts whose stored body would be empty never reached the store: minio-go sends an empty PUT chunked, without Content-Length, and S3 servers refuse it (MissingContentLength), so the previous object stays. %s", ref.Fired-g.Fired, shift)
+			return fmt.Sprintf("%d faulted Puts whose stored body would be empty never reached the store: minio-go sends an empty PUT chunked, without Content-Length, and gofakes3 refuses it (MissingContentLength), so the previous object stays. %s", ref.Fired-g.Fired, shift)
 		}
 		if g.Fired < ref.Fired {
 			return fmt.Sprintf("%d faulted operations failed in the client before the fault could land. %s", ref.Fired-g.Fired, shift)
+		}
+		if strings.Contains(side, "serve") && g.Outcomes["latest"] > ref.Outcomes["latest"] {
+			retries := "the client"
+			switch {
+			case strings.Contains(side, "aws"):
+				retries = "aws-sdk-go-v2 (standard retryer, 3 attempts)"
+			case strings.Contains(side, "minio"):
+				retries = "minio-go (up to 10 retries)"
+			}
+			return fmt.Sprintf("Retries: %s repeats a request that got a 5xx. The fault fires once (transient), the repeat succeeds, so the Persistor sees success and the store holds what the repeat wrote: an ambiguous 500 after a whole write becomes a plain success, a 503 after a torn write is overwritten by the whole body, a transient Get, List or Delete failure passes. Only faults that persist across attempts or answer 200 reach the Persistor. %s", retries, shift)
 		}
 		return "The client changed what the Persistor saw (retries, body or error handling): read the side's listed cases. " + shift
 	}

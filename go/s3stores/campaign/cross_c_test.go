@@ -39,7 +39,7 @@ func TestDecisionLogsMatchC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn := &runner{w: w, newStore: MemoryStores, ctx: context.Background()}
+	rn := &runner{w: w, backend: Above(MemoryStores), ctx: context.Background()}
 	mixes, singles := 0, 0
 	for _, c := range rep.Cases {
 		var cfg lhv1test.Config

@@ -77,10 +77,35 @@ func (r *caseResult) note(o Outcome, index, detail string) {
 // memory store) and says how to release it.
 type NewStore func(ctx context.Context) (model.Store, func(), error)
 
+// Injector counts the faults that fired in a case and keeps their log.
+type Injector interface {
+	Fired(k lhv1test.Kind) uint64
+	Log() string
+}
+
+// Backend gives each case a fresh store with the case's faults armed:
+// the planned fault of cfg.Plan, or cfg's seeded mix.
+type Backend func(ctx context.Context, cfg lhv1test.Config) (model.Store, Injector, func(), error)
+
+// Above injects with lhv1test.FaultStore above the stores of newStore (the
+// memory model, or a client talking to a plain S3 server).
+func Above(newStore NewStore) Backend {
+	return func(ctx context.Context, cfg lhv1test.Config) (model.Store, Injector, func(), error) {
+		inner, release, err := newStore(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		cfg.NotFound = func(key string) error { return &model.NotFoundError{Key: key} }
+		cfg.IsNotFound = func(err error) bool { return errors.Is(err, model.ErrKeyNotFound) }
+		fs := lhv1test.NewFaultStore(inner, cfg)
+		return fs, fs, release, nil
+	}
+}
+
 type runner struct {
-	w        *workload
-	newStore NewStore
-	ctx      context.Context
+	w       *workload
+	backend Backend
+	ctx     context.Context
 }
 
 // load is Persistor.Load, with a panic recovered (Go's loader panics on
@@ -207,14 +232,11 @@ func (rn *runner) verify(p *model.Persistor, states []nameState, r *caseResult) 
 // Put/Delete and after the workload; a mix is checked after every op.
 func (rn *runner) runCase(cfg lhv1test.Config, single *lhv1test.Fault, keepLog bool) (caseResult, error) {
 	var r caseResult
-	inner, release, err := rn.newStore(rn.ctx)
+	fs, inj, release, err := rn.backend(rn.ctx, cfg)
 	if err != nil {
 		return r, err
 	}
 	defer release()
-	cfg.NotFound = func(key string) error { return &model.NotFoundError{Key: key} }
-	cfg.IsNotFound = func(err error) bool { return errors.Is(err, model.ErrKeyNotFound) }
-	fs := lhv1test.NewFaultStore(inner, cfg)
 	g := &guard{Store: fs}
 	p := model.NewPersistor(g)
 	states := make([]nameState, len(names))
@@ -256,10 +278,10 @@ func (rn *runner) runCase(cfg lhv1test.Config, single *lhv1test.Fault, keepLog b
 	}
 	rn.verify(p, states, &r)
 	if single != nil {
-		r.fired = fs.Fired(single.Kind) > 0
+		r.fired = inj.Fired(single.Kind) > 0
 	} else {
 		for _, k := range lhv1test.Kinds() {
-			r.fired = r.fired || fs.Fired(k) > 0
+			r.fired = r.fired || inj.Fired(k) > 0
 		}
 	}
 	for o := Outcome(0); o < outcomeCount; o++ {
@@ -268,12 +290,12 @@ func (rn *runner) runCase(cfg lhv1test.Config, single *lhv1test.Fault, keepLog b
 		}
 		allowed := false
 		for _, k := range lhv1test.Kinds() {
-			allowed = allowed || (fs.Fired(k) > 0 && Expected(k, o))
+			allowed = allowed || (inj.Fired(k) > 0 && Expected(k, o))
 		}
 		r.unexpected = r.unexpected || !allowed
 	}
 	if keepLog {
-		r.log = fs.Log()
+		r.log = inj.Log()
 	}
 	return r, nil
 }

@@ -11,12 +11,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/johannesboyne/gofakes3"
@@ -34,6 +38,9 @@ func main() {
 	thin := flag.Int("thin", 1, "keep every N-th offset class (1: all, as the C campaign)")
 	cJSON := flag.String("c-json", "", "the C campaign's JSON report, for the comparison")
 	out := flag.String("out", "", "directory for the reports")
+	serve := flag.String("serve", "", "an lhv1 binary with `lhv1 serve`: also run both clients against it, faults injected on the wire")
+	serveThin := flag.Int("serve-thin", 12, "-thin for the runs against lhv1 serve (client retries make them slow)")
+	serveClients := flag.String("serve-clients", "aws-sdk-go-v2,minio-go", "the clients run against lhv1 serve")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
 		flag.Usage()
@@ -82,6 +89,39 @@ func main() {
 			status = 1
 		}
 	}
+	if *serve != "" {
+		base, stop, err := startServe(*serve)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		for _, side := range []struct {
+			client string
+			open   func(s3stores.Options) (s3stores.Store, error)
+		}{
+			{"aws-sdk-go-v2", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(o) }},
+			{"minio-go", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(o) }},
+		} {
+			if !slices.Contains(strings.Split(*serveClients, ","), side.client) {
+				continue
+			}
+			name := side.client + " via lhv1 serve"
+			fmt.Fprintf(os.Stderr, "gocampaign: %s\n", name)
+			res, err := campaign.RunWith(ctx, campaign.Serve(base, side.open),
+				campaign.Options{Seed: *seed, Sample: *sample, Thin: *serveThin, Client: name})
+			if err != nil {
+				stop()
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			results = append(results, res)
+			js, _ := res.JSON()
+			file := "go-campaign-serve-" + side.client
+			write(filepath.Join(*out, file+".json"), js)
+			write(filepath.Join(*out, file+".md"), []byte(res.Markdown()))
+		}
+		stop()
+	}
 	if *cJSON != "" {
 		b, err := os.ReadFile(*cJSON)
 		if err != nil {
@@ -98,6 +138,28 @@ func main() {
 		fmt.Print(report)
 	}
 	os.Exit(status)
+}
+
+// startServe starts `lhv1 serve` on a free loopback port and returns its
+// base URL and how to stop it.
+func startServe(bin string) (string, func(), error) {
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	base, found := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if err != nil || !found {
+		stop()
+		return "", nil, fmt.Errorf("lhv1 serve: no \"listening on\" line (%q, %v)", line, err)
+	}
+	return base, stop, nil
 }
 
 func write(path string, b []byte) {
