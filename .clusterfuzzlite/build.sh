@@ -5,6 +5,7 @@
 #   $OUT              where targets, .dict, .options and seed corpora go
 #   $SRC              the source tree's parent ($SRC/lhv1), or run from the tree
 #   $WORK             scratch space for the build tree (optional)
+#   $FUZZING_ENGINE $SANITIZER  (optional) decide whether `differential` is built
 # Emits per target: <target>, <target>.dict, <target>.options and
 # <target>_seed_corpus.zip (corpus/<target>/ plus corpus/regressions/<target>/).
 root=$PWD
@@ -14,10 +15,19 @@ work=${WORK:-$(mktemp -d)}/lhv1-build
 
 # The library is compiled with $CC $CFLAGS like the targets, so it carries
 # the same instrumentation; only the link of each target adds the engine.
+# `differential` links the Go load path, whose instrumentation
+# (-gcflags=all=-d=libfuzzer) calls libFuzzer's hooks: built with libFuzzer,
+# when Go is there (the base-builder-go image), and not under MSan (Go's
+# code is not MSan-instrumented).
+differential=OFF
+if command -v go >/dev/null && [ "${FUZZING_ENGINE:-libfuzzer}" = libfuzzer ] &&
+   [ "${SANITIZER:-address}" != memory ]; then
+  differential=ON
+fi
 cmake -S "$root" -B "$work" -G Ninja \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE=Release \
   -DLHV1_SANITIZE=OFF -DLHV1_FUZZ_ENGINE=external \
-  -DLHV1_FUZZ_LINK_FLAGS="$LIB_FUZZING_ENGINE"
+  -DLHV1_FUZZ_LINK_FLAGS="$LIB_FUZZING_ENGINE" -DLHV1_FUZZ_DIFFERENTIAL=$differential
 cmake --build "$work" --target fuzzers
 
 zip_dir() { # zip file, then directories
@@ -42,9 +52,11 @@ PY
   fi
 }
 
-# Every target of harness/fuzz/targets.tsv that libFuzzer-style engines run.
+# Every target of harness/fuzz/targets.tsv that libFuzzer-style engines run
+# (differential only when built, above).
 "$root/harness/fuzz/tools/targets" libfuzzer > "$work/targets.txt"
 while read -r target seed; do
+  [ "$target" = differential ] && [ $differential = OFF ] && continue
   cp "$work/harness/fuzz/$target" "$OUT/$target"
   cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
   printf '[libfuzzer]\ndict = %s.dict\nmax_len = 65536\ntimeout = 10\n' "$target" \

@@ -26,6 +26,7 @@
 typedef struct predict {
     char *why;
     size_t why_len;
+    uint64_t peak; /* largest allocation one read asks for, in bytes */
 } predict;
 
 static lhv1_go say(predict *pr, lhv1_go g, const char *fmt, ...)
@@ -72,6 +73,8 @@ static lhv1_go go_make(int64_t n, uint64_t elem, uint64_t copies, predict *pr, c
         return say(pr, LHV1_GO_PANIC, "runtime error: makeslice: len out of range (%s %lld)",
                    what, (long long)n);
     uint64_t bytes = (uint64_t)n * elem;
+    if (bytes * copies > pr->peak)
+        pr->peak = bytes * copies;
     if (bytes >= GO_FATAL_BYTES / copies)
         return say(pr, LHV1_GO_FATAL,
                    "fatal error: out of memory (%s of %lld: %llu bytes, %llu times)", what,
@@ -179,6 +182,8 @@ static lhv1_go predict_graph(const uint8_t *p, size_t n, predict *pr)
         if (rd_varint(&r, &n_nodes, pr, "number of nodes") != 0)
             return LHV1_GO_ERROR;
         uint64_t map = go_map_bytes(n_nodes);
+        if (map > pr->peak)
+            pr->peak = map;
         if (map >= GO_FATAL_BYTES)
             return say(pr, LHV1_GO_FATAL,
                        "fatal error: out of memory (map hint %lld: %llu bytes)",
@@ -200,19 +205,34 @@ static lhv1_go predict_graph(const uint8_t *p, size_t n, predict *pr)
     return LHV1_GO_OK; /* bytes after the last layer are never read */
 }
 
-lhv1_go lhv1_predict_go(const uint8_t *body, size_t len, char *why, size_t why_len)
+static lhv1_go predict_object(const uint8_t *body, size_t len, predict *pr)
 {
-    predict pr = {why, why_len};
-    if (why && why_len)
-        why[0] = '\0';
     lhv1_bytes env, graph;
     lhv1_status st;
     if (lhv1_unframe(body, len, &env, &graph, &st) != 0)
-        return say(&pr, LHV1_GO_ERROR, "unframe: %s", st.message);
+        return say(pr, LHV1_GO_ERROR, "unframe: %s", st.message);
     char no_why[1];
-    int keep = why && why_len;
-    lhv1_go g = lhv1_go_envelope(env.data, env.len, keep ? why : no_why, keep ? why_len : 1);
+    int keep = pr->why && pr->why_len;
+    lhv1_go g = lhv1_go_envelope(env.data, env.len, keep ? pr->why : no_why,
+                                 keep ? pr->why_len : 1);
     if (g != LHV1_GO_OK)
         return g;
-    return predict_graph(graph.data, graph.len, &pr);
+    return predict_graph(graph.data, graph.len, pr);
+}
+
+lhv1_go lhv1_predict_go_peak(const uint8_t *body, size_t len, char *why, size_t why_len,
+                             uint64_t *peak)
+{
+    predict pr = {why, why_len, 0};
+    if (why && why_len)
+        why[0] = '\0';
+    lhv1_go g = predict_object(body, len, &pr);
+    if (peak)
+        *peak = pr.peak;
+    return g;
+}
+
+lhv1_go lhv1_predict_go(const uint8_t *body, size_t len, char *why, size_t why_len)
+{
+    return lhv1_predict_go_peak(body, len, why, why_len, NULL);
 }

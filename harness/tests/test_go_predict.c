@@ -355,11 +355,52 @@ START_TEST(predicts_go)
 }
 END_TEST
 
+/* lhv1_predict_go_peak: the largest allocation one read asks Go for
+ * (FORMAT.md 5a's costs), also when the read is the fatal one. */
+static void p_key_1000(tb_object *o) { node_with(o, 0, 1000); }
+static void p_vector_1000(tb_object *o) { node_with(o, 1, 1000); }
+static void p_neighbors_1000(tb_object *o) { node_with(o, 2, 1000); }
+static void p_nb_key_1000(tb_object *o) { node_with(o, 3, 1000); }
+static void p_layers_1000(tb_object *o)
+{
+    tb_env_std(o, TB_DIM, 0, NULL);
+    tb_graph_std_header(o, 1000);
+    tb_finish(o);
+}
+
+static const struct {
+    const char *title;
+    void (*build)(tb_object *o);
+    uint64_t peak;
+} peaks[] = {
+    {"key length 1000: the slice and binary.Read's buffer", p_key_1000, 2000},
+    {"vector of 1000: 4 bytes twice", p_vector_1000, 8000},
+    {"1000 neighbours: 16 bytes a key", p_neighbors_1000, 16000},
+    {"neighbour key length 1000", p_nb_key_1000, 2000},
+    {"1000 layers: 8 bytes a layer", p_layers_1000, 8000},
+    {"key length 2^36 (fatal)", g_key_2_36, 1ULL << 37},
+    {"n_layers 2^31 (fatal)", g_layers_2_31, 1ULL << 34},
+};
+
+START_TEST(reports_peak)
+{
+    tb_object o;
+    tb_init(&o);
+    peaks[_i].build(&o);
+    uint64_t peak = 0;
+    lhv1_predict_go_peak(o.body.data, o.body.len, NULL, 0, &peak);
+    tb_free(&o);
+    ck_assert_msg(peak == peaks[_i].peak, "%s: peak %llu, want %llu", peaks[_i].title,
+                  (unsigned long long)peak, (unsigned long long)peaks[_i].peak);
+}
+END_TEST
+
 Suite *suite_go_predict(void)
 {
     Suite *s = suite_create("go_predict");
     TCase *tc = tcase_create("go");
     tcase_add_loop_test(tc, predicts_go, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_loop_test(tc, reports_peak, 0, (int)(sizeof peaks / sizeof peaks[0]));
     suite_add_tcase(s, tc);
     return s;
 }

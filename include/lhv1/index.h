@@ -38,6 +38,8 @@ lhv1_verdict lhv1_index_load_any(const uint8_t *body, size_t len, const char *na
 
 /* Frames encode(env) and the deterministic encode(graph). */
 int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out);
+/* The same sections in the chosen container (lhv2.h). */
+int lhv1_index_encode_as(const lhv1_index *idx, lhv1_format format, lhv1_buf *out);
 
 /* The canonical dump of docs/FORMAT.md "Canonical dump": byte-identical
  * for equal indexes, lossless. Defined for decoded indexes. */
@@ -47,6 +49,14 @@ int lhv1_index_dump(const lhv1_index *idx, lhv1_buf *out);
  * envelope decode, coder/hnsw Import), following Go's read order.
  * `why` (may be NULL) receives Go's message or the panic's text. */
 lhv1_go lhv1_predict_go(const uint8_t *body, size_t len, char *why, size_t why_len);
+
+/* lhv1_predict_go, also giving in `peak` (may be NULL) the largest single
+ * allocation Go asks for before reading one field, in bytes (FORMAT.md
+ * 5a: strings count twice, vectors 8 bytes a component, neighbour lists 16
+ * bytes a key, layer lists 8 a layer, layer maps their pre-sized tables).
+ * A harness that runs Go in its own process skips inputs above its bound. */
+lhv1_go lhv1_predict_go_peak(const uint8_t *body, size_t len, char *why, size_t why_len,
+                             uint64_t *peak);
 
 void lhv1_index_free(lhv1_index *idx);
 

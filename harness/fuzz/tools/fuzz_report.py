@@ -62,9 +62,30 @@ def afl_stats(path):
     }
 
 
+def go_stats(log):
+    """go test -fuzz: its last "fuzz: elapsed: ..., execs: N (R/sec), new
+    interesting: K (total: T)" line (or, when the box ended while Go still
+    ran the seeds, how many it ran); coverage is the corpus it kept."""
+    s = {"execs": 0, "exec_per_sec": 0.0, "coverage": {}}
+    if os.path.exists(log):
+        for line in open(log, errors="replace"):
+            # The seeds run first ("gathering baseline coverage: N/M").
+            m = re.search(r"fuzz: elapsed: (\d+)s, gathering baseline coverage: (\d+)/", line)
+            if m and not s["coverage"]:
+                s["execs"] = int(m.group(2))
+                s["exec_per_sec"] = float(m.group(2)) / max(int(m.group(1)), 1)
+            m = re.search(r"fuzz: elapsed: (\d+)s, execs: (\d+) \((\d+)/sec\), "
+                          r"new interesting: (\d+) \(total: (\d+)\)", line)
+            if m:
+                s["execs"] = int(m.group(2))
+                s["exec_per_sec"] = float(m.group(2)) / max(int(m.group(1)), 1)
+                s["coverage"] = {"new": int(m.group(4)), "interesting": int(m.group(5))}
+    return s
+
+
 def cmd_stats(a):
     engine, target, seconds, log, afl, new_units, seeds, crashes, out = a
-    s = libfuzzer_stats(log) if engine == "libfuzzer" else afl_stats(afl)
+    s = {"libfuzzer": libfuzzer_stats, "go": go_stats}.get(engine, lambda _: afl_stats(afl))(log)
     s.update(engine=engine, target=target, seconds=int(seconds),
              corpus_seeds=int(seeds), corpus_new=int(new_units))
     found = []
@@ -146,6 +167,8 @@ def cmd_summary(a):
         c = r["coverage"]
         if r["engine"] == "libfuzzer":
             return f"cov {c.get('edges', 0)}, ft {c.get('features', 0)}"
+        if r["engine"] == "go":
+            return f"{c.get('interesting', 0)} interesting inputs"
         return f"{c.get('edges', 0)}/{c.get('total_edges', 0)} edges ({c.get('bitmap_percent', 0)}%)"
     md = ["# Fuzzing summary", "",
           "| engine | target | s | execs | exec/s | corpus (seeds + new) | coverage | crashes |",
@@ -157,7 +180,7 @@ def cmd_summary(a):
                   f"{cov(r)} | {crashes} |")
     md.append("")
     md.append("Coverage is each engine's own measure (libFuzzer: `cov` edges and `ft` features; "
-              "AFL++: map edges); compare runs of one engine only. Line and branch coverage of "
+              "AFL++: map edges; go: inputs kept in its cache); compare runs of one engine only. Line and branch coverage of "
               "`src/`: `ci/coverage`.")
     if failed:
         md += ["", "**Failures:**", ""] + [f"- {f}" for f in failed]
