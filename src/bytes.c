@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "lhv1/bytes.h"
 
@@ -11,7 +12,7 @@ void lhv1_buf_init(lhv1_buf *b) { memset(b, 0, sizeof *b); }
 
 void lhv1_buf_free(lhv1_buf *b)
 {
-    free(b->data);
+    lhv1_free(b->data);
     lhv1_buf_init(b);
 }
 
@@ -35,7 +36,7 @@ static int buf_reserve(lhv1_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < want)
         cap *= 2;
-    uint8_t *p = realloc(b->data, cap);
+    uint8_t *p = lhv1_realloc(b->data, cap);
     if (!p) {
         b->failed = 1;
         return -1;
@@ -44,6 +45,8 @@ static int buf_reserve(lhv1_buf *b, size_t extra)
     b->cap = cap;
     return 0;
 }
+
+int lhv1_buf_reserve(lhv1_buf *b, size_t extra) { return buf_reserve(b, extra); }
 
 int lhv1_buf_append(lhv1_buf *b, const void *p, size_t n)
 {
@@ -116,7 +119,7 @@ int lhv1_array_grow(void *items, size_t n, size_t *cap, size_t size, size_t firs
     }
     void *old;
     memcpy(&old, items, sizeof old);
-    void *p = realloc(old, want * size);
+    void *p = lhv1_realloc(old, want * size);
     if (!p)
         return -1;
     memcpy(items, &p, sizeof p);

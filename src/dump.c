@@ -1,6 +1,7 @@
 /* The canonical dump (FORMAT.md section 6). */
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "json_canon.h"
 #include "lhv1/index.h"
@@ -20,8 +21,10 @@ static void dump_envelope(lhv1_buf *out, const lhv1_envelope *e)
 static int dump_layer(lhv1_buf *out, const lhv1_layer *ly)
 {
     uint64_t *order = lhv1_sorted_node_order(ly);
-    if (!order)
+    if (!order) {
+        out->failed = 1;
         return -1;
+    }
     lhv1_buf_puts(out, "{\"nodes\":[");
     for (uint64_t j = 0; j < ly->n_nodes; j++) {
         const lhv1_node *nd = &ly->nodes[order[j]];
@@ -32,7 +35,8 @@ static int dump_layer(lhv1_buf *out, const lhv1_layer *ly)
         lhv1_buf_puts(out, "\",\"neighbors\":[");
         lhv1_bytes *nb = lhv1_sorted_neighbors(nd);
         if (!nb) {
-            free(order);
+            lhv1_free(order);
+            out->failed = 1;
             return -1;
         }
         for (uint64_t k = 0; k < nd->n_neighbors; k++) {
@@ -40,11 +44,11 @@ static int dump_layer(lhv1_buf *out, const lhv1_layer *ly)
                 lhv1_buf_putc(out, ',');
             lhv1_json_key_append(out, nb[k]);
         }
-        free(nb);
+        lhv1_free(nb);
         lhv1_buf_puts(out, "]}");
     }
     lhv1_buf_puts(out, "]}");
-    free(order);
+    lhv1_free(order);
     return 0;
 }
 

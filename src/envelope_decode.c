@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "cjson_hooks.h"
 #include "internal.h"
 #include "json_lex.h"
 #include "lhv1/envelope.h"
@@ -63,7 +65,7 @@ static size_t first_duplicate(const cJSON *obj)
         k++;
     if (k < 2)
         return SIZE_MAX;
-    member *m = malloc(k * sizeof *m);
+    member *m = lhv1_malloc(k * sizeof *m);
     if (!m)
         return SIZE_MAX - 1;
     size_t i = 0;
@@ -74,7 +76,7 @@ static size_t first_duplicate(const cJSON *obj)
     for (i = 1; i < k; i++)
         if (strcmp(m[i - 1].name, m[i].name) == 0 && m[i].index < first)
             first = m[i].index; /* sorted by index among equals: m[i-1] came earlier */
-    free(m);
+    lhv1_free(m);
     return first;
 }
 
@@ -117,7 +119,7 @@ static int check_node(walk *w, const cJSON *node, const char *const *fields, lhv
     }
     size_t dup = cJSON_IsObject(node) ? first_duplicate(node) : SIZE_MAX;
     if (dup == SIZE_MAX - 1)
-        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     size_t i = 0;
     for (const cJSON *c = node->child; c; c = c->next, i++) {
         if (i == dup)
@@ -179,9 +181,9 @@ static int get_string(const cJSON *obj, const char *key, const char *path, char 
         return lhv1_fail(st, LHV1_R_ENV_MISSING_FIELD, 0, "missing field \"%s\"", path);
     if (!cJSON_IsString(it) || !it->valuestring)
         return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"%s\" is not a string", path);
-    *out = strdup(it->valuestring);
+    *out = lhv1_strdup(it->valuestring);
     if (!*out)
-        return lhv1_fail(st, LHV1_R_ENV_SYNTAX, 0, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return 0;
 }
 
@@ -240,7 +242,10 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
     if (lhv1_json_find_nul_escape(p, n, st) != 0)
         return -1;
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts((const char *)p, n, &end, 0);
+    int oom;
+    cJSON *root = lhv1_cjson_parse((const char *)p, n, &end, &oom);
+    if (oom)
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory parsing the envelope");
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         int64_t off = (at && at >= (const char *)p && at <= (const char *)p + n)
@@ -270,8 +275,8 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
         lhv1_fail(st, LHV1_R_ENV_NOT_OBJECT, 0, "the envelope is not a JSON object");
     else if (check_node(&(walk){&src, 0, 0}, root, NULL, st) == 0)
         rc = decode_fields(&src, root, env, st);
-    free(src.numbers.at);
-    free(src.keys.at);
+    lhv1_free(src.numbers.at);
+    lhv1_free(src.keys.at);
     cJSON_Delete(root);
     if (rc != 0)
         lhv1_envelope_free(env);
@@ -280,8 +285,8 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
 
 void lhv1_envelope_free(lhv1_envelope *env)
 {
-    free(env->name);
-    free(env->distance);
+    lhv1_free(env->name);
+    lhv1_free(env->distance);
     cJSON_Delete(lhv1_metadata_cjson(env->metadata));
     memset(env, 0, sizeof *env);
 }
@@ -291,8 +296,8 @@ int lhv1_envelope_init(lhv1_envelope *env, const char *name, int64_t dimension,
 {
     memset(env, 0, sizeof *env);
     env->version = LHV1_ENVELOPE_VERSION;
-    env->name = strdup(name);
-    env->distance = strdup(distance);
+    env->name = lhv1_strdup(name);
+    env->distance = lhv1_strdup(distance);
     env->dimension = dimension;
     env->m = m;
     env->ef_search = ef_search;

@@ -41,7 +41,7 @@ int lhv1_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status *st)
     lhv1_buf_append(out, env.data, env.len);
     lhv1_buf_append(out, graph.data, graph.len);
     if (out->failed)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory framing %zu bytes",
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory framing %zu bytes",
                          env.len + graph.len);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 typedef struct check_ctx {
@@ -96,13 +97,13 @@ static int check_empty_layer(check_ctx *c, lhv1_status *st)
 static int check_duplicate_node(check_ctx *c, lhv1_status *st)
 {
     const lhv1_graph *g = c->g;
-    c->sets = calloc(g->n_layers ? g->n_layers : 1, sizeof *c->sets);
+    c->sets = lhv1_calloc(g->n_layers ? g->n_layers : 1, sizeof *c->sets);
     if (!c->sets)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     for (uint64_t i = 0; i < g->n_layers; i++) {
         const lhv1_layer *ly = &g->layers[i];
         if (lhv1_keyset_init(&c->sets[i], ly->nodes, ly->n_nodes) != 0)
-            return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory indexing layer %llu",
+            return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                              (unsigned long long)i);
         int64_t dup = lhv1_keyset_first_duplicate(&c->sets[i]);
         if (dup >= 0) {
@@ -112,9 +113,9 @@ static int check_duplicate_node(check_ctx *c, lhv1_status *st)
         if (ly->n_nodes > c->seen_cap)
             c->seen_cap = ly->n_nodes;
     }
-    c->seen = calloc(c->seen_cap ? c->seen_cap : 1, sizeof *c->seen);
+    c->seen = lhv1_calloc(c->seen_cap ? c->seen_cap : 1, sizeof *c->seen);
     if (!c->seen)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return 0;
 }
 
@@ -139,31 +140,31 @@ static int check_vector_length(check_ctx *c, uint64_t layer, uint64_t j, lhv1_st
     return 0;
 }
 
-/* The largest |component| as float32 bits (sign cleared). A component is
- * NaN or ±Inf exactly when its bits are >= 0x7f800000. A branch-free max
- * the compiler vectorises: the vectors are most of the bytes. */
+/* Nonzero when a component is NaN or ±Inf: its 8 exponent bits are all
+ * ones, so adding 1 at the exponent's low bit carries into bit 31. A
+ * branch-free sweep of add/and/or that the compiler vectorises: the
+ * vectors are most of the bytes. */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-vectorize")))
 #endif
-static uint32_t max_abs_bits(const uint8_t *p, uint64_t n)
+static uint32_t any_non_finite(const uint8_t *p, uint64_t n)
 {
-    uint32_t m = 0;
+    uint32_t bad = 0;
     for (uint64_t k = 0; k < n; k++) {
         uint32_t w;
         memcpy(&w, p + 4 * k, 4);
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
         w = __builtin_bswap32(w);
 #endif
-        w &= 0x7fffffffu;
-        m = w > m ? w : m;
+        bad |= (w & 0x7f800000u) + 0x00800000u;
     }
-    return m;
+    return bad & 0x80000000u;
 }
 
 static int check_non_finite(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
     const lhv1_node *nd = node_at(c, layer, j);
-    if (max_abs_bits(nd->vector, nd->dim) < 0x7f800000u)
+    if (!any_non_finite(nd->vector, nd->dim))
         return 0;
     for (uint64_t k = 0; k < nd->dim; k++)
         if (!isfinite(lhv1_vector_get(nd, k)))
@@ -182,10 +183,10 @@ static int resolve_neighbors(check_ctx *c, uint64_t layer, uint64_t j)
         uint64_t cap = c->nb_cap ? c->nb_cap : 32;
         while (cap < nd->n_neighbors)
             cap *= 2;
-        lhv1_bytes *k = realloc(c->nb_key, cap * sizeof *k);
+        lhv1_bytes *k = lhv1_realloc(c->nb_key, cap * sizeof *k);
         if (k)
             c->nb_key = k;
-        int64_t *x = realloc(c->nb_idx, cap * sizeof *x);
+        int64_t *x = lhv1_realloc(c->nb_idx, cap * sizeof *x);
         if (x)
             c->nb_idx = x;
         if (!k || !x)
@@ -246,7 +247,7 @@ static int check_duplicate_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lh
     }
     if (dangling < 2)
         return 0;
-    lhv1_bytes *keys = malloc(dangling * sizeof *keys);
+    lhv1_bytes *keys = lhv1_malloc(dangling * sizeof *keys);
     if (!keys)
         return -1;
     uint64_t n = 0;
@@ -259,7 +260,7 @@ static int check_duplicate_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lh
         if (lhv1_bytes_eq(keys[k - 1], keys[k]))
             dup = (int64_t)k;
     lhv1_bytes key = dup >= 0 ? keys[dup] : (lhv1_bytes){0};
-    free(keys);
+    lhv1_free(keys);
     if (dup >= 0)
         NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, layer,
                     "neighbour \"%s\" listed twice", show(key, kb));
@@ -344,7 +345,7 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
             for (size_t k = from; k < limit; k++) {
                 int r = invariants[k].on_node(c, i, j, NULL);
                 if (r < 0)
-                    return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+                    return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
                 if (r > 0) {
                     limit = k;
                     at_layer = i;
@@ -356,12 +357,19 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
     /* Run the broken one again on its node, this time for the message. */
     c->resolved_for = NULL;
     if (invariants[limit].on_node(c, at_layer, at_node, st) < 0)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory");
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return -1;
 }
 
 int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
 {
+    return lhv1_graph_check_keep(g, st, NULL);
+}
+
+int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *layer0)
+{
+    if (layer0)
+        memset(layer0, 0, sizeof *layer0);
     lhv1_status_ok(st);
     check_ctx c = {.g = g};
     int rc = 0;
@@ -377,13 +385,19 @@ int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
         rc = walk_nodes(&c, k, end, st);
         k = end;
     }
+    if (c.sets && rc == 0 && layer0 && g->n_layers) {
+        *layer0 = c.sets[0]; /* handed over: not freed below */
+        c.sets[0].slots = NULL;
+        c.sets[0].off = NULL;
+        c.sets[0].arena = NULL;
+    }
     if (c.sets) {
         for (uint64_t i = 0; i < g->n_layers; i++)
             lhv1_keyset_free(&c.sets[i]);
-        free(c.sets);
+        lhv1_free(c.sets);
     }
-    free(c.seen);
-    free(c.nb_key);
-    free(c.nb_idx);
+    lhv1_free(c.seen);
+    lhv1_free(c.nb_key);
+    lhv1_free(c.nb_idx);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "lhv1/graph.h"
 
@@ -40,9 +41,17 @@ static int read_varint(reader *r, int64_t *v, const char *what)
 {
     char ctx[64];
     const uint8_t *p = r->p + r->pos;
-    if (left(r) > 0 && p[0] < 0x80) { /* one byte (zig-zag): the common case */
+    /* One or two bytes (zig-zag): keys, counts and dimensions up to 8191,
+     * nearly every varint of a real graph. */
+    if (left(r) > 0 && p[0] < 0x80) {
         *v = (int64_t)(p[0] >> 1) ^ -(int64_t)(p[0] & 1);
         r->pos++;
+        return 0;
+    }
+    if (left(r) > 1 && p[1] < 0x80) {
+        uint64_t x = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+        *v = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
+        r->pos += 2;
         return 0;
     }
     int k = lhv1_varint_read(p, left(r), v);
@@ -158,9 +167,9 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
     uint64_t n_layers;
     if (read_count(&r, &n_layers, MIN_LAYER, "layer count") != 0)
         goto fail;
-    g->layers = calloc(n_layers ? n_layers : 1, sizeof *g->layers);
+    g->layers = lhv1_calloc(n_layers ? n_layers : 1, sizeof *g->layers);
     if (!g->layers) {
-        lhv1_fail(st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)r.pos, "out of memory");
+        lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
         goto fail;
     }
     for (uint64_t i = 0; i < n_layers; i++) {
@@ -173,15 +182,15 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
             goto fail;
         if (ly->n_nodes == 0)
             continue; /* no allocation for an empty layer: a 1-byte layer stays cheap */
-        ly->nodes = calloc(ly->n_nodes, sizeof *ly->nodes);
+        ly->nodes = lhv1_calloc(ly->n_nodes, sizeof *ly->nodes);
         if (!ly->nodes) {
-            lhv1_fail(st, LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT, (int64_t)ly->offset,
-                      "out of memory");
+            lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             goto fail;
         }
-        for (uint64_t j = 0; j < ly->n_nodes; j++)
+        for (uint64_t j = 0; j < ly->n_nodes; j++) {
             if (decode_node(&r, &ly->nodes[j], j) != 0)
                 goto fail;
+        }
     }
     g->n_layers = n_layers;
     g->end = r.pos;
@@ -201,8 +210,8 @@ void lhv1_graph_free(lhv1_graph *g)
 {
     if (g->layers)
         for (uint64_t i = 0; i < g->n_layers; i++)
-            free(g->layers[i].nodes);
-    free(g->layers);
+            lhv1_free(g->layers[i].nodes);
+    lhv1_free(g->layers);
     g->layers = NULL;
     g->n_layers = 0;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 static int nodes_equal(const lhv1_node *a, const lhv1_node *b)
@@ -16,8 +17,8 @@ static int nodes_equal(const lhv1_node *a, const lhv1_node *b)
     int eq = na && nb;
     for (uint64_t k = 0; eq && k < a->n_neighbors; k++)
         eq = lhv1_bytes_eq(na[k], nb[k]);
-    free(na);
-    free(nb);
+    lhv1_free(na);
+    lhv1_free(nb);
     return eq;
 }
 
@@ -29,8 +30,8 @@ static int layers_equal(const lhv1_layer *a, const lhv1_layer *b)
     int eq = oa && ob;
     for (uint64_t j = 0; eq && j < a->n_nodes; j++)
         eq = nodes_equal(&a->nodes[oa[j]], &b->nodes[ob[j]]);
-    free(oa);
-    free(ob);
+    lhv1_free(oa);
+    lhv1_free(ob);
     return eq;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "json_canon.h"
 #include "ryu/ryu.h"
@@ -148,9 +149,11 @@ int lhv1_json_canon_append(lhv1_buf *out, const cJSON *v)
         size_t k = 0;
         for (const cJSON *c = v->child; c; c = c->next)
             k++;
-        const cJSON **m = malloc((k ? k : 1) * sizeof *m);
-        if (!m)
+        const cJSON **m = lhv1_malloc((k ? k : 1) * sizeof *m);
+        if (!m) {
+            out->failed = 1;
             return -1;
+        }
         k = 0;
         for (const cJSON *c = v->child; c; c = c->next)
             m[k++] = c;
@@ -162,12 +165,12 @@ int lhv1_json_canon_append(lhv1_buf *out, const cJSON *v)
             lhv1_json_str_append(out, lhv1_bytes_str(m[i]->string));
             lhv1_buf_putc(out, ':');
             if (lhv1_json_canon_append(out, m[i]) != 0) {
-                free(m);
+                lhv1_free(m);
                 return -1;
             }
         }
         lhv1_buf_putc(out, '}');
-        free(m);
+        lhv1_free(m);
     } else {
         return -1;
     }

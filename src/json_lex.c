@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "json_lex.h"
 
@@ -101,7 +102,7 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_json_offsets *numbers,
                 while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\n' || p[j] == '\r'))
                     j++;
                 if (keys && j < n && p[j] == ':' && push_offset(keys, str_start) != 0)
-                    return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "out of memory");
+                    return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             } else if (c == '\\') {
                 size_t k = escape_len(p, n, i);
                 if (k == 0)
@@ -123,7 +124,7 @@ int lhv1_json_lex(const uint8_t *p, size_t n, lhv1_json_offsets *numbers,
                 return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "malformed number \"%.*s\"",
                                  (int)(end - i > 32 ? 32 : end - i), (const char *)p + i);
             if (numbers && push_offset(numbers, i) != 0)
-                return lhv1_fail(st, LHV1_R_ENV_SYNTAX, (int64_t)i, "out of memory");
+                return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             i = end - 1;
         }
     }

@@ -105,7 +105,7 @@ int lhv1_lhv2_frame(lhv1_bytes env, lhv1_bytes graph, lhv1_buf *out, lhv1_status
     lhv1_buf_append(out, graph.data, graph.len);
     lhv1_buf_append(out, trailer, sizeof trailer);
     if (out->failed)
-        return lhv1_fail(st, LHV1_R_NONE, -1, "out of memory framing %zu bytes",
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory framing %zu bytes",
                          env.len + graph.len);
     return 0;
 }

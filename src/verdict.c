@@ -17,6 +17,7 @@ static const struct {
 
 static const char *const verdict_names[LHV1_VERDICT_COUNT] = {
     "ok", "missing", "store-error", "bad-format", "decode-error", "inconsistent",
+    "out-of-memory",
 };
 
 static const char *const go_names[] = {"ok", "error", "panic", "fatal"};

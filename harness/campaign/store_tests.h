@@ -10,6 +10,7 @@
 
 Suite *suite_store_contract(void);
 Suite *suite_file_store(void);
+Suite *suite_file_store_integrity(void);
 Suite *suite_persistor(void);
 Suite *suite_fault_store(void);
 Suite *suite_campaign(void);

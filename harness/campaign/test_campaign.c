@@ -79,6 +79,24 @@ START_TEST(expectations_table)
     ck_assert(!lhv1_campaign_expected(LHV1_FAULT_GET_FAIL_NOT_FOUND_BODY, LHV1_OUT_MISSING));
     ck_assert(!lhv1_campaign_expected(LHV1_FAULT_PUT_FAIL_AFTER, LHV1_OUT_STALE));
     ck_assert(lhv1_campaign_expected(LHV1_FAULT_PUT_LOST, LHV1_OUT_STALE));
+    /* LHV2: what changes an object's bytes is caught, nothing else changes. */
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
+        for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
+            int v1 = lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)o);
+            int v2 = lhv1_campaign_expected_in(LHV1_FORMAT_LHV2, (lhv1_fault_kind)k,
+                                               (lhv1_outcome)o);
+            if (!lhv1_fault_kind_info_of((lhv1_fault_kind)k)->damage)
+                ck_assert_int_eq(v1, v2);
+            else if (o == LHV1_OUT_SILENT_WRONG || o == LHV1_OUT_DECODE_ERROR ||
+                     o == LHV1_OUT_INCONSISTENT)
+                ck_assert(!v2);
+        }
+    ck_assert(lhv1_campaign_expected_in(LHV1_FORMAT_LHV2, LHV1_FAULT_GET_BIT_FLIP,
+                                        LHV1_OUT_BAD_FORMAT));
+    ck_assert(lhv1_campaign_expected_in(LHV1_FORMAT_LHV2, LHV1_FAULT_PUT_LOST, LHV1_OUT_STALE));
+    lhv1_fault_kind_info torn = lhv1_fault_kind_info_for(LHV1_FAULT_PUT_TORN_PREFIX,
+                                                         LHV1_FORMAT_LHV2);
+    ck_assert_uint_eq(torn.each, LHV1_O(BAD_FORMAT)); /* was bad-format and decode-error */
 }
 END_TEST
 

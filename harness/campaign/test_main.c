@@ -7,6 +7,7 @@ int main(void)
 {
     SRunner *sr = srunner_create(suite_store_contract());
     srunner_add_suite(sr, suite_file_store());
+    srunner_add_suite(sr, suite_file_store_integrity());
     srunner_add_suite(sr, suite_persistor());
     srunner_add_suite(sr, suite_fault_store());
     srunner_add_suite(sr, suite_campaign());

@@ -3,7 +3,9 @@
 #  1. freshness: regenerating golden/lhv2/ with Go gives the committed bytes;
 #  2. reverse: liblhv1's writer (lhv1 frame --format lhv2) re-contains every
 #     Go-written LHV1 golden the LHV2 goldens come from, Go's LHV2 reader
-#     loads each, and its dump is the committed expected dump.
+#     loads each, and its dump is the committed expected dump;
+#  3. -check survives coder/hnsw: a sound container around a graph that makes
+#     Import panic is reported as `panic` and the next file is still read.
 # usage: lhv2_go.sh LHV1_CLI GOLDEN_DIR
 set -euo pipefail
 lhv1=$1 golden=$2
@@ -31,5 +33,12 @@ while IFS=$'\t' read -r file _ verdict _ _ _ dump about; do
   n=$((n + 1))
 done < "$golden/lhv2/MANIFEST.tsv"
 [ "$n" -ge 4 ] || { echo "lhv2_go: FAIL only $n valid goldens" >&2; exit 1; }
-[ $fail -eq 0 ] && echo "lhv2_go: ok: goldens fresh; Go loads what C writes ($n objects)"
+"$lhv1" unframe "$golden/objects/n_graph_negative_distance_len.lhv1" --envelope "$work/env" --graph "$work/graph"
+"$lhv1" frame --format lhv2 --envelope "$work/env" --graph "$work/graph" -o "$work/panic.lhv2"
+got=$("$work/lhv2golden" -check "$work/panic.lhv2" "$work/c.lhv2" | cut -f2 | tr '\n' ' ') || true
+if [ "$got" != "panic ok " ]; then
+  echo "lhv2_go: FAIL -check on a panicking graph then a valid object: '$got', want 'panic ok '" >&2
+  fail=1
+fi
+[ $fail -eq 0 ] && echo "lhv2_go: ok: goldens fresh; Go loads what C writes ($n objects); -check reports a panic"
 exit $fail

@@ -38,6 +38,8 @@ lhv1_verdict lhv1_index_load_any(const uint8_t *body, size_t len, const char *na
 
 /* Frames encode(env) and the deterministic encode(graph). */
 int lhv1_index_encode(const lhv1_index *idx, lhv1_buf *out);
+/* The same sections in the chosen container (lhv2.h). */
+int lhv1_index_encode_as(const lhv1_index *idx, lhv1_format format, lhv1_buf *out);
 
 /* The canonical dump of docs/FORMAT.md "Canonical dump": byte-identical
  * for equal indexes, lossless. Defined for decoded indexes. */

@@ -11,7 +11,11 @@ extern "C" {
 #endif
 
 typedef struct lhv1_persistor {
-    lhv1_store *store; /* borrowed */
+    lhv1_store *store;  /* borrowed */
+    lhv1_format format; /* what Save writes (init: LHV1, upstream's). An
+                         * LHV1 persistor reads LHV1 only, as upstream does;
+                         * an LHV2 one reads both (objects saved before the
+                         * switch stay loadable). */
 } lhv1_persistor;
 
 /* What Load returns: the object's bytes, and the index decoded from them
@@ -32,7 +36,8 @@ int lhv1_persistor_key(const char *name, lhv1_buf *key);
  * FAILED with status 0 when encoding failed (nothing was written). */
 int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err *err);
 
-/* Get then lhv1_index_load(body, name). Only the store's typed NOT_FOUND
+/* Get then lhv1_index_load(body, name) (lhv1_index_load_any for an LHV2
+ * persistor). Only the store's typed NOT_FOUND
  * is `missing` (reason key-missing); any other store error is
  * `store-error` (reason store-failed), whatever its body says. Otherwise
  * the verdict of lhv1_index_load, which checks params.name == name.

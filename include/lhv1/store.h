@@ -9,6 +9,9 @@
  *                never a missing key.
  *   INVALID_KEY  the store refuses the key (file store: `..`, absolute
  *                path, NUL, empty segment).
+ *   OUT_OF_MEMORY an allocation failed in this process (the store, the
+ *                persistor): nothing is known about the object; Load
+ *                reports the verdict `out-of-memory`. Not a store failure. 
  * Delete of a missing key succeeds (idempotent). Keys are byte strings
  * (lhv1_bytes), so a NUL inside a key is seen and refused, not truncated. */
 #ifndef LHV1_STORE_H
@@ -27,7 +30,8 @@ typedef enum lhv1_store_kind {
     LHV1_STORE_OK = 0,
     LHV1_STORE_NOT_FOUND,
     LHV1_STORE_FAILED,
-    LHV1_STORE_INVALID_KEY
+    LHV1_STORE_INVALID_KEY,
+    LHV1_STORE_OUT_OF_MEMORY
 } lhv1_store_kind;
 
 #define LHV1_STORE_BODY_MAX 256
@@ -102,10 +106,12 @@ void lhv1_store_err_ok(lhv1_store_err *err);
 /* Fills err; always returns -1 so stores can `return lhv1_store_fail(...)`. */
 int lhv1_store_fail(lhv1_store_err *err, lhv1_store_kind kind, int status,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* lhv1_store_fail(err, LHV1_STORE_OUT_OF_MEMORY, 507, "<what>: out of memory"). */
+int lhv1_store_oom(lhv1_store_err *err, const char *what);
 
 void lhv1_key_list_init(lhv1_key_list *l);
 void lhv1_key_list_free(lhv1_key_list *l);
-/* Copies key. Returns 0 or -1 (allocation). */
+/* Copies key. Returns 0 or -1 (allocation failed; the list is unchanged). */
 int lhv1_key_list_push(lhv1_key_list *l, lhv1_bytes key);
 /* Bytewise order (Go's sort.Strings). */
 void lhv1_key_list_sort(lhv1_key_list *l);

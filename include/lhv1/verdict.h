@@ -18,6 +18,9 @@ typedef enum lhv1_verdict {
     LHV1_BAD_FORMAT,
     LHV1_DECODE_ERROR,
     LHV1_INCONSISTENT,
+    /* Not a judgement of the bytes: liblhv1 ran out of memory before it
+     * could reach one (reason `out-of-memory`). Retrying may succeed. */
+    LHV1_OUT_OF_MEMORY,
     LHV1_VERDICT_COUNT
 } lhv1_verdict;
 
@@ -27,6 +30,7 @@ typedef enum lhv1_verdict {
     X(NONE, "none", LHV1_OK)                                                   \
     X(KEY_MISSING, "key-missing", LHV1_MISSING)                                \
     X(STORE_FAILED, "store-failed", LHV1_STORE_ERROR)                          \
+    X(OUT_OF_MEMORY, "out-of-memory", LHV1_OUT_OF_MEMORY)                      \
     X(FRAME_TOO_SHORT, "frame-too-short", LHV1_BAD_FORMAT)                     \
     X(FRAME_BAD_MAGIC, "frame-bad-magic", LHV1_BAD_FORMAT)                     \
     X(FRAME_ENVELOPE_OVERRUN, "frame-envelope-overrun", LHV1_BAD_FORMAT)       \

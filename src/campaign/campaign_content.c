@@ -90,7 +90,8 @@ static void write_graph(const spec *s, lhv1_buf *out)
     }
 }
 
-static int build_one(const spec *s, camp_content *c, char *why, size_t why_len)
+static int build_one(const spec *s, lhv1_format format, camp_content *c, char *why,
+                     size_t why_len)
 {
     memset(c, 0, sizeof *c);
     c->index = s->index;
@@ -114,12 +115,12 @@ static int build_one(const spec *s, camp_content *c, char *why, size_t why_len)
         cJSON_AddStringToObject(first, "source", "campaign");
         c->idx.env.metadata = lhv1_metadata_from_cjson(meta);
     }
-    if (lhv1_index_encode(&c->idx, &c->body) < 0 || c->body.failed) {
+    if (lhv1_index_encode_as(&c->idx, format, &c->body) < 0 || c->body.failed) {
         snprintf(why, why_len, "%s/%d: encode failed", s->index, s->gen);
         return -1;
     }
     lhv1_index back;
-    lhv1_verdict v = lhv1_index_load(c->body.data, c->body.len, s->index, &back, &st);
+    lhv1_verdict v = lhv1_index_load_any(c->body.data, c->body.len, s->index, &back, NULL, &st);
     int rc = 0;
     if (v != LHV1_OK) {
         snprintf(why, why_len, "%s/%d: workload content is %s: %s", s->index, s->gen,
@@ -133,9 +134,10 @@ static int build_one(const spec *s, camp_content *c, char *why, size_t why_len)
     return rc;
 }
 
-int camp_workload_build(camp_workload *w, char *why, size_t why_len)
+int camp_workload_build(camp_workload *w, lhv1_format format, char *why, size_t why_len)
 {
     memset(w, 0, sizeof *w);
+    w->format = format;
     w->contents = calloc(N_SPECS, sizeof *w->contents);
     if (!w->contents) {
         snprintf(why, why_len, "out of memory");
@@ -143,7 +145,7 @@ int camp_workload_build(camp_workload *w, char *why, size_t why_len)
     }
     w->n_contents = N_SPECS;
     for (int i = 0; i < N_SPECS; i++)
-        if (build_one(&specs[i], &w->contents[i], why, why_len) < 0)
+        if (build_one(&specs[i], format, &w->contents[i], why, why_len) < 0)
             return -1;
     /* The classifier tells states apart by their dumps. */
     for (int i = 0; i < N_SPECS; i++)

@@ -12,7 +12,7 @@ typedef struct camp_content {
     int gen;
     lhv1_buf graph_bytes; /* written with lhv1_gw_*; idx.graph views it */
     lhv1_index idx;
-    lhv1_buf body;        /* lhv1_index_encode(idx) */
+    lhv1_buf body;        /* lhv1_index_encode_as(idx, the workload's format) */
     lhv1_buf dump;        /* lhv1_index_dump of body, loaded */
 } camp_content;
 
@@ -29,11 +29,12 @@ typedef struct camp_workload {
     const char *const *names; /* every index name, in load order */
     size_t n_names;
     size_t n_puts, n_dels;
+    lhv1_format format; /* the container every save writes */
 } camp_workload;
 
-/* Builds every content and checks it loads `ok` with distinct dumps.
- * Returns 0, or -1 with a message in `why`. */
-int camp_workload_build(camp_workload *w, char *why, size_t why_len);
+/* Builds every content in `format` and checks it loads `ok` with distinct
+ * dumps. Returns 0, or -1 with a message in `why`. */
+int camp_workload_build(camp_workload *w, lhv1_format format, char *why, size_t why_len);
 void camp_workload_free(camp_workload *w);
 
 #endif

@@ -93,8 +93,8 @@ static void md_regions(lhv1_buf *out, const lhv1_campaign_result *res)
 
 int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out)
 {
-    lhv1_buf_printf(out, "## Fault campaign (seed %llu): %llu cases in %.1f s\n\n",
-                    (unsigned long long)res->seed, (unsigned long long)res->total_cases,
+    lhv1_buf_printf(out, "## Fault campaign (%s objects, seed %llu): %llu cases in %.1f s\n\n",
+                    lhv1_format_name(res->format), (unsigned long long)res->seed, (unsigned long long)res->total_cases,
                     res->seconds);
     lhv1_buf_puts(out, "| fault | cases | fired |");
     for (int o = 0; o < LHV1_OUTCOME_COUNT; o++)
@@ -110,7 +110,7 @@ int lhv1_campaign_markdown(const lhv1_campaign_result *res, lhv1_buf *out)
         for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
             /* Mark counts in a column this fault is not expected to reach. */
             int bad = r->counts[o] && r->kind != LHV1_FAULT_NONE &&
-                      !lhv1_campaign_expected(r->kind, (lhv1_outcome)o);
+                      !lhv1_campaign_expected_in(res->format, r->kind, (lhv1_outcome)o);
             lhv1_buf_printf(out, " %s%llu%s |", bad ? "**" : "",
                             (unsigned long long)r->counts[o], bad ? "**" : "");
         }
@@ -147,6 +147,7 @@ int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "seed", (double)res->seed);
+    cJSON_AddStringToObject(root, "format", lhv1_format_name(res->format));
     cJSON_AddNumberToObject(root, "cases", (double)res->total_cases);
     cJSON_AddNumberToObject(root, "seconds", res->seconds);
     cJSON *rows = cJSON_AddArrayToObject(root, "rows");

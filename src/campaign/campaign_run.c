@@ -38,12 +38,17 @@ static int severity(lhv1_outcome o)
     return sev[o];
 }
 
+int lhv1_campaign_expected_in(lhv1_format format, lhv1_fault_kind k, lhv1_outcome o)
+{
+    if ((unsigned)k >= LHV1_FAULT_KIND_COUNT || (unsigned)o >= LHV1_OUTCOME_COUNT)
+        return 0;
+    lhv1_fault_kind_info info = lhv1_fault_kind_info_for(k, format);
+    return o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT || (info.expected & (1u << o));
+}
+
 int lhv1_campaign_expected(lhv1_fault_kind k, lhv1_outcome o)
 {
-    const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of(k);
-    if (!info || (unsigned)o >= LHV1_OUTCOME_COUNT)
-        return 0;
-    return o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT || (info->expected & (1u << o));
+    return lhv1_campaign_expected_in(LHV1_FORMAT_LHV1, k, o);
 }
 
 /* --- the rows ----------------------------------------------------------- */
@@ -126,13 +131,18 @@ __attribute__((format(printf, 3, 4))) static void add_off(offset_set *s, int64_t
 static void structural_offsets(offset_set *s, const lhv1_buf *body, const char *tag,
                                int vectors)
 {
-    for (int i = 0; i <= 8; i++)
-        add_off(s, i, "%sheader+%d", tag, i);
     lhv1_bytes env, graph;
     lhv1_status st;
-    if (lhv1_unframe(body->data, body->len, &env, &graph, &st) < 0)
+    int ok = lhv1_unframe_any(body->data, body->len, &env, &graph, NULL, &st) == 0;
+    int64_t header = ok ? (int64_t)(env.data - body->data) : LHV1_HEADER_LEN;
+    for (int64_t i = 0; i <= header; i++)
+        add_off(s, i, "%sheader+%lld", tag, (long long)i);
+    if (!ok)
         return;
-    int64_t e = 8 + (int64_t)env.len;
+    int64_t e = header + (int64_t)env.len;
+    /* A container trailer (LHV2's body CRC) after the graph. */
+    for (int64_t at = e + (int64_t)graph.len; at < (int64_t)body->len; at++)
+        add_off(s, at, "%strailer+%lld", tag, (long long)(at - e - (int64_t)graph.len));
     for (int d = -2; d <= 2; d++)
         add_off(s, e + d, "%senvelope-end%+d", tag, d);
     lhv1_graph g;
@@ -165,11 +175,16 @@ static void describe(const lhv1_buf *body, uint64_t off, char *out, size_t n)
     lhv1_bytes env, graph;
     lhv1_status st;
     lhv1_graph g;
-    if (off < 8 || lhv1_unframe(body->data, body->len, &env, &graph, &st) < 0) {
+    if (lhv1_unframe_any(body->data, body->len, &env, &graph, NULL, &st) < 0 ||
+        off < (uint64_t)(env.data - body->data)) {
         snprintf(out, n, "header");
         return;
     }
-    uint64_t e = 8 + env.len;
+    uint64_t e = (uint64_t)(env.data - body->data) + env.len;
+    if (off >= e + graph.len) {
+        snprintf(out, n, "trailer");
+        return;
+    }
     if (off < e) {
         snprintf(out, n, "envelope");
         return;
@@ -370,7 +385,7 @@ static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *
 
 /* An outcome is unexpected when none of the faults that fired allows it
  * (latest and in-flight are always allowed). */
-static int unexpected_outcomes(unsigned seen, lhv1_store *fs)
+static int unexpected_outcomes(lhv1_format format, unsigned seen, lhv1_store *fs)
 {
     for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
         if (!(seen & (1u << o)) || o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT)
@@ -378,7 +393,7 @@ static int unexpected_outcomes(unsigned seen, lhv1_store *fs)
         int allowed = 0;
         for (int k = 1; k < LHV1_FAULT_KIND_COUNT && !allowed; k++)
             allowed = lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) &&
-                      lhv1_campaign_expected((lhv1_fault_kind)k, (lhv1_outcome)o);
+                      lhv1_campaign_expected_in(format, (lhv1_fault_kind)k, (lhv1_outcome)o);
         if (!allowed)
             return 1;
     }
@@ -405,6 +420,7 @@ static int run_case(const camp_workload *w, const lhv1_fault_config *cfg,
     }
     lhv1_persistor p;
     lhv1_persistor_init(&p, fs);
+    p.format = w->format;
     name_state states[16];
     for (size_t i = 0; i < w->n_names; i++) {
         states[i].acked = ABSENT;
@@ -436,7 +452,7 @@ static int run_case(const camp_workload *w, const lhv1_fault_config *cfg,
         for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
             r->fired |= lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) > 0;
     }
-    r->unexpected = unexpected_outcomes(r->seen, fs);
+    r->unexpected = unexpected_outcomes(w->format, r->seen, fs);
     if (log)
         *log = strdup(lhv1_fault_store_log(fs));
     lhv1_store_destroy(fs);
@@ -680,7 +696,8 @@ static void check_rows(lhv1_campaign_result *res)
             check_fail(res, "%s: fired in %llu of %llu cases", r->name,
                        (unsigned long long)r->fired, (unsigned long long)r->cases);
         /* The row's self-check: the kind's any / each / only columns. */
-        const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of(r->kind);
+        const lhv1_fault_kind_info kind = lhv1_fault_kind_info_for(r->kind, res->format);
+        const lhv1_fault_kind_info *info = &kind;
         uint64_t in_any = 0, in_only = 0;
         int each = 1;
         for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
@@ -707,6 +724,7 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
     memset(res, 0, sizeof *res);
     lhv1_buf_init(&res->failures);
     res->seed = opts->seed;
+    res->format = opts->format == LHV1_FORMAT_LHV2 ? LHV1_FORMAT_LHV2 : LHV1_FORMAT_LHV1;
     lhv1_campaign_opts o = *opts;
     if (!o.sample)
         o.sample = 16;
@@ -714,7 +732,7 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
         o.mix_runs = 200;
     camp_workload w;
     char why[256];
-    if (camp_workload_build(&w, why, sizeof why) < 0) {
+    if (camp_workload_build(&w, res->format, why, sizeof why) < 0) {
         check_fail(res, "workload: %s", why);
         camp_workload_free(&w);
         return -1;

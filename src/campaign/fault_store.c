@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "lhv1/fault_store.h"
 #include "prng.h"
 
@@ -47,8 +48,8 @@ typedef struct fault_store {
 /* --- names ------------------------------------------------------------ */
 
 static const lhv1_fault_kind_info kinds[] = {
-#define LHV1_FAULT_ROW(id, name, op, torn, rows, expected, any, each, only, check) \
-    {name, op, torn, rows, expected, any, each, only, check},
+#define LHV1_FAULT_ROW(id, name, op, torn, damage, rows, expected, any, each, only, check) \
+    {name, op, torn, damage, rows, expected, any, each, only, check},
     LHV1_FAULT_KINDS(LHV1_FAULT_ROW)
 #undef LHV1_FAULT_ROW
 };
@@ -56,6 +57,26 @@ static const lhv1_fault_kind_info kinds[] = {
 const lhv1_fault_kind_info *lhv1_fault_kind_info_of(lhv1_fault_kind k)
 {
     return (unsigned)k < LHV1_FAULT_KIND_COUNT ? &kinds[k] : NULL;
+}
+
+/* Under a checksummed container a damaged object is caught before it is
+ * decoded: decode-error, inconsistent and SILENT-WRONG become bad-format. */
+static unsigned checksummed(unsigned set)
+{
+    const unsigned caught = LHV1_O(DECODE_ERROR) | LHV1_O(INCONSISTENT) | LHV1_O(SILENT_WRONG);
+    return (set & caught) ? (set & ~caught) | LHV1_O(BAD_FORMAT) : set;
+}
+
+lhv1_fault_kind_info lhv1_fault_kind_info_for(lhv1_fault_kind k, lhv1_format format)
+{
+    lhv1_fault_kind_info i = *lhv1_fault_kind_info_of(k);
+    if (format == LHV1_FORMAT_LHV2 && i.damage) {
+        i.expected = checksummed(i.expected);
+        i.any = checksummed(i.any);
+        i.each = checksummed(i.each);
+        i.only = checksummed(i.only);
+    }
+    return i;
 }
 
 const char *lhv1_fault_kind_name(lhv1_fault_kind k)
@@ -177,33 +198,40 @@ static key_hist *hist_find(fault_store *f, lhv1_bytes key)
     return NULL;
 }
 
-static int hist_push(key_hist *h, size_t max, uint64_t seq, int present, lhv1_bytes body)
+/* Room for one more version: recording a write that landed must not need
+ * an allocation. */
+static int hist_reserve(key_hist *h)
 {
-    if (max && h->n >= max) { /* drop the oldest version */
+    if (h->n < h->cap)
+        return 0;
+    size_t cap = h->cap ? h->cap * 2 : 4;
+    version *v = lhv1_realloc(h->v, cap * sizeof *v);
+    if (!v)
+        return -1;
+    h->v = v;
+    h->cap = cap;
+    return 0;
+}
+
+/* Appends a version whose body is already copied (ownership moves),
+ * dropping the oldest when `max` versions are kept (0: no bound). */
+static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, lhv1_buf *body)
+{
+    if (max && h->n >= max) {
         lhv1_buf_free(&h->v[0].body);
         memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
         h->n--;
     }
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 4;
-        version *v = realloc(h->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
-    version *v = &h->v[h->n];
+    version *v = &h->v[h->n++];
     v->seq = seq;
     v->present = present;
-    lhv1_buf_init(&v->body);
-    if (present && lhv1_buf_append(&v->body, body.data, body.len) < 0)
-        return -1;
-    h->n++;
-    return 0;
+    v->body = *body;
+    lhv1_buf_init(body);
 }
 
 /* The key's history, created on first use with the state the inner store
- * holds before this store mutates it. NULL on allocation failure. */
+ * holds before this store mutates it. NULL on allocation failure, with
+ * nothing recorded (a history always holds at least one version). */
 static key_hist *hist_get(fault_store *f, lhv1_bytes key)
 {
     key_hist *h = hist_find(f, key);
@@ -211,7 +239,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
         return h;
     if (f->n_hist == f->cap_hist) {
         size_t cap = f->cap_hist ? f->cap_hist * 2 : 8;
-        key_hist *p = realloc(f->hist, cap * sizeof *p);
+        key_hist *p = lhv1_realloc(f->hist, cap * sizeof *p);
         if (!p)
             return NULL;
         f->hist = p;
@@ -219,27 +247,51 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     }
     h = &f->hist[f->n_hist];
     memset(h, 0, sizeof *h);
-    if (lhv1_buf_append(&h->key, key.data, key.len) < 0) {
-        lhv1_buf_free(&h->key);
-        return NULL;
-    }
     lhv1_buf before;
     lhv1_buf_init(&before);
     lhv1_store_err err;
     int present = lhv1_store_get(f->inner, key, &before, &err) == 0;
-    int rc = hist_push(h, f->history_max, f->seq, present, (lhv1_bytes){before.data, before.len});
-    lhv1_buf_free(&before);
+    if ((!present && err.kind == LHV1_STORE_OUT_OF_MEMORY) || before.failed ||
+        lhv1_buf_append(&h->key, key.data, key.len) < 0 || hist_reserve(h) < 0) {
+        lhv1_buf_free(&before);
+        lhv1_buf_free(&h->key);
+        lhv1_free(h->v);
+        return NULL;
+    }
+    if (!present)
+        lhv1_buf_free(&before);
+    hist_append(h, f->history_max, f->seq, present, &before);
     f->n_hist++;
-    return rc < 0 ? NULL : h;
+    return h;
 }
 
-/* Records what the inner store now holds for `key`. */
-static void hist_record(fault_store *f, lhv1_bytes key, int present, lhv1_bytes body)
+/* A mutation about to be sent to the inner store, with everything its
+ * record needs allocated beforehand; committed once it landed. */
+typedef struct pending {
+    key_hist *h;
+    int present;
+    lhv1_buf body;
+} pending;
+
+static int pending_init(fault_store *f, lhv1_bytes key, int present, lhv1_bytes body,
+                        pending *p)
 {
-    key_hist *h = hist_get(f, key);
+    p->present = present;
+    lhv1_buf_init(&p->body);
+    p->h = hist_get(f, key);
+    if (!p->h || hist_reserve(p->h) < 0 ||
+        (present && lhv1_buf_append(&p->body, body.data, body.len) < 0)) {
+        lhv1_buf_free(&p->body);
+        return -1;
+    }
+    return 0;
+}
+
+/* Records what the inner store now holds for the key. */
+static void pending_commit(fault_store *f, pending *p)
+{
     f->seq++;
-    if (h)
-        hist_push(h, f->history_max, f->seq, present, body);
+    hist_append(p->h, f->history_max, f->seq, p->present, &p->body);
 }
 
 /* The state of the key just after mutation number `seq`. */
@@ -265,9 +317,10 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
     lhv1_fault fault = select_fault(f, LHV1_OP_PUT, body.len);
     log_op(f, LHV1_OP_PUT, key);
     lhv1_buf_printf(&f->log, " (%zu B)", body.len);
+    pending rec;
     /* Make sure the state before the first write is on record. */
     if (!hist_get(f, key))
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+        return lhv1_store_oom(err, "fault store");
     switch (fault.kind) {
     case LHV1_FAULT_PUT_FAIL_BEFORE:
         f->fired[fault.kind]++;
@@ -278,11 +331,14 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
         log_end(f, "put-lost: nothing written, reply 200");
         return 0;
     case LHV1_FAULT_PUT_FAIL_AFTER:
+        if (pending_init(f, key, 1, body, &rec) < 0)
+            return lhv1_store_oom(err, "fault store");
         if (lhv1_store_put(f->inner, key, body, err) < 0) {
+            lhv1_buf_free(&rec.body);
             log_end(f, "inner put failed: %d %s", err->status, err->body);
             return -1;
         }
-        hist_record(f, key, 1, body);
+        pending_commit(f, &rec);
         f->fired[fault.kind]++;
         log_end(f, "put-fail-after: whole body written, reply 500");
         return fail_5xx(err, 500, "internal server error");
@@ -305,12 +361,17 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
         }
         if (torn.failed) {
             lhv1_buf_free(&torn);
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+            return lhv1_store_oom(err, "fault store");
         }
         lhv1_bytes stored = {torn.data, torn.len};
+        if (pending_init(f, key, 1, stored, &rec) < 0) {
+            lhv1_buf_free(&torn);
+            return lhv1_store_oom(err, "fault store");
+        }
         int rc = lhv1_store_put(f->inner, key, stored, err);
         if (rc == 0)
-            hist_record(f, key, 1, stored);
+            pending_commit(f, &rec);
+        lhv1_buf_free(&rec.body);
         lhv1_buf_free(&torn);
         if (rc < 0) {
             log_end(f, "inner put failed: %d %s", err->status, err->body);
@@ -327,11 +388,14 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
     default:
         break;
     }
+    if (pending_init(f, key, 1, body, &rec) < 0)
+        return lhv1_store_oom(err, "fault store");
     if (lhv1_store_put(f->inner, key, body, err) < 0) {
+        lhv1_buf_free(&rec.body);
         log_end(f, "inner put failed: %d %s", err->status, err->body);
         return -1;
     }
-    hist_record(f, key, 1, body);
+    pending_commit(f, &rec);
     log_end(f, "ok");
     return 0;
 }
@@ -367,7 +431,7 @@ static int fault_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_er
             return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
         }
         if (lhv1_buf_append(out, old->body.data, old->body.len) < 0)
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+            return lhv1_store_oom(err, "fault store");
         log_end(f, "get-stale: served the version %llu writes back (%zu B)",
                 (unsigned long long)lag, old->body.len);
         return 0;
@@ -402,7 +466,7 @@ static int fault_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     lhv1_fault fault = select_fault(f, LHV1_OP_DEL, 0);
     log_op(f, LHV1_OP_DEL, key);
     if (!hist_get(f, key))
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+        return lhv1_store_oom(err, "fault store");
     switch (fault.kind) {
     case LHV1_FAULT_DEL_FAIL_BEFORE:
         f->fired[fault.kind]++;
@@ -415,11 +479,14 @@ static int fault_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     default:
         break;
     }
+    pending rec;
+    if (pending_init(f, key, 0, (lhv1_bytes){NULL, 0}, &rec) < 0)
+        return lhv1_store_oom(err, "fault store");
     if (lhv1_store_del(f->inner, key, err) < 0) {
         log_end(f, "inner delete failed: %d %s", err->status, err->body);
         return -1;
     }
-    hist_record(f, key, 0, (lhv1_bytes){NULL, 0});
+    pending_commit(f, &rec);
     if (fault.kind == LHV1_FAULT_DEL_FAIL_AFTER) {
         f->fired[fault.kind]++;
         log_end(f, "del-fail-after: deleted, reply 500");
@@ -488,7 +555,7 @@ static int fault_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
     }
     lhv1_key_list_free(&fresh);
     if (rc < 0)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "fault store: out of memory");
+        return lhv1_store_oom(err, "fault store");
     f->fired[fault.kind]++;
     log_end(f, "list-stale: %zu keys as %llu mutations ago (%zu new hidden, "
                "%zu deleted shown)", shown, (unsigned long long)lag, hidden, revived);
@@ -501,13 +568,13 @@ static void fault_destroy(lhv1_store *s)
     for (size_t i = 0; i < f->n_hist; i++) {
         for (size_t j = 0; j < f->hist[i].n; j++)
             lhv1_buf_free(&f->hist[i].v[j].body);
-        free(f->hist[i].v);
+        lhv1_free(f->hist[i].v);
         lhv1_buf_free(&f->hist[i].key);
     }
-    free(f->hist);
-    free(f->plan);
+    lhv1_free(f->hist);
+    lhv1_free(f->plan);
     lhv1_buf_free(&f->log);
-    free(f);
+    lhv1_free(f);
 }
 
 static const lhv1_store_ops fault_ops = {
@@ -516,7 +583,7 @@ static const lhv1_store_ops fault_ops = {
 
 lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg)
 {
-    fault_store *f = calloc(1, sizeof *f);
+    fault_store *f = lhv1_calloc(1, sizeof *f);
     if (!f)
         return NULL;
     f->base.ops = &fault_ops;
@@ -524,9 +591,9 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
     lhv1_buf_init(&f->log);
     if (cfg) {
         if (cfg->n_plan) {
-            f->plan = malloc(cfg->n_plan * sizeof *f->plan);
+            f->plan = lhv1_malloc(cfg->n_plan * sizeof *f->plan);
             if (!f->plan) {
-                free(f);
+                lhv1_free(f);
                 return NULL;
             }
             memcpy(f->plan, cfg->plan, cfg->n_plan * sizeof *f->plan);

@@ -9,11 +9,18 @@
 #include "cli.h"
 #include "lhv1/verdict.h"
 
+void cli_error_in(const char *who, const char *subject, const char *what)
+{
+    fprintf(stderr, "%s: ", who);
+    cli_text_str(stderr, subject, ":");
+    fputs(": ", stderr);
+    cli_text_str(stderr, what, NULL);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *path, const char *what)
 {
-    fputs("lhv1: ", stderr);
-    cli_text_str(stderr, path, ":");
-    fprintf(stderr, ": %s\n", what);
+    cli_error_in("lhv1", path, what);
 }
 
 void cli_bad_option(const char *cmd, char **argv, int argc)
@@ -103,4 +110,10 @@ int cli_wants_help(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return 1;
     return 0;
+}
+
+int cli_out_of_memory(const char *path)
+{
+    cli_error(path, "out of memory: no verdict (the file was not judged)");
+    return EXIT_USAGE;
 }

@@ -1,20 +1,26 @@
-/* lhv1 campaign [--seed N] [--sample K] [--mix R] [--json FILE] [--markdown FILE] */
+/* lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R] [--json FILE]
+ *               [--markdown FILE] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include <string.h>
+
 #include "lhv1/campaign.h"
 
 static const char help[] =
-    "usage: lhv1 campaign [--seed N] [--sample K] [--mix R] [--json FILE]\n"
-    "                     [--markdown FILE] [--junit FILE] [--quiet] [--no-inject]\n"
+    "usage: lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R]\n"
+    "                     [--json FILE] [--markdown FILE] [--junit FILE] [--quiet]\n"
+    "                     [--no-inject]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
     "seeded random faults of every kind, loads every index and prints the\n"
     "table fault x outcome as Markdown (also to --markdown FILE) and as JSON to\n"
     "--json FILE; --junit FILE writes one test case per fault row.\n"
+    "--format lhv2 saves every object in the checksummed successor (docs/LHV2.md):\n"
+    "damaged bytes must then be caught (bad-format), never load.\n"
     "See docs/FAULTS.md.\n"
     "--no-inject builds the same plan but injects nothing: a self-test; the\n"
     "campaign must then fail.\n"
@@ -39,6 +45,7 @@ int cmd_campaign(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"seed", required_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
         {"sample", required_argument, NULL, 'k'},
         {"mix", required_argument, NULL, 'x'},
         {"json", required_argument, NULL, 'j'},
@@ -58,7 +65,7 @@ int cmd_campaign(int argc, char **argv)
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:k:x:j:m:u:qnh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -67,6 +74,13 @@ int cmd_campaign(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'f':
+            if (!strcmp(optarg, "lhv1") || !strcmp(optarg, "lhv2")) {
+                o.format = optarg[3] == '2' ? LHV1_FORMAT_LHV2 : LHV1_FORMAT_LHV1;
+                break;
+            }
+            bad_arg("format", optarg, " (lhv1 or lhv2)");
+            return EXIT_USAGE;
         case 'k': {
             unsigned long k = strtoul(optarg, &end, 0);
             if (*end || !*optarg || k > 100000) {

@@ -10,7 +10,8 @@ static const char help[] =
     "usage: lhv1 dump [--name NAME] FILE\n"
     "Prints the canonical JSON dump of FILE (defined for ok and inconsistent\n"
     "objects). Exit 0 when the verdict is ok, 1 when it is not (the dump is\n"
-    "still printed for inconsistent objects), 2 on usage or I/O error.\n";
+    "still printed for inconsistent objects), 2 on usage or I/O error or out of\n"
+    "memory.\n";
 
 int cmd_dump(int argc, char **argv)
 {
@@ -40,13 +41,19 @@ int cmd_dump(int argc, char **argv)
     lhv1_index idx;
     lhv1_status st;
     lhv1_verdict v = lhv1_index_load_any(data, len, name, &idx, NULL, &st);
+    if (v == LHV1_OUT_OF_MEMORY) {
+        free(data);
+        return cli_out_of_memory(path);
+    }
     int rc = v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
     if (v != LHV1_OK)
         cli_status_line(stderr, path, &st);
     if (idx.decoded) {
         lhv1_buf out;
         lhv1_buf_init(&out);
-        if (lhv1_index_dump(&idx, &out) != 0 || cli_write_file("-", out.data, out.len) != 0)
+        if (lhv1_index_dump(&idx, &out) != 0)
+            rc = cli_out_of_memory(path); /* a decoded index's dump fails only so */
+        else if (cli_write_file("-", out.data, out.len) != 0)
             rc = EXIT_USAGE;
         lhv1_buf_free(&out);
     }

@@ -11,7 +11,8 @@ static const char help[] =
     "Prints sizes, envelope params, graph params, per-layer node and edge\n"
     "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
     "Names are quoted; bytes from the input are escaped (README, Output\n"
-    "escaping). Exit 0 when ok, 1 when not, 2 on usage or I/O error.\n";
+    "escaping). Exit 0 when ok, 1 when not, 2 on usage or I/O error\n"
+    "or out of memory.\n";
 
 static void vector_stats(const lhv1_graph *g)
 {
@@ -69,6 +70,10 @@ int cmd_inspect(int argc, char **argv)
                (size_t)(env.data - data), graph.len, (size_t)(graph.data - data));
     lhv1_index idx;
     lhv1_verdict v = lhv1_index_load_any(data, len, NULL, &idx, NULL, &st);
+    if (v == LHV1_OUT_OF_MEMORY) {
+        free(data);
+        return cli_out_of_memory(argv[1]);
+    }
     if (idx.decoded) {
         const lhv1_envelope *e = &idx.env;
         const lhv1_graph *g = &idx.graph;

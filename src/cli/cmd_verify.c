@@ -15,10 +15,11 @@ static const char help[] =
     "params.name. Reads LHV1 and LHV2 objects (docs/LHV2.md: its lengths and\n"
     "checksums verified first); --lhv1-only reads as an LHV1-only reader\n"
     "does (an LHV2 object is bad-format, frame-newer-format).\n"
-    "Paths and messages are escaped (README, Output escaping): in text, ':'\n"
-    "in a path and control or non-UTF-8 bytes as \\xHH, '\\' as '\\\\'; in JSON, a\n"
-    "path or message that is not UTF-8 is {\"hex\":\"...\"}.\n"
-    "Exit: 0 every file ok, 1 any file not ok, 2 usage or I/O error.\n";
+    "Paths and messages are escaped (README, Output escaping): in text, '\\'\n"
+    "as '\\\\', LF CR TAB as \\n \\r \\t, other control, non-UTF-8 or\n"
+    "terminal-active bytes and ':' in a path as \\xHH; in JSON, a path or\n"
+    "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
+    "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
 static void print_json(const char *path, lhv1_format format, const lhv1_status *st,
@@ -84,7 +85,9 @@ int cmd_verify(int argc, char **argv)
         lhv1_go go = lhv1_predict_go(data, len, NULL, 0);
         lhv1_index_free(&idx);
         free(data);
-        if (st.verdict != LHV1_OK)
+        if (st.verdict == LHV1_OUT_OF_MEMORY)
+            io_error = cli_out_of_memory(argv[i]);
+        else if (st.verdict != LHV1_OK)
             rc = EXIT_NOT_OK;
         if (json)
             print_json(argv[i], format, &st, go);

@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "lhv1/store.h"
 
 #define TMP_SUFFIX ".tmp-lhv1"
@@ -23,11 +26,13 @@
 typedef struct file_store {
     lhv1_store base;
     int root_fd;
-    unsigned long tmp_counter;
 } file_store;
 
 static int io_fail(lhv1_store_err *err, const char *what, const char *key, int e)
 {
+    if (e == ENOMEM)
+        return lhv1_store_fail(err, LHV1_STORE_OUT_OF_MEMORY, 507, "%s %s: %s", what, key,
+                               strerror(e));
     int status = (e == ENOSPC || e == EDQUOT) ? 507 : 500;
     return lhv1_store_fail(err, LHV1_STORE_FAILED, status, "%s %s: %s", what, key,
                            strerror(e));
@@ -100,7 +105,7 @@ static int open_parent(file_store *f, char *path, int create, char **leaf)
 
 static char *key_path(lhv1_bytes key)
 {
-    char *p = malloc(key.len + 1);
+    char *p = lhv1_malloc(key.len + 1);
     if (p) {
         memcpy(p, key.data, key.len);
         p[key.len] = '\0';
@@ -131,8 +136,31 @@ static char *checked_path(lhv1_bytes key, lhv1_store_err *err)
         return NULL;
     char *path = key_path(key);
     if (!path)
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        lhv1_store_oom(err, "file store");
     return path;
+}
+
+/* Creates a temporary file in `dir` under a name no other Put holds, in
+ * this process or another: 64 random bits (getrandom) beside the pid and
+ * a process-wide counter, created with O_EXCL and drawn again on the
+ * (improbable) collision. A name per handle would collide between two
+ * handles, or two threads, of one process on one directory. Returns the
+ * descriptor, or -1 with errno set. */
+static int create_temporary(int dir, char *name, size_t cap)
+{
+    static atomic_ulong counter;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        uint64_t r = 0;
+        if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+            r = 0; /* no entropy yet: pid and counter stay unique in-process */
+        snprintf(name, cap, ".%ld.%lu.%016llx" TMP_SUFFIX, (long)getpid(),
+                 atomic_fetch_add(&counter, 1) + 1, (unsigned long long)r);
+        int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
 }
 
 static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
@@ -149,13 +177,12 @@ static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_e
                      ? lhv1_store_fail(err, LHV1_STORE_FAILED, 409,
                                        "put %s: a prefix of the key is an object", path)
                      : io_fail(err, "put", path, e);
-        free(path);
+        lhv1_free(path);
         return rc;
     }
-    char tmp[NAME_MAX + 64];
-    snprintf(tmp, sizeof tmp, ".%ld.%lu" TMP_SUFFIX, (long)getpid(), ++f->tmp_counter);
+    char tmp[NAME_MAX + 1];
     int rc = 0;
-    int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int fd = create_temporary(dir, tmp, sizeof tmp);
     if (fd < 0) {
         rc = io_fail(err, "create temporary for", path, errno);
         goto out;
@@ -184,7 +211,7 @@ static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_e
         rc = io_fail(err, "fsync directory of", path, errno);
 out:
     close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
 }
 
@@ -236,7 +263,7 @@ static int file_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err
         close(fd);
     if (dir >= 0)
         close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
 }
 
@@ -252,7 +279,7 @@ static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     if (dir < 0) {
         if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
             rc = io_fail(err, "delete", path, errno);
-        free(path);
+        lhv1_free(path);
         return rc; /* nothing there: deleting is idempotent */
     }
     struct stat sb;
@@ -263,8 +290,20 @@ static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
             rc = io_fail(err, "fsync directory of", path, errno);
     }
     close(dir);
-    free(path);
+    lhv1_free(path);
     return rc;
+}
+
+/* A listing that cannot read a directory fails: a partial list returned as
+ * success would hide keys that Get still finds. Only an entry that
+ * vanished (or became something else) meanwhile is skipped. */
+static int list_fail(lhv1_store_err *err, const lhv1_buf *base, int e)
+{
+    if (e == ENOMEM)
+        return lhv1_store_oom(err, "file store list");
+    return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "list: directory \"%.*s\": %s",
+                           (int)(base->len > 200 ? 200 : base->len),
+                           base->len ? (const char *)base->data : "", strerror(e));
 }
 
 /* Appends the keys of regular files under `dir` (whose key prefix is
@@ -274,8 +313,9 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
 {
     DIR *d = fdopendir(dir);
     if (!d) {
+        int e = errno;
         close(dir);
-        return io_fail(err, "list", "(directory)", errno);
+        return list_fail(err, base, e);
     }
     int rc = 0;
     struct dirent *de;
@@ -286,35 +326,41 @@ static int walk(int dir, lhv1_buf *base, lhv1_bytes prefix, lhv1_key_list *out,
             has_suffix((const uint8_t *)name, nlen, TMP_SUFFIX))
             continue;
         struct stat sb;
-        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-            continue; /* vanished meanwhile */
+        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue; /* vanished meanwhile */
+            rc = list_fail(err, base, errno);
+            break;
+        }
         size_t mark = base->len;
         lhv1_buf_append(base, name, nlen);
         if (S_ISREG(sb.st_mode)) {
             lhv1_bytes k = {base->data, base->len};
             if (base->failed)
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
             else if (k.len >= prefix.len &&
                      (prefix.len == 0 || memcmp(k.data, prefix.data, prefix.len) == 0) &&
                      lhv1_key_list_push(out, k) < 0)
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
         } else if (S_ISDIR(sb.st_mode)) {
             /* Descend only where the prefix can still match. */
             lhv1_buf_putc(base, '/');
             size_t common = base->len < prefix.len ? base->len : prefix.len;
             if (base->failed) {
-                rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+                rc = lhv1_store_oom(err, "file store");
             } else if (common == 0 || memcmp(base->data, prefix.data, common) == 0) {
                 int sub = openat(dirfd(d), name,
                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
                     rc = walk(sub, base, prefix, out, err);
+                else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+                    rc = list_fail(err, base, errno); /* EMFILE, EACCES, ... */
             }
         }
         base->len = mark;
     }
     if (rc == 0 && errno != 0)
-        rc = io_fail(err, "list", "(directory)", errno);
+        rc = list_fail(err, base, errno);
     closedir(d);
     return rc;
 }
@@ -338,7 +384,7 @@ static void file_destroy(lhv1_store *s)
 {
     file_store *f = (file_store *)s;
     close(f->root_fd);
-    free(f);
+    lhv1_free(f);
 }
 
 static const lhv1_store_ops file_ops = {
@@ -349,7 +395,7 @@ static const lhv1_store_ops file_ops = {
  * be absolute and may contain symlinks). */
 static int make_dirs(const char *root)
 {
-    char *p = strdup(root);
+    char *p = lhv1_strdup(root);
     if (!p)
         return -1;
     for (char *s = p + 1; *s; s++) {
@@ -357,13 +403,13 @@ static int make_dirs(const char *root)
             continue;
         *s = '\0';
         if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-            free(p);
+            lhv1_free(p);
             return -1;
         }
         *s = '/';
     }
     int rc = (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
-    free(p);
+    lhv1_free(p);
     return rc;
 }
 
@@ -383,10 +429,10 @@ lhv1_store *lhv1_file_store_new(const char *root, lhv1_store_err *err)
         io_fail(err, "open root", root, errno);
         return NULL;
     }
-    file_store *f = calloc(1, sizeof *f);
+    file_store *f = lhv1_calloc(1, sizeof *f);
     if (!f) {
         close(fd);
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        lhv1_store_oom(err, "file store");
         return NULL;
     }
     f->base.ops = &file_ops;

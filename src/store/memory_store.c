@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "lhv1/store.h"
 
@@ -28,28 +29,33 @@ static mem_entry *find(memory_store *m, lhv1_bytes key)
     return NULL;
 }
 
+/* Everything is allocated before anything changes: a failed Put leaves the
+ * store as it was (no key with an empty body). */
 static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     memory_store *m = (memory_store *)s;
-    mem_entry *e = find(m, key);
-    if (!e) {
-        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0)
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
-        e = &m->entries[m->n];
-        lhv1_buf_init(&e->key);
-        lhv1_buf_init(&e->body);
-        if (lhv1_buf_append(&e->key, key.data, key.len) < 0) {
-            lhv1_buf_free(&e->key);
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
-        }
-        m->n++;
-    }
-    /* Build the new body aside so a failed allocation keeps the old one. */
     lhv1_buf fresh;
     lhv1_buf_init(&fresh);
     if (lhv1_buf_append(&fresh, body.data, body.len) < 0) {
         lhv1_buf_free(&fresh);
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return lhv1_store_oom(err, "memory store");
+    }
+    mem_entry *e = find(m, key);
+    if (!e) {
+        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0) {
+            lhv1_buf_free(&fresh);
+            return lhv1_store_oom(err, "memory store");
+        }
+        lhv1_buf k;
+        lhv1_buf_init(&k);
+        if (lhv1_buf_append(&k, key.data, key.len) < 0) {
+            lhv1_buf_free(&k);
+            lhv1_buf_free(&fresh);
+            return lhv1_store_oom(err, "memory store");
+        }
+        e = &m->entries[m->n++];
+        e->key = k;
+        lhv1_buf_init(&e->body);
     }
     lhv1_buf_free(&e->body);
     e->body = fresh;
@@ -62,7 +68,7 @@ static int mem_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
     if (!e)
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
     if (lhv1_buf_append(out, e->body.data, e->body.len) < 0)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+        return lhv1_store_oom(err, "memory store");
     return 0;
 }
 
@@ -88,7 +94,7 @@ static int mem_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
         if (k.len < prefix.len || (prefix.len && memcmp(k.data, prefix.data, prefix.len)))
             continue;
         if (lhv1_key_list_push(out, k) < 0)
-            return lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory");
+            return lhv1_store_oom(err, "memory store");
     }
     return 0;
 }
@@ -100,8 +106,8 @@ static void mem_destroy(lhv1_store *s)
         lhv1_buf_free(&m->entries[i].key);
         lhv1_buf_free(&m->entries[i].body);
     }
-    free(m->entries);
-    free(m);
+    lhv1_free(m->entries);
+    lhv1_free(m);
 }
 
 static const lhv1_store_ops memory_ops = {
@@ -110,7 +116,7 @@ static const lhv1_store_ops memory_ops = {
 
 lhv1_store *lhv1_memory_store_new(void)
 {
-    memory_store *m = calloc(1, sizeof *m);
+    memory_store *m = lhv1_calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->base.ops = &memory_ops;

@@ -5,7 +5,11 @@
 
 #include "lhv1/persistor.h"
 
-void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store) { p->store = store; }
+void lhv1_persistor_init(lhv1_persistor *p, lhv1_store *store)
+{
+    p->store = store;
+    p->format = LHV1_FORMAT_LHV1;
+}
 
 int lhv1_persistor_key(const char *name, lhv1_buf *key)
 {
@@ -25,10 +29,14 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
     lhv1_buf_init(&key);
     lhv1_buf_init(&body);
     int rc;
-    if (lhv1_persistor_key(idx->env.name, &key) < 0)
-        rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode: no name, or out of memory");
-    else if (lhv1_index_encode(idx, &body) < 0 || body.failed)
-        rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed", idx->env.name);
+    if (!idx->env.name)
+        rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode: the index has no name");
+    else if (lhv1_persistor_key(idx->env.name, &key) < 0)
+        rc = lhv1_store_oom(err, "persistor key");
+    else if (lhv1_index_encode_as(idx, p->format, &body) < 0)
+        rc = body.failed ? lhv1_store_oom(err, "encode")
+                         : lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed",
+                                           idx->env.name);
     else
         rc = lhv1_store_put(p->store, (lhv1_bytes){key.data, key.len},
                             (lhv1_bytes){body.data, body.len}, err);
@@ -46,10 +54,15 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
     lhv1_status_ok(st);
     lhv1_buf key;
     lhv1_buf_init(&key);
+    if (!name) {
+        lhv1_store_fail(&out->err, LHV1_STORE_FAILED, 0, "no name");
+        lhv1_fail(st, LHV1_R_STORE_FAILED, -1, "get: no name");
+        return st->verdict;
+    }
     if (lhv1_persistor_key(name, &key) < 0) {
         lhv1_buf_free(&key);
-        lhv1_store_fail(&out->err, LHV1_STORE_FAILED, 0, "no name, or out of memory");
-        lhv1_fail(st, LHV1_R_STORE_FAILED, -1, "get: no name, or out of memory");
+        lhv1_store_oom(&out->err, "persistor key");
+        lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "get %.64s: out of memory", name);
         return st->verdict;
     }
     int rc = lhv1_store_get(p->store, (lhv1_bytes){key.data, key.len}, &out->body,
@@ -61,6 +74,8 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
          * scrum O-B1). */
         if (out->err.kind == LHV1_STORE_NOT_FOUND)
             lhv1_fail(st, LHV1_R_KEY_MISSING, -1, "index %s: key missing", name);
+        else if (out->err.kind == LHV1_STORE_OUT_OF_MEMORY)
+            lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "get %s: %s", name, out->err.body);
         else
             lhv1_fail(st, LHV1_R_STORE_FAILED, -1, "get %s: %s %d: %s", name,
                       lhv1_store_kind_name(out->err.kind), out->err.status,
@@ -68,6 +83,8 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
         lhv1_buf_free(&out->body);
         return st->verdict;
     }
+    if (p->format == LHV1_FORMAT_LHV2)
+        return lhv1_index_load_any(out->body.data, out->body.len, name, &out->idx, NULL, st);
     return lhv1_index_load(out->body.data, out->body.len, name, &out->idx, st);
 }
 
@@ -82,8 +99,9 @@ int lhv1_persistor_delete(lhv1_persistor *p, const char *name, lhv1_store_err *e
     lhv1_store_err_ok(err);
     lhv1_buf key;
     lhv1_buf_init(&key);
-    int rc = lhv1_persistor_key(name, &key) < 0
-                 ? lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "no name, or out of memory")
+    int rc = !name ? lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "delete: no name")
+             : lhv1_persistor_key(name, &key) < 0
+                 ? lhv1_store_oom(err, "persistor key")
                  : lhv1_store_del(p->store, (lhv1_bytes){key.data, key.len}, err);
     lhv1_buf_free(&key);
     if (rc < 0 && err->kind == LHV1_STORE_NOT_FOUND) {
@@ -109,7 +127,7 @@ int lhv1_persistor_list(lhv1_persistor *p, lhv1_key_list *names, lhv1_store_err 
             continue;
         lhv1_bytes name = {k.data + plen, k.len - plen - slen};
         if (lhv1_key_list_push(names, name) < 0)
-            rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory");
+            rc = lhv1_store_oom(err, "persistor list");
     }
     lhv1_key_list_free(&keys);
     if (rc == 0)

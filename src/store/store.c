@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "lhv1/store.h"
 
@@ -47,6 +48,7 @@ const char *lhv1_store_kind_name(lhv1_store_kind k)
     case LHV1_STORE_NOT_FOUND: return "not-found";
     case LHV1_STORE_FAILED: return "failed";
     case LHV1_STORE_INVALID_KEY: return "invalid-key";
+    case LHV1_STORE_OUT_OF_MEMORY: return "out-of-memory";
     }
     return "unknown";
 }
@@ -70,13 +72,18 @@ int lhv1_store_fail(lhv1_store_err *err, lhv1_store_kind kind, int status,
     return -1;
 }
 
+int lhv1_store_oom(lhv1_store_err *err, const char *what)
+{
+    return lhv1_store_fail(err, LHV1_STORE_OUT_OF_MEMORY, 507, "%s: out of memory", what);
+}
+
 void lhv1_key_list_init(lhv1_key_list *l) { memset(l, 0, sizeof *l); }
 
 void lhv1_key_list_free(lhv1_key_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free((void *)l->keys[i].data);
-    free(l->keys);
+        lhv1_free((void *)l->keys[i].data);
+    lhv1_free(l->keys);
     lhv1_key_list_init(l);
 }
 
@@ -84,7 +91,7 @@ int lhv1_key_list_push(lhv1_key_list *l, lhv1_bytes key)
 {
     if (lhv1_array_grow(&l->keys, l->n, &l->cap, sizeof *l->keys, 8) != 0)
         return -1;
-    uint8_t *copy = malloc(key.len + 1);
+    uint8_t *copy = lhv1_malloc(key.len + 1);
     if (!copy)
         return -1;
     if (key.len)

@@ -11,8 +11,10 @@ import (
 // "<file> TAB <ok|error|panic|fatal> TAB <message>", each load in its own
 // child process. The object is loaded as the name between a y_/n_/i_ prefix
 // and ".lhv1" when it has one, else as its file name without extension.
-// For differential runs against lhv1_predict_go (lhv1 verify --json).
-func behaviour(files []string) error {
+// For differential runs against lhv1_predict_go (lhv1 verify --json), and
+// for the frozen archives (golden/archive/): with dumpDir set, each object
+// that loads is dumped to dumpDir/<file name without extension>.dump.
+func behaviour(files []string, dumpDir string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -25,7 +27,11 @@ func behaviour(files []string) error {
 		if base == "" || strings.ContainsAny(base, "/\\") {
 			base = "object"
 		}
-		r, err := runChild(self, f, base, "")
+		dumpPath := ""
+		if dumpDir != "" {
+			dumpPath = filepath.Join(dumpDir, strings.TrimSuffix(filepath.Base(f), ".lhv1")+".dump")
+		}
+		r, err := runChild(self, f, base, dumpPath)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@
 //	go run ./cmd/lhv1golden -out .. -rebuild   # ... and rebuild those with coder/hnsw too
 //	lhv1golden -dump-store DIR -dump-out OUT   # load every index of a directory store, dump each
 //	lhv1golden -behaviour FILE...              # what Go's loader does with each file
+//	lhv1golden -behaviour -dump-dir D FILE...  # ... and Go's dump of each that loads
 //	lhv1golden -mutants DIR -n N -seed S       # N edited goldens, for differential runs
 //	lhv1golden -envelope-edits DIR -n N -seed S  # N goldens with edited envelopes
 //	lhv1golden -envelope-values FILE...        # what DecodeEnvelope reads from each file
@@ -26,6 +27,7 @@ func main() {
 	dumpStore := flag.String("dump-store", "", "directory store whose indexes to load and dump")
 	dumpOut := flag.String("dump-out", "", "where -dump-store writes <name>.dump")
 	behave := flag.Bool("behaviour", false, "print Go's behaviour (ok/error/panic/fatal) on each file argument")
+	behaveDumps := flag.String("dump-dir", "", "with -behaviour: write Go's dump of each object that loads here")
 	mutantDir := flag.String("mutants", "", "write -n objects derived from golden/objects (-from) by random edits here")
 	mutantN := flag.Int("n", 1000, "how many -mutants")
 	mutantSeed := flag.Int64("seed", 1, "seed of -mutants")
@@ -48,7 +50,7 @@ func main() {
 	case *mutantDir != "":
 		err = mutants(*mutantFrom, *mutantDir, *mutantN, *mutantSeed)
 	case *behave:
-		err = behaviour(flag.Args())
+		err = behaviour(flag.Args(), *behaveDumps)
 	case *dumpStore != "":
 		err = dumpAll(*dumpStore, *dumpOut)
 	case *out != "":

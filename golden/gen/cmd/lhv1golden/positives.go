@@ -112,6 +112,11 @@ func positiveSpecs() []spec {
 			meta: func([]string) model.Metadata {
 				return model.Metadata{"quote\"key": {"k": "v"}, "back\\slash": {"k": 1.0}, "tab\tkey": {}}
 			}},
+		{name: "terminal_keys", about: "keys and metadata with DEL, ESC, C1 controls, line separator and bidi controls (dump STR escapes them)", params: params("terminal_keys", 4, "cosine", 16), ml: 0.25, seed: 18,
+			keys: []string{"del\x7fkey", "esc\x1b[2Jkey", "c1\u009bkey", "nel\u0085key", "lsep\u2028key", "rlo\u202ekey", "lri\u2066key", "alm\u061ckey", "plain\u00e9key"}, vec: randVec(4),
+			meta: func([]string) model.Metadata {
+				return model.Metadata{"del\x7fkey": {"s": "\u2067x\u2069\u200f"}, "c1\u009bkey": {"\u2029": 1.0}}
+			}},
 		{name: "rich_metadata", about: "metadata with every JSON type and float forms, and numbers that need 16-17 significant digits", params: params("rich_metadata", 4, "cosine", 16), ml: 0.25, seed: 10, keys: seqKeys(8), vec: randVec(4),
 			meta: func(keys []string) model.Metadata {
 				m := richMeta(keys)

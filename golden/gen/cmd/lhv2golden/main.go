@@ -65,9 +65,16 @@ func faults(v []byte, envLen int) []struct {
 	}
 }
 
-// outcome is what Go's LHV2 reader does with body: "ok", or "error" with
-// the container reason ("-" when the sections failed to decode).
+// outcome is what Go's LHV2 reader does with body: "ok", "error" with
+// the container reason ("-" when the sections failed to decode), or "panic".
+// A panic in coder/hnsw's Import (a sound container around a damaged graph)
+// is "panic", as lhv1golden -behaviour reports it, not the end of -check.
 func outcome(body []byte) (goRes, reason, msg string, idx *model.Index) {
+	defer func() {
+		if r := recover(); r != nil {
+			goRes, reason, msg, idx = "panic", "-", strings.ReplaceAll(fmt.Sprint(r), "\t", " "), nil
+		}
+	}()
 	idx, err := lhv2.Load(body)
 	if err == nil {
 		return "ok", "-", "-", idx

@@ -31,6 +31,8 @@ typedef struct lhv1_campaign_opts {
     unsigned mix_runs;   /* runs of the seeded mix, random faults of every
                           * kind, state checked after every op (default 200) */
     FILE *progress;      /* a progress line now and then; may be NULL */
+    lhv1_format format;  /* the container the persistor writes (0: LHV1);
+                          * LHV2 is the checksummed successor (lhv2.h) */
 } lhv1_campaign_opts;
 
 /* A case worth listing: every SILENT-WRONG, every unexpected outcome. */
@@ -57,6 +59,7 @@ typedef struct lhv1_campaign_row {
 
 typedef struct lhv1_campaign_result {
     uint64_t seed;
+    lhv1_format format;
     uint64_t total_cases;
     double seconds;
     lhv1_campaign_row *rows;
@@ -87,8 +90,10 @@ int lhv1_campaign_json(const lhv1_campaign_result *res, lhv1_buf *out);
 int lhv1_campaign_junit(const lhv1_campaign_result *res, lhv1_buf *out);
 
 /* Whether `outcome` is one the format cannot prevent for this fault (the
- * `expected` column of LHV1_FAULT_KINDS; latest and in-flight always). */
+ * `expected` column of LHV1_FAULT_KINDS; latest and in-flight always): for
+ * LHV1 objects, and for objects in `format` (lhv1_fault_kind_info_for). */
 int lhv1_campaign_expected(lhv1_fault_kind kind, lhv1_outcome outcome);
+int lhv1_campaign_expected_in(lhv1_format format, lhv1_fault_kind kind, lhv1_outcome outcome);
 
 #ifdef __cplusplus
 }
