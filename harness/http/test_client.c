@@ -263,6 +263,25 @@ START_TEST(verify_dump_scan)
 }
 END_TEST
 
+/* Loopback only unless --allow-remote; bad options are usage errors. */
+START_TEST(serve_refuses_remote_and_bad_options)
+{
+    lhv1_buf out;
+    const char *remote[] = {"serve", "--listen", "0.0.0.0:0", NULL};
+    ck_assert_int_eq(run_cli(remote, &out), 2);
+    lhv1_buf_free(&out);
+    static const char *const bad[][4] = {
+        {"serve", "--listen", "127.0.0.1", NULL}, {"serve", "--max-body", "0", NULL},
+        {"serve", "--auth", "nocolon", NULL}, {"serve", "--plan", "no-such-plan.json", NULL},
+        {"serve", "--seed", "-1", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(run_cli(bad[i], &out) == 2, "%s %s", bad[i][1], bad[i][2]);
+        lhv1_buf_free(&out);
+    }
+}
+END_TEST
+
 Suite *suite_client(void)
 {
     Suite *s = suite_create("client");
@@ -273,6 +292,7 @@ Suite *suite_client(void)
     tcase_add_test(tc, only_nosuchkey_is_not_found);
     tcase_add_test(tc, signed_with_curl_sigv4);
     tcase_add_test(tc, verify_dump_scan);
+    tcase_add_test(tc, serve_refuses_remote_and_bad_options);
     suite_add_tcase(s, tc);
     return s;
 }
