@@ -136,6 +136,15 @@ int cmd_serve(int argc, char **argv)
     }
     if (s.cfg.upstream) {
         s.store = serve_upstream_new(s.cfg.upstream, &err);
+        /* One ListBuckets first, so an unreachable upstream is reported
+         * with its reason. */
+        lhv1_key_list l;
+        lhv1_key_list_init(&l);
+        if (s.store && lhv1_store_list(s.store, lhv1_bytes_str("_buckets/"), &l, &err) < 0) {
+            lhv1_store_destroy(s.store);
+            s.store = NULL;
+        }
+        lhv1_key_list_free(&l);
         if (!s.store) {
             cli_error_in("lhv1 serve: --upstream", s.cfg.upstream, err.body);
             return EXIT_USAGE;

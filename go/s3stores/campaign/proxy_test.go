@@ -3,22 +3,28 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"lhv1golden/model"
 	s3stores "lhv1s3"
 )
 
 // startProxy runs gofakes3 on a loopback port as the upstream and
-// `lhv1 serve --upstream` in front of it; it returns both base URLs.
-func startProxy(t *testing.T) (proxy, upstream string) {
+// `lhv1 serve --upstream` in front of it; it returns the proxy's base URL
+// and the upstream.
+func startProxy(t *testing.T) (string, *httptest.Server) {
 	t.Helper()
 	up := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
 	t.Cleanup(up.Close)
-	return startServe(t, "--upstream", up.URL), up.URL
+	return startServe(t, "--upstream", up.URL), up
 }
 
 // The campaign through the proxy: the same rows and checks as against the
@@ -35,19 +41,7 @@ func TestCampaignThroughProxy(t *testing.T) {
 func TestProxyFaultsReachTheUpstream(t *testing.T) {
 	proxy, upstream := startProxy(t)
 	ctx := context.Background()
-	o := s3stores.Options{Endpoint: proxy, Bucket: "proxied", AccessKey: "k", SecretKey: "s"}
-	via, err := s3stores.NewAWS(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Endpoint = upstream
-	direct, err := s3stores.NewAWS(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := via.CreateBucket(ctx); err != nil {
-		t.Fatal(err)
-	}
+	via, direct := proxiedPair(t, proxy, upstream.URL)
 	v1, v2 := bytes.Repeat([]byte("1"), 64), bytes.Repeat([]byte("2"), 64)
 	for _, v := range [][]byte{v1, v2} {
 		if err := via.Put(ctx, "k", v); err != nil {
@@ -73,5 +67,62 @@ func TestProxyFaultsReachTheUpstream(t *testing.T) {
 	}
 	if got, err := direct.Get(ctx, "t"); err != nil || !bytes.Equal(got, v2[:10]) {
 		t.Fatalf("upstream holds %q, %v; want the 10-byte cut", got, err)
+	}
+}
+
+// proxiedPair opens bucket "proxied" through the proxy (creating it) and
+// directly on the upstream.
+func proxiedPair(t *testing.T, proxy, upstream string) (via, direct s3stores.Store) {
+	t.Helper()
+	o := s3stores.Options{Endpoint: proxy, Bucket: "proxied", AccessKey: "k", SecretKey: "s"}
+	via, err := s3stores.NewAWS(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Endpoint = upstream
+	if direct, err = s3stores.NewAWS(o); err != nil {
+		t.Fatal(err)
+	}
+	if err := via.CreateBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return via, direct
+}
+
+// Only the upstream's NoSuchKey is a not-found through the proxy: an
+// upstream that is gone is an error of another kind, never a missing key
+// (the distinction the persistor's Load depends on).
+func TestProxyUpstreamFailureIsNotNotFound(t *testing.T) {
+	proxy, upstream := startProxy(t)
+	ctx := context.Background()
+	via, direct := proxiedPair(t, proxy, upstream.URL)
+	if err := via.Put(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.Delete(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := via.Get(ctx, "k"); !errors.Is(err, model.ErrKeyNotFound) {
+		t.Fatalf("deleted on the upstream, Get through the proxy: %v; want ErrKeyNotFound", err)
+	}
+	upstream.Close()
+	if _, err := via.Get(ctx, "k"); err == nil || errors.Is(err, model.ErrKeyNotFound) {
+		t.Fatalf("upstream gone, Get through the proxy: %v; want an error other than ErrKeyNotFound", err)
+	}
+}
+
+// An unreachable upstream stops the proxy at start with the reason (the
+// failed ListBuckets).
+func TestProxyRefusesAnUnreachableUpstream(t *testing.T) {
+	bin := os.Getenv("LHV1_BIN")
+	if bin == "" {
+		t.Skip("LHV1_BIN not set (ctest go_campaign_proxy sets it)")
+	}
+	up := httptest.NewServer(nil)
+	up.Close() // a loopback port nothing listens on
+	out, err := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--upstream", up.URL).CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "upstream GET /: ") {
+		t.Fatalf("lhv1 serve --upstream %s: %v, %q; want exit status 2 and the failed ListBuckets", up.URL, err, out)
 	}
 }
