@@ -102,6 +102,10 @@ int serve_buckets_load(serve_server *s);
 int serve_bucket_exists(serve_server *s, const char *name);
 void serve_buckets_free(serve_server *s);
 
+/* The bucket names served: 3 to 63 of [a-z0-9.-], not starting or ending
+ * with '-' or '.'. 1 if s[0:n] is one. */
+int serve_bucket_name_ok(const uint8_t *s, size_t n);
+
 /* The store key of an object: "<bucket>/<key>". */
 int serve_object_key(const serve_request *q, lhv1_buf *out);
 

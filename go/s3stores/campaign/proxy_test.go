@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -124,5 +126,28 @@ func TestProxyRefusesAnUnreachableUpstream(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "upstream GET /: ") {
 		t.Fatalf("lhv1 serve --upstream %s: %v, %q; want exit status 2 and the failed ListBuckets", up.URL, err, out)
+	}
+}
+
+// Bucket names from the upstream are untrusted: a name outside the
+// server's rule (here XML markup and an entity) is left out of the
+// proxy's ListBuckets, a valid one is kept.
+func TestProxyDropsBadUpstreamBucketNames(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>`+
+			`<Bucket><Name>a&amp;b</Name></Bucket><Bucket><Name>x</Bucket></Name><Bucket><Name>good-one</Name></Bucket>`+
+			`</Buckets></ListAllMyBucketsResult>`)
+	}))
+	t.Cleanup(up.Close)
+	proxy := startServe(t, "--upstream", up.URL)
+	resp, err := http.Get(proxy + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || strings.Count(string(b), "<Name>") != 1 || !strings.Contains(string(b), "<Name>good-one</Name>") {
+		t.Fatalf("ListBuckets through the proxy: %d %s; want only good-one", resp.StatusCode, b)
 	}
 }
