@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http_util.h"
@@ -330,6 +332,118 @@ START_TEST(plan_file_and_validation)
 }
 END_TEST
 
+/* The ETag of a GET is the MD5 of the body it returns, whatever a fault
+ * did to the stored object or to the reply (the server remembers the MD5
+ * of clean writes; a fault must never let a remembered one leak). */
+static void assert_get_etag(const char *key, const char *body, const char *md5_hex)
+{
+    char path[256], want[40], got[64];
+    snprintf(path, sizeof path, "/flt/%s", key);
+    snprintf(want, sizeof want, "\"%s\"", md5_hex);
+    resp r;
+    http_req(&srv, &r, "GET", path, NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body.data ? (char *)r.body.data : "", body);
+    ck_assert_str_eq(resp_header(&r, "ETag", got, sizeof got), want);
+    resp_free(&r);
+}
+
+START_TEST(etag_follows_the_returned_body)
+{
+    /* MD5s from Python's hashlib. */
+    const char *abc = "900150983cd24fb0d6963f7d28e17f72", *cbc = "ccb241b4014cfb8a2ba0da0a943ac9ff",
+               *three = "84709f509735e9a9b2510481148a859c", *vers = "3bae61cc7cb88ff6ae7e54c8a3f588a4",
+               *one = "f97c5d29941bfb1b2fdab0874906ab82", *two = "b8a9f715dbb64fd5c56e7783c6820a61";
+    char got[64];
+    ck_assert_int_eq(put("e", "abc"), 200);
+    assert_get_etag("e", "abc", abc);
+    add_rules(&srv, "{\"kind\":\"get-bit-flip\",\"key\":\"flt/e\",\"bit\":1}");
+    assert_get_etag("e", "cbc", cbc);
+    clear_rules();
+    assert_get_etag("e", "abc", abc);
+
+    /* A torn write acknowledged with 200: the PUT's ETag is the body sent,
+     * the GET's the body stored. */
+    add_rules(&srv, "{\"kind\":\"put-torn-prefix\",\"key\":\"flt/e\",\"cut\":4,\"reply\":200}");
+    resp r;
+    http_req(&srv, &r, "PUT", "/flt/e", "version-three", 13, NULL);
+    ck_assert_int_eq(r.status, 200);
+    char want[40];
+    snprintf(want, sizeof want, "\"%s\"", three);
+    ck_assert_str_eq(resp_header(&r, "ETag", got, sizeof got), want);
+    resp_free(&r);
+    clear_rules();
+    assert_get_etag("e", "vers", vers);
+
+    add_rules(&srv, "{\"kind\":\"put-lost\",\"key\":\"flt/e\"}");
+    ck_assert_int_eq(put("e", "lost"), 200);
+    clear_rules();
+    assert_get_etag("e", "vers", vers);
+
+    ck_assert_int_eq(put("e", "one"), 200);
+    ck_assert_int_eq(put("e", "two"), 200);
+    add_rules(&srv, "{\"kind\":\"get-stale\",\"key\":\"flt/e\",\"lag\":1}");
+    assert_get_etag("e", "one", one);
+    clear_rules();
+    assert_get_etag("e", "two", two);
+
+    /* Deleted, then reset: nothing remembered survives either. */
+    http_req(&srv, &r, "DELETE", "/flt/e", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 204);
+    resp_free(&r);
+    http_req(&srv, &r, "GET", "/flt/e", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+    ck_assert_int_eq(put("e", "abc"), 200);
+    http_req(&srv, &r, "POST", "/_lhv1/reset", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 204);
+    resp_free(&r);
+    http_req(&srv, &r, "PUT", "/flt", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    http_req(&srv, &r, "GET", "/flt/e", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+}
+END_TEST
+
+static long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A delayed reply holds back its own connection only: the server's few
+ * threads keep serving the others meanwhile. */
+START_TEST(delay_does_not_stall_other_connections)
+{
+    ck_assert_int_eq(put("fast", "quick"), 200);
+    add_rules(&srv, "{\"kind\":\"http-delay\",\"key\":\"flt/slow\",\"delay_ms\":1500}");
+    long t0 = mono_ms();
+    int fd = raw_connect(srv.port);
+    const char req[] = "PUT /flt/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\nslow";
+    ck_assert_int_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)(sizeof req - 1));
+    usleep(200 * 1000); /* the PUT reaches the server and is suspended */
+    char b[64];
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(get("fast", b, sizeof b), 200);
+        ck_assert_str_eq(b, "quick");
+    }
+    ck_assert_int_lt(mono_ms() - t0, 1200);
+    char reply[512];
+    ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
+    close(fd);
+    ck_assert_int_gt(n, 12);
+    reply[n] = 0;
+    ck_assert_int_eq(strncmp(reply, "HTTP/1.1 200", 12), 0);
+    ck_assert_int_ge(mono_ms() - t0, 1450);
+    clear_rules();
+    get("slow", b, sizeof b);
+    ck_assert_str_eq(b, "slow");
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
     Suite *s = suite_create("faults");
@@ -341,6 +455,8 @@ Suite *suite_faults(void)
     tcase_add_test(tc, nth_and_persistent);
     tcase_add_test(tc, seeded_probability_reproducible);
     tcase_add_test(tc, plan_file_and_validation);
+    tcase_add_test(tc, etag_follows_the_returned_body);
+    tcase_add_test(tc, delay_does_not_stall_other_connections);
     suite_add_tcase(s, tc);
     return s;
 }

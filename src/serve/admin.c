@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "etag_cache.h"
 #include "http_faults.h"
 #include "serve.h"
 
@@ -22,6 +23,8 @@ static void json_reply(serve_reply *r, cJSON *j)
 /* Empties the backend and forgets the fault store's history. */
 static int reset_store(serve_server *s, lhv1_store_err *err)
 {
+    if (s->etags) /* first: a failure below may have deleted some keys */
+        etag_cache_clear(s->etags);
     lhv1_key_list l;
     lhv1_key_list_init(&l);
     if (lhv1_store_list(s->store, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {

@@ -7,6 +7,7 @@
 
 #include "../cli/cli.h"
 #include "checksums.h"
+#include "etag_cache.h"
 #include "http_faults.h"
 #include "lhv1/fault_store.h"
 #include "serve.h"
@@ -157,6 +158,12 @@ int cmd_serve(int argc, char **argv)
         }
     } else {
         s.store = lhv1_memory_store_new();
+        s.etags = etag_cache_new();
+        if (!s.etags) {
+            fprintf(stderr, "lhv1 serve: out of memory\n");
+            lhv1_store_destroy(s.store);
+            return EXIT_USAGE;
+        }
     }
     lhv1_fault_config fcfg = {0};
     fcfg.history_max = 8;
@@ -177,6 +184,7 @@ int cmd_serve(int argc, char **argv)
     }
     serve_buckets_free(&s);
     http_faults_free(s.faults);
+    etag_cache_free(s.etags);
     lhv1_store_destroy(s.faulty);
     lhv1_store_destroy(s.store);
     return rc;

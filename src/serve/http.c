@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,16 +15,26 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../cli/cli.h"
 #include "serve.h"
+
+/* Threads that poll (epoll) and serve every connection: one per core of
+ * the development machine. Store operations are serialised by the
+ * server's lock anyway; what more threads would buy is overlap of
+ * network I/O, and a thread per connection pays a context switch per
+ * request (the bench/serve figures). */
+#define SERVE_THREADS 2
 
 /* Per-request state kept across libmicrohttpd's calls. */
 typedef struct req_ctx {
     lhv1_buf body;
     int too_large;
     int answered; /* a response was queued early (413, 411) */
+    serve_reply *delayed; /* a latency fault's reply, sent when resumed */
+    uint64_t delayed_id;
 } req_ctx;
 
 /* --- replies -------------------------------------------------------- */
@@ -281,11 +292,9 @@ static void reset_connection(struct MHD_Connection *conn)
     }
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_request *q,
+static enum MHD_Result send_reply(struct MHD_Connection *conn, uint64_t req_id,
                                   serve_reply *r)
 {
-    for (uint64_t slept = 0; slept < r->delay_ms; slept += 50)
-        usleep(50 * 1000);
     if (r->reset) {
         reset_connection(conn);
         return MHD_NO;
@@ -313,12 +322,108 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_request *q,
     for (size_t i = 0; i < r->n_headers; i++)
         MHD_add_response_header(resp, r->header_name[i], r->header_value[i]);
     char id[32];
-    snprintf(id, sizeof id, "%llu", (unsigned long long)q->id);
+    snprintf(id, sizeof id, "%llu", (unsigned long long)req_id);
     MHD_add_response_header(resp, "x-amz-request-id", id);
     MHD_add_response_header(resp, "Server", "lhv1");
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return rc;
+}
+
+/* --- latency faults -------------------------------------------------- */
+
+/* The server's few threads each serve many connections, so a latency
+ * fault must not sleep in one: the connection is suspended, its reply
+ * kept, and a timer thread resumes it when the delay is over (or at
+ * shutdown, which waits for every timer before stopping the daemon). */
+static pthread_mutex_t delay_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t delay_cond = PTHREAD_COND_INITIALIZER;
+static unsigned delay_pending;
+static int delay_stopping;
+
+typedef struct delay_timer {
+    struct MHD_Connection *conn;
+    struct timespec until;
+} delay_timer;
+
+static void *delay_thread(void *arg)
+{
+    delay_timer *t = arg;
+    pthread_mutex_lock(&delay_lock);
+    while (!delay_stopping &&
+           pthread_cond_timedwait(&delay_cond, &delay_lock, &t->until) != ETIMEDOUT) {
+    }
+    MHD_resume_connection(t->conn);
+    delay_pending--;
+    pthread_cond_broadcast(&delay_cond);
+    pthread_mutex_unlock(&delay_lock);
+    free(t);
+    return NULL;
+}
+
+/* 0: the connection is suspended for `ms` and `r` now belongs to ctx;
+ * -1: no timer (shutting down, or no memory for one): answer now. */
+static int delay_reply(struct MHD_Connection *conn, req_ctx *ctx, uint64_t id, serve_reply *r)
+{
+    delay_timer *t = malloc(sizeof *t);
+    serve_reply *kept = malloc(sizeof *kept);
+    if (!t || !kept) {
+        free(t);
+        free(kept);
+        return -1;
+    }
+    clock_gettime(CLOCK_REALTIME, &t->until);
+    t->until.tv_sec += (time_t)(r->delay_ms / 1000);
+    t->until.tv_nsec += (long)(r->delay_ms % 1000) * 1000000L;
+    if (t->until.tv_nsec >= 1000000000L)
+        t->until.tv_sec++, t->until.tv_nsec -= 1000000000L;
+    t->conn = conn;
+    pthread_mutex_lock(&delay_lock);
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int ok = !delay_stopping;
+    if (ok) {
+        MHD_suspend_connection(conn);
+        ok = pthread_create(&th, &attr, delay_thread, t) == 0;
+        if (ok)
+            delay_pending++;
+        else
+            MHD_resume_connection(conn);
+    }
+    pthread_attr_destroy(&attr);
+    pthread_mutex_unlock(&delay_lock);
+    if (!ok) {
+        free(t);
+        free(kept);
+        return -1;
+    }
+    *kept = *r; /* the body moves with it */
+    lhv1_buf_init(&r->body);
+    ctx->delayed = kept;
+    ctx->delayed_id = id;
+    return 0;
+}
+
+/* Ends every pending delay and waits until each connection is resumed. */
+static void delay_stop_all(void)
+{
+    pthread_mutex_lock(&delay_lock);
+    delay_stopping = 1;
+    pthread_cond_broadcast(&delay_cond);
+    while (delay_pending)
+        pthread_cond_wait(&delay_cond, &delay_lock);
+    pthread_mutex_unlock(&delay_lock);
+}
+
+static void delayed_free(req_ctx *ctx)
+{
+    if (ctx->delayed) {
+        serve_reply_free(ctx->delayed);
+        free(ctx->delayed);
+        ctx->delayed = NULL;
+    }
 }
 
 /* An answer before the body was read (413, 411): libmicrohttpd then closes
@@ -337,7 +442,7 @@ static enum MHD_Result early_error(serve_server *s, struct MHD_Connection *conn,
     serve_reply r;
     serve_reply_init(&r);
     serve_reply_error(&r, &q, status, code, "%s", msg);
-    enum MHD_Result rc = send_reply(conn, &q, &r);
+    enum MHD_Result rc = send_reply(conn, q.id, &r);
     serve_reply_free(&r);
     return rc;
 }
@@ -395,6 +500,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (ctx->delayed) { /* resumed after a latency fault */
+        enum MHD_Result rc = send_reply(conn, ctx->delayed_id, ctx->delayed);
+        delayed_free(ctx);
+        return rc;
+    }
     if (ctx->answered) {
         *upload_data_size = 0;
         return MHD_YES;
@@ -428,7 +538,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     serve_reply r;
     serve_reply_init(&r);
     route(&q, &r);
-    enum MHD_Result rc = send_reply(conn, &q, &r);
+    enum MHD_Result rc = MHD_YES;
+    if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
+        if (r.delay_ms) /* no timer: the old way, this thread sleeps */
+            usleep((useconds_t)(r.delay_ms > 600000 ? 600000 : r.delay_ms) * 1000);
+        rc = send_reply(conn, q.id, &r);
+    }
     serve_reply_free(&r);
     lhv1_buf_free(&q.key);
     return rc;
@@ -442,6 +557,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     req_ctx *ctx = *con_cls;
     if (ctx) {
+        delayed_free(ctx);
         lhv1_buf_free(&ctx->body);
         free(ctx);
         *con_cls = NULL;
@@ -485,12 +601,13 @@ int serve_run(serve_server *s)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* server threads inherit it */
     signal(SIGPIPE, SIG_IGN);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, accept_policy, s,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0,
+        accept_policy, s,
         on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
         keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)256, MHD_OPTION_END);
+        (unsigned)256, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVE_THREADS, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "lhv1 serve: cannot listen on %s:%u: %s\n", host, s->cfg.port,
                 strerror(errno));
@@ -501,6 +618,7 @@ int serve_run(serve_server *s)
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
+    delay_stop_all();
     MHD_stop_daemon(d);
     return 0;
 }

@@ -41,6 +41,7 @@ typedef struct serve_server {
     size_t n_buckets;
     uint64_t request_no;
     struct http_faults *faults;
+    struct etag_cache *etags; /* memory backend only: nothing else writes it */
 } serve_server;
 
 /* One HTTP request, raw path and decoded parts. */
