@@ -5,7 +5,10 @@
 // lhv1 serve with a fault rule that never matches, to price the fault
 // machinery. Prints a Markdown table of ops/s and ratios.
 //
-//	go run . -lhv1 build/src/lhv1 [-seconds 3] [-clients 8]
+//	go run . -lhv1 build/src/lhv1 [-seconds 3] [-clients 8] [-runs 5]
+//
+// With -runs N it prints every run's row, then the median of each column
+// (on a shared machine the median ratio is the figure to read).
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,9 +37,13 @@ var (
 	lhv1    = flag.String("lhv1", "build/src/lhv1", "the lhv1 binary")
 	seconds = flag.Float64("seconds", 3, "seconds per measurement")
 	clients = flag.Int("clients", 8, "concurrent clients")
+	runs    = flag.Int("runs", 1, "repeat every measurement; the last rows are the medians")
 )
 
-func startLHV1(plan string) (string, func()) {
+// startLHV1 returns the server's URL and a stop function that reports the
+// CPU seconds (user + system) the server used: per operation, the figure
+// the neighbours on a shared machine disturb least.
+func startLHV1(plan string) (string, func() float64) {
 	args := []string{"serve", "--listen", "127.0.0.1:0", "--max-body", "16777216"}
 	if plan != "" {
 		f, err := os.CreateTemp("", "lhv1-bench-plan-*.json")
@@ -58,7 +66,11 @@ func startLHV1(plan string) (string, func()) {
 		log.Fatalf("lhv1 serve: %v", err)
 	}
 	url := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
-	return url, func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }
+	return url, func() float64 {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		return (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
 }
 
 func startGofakes3() (string, func()) {
@@ -86,8 +98,9 @@ func do(c *http.Client, method, url string, body []byte) {
 	}
 }
 
-// run returns PUT+GET operations per second (each PUT and each GET counts).
-func run(base string, size int) float64 {
+// run returns PUT+GET operations per second (each PUT and each GET counts)
+// and the operations done.
+func run(base string, size int) (float64, int64) {
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *clients * 2}}
 	do(c, "PUT", base+"/bench", nil)
 	body := bytes.Repeat([]byte{0x5a}, size)
@@ -108,27 +121,58 @@ func run(base string, size int) float64 {
 		}(w)
 	}
 	wg.Wait()
-	return float64(ops.Load()) / time.Since(start).Seconds()
+	return float64(ops.Load()) / time.Since(start).Seconds(), ops.Load()
+}
+
+func median(v []float64) float64 {
+	w := append([]float64(nil), v...)
+	sort.Float64s(w)
+	if len(w)%2 == 1 {
+		return w[len(w)/2]
+	}
+	return (w[len(w)/2-1] + w[len(w)/2]) / 2
+}
+
+func row(name string, g, l, f, lcpu, fcpu float64) {
+	fmt.Printf("| %s | %.0f | %.0f | %.2f | %.0f | %+.1f%% | %.1f | %.1f |\n", name, g, l, l/g, f, 100*(l-f)/l, lcpu, fcpu)
 }
 
 func main() {
 	flag.Parse()
-	fmt.Printf("| body | gofakes3 ops/s | lhv1 serve ops/s | lhv1/gofakes3 | lhv1, a rule that never matches | cost of the rule |\n")
-	fmt.Printf("| --- | ---: | ---: | ---: | ---: | ---: |\n")
-	for _, size := range []int{1 << 10, 1 << 20} {
-		gurl, gstop := startGofakes3()
-		g := run(gurl, size)
-		gstop()
-		lurl, lstop := startLHV1("")
-		l := run(lurl, size)
-		lstop()
-		furl, fstop := startLHV1(`{"rules":[{"kind":"get-fail","key":"nothing/*"}]}`)
-		f := run(furl, size)
-		fstop()
-		name := "1 KiB"
-		if size == 1<<20 {
-			name = "1 MiB"
+	fmt.Printf("| body | gofakes3 ops/s | lhv1 serve ops/s | lhv1/gofakes3 | lhv1, a rule that never matches | cost of the rule | lhv1 CPU µs/op | with the rule |\n")
+	fmt.Printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	sizes := []int{1 << 10, 1 << 20}
+	names := map[int]string{1 << 10: "1 KiB", 1 << 20: "1 MiB"}
+	type series struct{ g, l, f, ratio, cost, lcpu, fcpu []float64 }
+	all := map[int]*series{}
+	for r := 0; r < *runs; r++ {
+		for _, size := range sizes {
+			gurl, gstop := startGofakes3()
+			g, _ := run(gurl, size)
+			gstop()
+			lurl, lstop := startLHV1("")
+			l, lops := run(lurl, size)
+			lcpu := 1e6 * lstop() / float64(lops)
+			furl, fstop := startLHV1(`{"rules":[{"kind":"get-fail","key":"nothing/*"}]}`)
+			f, fops := run(furl, size)
+			fcpu := 1e6 * fstop() / float64(fops)
+			row(names[size], g, l, f, lcpu, fcpu)
+			s := all[size]
+			if s == nil {
+				s = &series{}
+				all[size] = s
+			}
+			s.g, s.l, s.f = append(s.g, g), append(s.l, l), append(s.f, f)
+			s.ratio, s.cost = append(s.ratio, l/g), append(s.cost, 100*(l-f)/l)
+			s.lcpu, s.fcpu = append(s.lcpu, lcpu), append(s.fcpu, fcpu)
 		}
-		fmt.Printf("| %s | %.0f | %.0f | %.2f | %.0f | %+.1f%% |\n", name, g, l, l/g, f, 100*(l-f)/l)
+	}
+	if *runs > 1 {
+		for _, size := range sizes {
+			s := all[size]
+			fmt.Printf("| %s, median of %d | %.0f | %.0f | %.2f | %.0f | %+.1f%% | %.1f | %.1f |\n", names[size], *runs,
+				median(s.g), median(s.l), median(s.ratio), median(s.f), median(s.cost),
+				median(s.lcpu), median(s.fcpu))
+		}
 	}
 }
