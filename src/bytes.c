@@ -46,6 +46,8 @@ static int buf_reserve(lhv1_buf *b, size_t extra)
     return 0;
 }
 
+int lhv1_buf_reserve(lhv1_buf *b, size_t extra) { return buf_reserve(b, extra); }
+
 int lhv1_buf_append(lhv1_buf *b, const void *p, size_t n)
 {
     if (n == 0)

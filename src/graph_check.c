@@ -140,31 +140,31 @@ static int check_vector_length(check_ctx *c, uint64_t layer, uint64_t j, lhv1_st
     return 0;
 }
 
-/* The largest |component| as float32 bits (sign cleared). A component is
- * NaN or ±Inf exactly when its bits are >= 0x7f800000. A branch-free max
- * the compiler vectorises: the vectors are most of the bytes. */
+/* Nonzero when a component is NaN or ±Inf: its 8 exponent bits are all
+ * ones, so adding 1 at the exponent's low bit carries into bit 31. A
+ * branch-free sweep of add/and/or that the compiler vectorises: the
+ * vectors are most of the bytes. */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-vectorize")))
 #endif
-static uint32_t max_abs_bits(const uint8_t *p, uint64_t n)
+static uint32_t any_non_finite(const uint8_t *p, uint64_t n)
 {
-    uint32_t m = 0;
+    uint32_t bad = 0;
     for (uint64_t k = 0; k < n; k++) {
         uint32_t w;
         memcpy(&w, p + 4 * k, 4);
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
         w = __builtin_bswap32(w);
 #endif
-        w &= 0x7fffffffu;
-        m = w > m ? w : m;
+        bad |= (w & 0x7f800000u) + 0x00800000u;
     }
-    return m;
+    return bad & 0x80000000u;
 }
 
 static int check_non_finite(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
     const lhv1_node *nd = node_at(c, layer, j);
-    if (max_abs_bits(nd->vector, nd->dim) < 0x7f800000u)
+    if (!any_non_finite(nd->vector, nd->dim))
         return 0;
     for (uint64_t k = 0; k < nd->dim; k++)
         if (!isfinite(lhv1_vector_get(nd, k)))
@@ -363,6 +363,13 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
 
 int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
 {
+    return lhv1_graph_check_keep(g, st, NULL);
+}
+
+int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *layer0)
+{
+    if (layer0)
+        memset(layer0, 0, sizeof *layer0);
     lhv1_status_ok(st);
     check_ctx c = {.g = g};
     int rc = 0;
@@ -377,6 +384,12 @@ int lhv1_graph_check(const lhv1_graph *g, lhv1_status *st)
             end++;
         rc = walk_nodes(&c, k, end, st);
         k = end;
+    }
+    if (c.sets && rc == 0 && layer0 && g->n_layers) {
+        *layer0 = c.sets[0]; /* handed over: not freed below */
+        c.sets[0].slots = NULL;
+        c.sets[0].off = NULL;
+        c.sets[0].arena = NULL;
     }
     if (c.sets) {
         for (uint64_t i = 0; i < g->n_layers; i++)

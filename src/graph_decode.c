@@ -41,9 +41,17 @@ static int read_varint(reader *r, int64_t *v, const char *what)
 {
     char ctx[64];
     const uint8_t *p = r->p + r->pos;
-    if (left(r) > 0 && p[0] < 0x80) { /* one byte (zig-zag): the common case */
+    /* One or two bytes (zig-zag): keys, counts and dimensions up to 8191,
+     * nearly every varint of a real graph. */
+    if (left(r) > 0 && p[0] < 0x80) {
         *v = (int64_t)(p[0] >> 1) ^ -(int64_t)(p[0] & 1);
         r->pos++;
+        return 0;
+    }
+    if (left(r) > 1 && p[1] < 0x80) {
+        uint64_t x = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+        *v = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
+        r->pos += 2;
         return 0;
     }
     int k = lhv1_varint_read(p, left(r), v);
@@ -179,9 +187,10 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
             lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             goto fail;
         }
-        for (uint64_t j = 0; j < ly->n_nodes; j++)
+        for (uint64_t j = 0; j < ly->n_nodes; j++) {
             if (decode_node(&r, &ly->nodes[j], j) != 0)
                 goto fail;
+        }
     }
     g->n_layers = n_layers;
     g->end = r.pos;

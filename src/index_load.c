@@ -6,8 +6,10 @@
 #include "lhv1/lhv2.h"
 #include "metadata.h"
 
+/* `layer0`: layer 0's key set from the invariant checks (zeroed when the
+ * graph has no layer). */
 static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base,
-                       int64_t graph_base, lhv1_status *st)
+                       int64_t graph_base, const lhv1_keyset *layer0, lhv1_status *st)
 {
     const lhv1_envelope *e = &idx->env;
     const lhv1_graph *g = &idx->graph;
@@ -36,15 +38,10 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
                          (unsigned long long)g->layers[0].nodes[0].dim);
     const cJSON *meta = lhv1_metadata_cjson_const(e->metadata);
     if (meta && meta->child) {
-        lhv1_keyset set;
-        const lhv1_node *nodes = count ? g->layers[0].nodes : NULL;
-        if (lhv1_keyset_init(&set, nodes, count) != 0)
-            return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
         const cJSON *orphan = NULL;
         for (const cJSON *c = meta->child; c && !orphan; c = c->next)
-            if (lhv1_keyset_find(&set, lhv1_bytes_str(c->string)) < 0)
+            if (!layer0->slots || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
                 orphan = c;
-        lhv1_keyset_free(&set);
         if (orphan)
             return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, env_base,
                              "metadata key \"%.64s\" is not a node of layer 0", orphan->string);
@@ -71,11 +68,14 @@ static lhv1_verdict load_sections(const uint8_t *body, lhv1_bytes env, lhv1_byte
         goto failed;
     }
     idx->decoded = 1;
-    if (lhv1_graph_check(&idx->graph, st) != 0) {
+    lhv1_keyset layer0;
+    if (lhv1_graph_check_keep(&idx->graph, st, &layer0) != 0) {
         lhv1_status_rebase(st, graph_base);
         goto failed;
     }
-    if (cross_check(idx, name, env_base, graph_base, st) != 0)
+    int crossed = cross_check(idx, name, env_base, graph_base, &layer0, st);
+    lhv1_keyset_free(&layer0);
+    if (crossed != 0)
         goto failed;
     return st->verdict;
 failed:

@@ -45,6 +45,8 @@ typedef struct lhv1_keyset {
     const lhv1_node *nodes;
     uint64_t n;
     uint32_t *slots; /* node index + 1, 0 when empty; a power of two of them */
+    uint8_t *arena;  /* the keys, back to back in node order */
+    size_t *off;     /* node j's key is arena[off[j] .. off[j+1]) */
     uint64_t mask;
     int64_t first_duplicate;
 } lhv1_keyset;
@@ -60,11 +62,19 @@ void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_
 int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s);
 void lhv1_keyset_free(lhv1_keyset *s);
 
+/* lhv1_graph_check that, when the graph holds and has layers, hands
+ * layer 0's key set to the caller (who frees it) instead of freeing it:
+ * the metadata cross-check looks keys up in the same set. Otherwise
+ * *layer0 is left zeroed. */
+int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *layer0);
+
 /* Sorted order of a layer's nodes by key (stable: file order among
  * equals). Caller frees. NULL on allocation failure. */
 uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer);
 /* Sorted copy of a node's neighbour keys (stable). Caller frees. */
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
+/* The same into out[node->n_neighbors], allocating nothing. */
+void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out);
 
 #pragma GCC visibility pop
 

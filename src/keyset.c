@@ -35,13 +35,20 @@ static uint64_t key_hash(lhv1_bytes k)
     return v;
 }
 
+/* Node j's key as copied into the arena. */
+static int key_is(const lhv1_keyset *s, uint32_t j, lhv1_bytes key)
+{
+    size_t at = s->off[j], len = s->off[j + 1] - at;
+    return len == key.len && (len == 0 || memcmp(s->arena + at, key.data, len) == 0);
+}
+
 /* The slot holding `key`, or the empty slot where it would go. */
 static uint64_t probe(const lhv1_keyset *s, lhv1_bytes key)
 {
     uint64_t i = key_hash(key) & s->mask;
     for (;;) {
         uint32_t e = s->slots[i];
-        if (e == 0 || lhv1_bytes_eq(s->nodes[e - 1].key, key))
+        if (e == 0 || key_is(s, e - 1, key))
             return i;
         i = (i + 1) & s->mask;
     }
@@ -55,17 +62,36 @@ int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
     s->first_duplicate = -1;
     pthread_once(&hash_once, draw_hash_key);
     /* Slots hold node index + 1 in 32 bits: 4 bytes a slot keeps the
-     * table at <= 16 bytes a node. A layer of 2^31 nodes (a section of
+     * table at <= 16 bytes a node (plus 8 for the key's offset and the key
+     * itself). A layer of 2^31 nodes (a section of
      * more than 6 GB) is refused as an allocation failure. */
     if (hash_ready != 1 || n >= (UINT32_MAX >> 1))
         return -1;
     uint64_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
+    /* The keys are copied next to each other: lookups then compare within
+     * a small arena, not a cache line (and a TLB entry) per key spread
+     * over the whole section. */
+    size_t key_bytes = 0;
+    for (uint64_t j = 0; j < n; j++)
+        key_bytes += nodes[j].key.len; /* <= the section's size */
     s->slots = lhv1_calloc(cap, sizeof *s->slots);
-    if (!s->slots)
+    s->off = lhv1_malloc((n + 1) * sizeof *s->off);
+    s->arena = lhv1_malloc(key_bytes ? key_bytes : 1);
+    if (!s->slots || !s->off || !s->arena) {
+        lhv1_keyset_free(s);
         return -1;
+    }
     s->mask = cap - 1;
+    size_t at = 0;
+    for (uint64_t j = 0; j < n; j++) {
+        s->off[j] = at;
+        if (nodes[j].key.len)
+            memcpy(s->arena + at, nodes[j].key.data, nodes[j].key.len);
+        at += nodes[j].key.len;
+    }
+    s->off[n] = at;
     /* File order: a key already present makes this node the first later
      * duplicate, and lookups keep finding the first node with the key. */
     for (uint64_t j = 0; j < n; j++) {
@@ -85,8 +111,8 @@ int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key)
 }
 
 /* Looks keys up in groups, one kind of memory access at a time: hash and
- * prefetch the slots; prefetch the nodes they name; prefetch those nodes'
- * key bytes; compare. The cache misses of a group overlap instead of
+ * prefetch the slots; prefetch the key offsets they name; prefetch those
+ * keys' bytes; compare. The cache misses of a group overlap instead of
  * following one another (a node's neighbour keys sit all over the
  * section). */
 void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_t n,
@@ -104,16 +130,16 @@ void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_
         for (uint64_t k = 0; k < m; k++) {
             first[k] = s->slots[slot[k]];
             if (first[k])
-                __builtin_prefetch(&s->nodes[first[k] - 1]);
+                __builtin_prefetch(&s->off[first[k] - 1]);
         }
         for (uint64_t k = 0; k < m; k++)
             if (first[k])
-                __builtin_prefetch(s->nodes[first[k] - 1].key.data);
+                __builtin_prefetch(s->arena + s->off[first[k] - 1]);
         for (uint64_t k = 0; k < m; k++) {
             uint64_t i = slot[k];
             lhv1_bytes key = keys[base + k];
             uint32_t e;
-            while ((e = s->slots[i]) != 0 && !lhv1_bytes_eq(s->nodes[e - 1].key, key))
+            while ((e = s->slots[i]) != 0 && !key_is(s, e - 1, key))
                 i = (i + 1) & s->mask;
             out[base + k] = e ? (int64_t)e - 1 : -1;
         }
@@ -125,5 +151,9 @@ int64_t lhv1_keyset_first_duplicate(const lhv1_keyset *s) { return s->first_dupl
 void lhv1_keyset_free(lhv1_keyset *s)
 {
     lhv1_free(s->slots);
+    lhv1_free(s->off);
+    lhv1_free(s->arena);
     s->slots = NULL;
+    s->off = NULL;
+    s->arena = NULL;
 }

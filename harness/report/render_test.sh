@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
-# (a real campaign; the format matrix and the fuzz smoke runs when ctest ran
+# (a real campaign; the LHV1/LHV2 campaign table, the format matrix and the fuzz smoke runs when ctest ran
 # them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
@@ -17,6 +17,9 @@ rm -rf "$art" && mkdir -p "$art/out/fuzz"
 out=$art/out
 "$lhv1" campaign --quiet --json "$out/campaign.json" --markdown "$out/campaign.md"
 expect=(campaign)
+if [ -f "$build/harness/campaign/formats/campaign-formats.md" ]; then
+  cp "$build/harness/campaign/formats/campaign-formats.md" "$out/"; expect+=(formats)
+fi
 if [ -f "$build/format-compat/matrix.md" ]; then
   cp -r "$build/format-compat" "$out/format-compat"; expect+=(compat)
 fi

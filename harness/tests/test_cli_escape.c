@@ -473,7 +473,8 @@ START_TEST(dump_parses)
 }
 END_TEST
 
-/* Errors that quote a file name or an argument: one clean line each. */
+/* Errors that quote a file name or an argument (every command, serve too):
+ * clean output, the name escaped. */
 START_TEST(errors_are_escaped)
 {
     static const char *const missing = "missing\n\x1b[2Jx\xff: ok";
@@ -487,6 +488,10 @@ START_TEST(errors_are_escaped)
         RUN("verify", "--x\n\x1b[2J\xff", path),
         RUN("campaign", "--seed", "1\n\x1b[2J\xff"),
         RUN("no\ncommand\x1b[2J\xff"),
+        RUN("serve", "--plan", path),                       /* missing plan file */
+        RUN("serve", "--plan", path_in(hostile_files[2])), /* a plan that is not JSON */
+        RUN("serve", "--listen", "\x1b[2J\xff:1"),
+        RUN("serve", "--x\n\x1b[2J\xff", "1"),
     };
     for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++) {
         ck_assert_msg(rs[i]->code == 2, "case %zu exit %d", i, rs[i]->code);

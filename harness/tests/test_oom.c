@@ -30,7 +30,7 @@ static const char *const golden_files[] = {
     "y_rich_metadata.lhv1",   /* nested metadata */
     "n_cross_count.lhv1",     /* inconsistent: decoded content kept */
     "i_envelope_duplicate_key_last_wins.lhv1", /* decode-error in the tree walk */
-    "i_envelope_deep_nesting.lhv1",            /* the predictor's collapse */
+    "i_envelope_deep_nesting.lhv1",            /* cJSON gives up 1,000 deep */
 };
 #define N_GOLDENS (sizeof golden_files / sizeof golden_files[0])
 
@@ -490,8 +490,8 @@ int main(int argc, char **argv)
             }
             loop_predict(&g[i], persistent);
             if (i == N_GOLDENS - 1)
-                continue; /* the deep nesting is for the prediction; its 1,100
-                           * points would only repeat `load` on each store */
+                continue; /* the deep nesting's 1,100 points would only
+                           * repeat `load` on each store */
             for (size_t s = 0; s < sizeof store_kinds / sizeof store_kinds[0]; s++)
                 for (int op = 0; op < N_OPS; op++) {
                     if (op == OP_SAVE && !g[i].idx.decoded)

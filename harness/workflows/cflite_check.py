@@ -11,10 +11,17 @@
    cifuzz-sarif/results.sarif; a later step of the same job must upload it
    (github/codeql-action/upload-sarif) and the job must hold
    `security-events: write`.
+3. A job that runs ci/test or ci/main checks out the whole history
+   (`fetch-depth: 0`): ctest format_compat_ref builds the first commit with
+   golden/archive, and in actions/checkout's default depth-1 clone that
+   commit is HEAD itself, so the check compares the tree with itself.
 """
 import os, re, subprocess, sys, tempfile
 
 SARIF = "cifuzz-sarif/results.sarif"
+# pkg_check_modules' options (CMake's FindPkgConfig), not module names.
+KEYWORDS = {"REQUIRED", "QUIET", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH",
+            "IMPORTED_TARGET", "GLOBAL"}
 
 
 def dockerfile_packages(root):
@@ -48,7 +55,7 @@ def engine_build_modules(root):
                            capture_output=True, text=True)
     mods = set()
     for m in re.finditer(r"^\S+CMakeLists\.txt\(\d+\):\s+pkg_check_modules\((.*)\)", p.stderr, re.M):
-        mods |= {w for w in m.group(1).split()[1:] if w not in ("REQUIRED", "IMPORTED_TARGET", "QUIET")}
+        mods |= {w for w in m.group(1).split()[1:] if w not in KEYWORDS}
     return mods
 
 
@@ -100,13 +107,33 @@ def check_sarif(root):
     return bad
 
 
+def check_history(root):
+    bad = []
+    wdir = os.path.join(root, ".github", "workflows")
+    for name in sorted(os.listdir(wdir)):
+        text = open(os.path.join(wdir, name)).read()
+        _, _, jobs = text.partition("\njobs:\n")
+        for job in re.split(r"\n(?=  [A-Za-z0-9_-]+:\n)", jobs):
+            if not re.search(r"run: ci/(test|main)\b", job):
+                continue
+            m = re.search(r"uses: actions/checkout@\S+\n((?:\s{8,}.*\n)*)", job)
+            if not m or not re.search(r"^\s+fetch-depth: 0\s*(#.*)?$", m.group(1), re.M):
+                bad.append("%s job %s: runs the tests from a shallow clone (actions/checkout "
+                           "needs 'fetch-depth: 0')" % (name, job.split(":", 1)[0].strip()))
+    gitlab = os.path.join(root, ".gitlab-ci.yml")
+    if os.path.exists(gitlab) and not re.search(r'^\s+GIT_DEPTH: "?0"?\s*(#.*)?$', open(gitlab).read(), re.M):
+        bad.append(".gitlab-ci.yml: runs the tests from a shallow clone (needs GIT_DEPTH: 0)")
+    return bad
+
+
 def main():
     root = os.path.abspath(sys.argv[1])
-    bad = check_image(root) + check_sarif(root)
+    bad = check_image(root) + check_sarif(root) + check_history(root)
     for b in bad:
         print("cflite_check: FAIL " + b, file=sys.stderr)
     if not bad:
-        print("cflite_check: ok: the image has the fuzz build's packages; SARIF is uploaded")
+        print("cflite_check: ok: the image has the fuzz build's packages; SARIF is uploaded; "
+              "the tests see the whole history")
     sys.exit(1 if bad else 0)
 
 

@@ -28,6 +28,9 @@ void lhv1_buf_init(lhv1_buf *b);
 void lhv1_buf_free(lhv1_buf *b);
 void lhv1_buf_reset(lhv1_buf *b);
 int lhv1_buf_append(lhv1_buf *b, const void *p, size_t n);
+/* Makes room for `extra` more bytes at once (one allocation instead of
+ * doublings when the final size is known). 0, or -1 and b->failed set. */
+int lhv1_buf_reserve(lhv1_buf *b, size_t extra);
 int lhv1_buf_putc(lhv1_buf *b, uint8_t c);
 int lhv1_buf_puts(lhv1_buf *b, const char *s);
 int lhv1_buf_printf(lhv1_buf *b, const char *fmt, ...)

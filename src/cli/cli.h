@@ -22,7 +22,9 @@ typedef int (*lhv1_cmd_fn)(int argc, char **argv);
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 /* Writes a whole file (or stdout for "-"). Returns 0 or -1 with a message. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
-/* "lhv1: <path>: <what>" on stderr, the path escaped. */
+/* "<who>: <subject>: <what>" on stderr, subject and what escaped (':' too
+ * in the subject); cli_error is who = "lhv1". */
+void cli_error_in(const char *who, const char *subject, const char *what);
 void cli_error(const char *path, const char *what);
 /* '<path>: ok' or '<path>: <verdict>: <reason-code>: <message>', a line of
  * verify's text grammar: the path with ':' escaped, the message escaped. */

@@ -9,11 +9,18 @@
 #include "cli.h"
 #include "lhv1/verdict.h"
 
+void cli_error_in(const char *who, const char *subject, const char *what)
+{
+    fprintf(stderr, "%s: ", who);
+    cli_text_str(stderr, subject, ":");
+    fputs(": ", stderr);
+    cli_text_str(stderr, what, NULL);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *path, const char *what)
 {
-    fputs("lhv1: ", stderr);
-    cli_text_str(stderr, path, ":");
-    fprintf(stderr, ": %s\n", what);
+    cli_error_in("lhv1", path, what);
 }
 
 void cli_bad_option(const char *cmd, char **argv, int argc)
@@ -107,6 +114,6 @@ int cli_wants_help(int argc, char **argv)
 
 int cli_out_of_memory(const char *path)
 {
-    fprintf(stderr, "lhv1: %s: out of memory: no verdict (the file was not judged)\n", path);
+    cli_error(path, "out of memory: no verdict (the file was not judged)");
     return EXIT_USAGE;
 }

@@ -48,14 +48,14 @@ static int load_plan(http_faults *f, const char *path)
     cJSON *j = cJSON_ParseWithLength((const char *)data, len);
     free(data);
     if (!j) {
-        fprintf(stderr, "lhv1 serve: %s: not JSON\n", path);
+        cli_error_in("lhv1 serve", path, "not JSON");
         return -1;
     }
     char why[256];
     int n = http_faults_add_json(f, j, why, sizeof why);
     cJSON_Delete(j);
     if (n < 0) {
-        fprintf(stderr, "lhv1 serve: %s: %s\n", path, why);
+        cli_error_in("lhv1 serve", path, why);
         return -1;
     }
     return 0;
@@ -83,7 +83,8 @@ int cmd_serve(int argc, char **argv)
             continue;
         }
         if (!v) {
-            fprintf(stderr, "lhv1 serve: %s needs a value\n%s", a, usage_text);
+            cli_error_in("lhv1 serve", a, "needs a value");
+            fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
         i++;
@@ -114,7 +115,8 @@ int cmd_serve(int argc, char **argv)
             s.cfg.auth_key = auth;
             s.cfg.auth_secret = colon + 1;
         } else {
-            fprintf(stderr, "lhv1 serve: bad option %s %s\n%s", a, v, usage_text);
+            cli_error_in("lhv1 serve", a, "bad option or value");
+            fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
     }
@@ -126,7 +128,7 @@ int cmd_serve(int argc, char **argv)
     if (s.cfg.root) {
         s.store = lhv1_file_store_new(s.cfg.root, &err);
         if (!s.store) {
-            fprintf(stderr, "lhv1 serve: --root %s: %s\n", s.cfg.root, err.body);
+            cli_error_in("lhv1 serve: --root", s.cfg.root, err.body);
             return EXIT_USAGE;
         }
     } else {

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../cli/cli.h"
 #include "serve.h"
 
 /* Per-request state kept across libmicrohttpd's calls. */
@@ -469,7 +470,7 @@ int serve_run(serve_server *s)
     sa.sin_port = htons((uint16_t)s->cfg.port);
     const char *host = strcmp(s->cfg.host, "localhost") ? s->cfg.host : "127.0.0.1";
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        fprintf(stderr, "lhv1 serve: --listen needs an IPv4 address, not \"%s\"\n", s->cfg.host);
+        cli_error_in("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
         return 2;
     }
     if (!s->cfg.allow_remote && !is_loopback((struct sockaddr *)&sa)) {

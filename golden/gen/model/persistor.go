@@ -45,13 +45,12 @@ func (p *Persistor) Save(ctx context.Context, idx *Index) error {
 	return nil
 }
 
-// Load: ErrKeyMissing only for a typed not-found from the store (never by
-// matching an error's text); ErrBadFormat on framing.
+// Load: ErrKeyMissing only for the store's typed ErrKeyNotFound (errors.Is,
+// never by matching an error's text); ErrBadFormat on framing.
 func (p *Persistor) Load(ctx context.Context, name string) (*Index, error) {
 	body, err := p.store.Get(ctx, FileKey(name))
 	if err != nil {
-		var nf *NotFoundError
-		if errors.As(err, &nf) {
+		if errors.Is(err, ErrKeyNotFound) {
 			return nil, fmt.Errorf("%w: %q", ErrKeyMissing, name)
 		}
 		return nil, fmt.Errorf("get %q: %w", name, err)

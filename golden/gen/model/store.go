@@ -19,11 +19,17 @@ type Store interface {
 	List(ctx context.Context, prefix string) ([]string, error)
 }
 
-// NotFoundError is a store's typed "no such key": the only error Load
-// turns into ErrKeyMissing.
+// ErrKeyNotFound is a store's typed "no such key" (upstream's
+// storeclient.ErrKeyNotFound): the only error Load turns into
+// ErrKeyMissing, tested with errors.Is as upstream does. A client store
+// wraps it for S3's NoSuchKey and for nothing else.
+var ErrKeyNotFound = errors.New("store: key not found")
+
+// NotFoundError is DirStore's not-found for one key; it wraps ErrKeyNotFound.
 type NotFoundError struct{ Key string }
 
 func (e *NotFoundError) Error() string { return fmt.Sprintf("store: key not found: %q", e.Key) }
+func (e *NotFoundError) Unwrap() error { return ErrKeyNotFound }
 
 // DirStore keeps each object as a file under Root, the key as its
 // slash-separated relative path.

@@ -1,0 +1,3 @@
+module lhv1test
+
+go 1.24

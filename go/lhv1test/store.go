@@ -1,0 +1,36 @@
+// Package lhv1test puts the LHV1 fault store and the LHV1 goldens into a Go
+// team's own `go test`: FaultStore wraps the Store your Persistor uses and
+// injects the storage faults of docs/FAULTS.md from a plan or a seed, and
+// TestGoldens runs your loader over every golden and fails when it no
+// longer does what Go recorded.
+package lhv1test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Store is the shape of upstream vectord's persistor Store: any type with
+// these four methods can be wrapped.
+type Store interface {
+	Put(ctx context.Context, key string, body []byte) error
+	Get(ctx context.Context, key string) ([]byte, error)
+	Delete(ctx context.Context, key string) error
+	List(ctx context.Context, prefix string) ([]string, error)
+}
+
+// ErrKeyNotFound is the default typed "no such key" (the role of
+// upstream's storeclient.ErrKeyNotFound). Config.NotFound replaces it with
+// your client's own.
+var ErrKeyNotFound = errors.New("store: key not found")
+
+// StatusError is an injected server failure: what a store client returns
+// for a 5xx. Its text may say "key not found" (get-fail-key-not-found-body)
+// and it is still not a typed not-found.
+type StatusError struct {
+	Status int
+	Body   string
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("store: status %d: %s", e.Status, e.Body) }

@@ -1,0 +1,60 @@
+package campaign
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"lhv1golden/model"
+	"lhv1test"
+)
+
+// JSON is the report in the C campaign's JSON shape (plus "client" and
+// "go_panics").
+func (r *Result) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ") }
+
+// Markdown is the table in the C campaign's Markdown shape.
+func (r *Result) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Go campaign over %s (seed %d)\n\n| fault | cases | fired |", r.Client, r.Seed)
+	for o := Outcome(0); o < outcomeCount; o++ {
+		fmt.Fprintf(&b, " %s |", o)
+	}
+	b.WriteString(" Go panics | not loaded (count beyond input) |\n| --- | ---: | ---: |")
+	for o := Outcome(0); o <= outcomeCount+1; o++ {
+		b.WriteString(" ---: |")
+	}
+	b.WriteString("\n")
+	for _, row := range r.Rows {
+		fmt.Fprintf(&b, "| %s | %d | %d |", row.Fault, row.Cases, row.Fired)
+		for o := Outcome(0); o < outcomeCount; o++ {
+			fmt.Fprintf(&b, " %d |", row.counts[o])
+		}
+		fmt.Fprintf(&b, " %d | %d |\n", row.Panics, row.Guarded)
+	}
+	b.WriteString("\n### Checks\n\n")
+	if r.Passed {
+		b.WriteString("All checks hold: every fault fired in every case and had its effect.\n")
+	} else {
+		b.WriteString("```\n" + strings.Join(r.FailedChecks, "\n") + "\n```\n")
+	}
+	return b.String()
+}
+
+// MemoryStores gives each case a fresh in-memory store whose not-found is
+// the model's typed one: the Go model without any client.
+func MemoryStores(context.Context) (model.Store, func(), error) {
+	return memModel{lhv1test.NewMemStore()}, func() {}, nil
+}
+
+type memModel struct{ *lhv1test.MemStore }
+
+func (m memModel) Get(ctx context.Context, key string) ([]byte, error) {
+	b, err := m.MemStore.Get(ctx, key)
+	if errors.Is(err, lhv1test.ErrKeyNotFound) {
+		return nil, &model.NotFoundError{Key: key}
+	}
+	return b, err
+}

@@ -1,0 +1,170 @@
+// Command gocampaign runs the Go campaign (the C campaign's workload and
+// plans through the Go model Persistor) over the Go model and over
+// aws-sdk-go-v2 and minio-go against gofakes3 started in-process on
+// loopback, writes each report as JSON and Markdown, and, given the C
+// campaign's JSON, the comparison report.
+//
+//	gocampaign [-seed N] [-sample K] [-mix R] [-thin T] [-c-json FILE] -out DIR
+//
+// Exit status 0 when every Go+aws-sdk-go-v2 and Go model check holds, 1
+// otherwise, 2 on a usage or I/O error.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"lhv1golden/model"
+	s3stores "lhv1s3"
+	"lhv1s3/campaign"
+)
+
+func main() {
+	seed := flag.Uint64("seed", 1, "seed of sampled offsets, bits and mixes (as lhv1 campaign --seed)")
+	sample := flag.Int("sample", 16, "seeded offsets per object (as --sample)")
+	mix := flag.Int("mix", 200, "seeded-mix runs (as --mix)")
+	thin := flag.Int("thin", 1, "keep every N-th offset class (1: all, as the C campaign)")
+	cJSON := flag.String("c-json", "", "the C campaign's JSON report, for the comparison")
+	out := flag.String("out", "", "directory for the reports")
+	serve := flag.String("serve", "", "an lhv1 binary with `lhv1 serve`: also run both clients against it, faults injected on the wire")
+	serveThin := flag.Int("serve-thin", 12, "-thin for the runs against lhv1 serve (client retries make them slow)")
+	serveClients := flag.String("serve-clients", "aws-sdk-go-v2,minio-go", "the clients run against lhv1 serve")
+	flag.Parse()
+	if *out == "" || flag.NArg() != 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	defer srv.Close()
+	var n atomic.Int64
+	s3 := func(mk func(s3stores.Options) (s3stores.Store, error)) campaign.NewStore {
+		return func(ctx context.Context) (model.Store, func(), error) {
+			s, err := mk(s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s"})
+			if err == nil {
+				err = s.CreateBucket(ctx)
+			}
+			return s, func() {}, err
+		}
+	}
+	sides := []struct {
+		client string
+		stores campaign.NewStore
+		gate   bool // a failed check fails the command
+	}{
+		{"memory", campaign.MemoryStores, true},
+		{"aws-sdk-go-v2", s3(func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(o) }), true},
+		{"minio-go", s3(func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(o) }), false},
+	}
+	status := 0
+	var results []*campaign.Result
+	for _, side := range sides {
+		fmt.Fprintf(os.Stderr, "gocampaign: %s\n", side.client)
+		res, err := campaign.Run(ctx, side.stores, campaign.Options{Seed: *seed, Sample: *sample, Mix: *mix, Thin: *thin, Client: side.client})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		results = append(results, res)
+		js, _ := res.JSON()
+		write(filepath.Join(*out, "go-campaign-"+side.client+".json"), js)
+		write(filepath.Join(*out, "go-campaign-"+side.client+".md"), []byte(res.Markdown()))
+		if !res.Passed && side.gate {
+			status = 1
+		}
+	}
+	if *serve != "" {
+		base, stop, err := startServe(*serve)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		for _, side := range []struct {
+			client string
+			open   func(s3stores.Options) (s3stores.Store, error)
+		}{
+			{"aws-sdk-go-v2", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewAWS(o) }},
+			{"minio-go", func(o s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(o) }},
+		} {
+			if !slices.Contains(strings.Split(*serveClients, ","), side.client) {
+				continue
+			}
+			name := side.client + " via lhv1 serve"
+			fmt.Fprintf(os.Stderr, "gocampaign: %s\n", name)
+			res, err := campaign.RunWith(ctx, campaign.Serve(base, side.open),
+				campaign.Options{Seed: *seed, Sample: *sample, Thin: *serveThin, Client: name})
+			if err != nil {
+				stop()
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			results = append(results, res)
+			js, _ := res.JSON()
+			file := "go-campaign-serve-" + side.client
+			write(filepath.Join(*out, file+".json"), js)
+			write(filepath.Join(*out, file+".md"), []byte(res.Markdown()))
+		}
+		stop()
+	}
+	if *cJSON != "" {
+		b, err := os.ReadFile(*cJSON)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		rows, err := campaign.ParseC(b)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		report := fmt.Sprintf("# C model vs Go (seed %d, sample %d, mix %d, thin %d)\n\n", *seed, *sample, *mix, *thin) + campaign.Compare(rows, results)
+		write(filepath.Join(*out, "comparison.md"), []byte(report))
+		fmt.Print(report)
+	}
+	os.Exit(status)
+}
+
+// startServe starts `lhv1 serve` on a free loopback port and returns its
+// base URL and how to stop it.
+func startServe(bin string) (string, func(), error) {
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	base, found := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if err != nil || !found {
+		stop()
+		return "", nil, fmt.Errorf("lhv1 serve: no \"listening on\" line (%q, %v)", line, err)
+	}
+	return base, stop, nil
+}
+
+func write(path string, b []byte) {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+}
