@@ -105,16 +105,21 @@ static int check_node(walk *w, const cJSON *node, const char *const *fields, lhv
         for (const char *const *f = fields; f && *f; f++)
             if (strcmp(node->string, *f) != 0 &&
                 lhv1_go_key_matches((const uint8_t *)node->string, strlen(node->string), *f))
+            {
+                char kb[LHV1_SHOW_MAX];
                 return lhv1_fail(st, LHV1_R_ENV_FOLDED_KEY, at,
-                                 "key \"%.64s\" is not \"%s\", but Go reads it as that field",
-                                 node->string, *f);
+                                 "key \"%s\" is not \"%s\", but Go reads it as that field",
+                                 lhv1_show(lhv1_bytes_str(node->string), kb), *f);
+            }
     }
     if (cJSON_IsNumber(node)) {
         int64_t at = literal_at(&w->src->numbers, w->num_k++);
+        char kb[LHV1_SHOW_MAX];
         if (!isfinite(node->valuedouble))
             return lhv1_fail(st, LHV1_R_ENV_OUT_OF_RANGE, at,
-                             "a number%s%.64s%s is beyond the float64 range",
-                             node->string ? " (key \"" : "", node->string ? node->string : "",
+                             "a number%s%s%s is beyond the float64 range",
+                             node->string ? " (key \"" : "",
+                             node->string ? lhv1_show(lhv1_bytes_str(node->string), kb) : "",
                              node->string ? "\")" : "");
     }
     size_t dup = cJSON_IsObject(node) ? first_duplicate(node) : SIZE_MAX;
@@ -122,9 +127,11 @@ static int check_node(walk *w, const cJSON *node, const char *const *fields, lhv
         return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     size_t i = 0;
     for (const cJSON *c = node->child; c; c = c->next, i++) {
+        char kb[LHV1_SHOW_MAX];
         if (i == dup)
             return lhv1_fail(st, LHV1_R_ENV_DUPLICATE_KEY, literal_at(&w->src->keys, w->key_k),
-                             "key \"%.64s\" appears twice", c->string ? c->string : "");
+                             "key \"%s\" appears twice",
+                             lhv1_show(lhv1_bytes_str(c->string ? c->string : ""), kb));
         const char *const *inner = NULL;
         if (node == w->src->root)
             inner = root_fields;
@@ -211,9 +218,10 @@ static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv
     if (get_int(src, params, "dimension", "params.dimension", 1, &env->dimension, st) != 0 ||
         get_string(params, "distance", "params.distance", &env->distance, st) != 0)
         return -1;
+    char kb[LHV1_SHOW_MAX];
     if (!is_known_distance(env->distance))
-        return lhv1_fail(st, LHV1_R_ENV_UNKNOWN_DISTANCE, 0,
-                         "field \"params.distance\" is \"%.64s\"", env->distance);
+        return lhv1_fail(st, LHV1_R_ENV_UNKNOWN_DISTANCE, 0, "field \"params.distance\" is \"%s\"",
+                         lhv1_show(lhv1_bytes_str(env->distance), kb));
     if (get_int(src, params, "m", "params.m", 1, &env->m, st) != 0 ||
         get_int(src, params, "ef_search", "params.ef_search", 1, &env->ef_search, st) != 0 ||
         get_int(src, root, "count", "count", 0, &env->count, st) != 0)
@@ -225,8 +233,8 @@ static int decode_fields(const source *src, cJSON *root, lhv1_envelope *env, lhv
         return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "field \"metadata\" is not an object");
     for (const cJSON *c = meta->child; c; c = c->next)
         if (!cJSON_IsObject(c))
-            return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0,
-                             "metadata[\"%.64s\"] is not an object", c->string);
+            return lhv1_fail(st, LHV1_R_ENV_WRONG_TYPE, 0, "metadata[\"%s\"] is not an object",
+                             lhv1_show(lhv1_bytes_str(c->string), kb));
     env->metadata = lhv1_metadata_from_cjson(cJSON_DetachItemViaPointer(root, meta));
     return 0;
 }

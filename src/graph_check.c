@@ -39,22 +39,7 @@ typedef int (*graph_fn)(check_ctx *c, lhv1_status *st);
  * it fills the message of a broken invariant. */
 typedef int (*node_fn)(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st);
 
-/* A short printable rendering of a key for messages. */
-static const char *show(lhv1_bytes k, char out[64])
-{
-    size_t o = 0;
-    for (size_t i = 0; i < k.len && o < 52; i++) {
-        uint8_t c = k.data[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-            out[o++] = (char)c;
-        else
-            o += (size_t)snprintf(out + o, 64 - o, "\\x%02x", c);
-    }
-    if (o >= 52 && k.len)
-        o += (size_t)snprintf(out + o, 64 - o, "...");
-    out[o] = '\0';
-    return out;
-}
+static const char *show(lhv1_bytes k, char out[LHV1_SHOW_MAX]) { return lhv1_show(k, out); }
 
 static const lhv1_node *node_at(const check_ctx *c, uint64_t layer, uint64_t j)
 {

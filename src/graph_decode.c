@@ -123,11 +123,10 @@ static int decode_header(reader *r, lhv1_graph *g)
     if (read_string(r, &g->distance, "distance name length") != 0)
         return -1;
     /* Go resolves the distance name before it looks at the version. */
+    char kb[LHV1_SHOW_MAX];
     if (!lhv1_distance_known(g->distance))
         return lhv1_fail(r->st, LHV1_R_GRAPH_UNKNOWN_DISTANCE, (int64_t)dist_at,
-                         "unknown distance function \"%.*s\"",
-                         (int)(g->distance.len > 64 ? 64 : g->distance.len),
-                         (const char *)g->distance.data);
+                         "unknown distance function \"%s\"", lhv1_show(g->distance, kb));
     if (g->version != LHV1_GRAPH_VERSION)
         return lhv1_fail(r->st, LHV1_R_GRAPH_BAD_VERSION, 0,
                          "incompatible encoding version: %lld", (long long)g->version);

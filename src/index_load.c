@@ -13,11 +13,11 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
 {
     const lhv1_envelope *e = &idx->env;
     const lhv1_graph *g = &idx->graph;
+    char gb[LHV1_SHOW_MAX];
     if (!lhv1_bytes_eq(lhv1_bytes_str(e->distance), g->distance))
         return lhv1_fail(st, LHV1_R_CROSS_DISTANCE, graph_base,
-                         "envelope distance \"%s\", graph distance \"%.*s\"", e->distance,
-                         (int)(g->distance.len > 64 ? 64 : g->distance.len),
-                         (const char *)g->distance.data);
+                         "envelope distance \"%s\", graph distance \"%s\"", e->distance,
+                         lhv1_show(g->distance, gb));
     if (e->m != g->m)
         return lhv1_fail(st, LHV1_R_CROSS_M, graph_base, "envelope m=%lld, graph M=%lld",
                          (long long)e->m, (long long)g->m);
@@ -42,13 +42,16 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
         for (const cJSON *c = meta->child; c && !orphan; c = c->next)
             if (!layer0->slots || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
                 orphan = c;
+        char kb[LHV1_SHOW_MAX];
         if (orphan)
             return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, env_base,
-                             "metadata key \"%.64s\" is not a node of layer 0", orphan->string);
+                             "metadata key \"%s\" is not a node of layer 0",
+                             lhv1_show(lhv1_bytes_str(orphan->string), kb));
     }
+    char nb[LHV1_SHOW_MAX], lb[LHV1_SHOW_MAX];
     if (name && strcmp(name, e->name) != 0)
-        return lhv1_fail(st, LHV1_R_CROSS_NAME, env_base,
-                         "params.name \"%.64s\", loaded as \"%.64s\"", e->name, name);
+        return lhv1_fail(st, LHV1_R_CROSS_NAME, env_base, "params.name \"%s\", loaded as \"%s\"",
+                         lhv1_show(lhv1_bytes_str(e->name), nb), lhv1_show(lhv1_bytes_str(name), lb));
     return 0;
 }
 

@@ -76,6 +76,13 @@ lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
 /* The same into out[node->n_neighbors], allocating nothing. */
 void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out);
 
+/* A key or name from the input, for a message: printable ASCII and
+ * printable UTF-8 kept; '"', '\\', control bytes, invalid UTF-8 and the
+ * characters terminals act on (lhv1_utf8_invisible) as \xHH; cut at about
+ * 52 bytes ("..."). A quoted value cannot end its quote or forge text. */
+#define LHV1_SHOW_MAX 64
+const char *lhv1_show(lhv1_bytes k, char out[LHV1_SHOW_MAX]);
+
 #pragma GCC visibility pop
 
 #endif

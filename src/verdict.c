@@ -74,6 +74,34 @@ static void sanitize(char *msg)
     }
 }
 
+const char *lhv1_show(lhv1_bytes k, char out[LHV1_SHOW_MAX])
+{
+    size_t o = 0, i = 0;
+    while (i < k.len && o < 52) {
+        uint8_t c = k.data[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        uint32_t cp;
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            out[o++] = (char)c;
+        } else if (len > 1 && len <= k.len - i &&
+                   lhv1_utf8_invalid_at(k.data + i, len) == len &&
+                   !lhv1_utf8_invisible(k.data + i, len, &cp)) {
+            memcpy(out + o, k.data + i, len); /* printable UTF-8 stays readable */
+            o += len;
+            i += len;
+            continue;
+        } else {
+            o += (size_t)snprintf(out + o, LHV1_SHOW_MAX - o, "\\x%02x", c);
+        }
+        i++;
+    }
+    if (i < k.len)
+        o += (size_t)snprintf(out + o, LHV1_SHOW_MAX - o, "...");
+    out[o] = '\0';
+    return out;
+}
+
 int lhv1_fail(lhv1_status *st, lhv1_reason r, int64_t offset, const char *fmt, ...)
 {
     st->reason = r;

@@ -14,6 +14,7 @@
 
 #include "lhv1/index.h"
 #include "lhv1/lhv2.h"
+#include "lhv1/persistor.h"
 #include "manifest.h"
 
 static const char *dir;
@@ -172,6 +173,43 @@ START_TEST(any_reads_both_containers)
 }
 END_TEST
 
+/* The rollout of docs/LHV2.md: an LHV2 persistor loads what an LHV1 one
+ * saved (readers of both first), and an LHV1 persistor names what an LHV2
+ * one saved as a newer format instead of misreading it. */
+START_TEST(persistors_across_formats)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/objects/y_lhv2_multi_layer.lhv2", dir);
+    size_t len;
+    uint8_t *body = slurp(path, &len);
+    lhv1_index idx;
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_index_load_any(body, len, NULL, &idx, NULL, &st), LHV1_OK);
+    lhv1_store *mem = lhv1_memory_store_new();
+    ck_assert_ptr_nonnull(mem);
+    lhv1_persistor v1, v2;
+    lhv1_persistor_init(&v1, mem);
+    lhv1_persistor_init(&v2, mem);
+    v2.format = LHV1_FORMAT_LHV2;
+    lhv1_store_err serr;
+    lhv1_loaded l;
+    ck_assert_int_eq(lhv1_persistor_save(&v1, &idx, &serr), 0);
+    ck_assert_int_eq(lhv1_persistor_load(&v2, idx.env.name, &l, &st), LHV1_OK);
+    ck_assert(l.body.len > 4 && !memcmp(l.body.data, "LHV1", 4));
+    lhv1_loaded_free(&l);
+    ck_assert_int_eq(lhv1_persistor_save(&v2, &idx, &serr), 0);
+    ck_assert_int_eq(lhv1_persistor_load(&v2, idx.env.name, &l, &st), LHV1_OK);
+    ck_assert(l.body.len > 4 && !memcmp(l.body.data, "LHV2", 4));
+    lhv1_loaded_free(&l);
+    ck_assert_int_eq(lhv1_persistor_load(&v1, idx.env.name, &l, &st), LHV1_BAD_FORMAT);
+    ck_assert_str_eq(lhv1_reason_code(st.reason), "frame-newer-format");
+    lhv1_loaded_free(&l);
+    lhv1_store_destroy(mem);
+    lhv1_index_free(&idx);
+    free(body);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -186,6 +224,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, crc32c_is_castagnoli);
     tcase_add_test(tc, check_order_and_lengths);
     tcase_add_test(tc, any_reads_both_containers);
+    tcase_add_test(tc, persistors_across_formats);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -8,5 +8,6 @@ Suite *suite_s3(void);
 Suite *suite_faults(void);
 Suite *suite_malformed(void);
 Suite *suite_load(void);
+Suite *suite_client(void);
 
 #endif

@@ -544,6 +544,14 @@ static void c_cross_orphan(tb_object *o, expect *ex)
     cross(o, ex, "{" STD_FIELDS ",\"metadata\":{\"a\":{},\"zebra\":{\"k\":1}}}", "zebra");
 }
 
+/* A key quoted in a message cannot end its quote or forge text: '"' and
+ * control bytes come out as \xHH. */
+static void c_cross_orphan_hostile(tb_object *o, expect *ex)
+{
+    cross(o, ex, "{" STD_FIELDS ",\"metadata\":{\"v0\\\" is ok; \\u0007\":{}}}",
+          "metadata key \"v0\\x22 is ok; \\x07\" is not a node");
+}
+
 static void c_cross_name(tb_object *o, expect *ex)
 {
     cross(o, ex, "{" STD_FIELDS "}", "other");
@@ -604,6 +612,7 @@ static const reason_case cases[] = {
     {"count 4 vs 3", LHV1_R_CROSS_COUNT, c_cross_count},
     {"dimension 3 vs 2", LHV1_R_CROSS_DIMENSION, c_cross_dimension},
     {"metadata for zebra", LHV1_R_CROSS_METADATA_ORPHAN, c_cross_orphan},
+    {"metadata key with a quote and BEL", LHV1_R_CROSS_METADATA_ORPHAN, c_cross_orphan_hostile},
     {"loaded as other", LHV1_R_CROSS_NAME, c_cross_name},
 };
 #define N_CASES (int)(sizeof cases / sizeof cases[0])

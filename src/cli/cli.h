@@ -20,6 +20,11 @@ typedef int (*lhv1_cmd_fn)(int argc, char **argv);
 
 /* Reads a whole file. Returns 0, or -1 after printing the error to stderr. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
+/* cli_read_file, or for "s3://BUCKET/KEY" a GET through the S3 client store
+ * from cli_endpoint (--endpoint; credentials from AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY when set). */
+int cli_read_input(const char *path, uint8_t **data, size_t *len);
+extern const char *cli_endpoint;
 /* Writes a whole file (or stdout for "-"). Returns 0 or -1 with a message. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 /* "<who>: <subject>: <what>" on stderr, subject and what escaped (':' too
@@ -53,5 +58,6 @@ int cmd_frame(int argc, char **argv);
 int cmd_unframe(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

@@ -7,11 +7,12 @@
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 dump [--name NAME] FILE\n"
+    "usage: lhv1 dump [--name NAME] [--endpoint URL] FILE\n"
     "Prints the canonical JSON dump of FILE (defined for ok and inconsistent\n"
     "objects). Exit 0 when the verdict is ok, 1 when it is not (the dump is\n"
     "still printed for inconsistent objects), 2 on usage or I/O error or out of\n"
-    "memory.\n";
+    "memory.\n"
+    "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL.\n";
 
 int cmd_dump(int argc, char **argv)
 {
@@ -23,6 +24,8 @@ int cmd_dump(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
             name = argv[++i];
+        else if (strcmp(argv[i], "--endpoint") == 0 && i + 1 < argc)
+            cli_endpoint = argv[++i];
         else if (!path && argv[i][0] != '-')
             path = argv[i];
         else {
@@ -36,7 +39,7 @@ int cmd_dump(int argc, char **argv)
     }
     uint8_t *data;
     size_t len;
-    if (cli_read_file(path, &data, &len) != 0)
+    if (cli_read_input(path, &data, &len) != 0)
         return EXIT_USAGE;
     lhv1_index idx;
     lhv1_status st;

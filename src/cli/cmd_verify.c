@@ -8,7 +8,7 @@
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 verify [--name NAME] [--json] [--lhv1-only] FILE...\n"
+    "usage: lhv1 verify [--name NAME] [--json] [--lhv1-only] [--endpoint URL] FILE...\n"
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
     "(file, format, verdict, reason, go, offset, message). --name checks\n"
@@ -19,6 +19,8 @@ static const char help[] =
     "as '\\\\', LF CR TAB as \\n \\r \\t, other control, non-UTF-8 or\n"
     "terminal-active bytes and ':' in a path as \\xHH; in JSON, a path or\n"
     "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
+    "A FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL\n"
+    "(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
@@ -47,6 +49,7 @@ int cmd_verify(int argc, char **argv)
         {"name", required_argument, NULL, 'n'},
         {"json", no_argument, NULL, 'j'},
         {"lhv1-only", no_argument, NULL, '1'},
+        {"endpoint", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -54,11 +57,12 @@ int cmd_verify(int argc, char **argv)
     int json = 0, lhv1_only = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "n:j1h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:j1he:", opts, NULL)) != -1) {
         switch (c) {
         case 'n': name = optarg; break;
         case 'j': json = 1; break;
         case '1': lhv1_only = 1; break;
+        case 'e': cli_endpoint = optarg; break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: cli_bad_option("verify", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
@@ -71,7 +75,7 @@ int cmd_verify(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         uint8_t *data;
         size_t len;
-        if (cli_read_file(argv[i], &data, &len) != 0) {
+        if (cli_read_input(argv[i], &data, &len) != 0) {
             io_error = 1;
             continue;
         }

@@ -18,6 +18,7 @@ static const struct {
     {"frame", cmd_frame, "frame an envelope and a graph section into an object"},
     {"unframe", cmd_unframe, "split an object into its envelope and graph section"},
     {"campaign", cmd_campaign, "fault-injection campaign over the persistor (docs/FAULTS.md)"},
+    {"scan", cmd_scan, "verify every object under _vectors/ of an S3 bucket"},
     {"serve", cmd_serve, "S3-compatible HTTP server that injects faults (docs/FAULTS.md)"},
 };
 
