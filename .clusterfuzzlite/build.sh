@@ -55,11 +55,14 @@ PY
 # Every target of harness/fuzz/targets.tsv that libFuzzer-style engines run
 # (differential only when built, above).
 "$root/harness/fuzz/tools/targets" libfuzzer > "$work/targets.txt"
+# Longest generated input (harness/fuzz/max_len, the one place): small
+# inputs run fast and reach the same code; seeds above it are truncated.
+max_len=$(cat "$root/harness/fuzz/max_len")
 while read -r target seed; do
   [ "$target" = differential ] && [ $differential = OFF ] && continue
   cp "$work/harness/fuzz/$target" "$OUT/$target"
   cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
-  printf '[libfuzzer]\ndict = %s.dict\nmax_len = 65536\ntimeout = 10\n' "$target" \
+  printf '[libfuzzer]\ndict = %s.dict\nmax_len = %s\ntimeout = 10\n' "$target" "$max_len" \
     > "$OUT/$target.options"
   zip_dir "$OUT/${target}_seed_corpus.zip" "$root/corpus/$seed" "$root/corpus/regressions/$seed"
 done < "$work/targets.txt"

@@ -232,23 +232,19 @@ static int check_duplicate_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lh
     }
     if (dangling < 2)
         return 0;
-    lhv1_bytes *keys = lhv1_malloc(dangling * sizeof *keys);
-    if (!keys)
-        return -1;
+    /* Sorted in place at the front of the cache (no second copy of a long
+     * list), which the cache then no longer is. */
+    lhv1_bytes *keys = c->nb_key;
     uint64_t n = 0;
     for (uint64_t k = 0; k < nd->n_neighbors; k++)
         if (c->nb_idx[k] < 0)
             keys[n++] = c->nb_key[k];
+    c->resolved_for = NULL;
     qsort(keys, n, sizeof *keys, cmp_bytes);
-    int64_t dup = -1;
-    for (uint64_t k = 1; k < n && dup < 0; k++)
+    for (uint64_t k = 1; k < n; k++)
         if (lhv1_bytes_eq(keys[k - 1], keys[k]))
-            dup = (int64_t)k;
-    lhv1_bytes key = dup >= 0 ? keys[dup] : (lhv1_bytes){0};
-    lhv1_free(keys);
-    if (dup >= 0)
-        NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, layer,
-                    "neighbour \"%s\" listed twice", show(key, kb));
+            NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, layer,
+                        "neighbour \"%s\" listed twice", show(keys[k], kb));
     return 0;
 }
 
@@ -372,9 +368,7 @@ int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *lay
     }
     if (c.sets && rc == 0 && layer0 && g->n_layers) {
         *layer0 = c.sets[0]; /* handed over: not freed below */
-        c.sets[0].slots = NULL;
-        c.sets[0].off = NULL;
-        c.sets[0].arena = NULL;
+        memset(&c.sets[0], 0, sizeof c.sets[0]);
     }
     if (c.sets) {
         for (uint64_t i = 0; i < g->n_layers; i++)

@@ -40,7 +40,7 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
     if (meta && meta->child) {
         const cJSON *orphan = NULL;
         for (const cJSON *c = meta->child; c && !orphan; c = c->next)
-            if (!layer0->slots || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
+            if (!layer0->ready || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
                 orphan = c;
         char kb[LHV1_SHOW_MAX];
         if (orphan)

@@ -49,6 +49,7 @@ typedef struct lhv1_keyset {
     size_t *off;     /* node j's key is arena[off[j] .. off[j+1]) */
     uint64_t mask;
     int64_t first_duplicate;
+    int ready; /* set by a successful init (small layers have no slots) */
 } lhv1_keyset;
 
 /* -1 on allocation failure (or libsodium failing to start). */

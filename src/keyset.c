@@ -12,6 +12,10 @@
 #include "alloc.h"
 #include "internal.h"
 
+/* Layers this small get no table: a one-node layer (4 input bytes) would
+ * otherwise cost three allocations. */
+enum { SMALL_LAYER = 8 };
+
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 static int hash_ready; /* 1: key drawn; -1: libsodium failed to start */
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
@@ -67,6 +71,16 @@ int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
      * more than 6 GB) is refused as an allocation failure. */
     if (hash_ready != 1 || n >= (UINT32_MAX >> 1))
         return -1;
+    s->ready = 1;
+    if (n <= SMALL_LAYER) { /* no table: compared one by one, nothing allocated */
+        for (uint64_t j = 1; j < n && s->first_duplicate < 0; j++)
+            for (uint64_t k = 0; k < j; k++)
+                if (lhv1_bytes_eq(nodes[k].key, nodes[j].key)) {
+                    s->first_duplicate = (int64_t)j;
+                    break;
+                }
+        return 0;
+    }
     uint64_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
@@ -104,8 +118,18 @@ int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n)
     return 0;
 }
 
+static int64_t find_small(const lhv1_keyset *s, lhv1_bytes key)
+{
+    for (uint64_t j = 0; j < s->n; j++)
+        if (lhv1_bytes_eq(s->nodes[j].key, key))
+            return (int64_t)j;
+    return -1;
+}
+
 int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key)
 {
+    if (!s->slots)
+        return find_small(s, key);
     uint32_t e = s->slots[probe(s, key)];
     return e ? (int64_t)e - 1 : -1;
 }
@@ -119,6 +143,11 @@ void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_
                            int64_t *out)
 {
     enum { GROUP = 16 };
+    if (!s->slots) {
+        for (uint64_t k = 0; k < n; k++)
+            out[k] = find_small(s, keys[k]);
+        return;
+    }
     for (uint64_t base = 0; base < n; base += GROUP) {
         uint64_t m = n - base < GROUP ? n - base : GROUP;
         uint64_t slot[GROUP];

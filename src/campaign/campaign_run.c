@@ -385,14 +385,21 @@ static void verify(const camp_workload *w, lhv1_persistor *p, const name_state *
 
 /* An outcome is unexpected when none of the faults that fired allows it
  * (latest and in-flight are always allowed). */
-static int unexpected_outcomes(lhv1_format format, unsigned seen, lhv1_store *fs)
+/* How often `k` fired in the case: the fault store's count, or the hook's. */
+static uint64_t fired_of(const lhv1_campaign_store_hook *hook, lhv1_store *fs, lhv1_fault_kind k)
+{
+    return hook ? hook->fired(hook->ctx, fs, k) : lhv1_fault_store_fired(fs, k);
+}
+
+static int unexpected_outcomes(lhv1_format format, unsigned seen,
+                               const lhv1_campaign_store_hook *hook, lhv1_store *fs)
 {
     for (int o = 0; o < LHV1_OUTCOME_COUNT; o++) {
         if (!(seen & (1u << o)) || o == LHV1_OUT_LATEST || o == LHV1_OUT_IN_FLIGHT)
             continue;
         int allowed = 0;
         for (int k = 1; k < LHV1_FAULT_KIND_COUNT && !allowed; k++)
-            allowed = lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) &&
+            allowed = fired_of(hook, fs, (lhv1_fault_kind)k) &&
                       lhv1_campaign_expected_in(format, (lhv1_fault_kind)k, (lhv1_outcome)o);
         if (!allowed)
             return 1;
@@ -407,13 +414,14 @@ static int unexpected_outcomes(lhv1_format format, unsigned seen, lhv1_store *fs
  * List faults hit the final check. Without (a seeded mix), the state is
  * checked after every operation. The case's outcome is the worst seen.
  * Returns 0, or -1 on allocation failure. `log` gets the fault store's
- * log when non-NULL. */
-static int run_case(const camp_workload *w, const lhv1_fault_config *cfg,
-                    const lhv1_fault *single, case_result *r, char **log)
+ * log when non-NULL. With a `hook`, the store and what fired come from it. */
+static int run_case(const camp_workload *w, const lhv1_campaign_store_hook *hook,
+                    const lhv1_fault_config *cfg, const lhv1_fault *single, case_result *r,
+                    char **log)
 {
     memset(r, 0, sizeof *r);
-    lhv1_store *mem = lhv1_memory_store_new();
-    lhv1_store *fs = mem ? lhv1_fault_store_new(mem, cfg) : NULL;
+    lhv1_store *mem = hook ? NULL : lhv1_memory_store_new();
+    lhv1_store *fs = hook ? hook->open(hook->ctx, cfg) : mem ? lhv1_fault_store_new(mem, cfg) : NULL;
     if (!fs) {
         lhv1_store_destroy(mem);
         return -1;
@@ -447,16 +455,20 @@ static int run_case(const camp_workload *w, const lhv1_fault_config *cfg,
     }
     verify(w, &p, states, r);
     if (single) {
-        r->fired = lhv1_fault_store_fired(fs, single->kind) > 0;
+        r->fired = fired_of(hook, fs, single->kind) > 0;
     } else {
         for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++)
-            r->fired |= lhv1_fault_store_fired(fs, (lhv1_fault_kind)k) > 0;
+            r->fired |= fired_of(hook, fs, (lhv1_fault_kind)k) > 0;
     }
-    r->unexpected = unexpected_outcomes(w->format, r->seen, fs);
+    r->unexpected = unexpected_outcomes(w->format, r->seen, hook, fs);
     if (log)
-        *log = strdup(lhv1_fault_store_log(fs));
-    lhv1_store_destroy(fs);
-    lhv1_store_destroy(mem);
+        *log = hook ? hook->log(hook->ctx, fs) : strdup(lhv1_fault_store_log(fs));
+    if (hook) {
+        hook->close(hook->ctx, fs);
+    } else {
+        lhv1_store_destroy(fs);
+        lhv1_store_destroy(mem);
+    }
     return 0;
 }
 
@@ -495,6 +507,7 @@ typedef struct runner {
     lhv1_campaign_result *res;
     time_t last_progress;
     time_t start;
+    unsigned stride; /* every stride-th offset class */
 } runner;
 
 /* Runs one case: the planned fault `f`, or (f == NULL) a seeded mix. */
@@ -512,7 +525,7 @@ static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, uint64_t
         cfg.rate_ppm = MIX_RATE_PPM;
     }
     case_result r;
-    if (run_case(rn->w, &cfg, f, &r, NULL) < 0)
+    if (run_case(rn->w, rn->opts->store_hook, &cfg, f, &r, NULL) < 0)
         return -1;
     row->cases++;
     row->fired += (uint64_t)r.fired;
@@ -525,7 +538,7 @@ static int one(runner *rn, lhv1_campaign_row *row, const lhv1_fault *f, uint64_t
         /* Run it again to keep its log: listed cases are few. */
         char *log = NULL;
         case_result again;
-        if (run_case(rn->w, &cfg, f, &again, &log) < 0)
+        if (run_case(rn->w, rn->opts->store_hook, &cfg, f, &again, &log) < 0)
             return -1;
         lhv1_fault none = {0};
         if (list_case(rn->res, f ? f : &none, row->name, cls, &r, log) < 0)
@@ -621,6 +634,8 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             if (over && old && old->len > body->len)
                 add_off(&s, (int64_t)body->len, "whole new body, old tail kept");
             for (size_t i = 0; i < s.n; i++) {
+                if (i % rn->stride)
+                    continue;
                 f.cut = s.v[i].off;
                 snprintf(cls, sizeof cls, "%s", s.v[i].label);
                 if (one(rn, row, &f, 0, cls) < 0) {
@@ -636,7 +651,9 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             offset_set s;
             offset_classes(&s, body, NULL, body->len, 1, rng, rn->opts->sample);
             for (size_t i = 0; i < s.n; i++) {
-                f.bit = s.v[i].off * 8 + lhv1_prng_next(rng) % 8;
+                f.bit = s.v[i].off * 8 + lhv1_prng_next(rng) % 8; /* drawn either way */
+                if (i % rn->stride)
+                    continue;
                 snprintf(cls, sizeof cls, "%s", s.v[i].label);
                 if (one(rn, row, &f, 0, cls) < 0) {
                     free(s.v);
@@ -660,6 +677,31 @@ static int run_row(runner *rn, const row_def *d, lhv1_campaign_row *row, uint64_
             if (one(rn, row, &f, 0, cls) < 0)
                 return -1;
         }
+    }
+    return 0;
+}
+
+/* The hook's own faults: each case in the row it names (rows appended in
+ * order of first appearance), filed like a planned fault of its proxy kind. */
+static int run_extra_rows(runner *rn, const lhv1_campaign_store_hook *hook)
+{
+    lhv1_campaign_result *res = rn->res;
+    for (size_t i = 0; i < hook->n_extra; i++) {
+        char name[64], cls[48];
+        lhv1_fault f = {0};
+        hook->extra(hook->ctx, i, name, sizeof name, cls, sizeof cls, &f);
+        lhv1_campaign_row *row = NULL;
+        for (size_t r = 0; r < res->n_rows && !row; r++)
+            if (res->rows[r].extra && !strcmp(res->rows[r].name, name))
+                row = &res->rows[r];
+        if (!row) {
+            row = &res->rows[res->n_rows++];
+            row->extra = 1;
+            row->kind = f.kind;
+            snprintf(row->name, sizeof row->name, "%s", name);
+        }
+        if (one(rn, row, &f, 0, cls) < 0)
+            return -1;
     }
     return 0;
 }
@@ -695,6 +737,8 @@ static void check_rows(lhv1_campaign_result *res)
         if (r->fired != r->cases)
             check_fail(res, "%s: fired in %llu of %llu cases", r->name,
                        (unsigned long long)r->fired, (unsigned long long)r->cases);
+        if (r->extra)
+            continue;
         /* The row's self-check: the kind's any / each / only columns. */
         const lhv1_fault_kind_info kind = lhv1_fault_kind_info_for(r->kind, res->format);
         const lhv1_fault_kind_info *info = &kind;
@@ -741,7 +785,8 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
     lhv1_fault none = {0};
     case_result base;
     lhv1_fault_config clean = {0};
-    if (run_case(&w, &clean, &none, &base, NULL) < 0 || base.outcome != LHV1_OUT_LATEST) {
+    if (run_case(&w, o.store_hook, &clean, &none, &base, NULL) < 0 ||
+        base.outcome != LHV1_OUT_LATEST) {
         check_fail(res, "fault-free run: %s %s: %.150s", base.index, lhv1_outcome_name(base.outcome),
                    base.detail);
         camp_workload_free(&w);
@@ -749,13 +794,17 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
     }
     row_def defs[MAX_ROWS];
     size_t n_rows = row_defs_of(defs);
-    res->rows = calloc(n_rows, sizeof *res->rows);
+    const lhv1_campaign_store_hook *hook = o.store_hook;
+    if (hook && hook->skip_mix)
+        n_rows--; /* the mix row is last */
+    /* A hook's extra rows follow; at most one per case. */
+    res->rows = calloc(n_rows + (hook ? hook->n_extra : 0), sizeof *res->rows);
     if (!res->rows) {
         camp_workload_free(&w);
         return -1;
     }
     res->n_rows = n_rows;
-    runner rn = {&w, &o, inject, res, 0, time(NULL)};
+    runner rn = {&w, &o, inject, res, 0, time(NULL), o.stride ? o.stride : 1};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t rng = opts->seed;
@@ -765,6 +814,8 @@ static int campaign_run(const lhv1_campaign_opts *opts, int inject, lhv1_campaig
         row_name(&defs[i], res->rows[i].name, sizeof res->rows[i].name);
         rc = run_row(&rn, &defs[i], &res->rows[i], &rng);
     }
+    if (hook && rc == 0)
+        rc = run_extra_rows(&rn, hook);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     camp_workload_free(&w);

@@ -1,5 +1,5 @@
 /* lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R] [--json FILE]
- *               [--markdown FILE] */
+ *               [--markdown FILE] [--stride N] [--http] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +7,13 @@
 #include "cli.h"
 #include <string.h>
 
+#include "../campaign/campaign_http.h"
 #include "lhv1/campaign.h"
 
 static const char help[] =
     "usage: lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R]\n"
     "                     [--json FILE] [--markdown FILE] [--junit FILE] [--quiet]\n"
-    "                     [--no-inject]\n"
+    "                     [--no-inject] [--stride N] [--http]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
@@ -24,6 +25,11 @@ static const char help[] =
     "See docs/FAULTS.md.\n"
     "--no-inject builds the same plan but injects nothing: a self-test; the\n"
     "campaign must then fail.\n"
+    "--stride N runs every N-th offset class of torn writes and bit flips (the\n"
+    "same classes and bits are drawn): a reduced plan.\n"
+    "--http runs every case against a `lhv1 serve` it starts on 127.0.0.1 (the\n"
+    "fault added as a rule over its admin API) through the S3 client store,\n"
+    "plus rows for the faults only HTTP has; the seeded mix is skipped.\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
     "the documented expected classes, every fault fired and had its effect),\n"
     "1 a check failed, 2 usage or I/O error.\n";
@@ -53,6 +59,8 @@ int cmd_campaign(int argc, char **argv)
         {"junit", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'},
         {"no-inject", no_argument, NULL, 'n'},
+        {"stride", required_argument, NULL, 't'},
+        {"http", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -60,12 +68,12 @@ int cmd_campaign(int argc, char **argv)
     o.seed = 1;
     o.progress = stderr;
     const char *json = NULL, *markdown = NULL, *junit = NULL;
-    int inject = 1;
+    int inject = 1, http = 0;
     int c;
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -99,6 +107,16 @@ int cmd_campaign(int argc, char **argv)
             o.mix_runs = (unsigned)r;
             break;
         }
+        case 't': {
+            unsigned long k = strtoul(optarg, &end, 0);
+            if (*end || !*optarg || k == 0 || k > 100000) {
+                bad_arg("stride", optarg, " (1..100000)");
+                return EXIT_USAGE;
+            }
+            o.stride = (unsigned)k;
+            break;
+        }
+        case 'H': http = 1; break;
         case 'j': json = optarg; break;
         case 'm': markdown = optarg; break;
         case 'u': junit = optarg; break;
@@ -112,8 +130,25 @@ int cmd_campaign(int argc, char **argv)
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    lhv1_campaign_store_hook hook;
+    campaign_http *server = NULL;
+    if (http) {
+        char why[256];
+        /* The server is this very program's `serve`. */
+        server = campaign_http_start("/proc/self/exe", &hook, why, sizeof why);
+        if (!server) {
+            fprintf(stderr, "lhv1 campaign: --http: %s\n", why);
+            return EXIT_USAGE;
+        }
+        o.store_hook = &hook;
+    }
     lhv1_campaign_result res;
     int rc = inject ? lhv1_campaign_run(&o, &res) : lhv1_campaign_run_uninjected(&o, &res);
+    if (server && campaign_http_stop(server) < 0) {
+        fprintf(stderr, "lhv1 campaign: --http: the server did not exit cleanly\n");
+        if (rc == 0)
+            rc = 1;
+    }
     if (rc < 0) {
         fprintf(stderr, "lhv1 campaign: could not run: %.*s", (int)res.failures.len,
                 res.failures.data ? (const char *)res.failures.data : "out of memory\n");
@@ -126,6 +161,9 @@ int cmd_campaign(int argc, char **argv)
     lhv1_buf_init(&ju);
     int io = lhv1_campaign_markdown(&res, &md) < 0 || lhv1_campaign_json(&res, &js) < 0 ||
              lhv1_campaign_junit(&res, &ju) < 0;
+    if (!io && http)
+        io = lhv1_buf_puts(&md, "\nOver HTTP (`--http`): the seeded mix is not run; the "
+                                "http-* rows are the faults only HTTP has.\n") < 0;
     if (!io) {
         fwrite(md.data, 1, md.len, stdout);
         if (markdown && write_buf(markdown, &md) < 0)

@@ -12,14 +12,17 @@
 #include "serve.h"
 
 static const char usage_text[] =
-    "usage: lhv1 serve [--listen HOST:PORT] [--root DIR] [--plan FILE] [--seed N]\n"
-    "                  [--allow-remote] [--auth KEY:SECRET] [--max-body BYTES]\n"
+    "usage: lhv1 serve [--listen HOST:PORT] [--root DIR | --upstream URL] [--plan FILE]\n"
+    "                  [--seed N] [--allow-remote] [--auth KEY:SECRET] [--max-body BYTES]\n"
     "                  [--idle-timeout SECONDS]\n"
     "\n"
     "An S3-compatible HTTP server (path-style) that injects faults on purpose.\n"
     "  --listen HOST:PORT   default 127.0.0.1:0 (port 0 picks a free port; the\n"
     "                       address is printed as 'listening on http://HOST:PORT')\n"
     "  --root DIR           keep objects in DIR (durable file store); default memory\n"
+    "  --upstream URL       proxy mode: keep buckets and objects on the S3 server at\n"
+    "                       URL (credentials from AWS_ACCESS_KEY_ID and\n"
+    "                       AWS_SECRET_ACCESS_KEY); admin reset empties it\n"
     "  --plan FILE          fault rules, JSON (docs/FAULTS.md)\n"
     "  --seed N             seed of the probabilistic rules (default 1)\n"
     "  --allow-remote       allow a non-loopback listen address and peers\n"
@@ -100,6 +103,8 @@ int cmd_serve(int argc, char **argv)
             s.cfg.port = (unsigned)n;
         } else if (!strcmp(a, "--root")) {
             s.cfg.root = v;
+        } else if (!strcmp(a, "--upstream")) {
+            s.cfg.upstream = v;
         } else if (!strcmp(a, "--plan")) {
             s.cfg.plan = v;
         } else if (!strcmp(a, "--seed") && !parse_u64(v, &n)) {
@@ -125,7 +130,26 @@ int cmd_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     lhv1_store_err err;
-    if (s.cfg.root) {
+    if (s.cfg.root && s.cfg.upstream) {
+        fprintf(stderr, "lhv1 serve: --root and --upstream exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (s.cfg.upstream) {
+        s.store = serve_upstream_new(s.cfg.upstream, &err);
+        /* One ListBuckets first, so an unreachable upstream is reported
+         * with its reason. */
+        lhv1_key_list l;
+        lhv1_key_list_init(&l);
+        if (s.store && lhv1_store_list(s.store, lhv1_bytes_str("_buckets/"), &l, &err) < 0) {
+            lhv1_store_destroy(s.store);
+            s.store = NULL;
+        }
+        lhv1_key_list_free(&l);
+        if (!s.store) {
+            cli_error_in("lhv1 serve: --upstream", s.cfg.upstream, err.body);
+            return EXIT_USAGE;
+        }
+    } else if (s.cfg.root) {
         s.store = lhv1_file_store_new(s.cfg.root, &err);
         if (!s.store) {
             cli_error_in("lhv1 serve: --root", s.cfg.root, err.body);

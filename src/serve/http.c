@@ -189,7 +189,7 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 
 /* --- routing -------------------------------------------------------- */
 
-static int valid_bucket_name(const uint8_t *s, size_t n)
+int serve_bucket_name_ok(const uint8_t *s, size_t n)
 {
     if (n < 3 || n > 63)
         return 0;
@@ -226,7 +226,7 @@ static void route(serve_request *q, serve_reply *r)
     size_t blen = slash ? (size_t)(slash - p) : rest;
     lhv1_buf b;
     lhv1_buf_init(&b);
-    int ok = serve_unescape(p, blen, &b) == 0 && valid_bucket_name(b.data, b.len);
+    int ok = serve_unescape(p, blen, &b) == 0 && serve_bucket_name_ok(b.data, b.len);
     if (ok)
         memcpy(q->bucket, b.data, b.len), q->bucket[b.len] = 0;
     lhv1_buf_free(&b);

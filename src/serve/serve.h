@@ -21,6 +21,7 @@ typedef struct serve_config {
     char host[64];
     unsigned port;
     const char *root;       /* file store directory, or NULL for memory */
+    const char *upstream;   /* proxy mode: an S3 server's URL, or NULL */
     const char *plan;       /* fault plan file, or NULL */
     uint64_t seed;
     int allow_remote;
@@ -101,6 +102,10 @@ int serve_buckets_load(serve_server *s);
 int serve_bucket_exists(serve_server *s, const char *name);
 void serve_buckets_free(serve_server *s);
 
+/* The bucket names served: 3 to 63 of [a-z0-9.-], not starting or ending
+ * with '-' or '.'. 1 if s[0:n] is one. */
+int serve_bucket_name_ok(const uint8_t *s, size_t n);
+
 /* The store key of an object: "<bucket>/<key>". */
 int serve_object_key(const serve_request *q, lhv1_buf *out);
 
@@ -122,6 +127,12 @@ void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *e
 
 /* Admin API on /_lhv1/... (admin.c). */
 void serve_admin(serve_request *q, serve_reply *r);
+
+/* Proxy mode (upstream.c): the backend store over a real S3 server at
+ * url, keys mapped as the server lays them out ("_buckets/<name>" is a
+ * bucket, "<bucket>/<key>" an object); credentials from AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_REGION. NULL with err filled on failure. */
+lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
 
 /* The HTTP server (http.c): starts, prints the address, runs until
  * SIGINT/SIGTERM. Returns the exit code. */

@@ -11,15 +11,16 @@ import (
 	s3stores "lhv1s3"
 )
 
-// startServe runs `lhv1 serve` on a free loopback port for the test. The
-// binary comes from LHV1_BIN (the ctest go_campaign_serve sets it).
-func startServe(t *testing.T) string {
+// startServe runs `lhv1 serve` (with args) on a free loopback port for
+// the test. The binary comes from LHV1_BIN (the ctests go_campaign_serve
+// and go_campaign_proxy set it).
+func startServe(t *testing.T, args ...string) string {
 	t.Helper()
 	bin := os.Getenv("LHV1_BIN")
 	if bin == "" {
 		t.Skip("LHV1_BIN not set (ctest go_campaign_serve sets it)")
 	}
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +29,12 @@ func startServe(t *testing.T) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		if err := cmd.Wait(); err != nil { // a sanitizer report exits non-zero
+			t.Errorf("lhv1 serve: %v", err)
+		}
+	})
 	line, _ := bufio.NewReader(out).ReadString('\n')
 	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
 	if !ok {
@@ -43,7 +49,12 @@ func startServe(t *testing.T) string {
 // an ambiguous 500 is retried by the client and the retry lands, so every
 // put-fail-after case ends latest (in-flight in the model).
 func TestCampaignThroughServe(t *testing.T) {
-	base := startServe(t)
+	campaignThroughServe(t, startServe(t), "lhv1 serve")
+}
+
+// campaignThroughServe is the check of TestCampaignThroughServe against the
+// server at base (label names it in the reports).
+func campaignThroughServe(t *testing.T, base, label string) {
 	quiet := []string{"put-torn-prefix reply=200", "put-lost", "get-not-found", "get-stale", "list-stale", "del-lost"}
 	o := Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after")}
 	ctx := context.Background()
@@ -60,7 +71,7 @@ func TestCampaignThroughServe(t *testing.T) {
 		{"minio-go", func(so s3stores.Options) (s3stores.Store, error) { return s3stores.NewMinio(so) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o.Client = c.name + " via lhv1 serve"
+			o.Client = c.name + " via " + label
 			res, err := RunWith(ctx, Serve(base, c.open), o)
 			if err != nil {
 				t.Fatal(err)

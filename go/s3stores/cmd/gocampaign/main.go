@@ -5,6 +5,7 @@
 // campaign's JSON, the comparison report.
 //
 //	gocampaign [-seed N] [-sample K] [-mix R] [-thin T] [-c-json FILE] -out DIR
+//	           [-serve LHV1 [-serve-upstream URL|gofakes3] [-serve-thin T] [-serve-clients C]]
 //
 // Exit status 0 when every Go+aws-sdk-go-v2 and Go model check holds, 1
 // otherwise, 2 on a usage or I/O error.
@@ -41,6 +42,7 @@ func main() {
 	serve := flag.String("serve", "", "an lhv1 binary with `lhv1 serve`: also run both clients against it, faults injected on the wire")
 	serveThin := flag.Int("serve-thin", 12, "-thin for the runs against lhv1 serve (client retries make them slow)")
 	serveClients := flag.String("serve-clients", "aws-sdk-go-v2,minio-go", "the clients run against lhv1 serve")
+	upstream := flag.String("serve-upstream", "", "run lhv1 serve as a proxy (--upstream) in front of this S3 server; \"gofakes3\": the in-process one")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
 		flag.Usage()
@@ -90,7 +92,17 @@ func main() {
 		}
 	}
 	if *serve != "" {
-		base, stop, err := startServe(*serve)
+		var args []string
+		via, file := "lhv1 serve", "go-campaign-serve-"
+		if *upstream != "" {
+			up := *upstream
+			if up == "gofakes3" {
+				up = srv.URL
+			}
+			args = []string{"--upstream", up}
+			via, file = "lhv1 serve --upstream "+*upstream, "go-campaign-proxy-"
+		}
+		base, stop, err := startServe(*serve, args...)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
@@ -105,7 +117,7 @@ func main() {
 			if !slices.Contains(strings.Split(*serveClients, ","), side.client) {
 				continue
 			}
-			name := side.client + " via lhv1 serve"
+			name := side.client + " via " + via
 			fmt.Fprintf(os.Stderr, "gocampaign: %s\n", name)
 			res, err := campaign.RunWith(ctx, campaign.Serve(base, side.open),
 				campaign.Options{Seed: *seed, Sample: *sample, Thin: *serveThin, Client: name})
@@ -116,9 +128,8 @@ func main() {
 			}
 			results = append(results, res)
 			js, _ := res.JSON()
-			file := "go-campaign-serve-" + side.client
-			write(filepath.Join(*out, file+".json"), js)
-			write(filepath.Join(*out, file+".md"), []byte(res.Markdown()))
+			write(filepath.Join(*out, file+side.client+".json"), js)
+			write(filepath.Join(*out, file+side.client+".md"), []byte(res.Markdown()))
 		}
 		stop()
 	}
@@ -140,10 +151,10 @@ func main() {
 	os.Exit(status)
 }
 
-// startServe starts `lhv1 serve` on a free loopback port and returns its
-// base URL and how to stop it.
-func startServe(bin string) (string, func(), error) {
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+// startServe starts `lhv1 serve` (with args) on a free loopback port and
+// returns its base URL and how to stop it.
+func startServe(bin string, args ...string) (string, func(), error) {
+	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", nil, err

@@ -25,6 +25,30 @@ extern "C" {
 
 const char *lhv1_outcome_name(lhv1_outcome o);
 
+/* Where each case's store comes from. Without one (opts.store_hook NULL)
+ * a case runs over an in-process memory store behind a fault store; `lhv1
+ * campaign --http` gives one that arms the fault in a `lhv1 serve` and
+ * reaches it through the S3 client store (src/campaign/campaign_http.c). */
+typedef struct lhv1_campaign_store_hook {
+    void *ctx;
+    /* A store for one case, empty, with `cfg`'s planned fault armed; NULL
+     * on failure (the campaign stops with -1). */
+    lhv1_store *(*open)(void *ctx, const lhv1_fault_config *cfg);
+    /* How many times `kind` fired in the case (after the workload). */
+    uint64_t (*fired)(void *ctx, lhv1_store *s, lhv1_fault_kind kind);
+    /* The case's log, malloc'd (NULL when unavailable). */
+    char *(*log)(void *ctx, lhv1_store *s);
+    void (*close)(void *ctx, lhv1_store *s);
+    /* Extra rows after the table's (faults only the hook knows): `n_extra`
+     * cases; extra(i) names case i's row and offset class, sets `proxy`
+     * (the table kind whose operation, nth and expected outcomes the case
+     * takes) and makes the next open() arm the case's own fault. */
+    size_t n_extra;
+    void (*extra)(void *ctx, size_t i, char *row, size_t row_len, char *cls, size_t cls_len,
+                  lhv1_fault *proxy);
+    int skip_mix; /* no seeded-mix row */
+} lhv1_campaign_store_hook;
+
 typedef struct lhv1_campaign_opts {
     uint64_t seed;       /* seeded cut/bit samples */
     unsigned sample;     /* extra seeded offsets per faulted body (default 16) */
@@ -33,6 +57,10 @@ typedef struct lhv1_campaign_opts {
     FILE *progress;      /* a progress line now and then; may be NULL */
     lhv1_format format;  /* the container the persistor writes (0: LHV1);
                           * LHV2 is the checksummed successor (lhv2.h) */
+    unsigned stride;     /* run every stride-th offset class of torn writes
+                          * and bit flips (0, 1: all); the same classes and
+                          * bits are drawn either way */
+    const lhv1_campaign_store_hook *store_hook; /* NULL: in-process */
 } lhv1_campaign_opts;
 
 /* A case worth listing: every SILENT-WRONG, every unexpected outcome. */
@@ -55,6 +83,8 @@ typedef struct lhv1_campaign_row {
     uint64_t go_silent;   /* liblhv1 rejects, the Go loader loads it (ok) */
     uint64_t unexpected;  /* cases with an outcome the fault does not allow */
     uint64_t counts[LHV1_OUTCOME_COUNT];
+    int extra;            /* a store hook's row: checked for fired and
+                           * expected outcomes only */
 } lhv1_campaign_row;
 
 typedef struct lhv1_campaign_result {

@@ -1,0 +1,390 @@
+/* Proxy mode (`lhv1 serve --upstream URL`): the server's backend store is
+ * a real S3-compatible server. The server's store keys map onto it:
+ *   "_buckets/<name>"  a bucket (put: CreateBucket, del: DeleteBucket,
+ *                      list: ListBuckets)
+ *   "<bucket>/<key>"   an object, through the libcurl client store of
+ *                      that bucket (src/s3client)
+ * The fault store stays in front unchanged, so a torn PUT forwards the cut
+ * body and a stale read serves a version the proxy saw earlier. */
+#define _GNU_SOURCE /* memmem */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../s3client/s3_store.h"
+#include "serve.h"
+
+#define MARKER_PREFIX "_buckets/"
+#define MARKER_LEN (sizeof MARKER_PREFIX - 1)
+
+typedef struct upstream_bucket {
+    char *name;
+    lhv1_store *s3; /* the client store of this bucket */
+} upstream_bucket;
+
+typedef struct upstream_store {
+    lhv1_store base;
+    lhv1_s3_config cfg;   /* strings point at the environment and `endpoint` */
+    char *endpoint;
+    CURL *curl;           /* bucket-level requests */
+    char *userpwd, *sigv4;
+    upstream_bucket *b;
+    size_t n;
+} upstream_store;
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+    return lhv1_buf_append(cls, p, size * n) < 0 ? 0 : size * n;
+}
+
+/* The text of <Code> in an S3 error body, into code. */
+static void error_code(const lhv1_buf *body, char *code, size_t n)
+{
+    code[0] = 0;
+    const char *p = body->data ? memmem(body->data, body->len, "<Code>", 6) : NULL;
+    if (!p)
+        return;
+    p += 6;
+    const char *e = memmem(p, body->len - (size_t)(p - (const char *)body->data), "</", 2);
+    if (e && (size_t)(e - p) < n) {
+        memcpy(code, p, (size_t)(e - p));
+        code[e - p] = 0;
+    }
+}
+
+/* One bucket-level request (path "/" or "/<bucket>"), signed like the
+ * client store's. The HTTP status, or -1 with err filled. */
+static long bucket_request(upstream_store *u, const char *method, const char *path,
+                           lhv1_buf *out, lhv1_store_err *err)
+{
+    char url[512];
+    if ((size_t)snprintf(url, sizeof url, "%s%s", u->endpoint, path) >= sizeof url)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "upstream URL too long");
+    CURL *c = u->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (!strcmp(method, "PUT")) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+    }
+    if (u->userpwd) {
+        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, u->sigv4);
+        curl_easy_setopt(c, CURLOPT_USERPWD, u->userpwd);
+    }
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (rc != CURLE_OK)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 502, "upstream %s %s: %s", method, path,
+                               curl_easy_strerror(rc));
+    if (out->failed)
+        return lhv1_store_oom(err, "upstream reply");
+    return status;
+}
+
+/* A failed bucket-level reply as a store error (5xx kept, else 502). */
+static int bucket_fail(long status, const lhv1_buf *body, const char *what, lhv1_store_err *err)
+{
+    char code[64];
+    error_code(body, code, sizeof code);
+    return lhv1_store_fail(err, LHV1_STORE_FAILED, status >= 500 && status < 600 ? (int)status : 502,
+                           "upstream %s: %ld %s", what, status, code[0] ? code : "(no S3 code)");
+}
+
+static void bucket_forget(upstream_store *u, size_t i)
+{
+    free(u->b[i].name);
+    lhv1_store_destroy(u->b[i].s3);
+    u->b[i] = u->b[--u->n];
+}
+
+/* The client store of bucket name[0:len], created on first use. */
+static lhv1_store *bucket_store(upstream_store *u, const uint8_t *name, size_t len,
+                                lhv1_store_err *err)
+{
+    for (size_t i = 0; i < u->n; i++)
+        if (strlen(u->b[i].name) == len && !memcmp(u->b[i].name, name, len))
+            return u->b[i].s3;
+    if (!serve_bucket_name_ok(name, len)) {
+        lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "not a bucket name");
+        return NULL;
+    }
+    upstream_bucket *p = realloc(u->b, (u->n + 1) * sizeof *p);
+    if (!p) {
+        lhv1_store_oom(err, "upstream bucket");
+        return NULL;
+    }
+    u->b = p;
+    char *n = strndup((const char *)name, len);
+    lhv1_s3_config cfg = u->cfg;
+    cfg.bucket = n;
+    lhv1_store *s = n ? lhv1_s3_store_new(&cfg, err) : NULL;
+    if (!s) {
+        if (!n)
+            lhv1_store_oom(err, "upstream bucket");
+        free(n);
+        return NULL;
+    }
+    u->b[u->n++] = (upstream_bucket){n, s};
+    return s;
+}
+
+/* Splits "<bucket>/<key>" and finds the bucket's store. */
+static lhv1_store *object_store(upstream_store *u, lhv1_bytes key, lhv1_bytes *okey,
+                                lhv1_store_err *err)
+{
+    const uint8_t *slash = key.len ? memchr(key.data, '/', key.len) : NULL;
+    if (!slash)
+        return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "no bucket in the key"), NULL;
+    size_t bl = (size_t)(slash - key.data);
+    *okey = (lhv1_bytes){slash + 1, key.len - bl - 1};
+    return bucket_store(u, key.data, bl, err);
+}
+
+static int is_marker(lhv1_bytes key)
+{
+    return key.len > MARKER_LEN && !memcmp(key.data, MARKER_PREFIX, MARKER_LEN);
+}
+
+/* ListBuckets: appends each name to names. Names the server could not
+ * route (outside its bucket-name rule: XML entities, NUL, ...) are left
+ * out, so none reaches the bucket cache or a reply unchecked. */
+static int list_buckets(upstream_store *u, lhv1_key_list *names, lhv1_store_err *err)
+{
+    lhv1_buf xml;
+    lhv1_buf_init(&xml);
+    long st = bucket_request(u, "GET", "/", &xml, err);
+    int rc = st < 0 ? -1 : st != 200 ? bucket_fail(st, &xml, "ListBuckets", err) : 0;
+    const char *p = (const char *)xml.data, *end = p + xml.len;
+    while (rc == 0 && p && (p = memmem(p, (size_t)(end - p), "<Name>", 6))) {
+        p += 6;
+        const char *e = memmem(p, (size_t)(end - p), "</Name>", 7);
+        if (!e)
+            rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 502, "upstream ListBuckets: malformed");
+        else if (serve_bucket_name_ok((const uint8_t *)p, (size_t)(e - p)) &&
+                 lhv1_key_list_push(names, (lhv1_bytes){(const uint8_t *)p, (size_t)(e - p)}) < 0)
+            rc = lhv1_store_oom(err, "bucket list");
+        else
+            p = e + 7;
+    }
+    lhv1_buf_free(&xml);
+    return rc;
+}
+
+static int up_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    upstream_store *u = (upstream_store *)st;
+    if (!is_marker(key)) {
+        lhv1_bytes okey;
+        lhv1_store *s = object_store(u, key, &okey, err);
+        return s ? lhv1_store_put(s, okey, body, err) : -1;
+    }
+    char path[80];
+    if (!serve_bucket_name_ok(key.data + MARKER_LEN, key.len - MARKER_LEN))
+        return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "not a bucket name");
+    snprintf(path, sizeof path, "/%.*s", (int)(key.len - MARKER_LEN), key.data + MARKER_LEN);
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    long status = bucket_request(u, "PUT", path, &out, err);
+    char code[64];
+    error_code(&out, code, sizeof code);
+    int rc = status < 0                                          ? -1
+             : status / 100 == 2                                 ? 0
+             : status == 409 && strstr(code, "AlreadyOwnedByYou") ? 0
+                                                                  : bucket_fail(status, &out, "CreateBucket", err);
+    lhv1_buf_free(&out);
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    return rc;
+}
+
+static int up_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+{
+    upstream_store *u = (upstream_store *)st;
+    if (is_marker(key)) { /* a marker's body is empty; it exists if the bucket does */
+        lhv1_key_list names;
+        lhv1_key_list_init(&names);
+        int rc = list_buckets(u, &names, err), found = 0;
+        for (size_t i = 0; rc == 0 && i < names.n; i++)
+            found |= names.keys[i].len == key.len - MARKER_LEN &&
+                     !memcmp(names.keys[i].data, key.data + MARKER_LEN, names.keys[i].len);
+        lhv1_key_list_free(&names);
+        if (rc == 0 && !found)
+            return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "no such bucket");
+        if (rc == 0) {
+            lhv1_buf_reset(out);
+            lhv1_store_err_ok(err);
+        }
+        return rc;
+    }
+    lhv1_bytes okey;
+    lhv1_store *s = object_store(u, key, &okey, err);
+    return s ? lhv1_store_get(s, okey, out, err) : -1;
+}
+
+static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
+{
+    upstream_store *u = (upstream_store *)st;
+    if (!is_marker(key)) {
+        lhv1_bytes okey;
+        lhv1_store *s = object_store(u, key, &okey, err);
+        return s ? lhv1_store_del(s, okey, err) : -1;
+    }
+    lhv1_bytes name = {key.data + MARKER_LEN, key.len - MARKER_LEN};
+    char path[80];
+    if (!serve_bucket_name_ok(name.data, name.len))
+        return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "not a bucket name");
+    snprintf(path, sizeof path, "/%.*s", (int)name.len, name.data);
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    long status = bucket_request(u, "DELETE", path, &out, err);
+    int rc = status < 0 ? -1 : status / 100 == 2 || status == 404 ? 0 /* idempotent */
+                                                                 : bucket_fail(status, &out, "DeleteBucket", err);
+    lhv1_buf_free(&out);
+    for (size_t i = 0; rc == 0 && i < u->n; i++)
+        if (strlen(u->b[i].name) == name.len && !memcmp(u->b[i].name, name.data, name.len)) {
+            bucket_forget(u, i);
+            break;
+        }
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    return rc;
+}
+
+/* Appends bucket's keys under prefix as "<bucket>/<key>". */
+static int list_objects(upstream_store *u, lhv1_bytes bucket, lhv1_bytes prefix,
+                        lhv1_key_list *out, lhv1_store_err *err)
+{
+    lhv1_store *s = bucket_store(u, bucket.data, bucket.len, err);
+    if (!s)
+        return -1;
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    int rc = lhv1_store_list(s, prefix, &l, err);
+    lhv1_buf k;
+    lhv1_buf_init(&k);
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        lhv1_buf_reset(&k);
+        lhv1_buf_append(&k, bucket.data, bucket.len);
+        lhv1_buf_putc(&k, '/');
+        lhv1_buf_append(&k, l.keys[i].data, l.keys[i].len);
+        if (k.failed || lhv1_key_list_push(out, (lhv1_bytes){k.data, k.len}) < 0)
+            rc = lhv1_store_oom(err, "listing");
+    }
+    lhv1_buf_free(&k);
+    lhv1_key_list_free(&l);
+    return rc;
+}
+
+static int has_prefix(lhv1_bytes s, lhv1_bytes p)
+{
+    return s.len >= p.len && (!p.len || !memcmp(s.data, p.data, p.len));
+}
+
+/* Objects come before the bucket markers, so emptying the store in list
+ * order (admin reset) deletes a bucket's objects before the bucket. */
+static int up_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *out, lhv1_store_err *err)
+{
+    upstream_store *u = (upstream_store *)st;
+    const uint8_t *slash = prefix.len ? memchr(prefix.data, '/', prefix.len) : NULL;
+    lhv1_bytes marker = lhv1_bytes_str(MARKER_PREFIX);
+    if (slash && !has_prefix(prefix, marker)) { /* within one bucket */
+        size_t bl = (size_t)(slash - prefix.data);
+        int rc = list_objects(u, (lhv1_bytes){prefix.data, bl},
+                              (lhv1_bytes){slash + 1, prefix.len - bl - 1}, out, err);
+        return rc == 0 ? (lhv1_store_err_ok(err), 0) : -1;
+    }
+    lhv1_key_list names;
+    lhv1_key_list_init(&names);
+    int rc = list_buckets(u, &names, err);
+    lhv1_buf k;
+    lhv1_buf_init(&k);
+    for (size_t i = 0; rc == 0 && !slash && i < names.n; i++)
+        if (has_prefix(names.keys[i], prefix))
+            rc = list_objects(u, names.keys[i], (lhv1_bytes){NULL, 0}, out, err);
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        lhv1_buf_reset(&k);
+        lhv1_buf_puts(&k, MARKER_PREFIX);
+        lhv1_buf_append(&k, names.keys[i].data, names.keys[i].len);
+        if (k.failed)
+            rc = lhv1_store_oom(err, "listing");
+        else if (has_prefix((lhv1_bytes){k.data, k.len}, prefix) &&
+                 lhv1_key_list_push(out, (lhv1_bytes){k.data, k.len}) < 0)
+            rc = lhv1_store_oom(err, "listing");
+    }
+    lhv1_buf_free(&k);
+    lhv1_key_list_free(&names);
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    return rc;
+}
+
+static void up_destroy(lhv1_store *st)
+{
+    upstream_store *u = (upstream_store *)st;
+    while (u->n)
+        bucket_forget(u, u->n - 1);
+    free(u->b);
+    if (u->curl)
+        curl_easy_cleanup(u->curl);
+    free(u->endpoint);
+    free(u->userpwd);
+    free(u->sigv4);
+    free(u);
+}
+
+static const lhv1_store_ops upstream_ops = {"upstream", up_put, up_get, up_del, up_list,
+                                            up_destroy};
+
+lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err)
+{
+    if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+        lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "wants http(s)://HOST:PORT");
+        return NULL;
+    }
+    upstream_store *u = calloc(1, sizeof *u);
+    if (!u) {
+        lhv1_store_oom(err, "upstream");
+        return NULL;
+    }
+    u->base.ops = &upstream_ops;
+    /* lhv1_s3_store_new initialises libcurl once; a probe store does it
+     * before this store's own handle. */
+    lhv1_s3_config probe = {.endpoint = url, .bucket = "probe"};
+    lhv1_store *p = lhv1_s3_store_new(&probe, err);
+    lhv1_store_destroy(p);
+    u->endpoint = strdup(url);
+    u->curl = p ? curl_easy_init() : NULL;
+    if (!p || !u->endpoint || !u->curl) {
+        if (p)
+            lhv1_store_oom(err, "upstream");
+        up_destroy(&u->base);
+        return NULL;
+    }
+    size_t el = strlen(u->endpoint);
+    while (el && u->endpoint[el - 1] == '/')
+        u->endpoint[--el] = 0;
+    u->cfg.endpoint = u->endpoint;
+    u->cfg.access_key = getenv("AWS_ACCESS_KEY_ID");
+    u->cfg.secret_key = getenv("AWS_SECRET_ACCESS_KEY");
+    u->cfg.region = getenv("AWS_REGION");
+    if (u->cfg.access_key && u->cfg.secret_key) {
+        const char *region = u->cfg.region ? u->cfg.region : "us-east-1";
+        if (asprintf(&u->userpwd, "%s:%s", u->cfg.access_key, u->cfg.secret_key) < 0)
+            u->userpwd = NULL;
+        if (asprintf(&u->sigv4, "aws:amz:%s:s3", region) < 0)
+            u->sigv4 = NULL;
+        if (!u->userpwd || !u->sigv4) {
+            up_destroy(&u->base);
+            lhv1_store_oom(err, "upstream");
+            return NULL;
+        }
+    }
+    return &u->base;
+}
