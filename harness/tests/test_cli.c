@@ -14,72 +14,13 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "cli_run.h"
 #include "lhv1/version.h"
 
 static char dir[256];
 static const char *cli;
 
-typedef struct run_result {
-    int code; /* exit status, or 128 + signal */
-    lhv1_buf out, err;
-} run_result;
-
-/* Results live in a pool freed by teardown, so a failed check (which in
- * no-fork mode jumps out of the test) leaves nothing to report as a leak. */
-static run_result pool[64];
-static int n_pool;
-
-static void slurp(int fd, lhv1_buf *b)
-{
-    lseek(fd, 0, SEEK_SET);
-    char chunk[4096];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0)
-        lhv1_buf_append(b, chunk, (size_t)n);
-    lhv1_buf_putc(b, 0); /* text helpers below rely on it */
-    b->len--;
-}
-
-/* Runs `cli args...` (NULL-terminated), capturing stdout and stderr. */
-static run_result *run(const char *const *args)
-{
-    ck_assert_int_lt(n_pool, 64);
-    run_result *r = &pool[n_pool++];
-    char *argv[32];
-    int n = 0;
-    argv[n++] = (char *)cli;
-    for (; args[n - 1] && n < 31; n++)
-        argv[n] = (char *)args[n - 1];
-    argv[n] = NULL;
-    char out_path[300], err_path[300];
-    snprintf(out_path, sizeof out_path, "%s/stdout.XXXXXX", dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr.XXXXXX", dir);
-    int out = mkstemp(out_path), err = mkstemp(err_path);
-    ck_assert(out >= 0 && err >= 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(out, 1);
-        dup2(err, 2);
-        execv(cli, argv);
-        _exit(127);
-    }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    lhv1_buf_init(&r->out);
-    lhv1_buf_init(&r->err);
-    slurp(out, &r->out);
-    slurp(err, &r->err);
-    close(out);
-    close(err);
-    unlink(out_path);
-    unlink(err_path);
-    ck_assert_msg(r->code < 128, "lhv1 died of signal %d; stderr: %s", r->code - 128,
-                  (char *)r->err.data);
-    return r;
-}
+static run_result *run(const char *const *args) { return cli_run(cli, dir, args); }
 
 #define RUN(...) run((const char *const[]){__VA_ARGS__, NULL})
 
@@ -98,7 +39,7 @@ static lhv1_buf read_all(const char *path)
     lhv1_buf_init(&b);
     int fd = open(path, O_RDONLY);
     ck_assert_msg(fd >= 0, "cannot open %s", path);
-    slurp(fd, &b);
+    cli_slurp(fd, &b);
     close(fd);
     return b;
 }
@@ -184,11 +125,7 @@ static void teardown(void)
         unlink(path_of(files[i]));
     rmdir(dir);
     tb_free(&ok_obj);
-    for (int i = 0; i < n_pool; i++) {
-        lhv1_buf_free(&pool[i].out);
-        lhv1_buf_free(&pool[i].err);
-    }
-    n_pool = 0;
+    cli_run_reset();
 }
 
 /* ---- verify ------------------------------------------------------------------ */
