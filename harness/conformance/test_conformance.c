@@ -74,6 +74,27 @@ static void write_report(const manifest *m, const findings *seen, size_t unexpec
     fclose(f);
 }
 
+/* objects/ holds exactly the manifest's files: none unlisted, none missing. */
+static void objects_are_the_manifest(const manifest *m, const char *what)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/objects", golden_dir);
+    DIR *d = opendir(path);
+    ck_assert_msg(d != NULL, "cannot open %s", path);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        files++;
+        int listed = 0;
+        for (size_t i = 0; i < m->n && !listed; i++)
+            listed = strcmp(m->rows[i].file, e->d_name) == 0;
+        ck_assert_msg(listed, "objects/%s is not in %s", e->d_name, what);
+    }
+    closedir(d);
+    ck_assert_msg(files == m->n, "%zu object files, %zu manifest rows", files, m->n);
+}
+
 static void load_manifest(manifest *m)
 {
     char path[4096], err[512];
@@ -178,22 +199,7 @@ START_TEST(manifest_is_complete)
         ck_assert_msg(covered[k], "no golden for reason %s", lhv1_reason_code((lhv1_reason)k));
     }
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/objects", golden_dir);
-    DIR *d = opendir(path);
-    ck_assert_msg(d != NULL, "cannot open %s", path);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue;
-        files++;
-        int listed = 0;
-        for (size_t i = 0; i < m.n && !listed; i++)
-            listed = strcmp(m.rows[i].file, e->d_name) == 0;
-        ck_assert_msg(listed, "objects/%s is not in MANIFEST.tsv", e->d_name);
-    }
-    closedir(d);
-    ck_assert_msg(files == m.n, "%zu object files, %zu manifest rows", files, m.n);
+    objects_are_the_manifest(&m, "MANIFEST.tsv");
     manifest_free(&m);
 }
 END_TEST
@@ -205,22 +211,7 @@ START_TEST(archive_is_whole)
     manifest m;
     load_manifest(&m);
     ck_assert_msg(m.n > 0, "%s: empty archive", golden_dir);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/objects", golden_dir);
-    DIR *d = opendir(path);
-    ck_assert_msg(d != NULL, "cannot open %s", path);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue;
-        files++;
-        int listed = 0;
-        for (size_t i = 0; i < m.n && !listed; i++)
-            listed = strcmp(m.rows[i].file, e->d_name) == 0;
-        ck_assert_msg(listed, "objects/%s is not in the archive's MANIFEST.tsv", e->d_name);
-    }
-    closedir(d);
-    ck_assert_msg(files == m.n, "%zu object files, %zu manifest rows", files, m.n);
+    objects_are_the_manifest(&m, "the archive's MANIFEST.tsv");
     manifest_free(&m);
 }
 END_TEST
