@@ -46,8 +46,8 @@ void serve_base64(const uint8_t *data, size_t len, char *out, size_t out_len);
 /* Decodes standard base64; returns the decoded length or -1. */
 long serve_base64_decode(const char *b64, uint8_t *out, size_t out_cap);
 
-/* Initialises libsodium and fetches libcrypto's MD5 and SHA-1 once (the
- * server calls it before its threads start); 0 or -1. */
+/* Initialises libsodium and fetches libcrypto's SHA-1 once (the server
+ * calls it before its threads start); 0 or -1. */
 int serve_crypto_init(void);
 
 #endif
