@@ -42,6 +42,7 @@ typedef struct fault_store {
     uint64_t op_no;  /* operations of any type, for the log */
     key_hist *hist;
     size_t n_hist, cap_hist;
+    int no_log;
     lhv1_buf log;
 } fault_store;
 
@@ -134,6 +135,10 @@ static void log_key(lhv1_buf *log, lhv1_bytes key)
 
 static void log_op(fault_store *f, lhv1_store_op op, lhv1_bytes key)
 {
+    if (f->no_log) {
+        f->op_no++;
+        return;
+    }
     lhv1_buf_printf(&f->log, "#%llu %s ", (unsigned long long)f->op_no++,
                     lhv1_store_op_name(op));
     log_key(&f->log, key);
@@ -142,6 +147,8 @@ static void log_op(fault_store *f, lhv1_store_op op, lhv1_bytes key)
 __attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const char *fmt,
                                                          ...)
 {
+    if (f->no_log)
+        return;
     char line[512];
     va_list ap;
     va_start(ap, fmt);
@@ -316,7 +323,8 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
     fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_PUT, body.len);
     log_op(f, LHV1_OP_PUT, key);
-    lhv1_buf_printf(&f->log, " (%zu B)", body.len);
+    if (!f->no_log)
+        lhv1_buf_printf(&f->log, " (%zu B)", body.len);
     pending rec;
     /* Make sure the state before the first write is on record. */
     if (!hist_get(f, key))
@@ -602,6 +610,7 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
         f->rng = cfg->seed;
         f->rate_ppm = cfg->rate_ppm;
         f->history_max = cfg->history_max;
+        f->no_log = cfg->no_log;
     }
     f->armed.kind = LHV1_FAULT_NONE;
     return &f->base;
@@ -639,6 +648,8 @@ const char *lhv1_fault_store_log(lhv1_store *fs)
     fault_store *f = as_fault_store(fs);
     if (!f)
         return "(not a fault store)\n";
+    if (f->no_log)
+        return "(no log: lhv1_fault_config.no_log)\n";
     /* Keep the text NUL-terminated without counting the NUL. */
     if (lhv1_buf_putc(&f->log, '\0') < 0)
         return "(log lost: out of memory)\n";

@@ -40,6 +40,9 @@ typedef struct lhv1_fault_config {
      * dropped first; 0 keeps every version (the campaign). A long-running
      * user (the HTTP server) bounds its memory with it. */
     size_t history_max;
+    /* 1: keep no log (lhv1_fault_store_log says so): for a caller that
+     * never reads it and runs many operations, the persistor fuzz target. */
+    int no_log;
 } lhv1_fault_config;
 
 /* NULL on allocation failure. `inner` must outlive the fault store. */
