@@ -31,11 +31,16 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
                          "envelope count=%lld, layer 0 holds %llu nodes", (long long)e->count,
                          (unsigned long long)count);
     /* The invariants made every vector as long as the first one. */
-    if (count && g->layers[0].nodes[0].dim != (uint64_t)e->dimension)
-        return lhv1_fail(st, LHV1_R_CROSS_DIMENSION,
-                         graph_base + (int64_t)g->layers[0].nodes[0].offset,
+    lhv1_layer ly0;
+    lhv1_node first;
+    if (count) {
+        lhv1_graph_layer(g, 0, &ly0);
+        lhv1_layer_node(g, &ly0, 0, &first);
+    }
+    if (count && first.dim != (uint64_t)e->dimension)
+        return lhv1_fail(st, LHV1_R_CROSS_DIMENSION, graph_base + (int64_t)first.offset,
                          "envelope dimension=%lld, vectors have %llu", (long long)e->dimension,
-                         (unsigned long long)g->layers[0].nodes[0].dim);
+                         (unsigned long long)first.dim);
     const cJSON *meta = lhv1_metadata_cjson_const(e->metadata);
     if (meta && meta->child) {
         const cJSON *orphan = NULL;
