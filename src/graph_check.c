@@ -88,14 +88,15 @@ static int check_empty_layer(check_ctx *c, lhv1_status *st)
 }
 
 /* Indexes every layer in turn (layer 0's set is kept; the others share
- * one table) and reports the first layer holding a key twice. */
+ * one table, the one the walk then uses for layer 1, 3, ...) and reports
+ * the first layer holding a key twice. */
 static int check_duplicate_node(check_ctx *c, lhv1_status *st)
 {
     const lhv1_graph *g = c->g;
     for (uint64_t i = 0; i < g->n_layers; i++) {
         lhv1_layer ly;
         lhv1_graph_layer(g, i, &ly);
-        lhv1_keyset *s = i == 0 ? &c->set0 : &c->scratch[0];
+        lhv1_keyset *s = i == 0 ? &c->set0 : &c->scratch[1];
         if (lhv1_keyset_build(s, g, &ly) != 0)
             return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                              (unsigned long long)i);
@@ -234,9 +235,6 @@ static int check_self_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lhv1_st
     return 0;
 }
 
-/* Dangling keys sorted by their offsets in the current neighbour list. */
-static _Thread_local const uint8_t *sort_list;
-
 static lhv1_bytes key_at(const uint8_t *list, uint32_t off)
 {
     size_t pos = off;
@@ -244,10 +242,10 @@ static lhv1_bytes key_at(const uint8_t *list, uint32_t off)
     return (lhv1_bytes){list + pos, len};
 }
 
-static int cmp_key_offsets(const void *a, const void *b)
+/* Dangling keys by their offsets in the neighbour list `list`. */
+static int cmp_key_offsets(uint32_t a, uint32_t b, const void *list)
 {
-    return lhv1_bytes_cmp(key_at(sort_list, *(const uint32_t *)a),
-                          key_at(sort_list, *(const uint32_t *)b));
+    return lhv1_bytes_cmp(key_at(list, a), key_at(list, b));
 }
 
 /* Neighbours that are nodes: a stamp per node. Those that are not (a
@@ -296,8 +294,7 @@ static int check_duplicate_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lh
             offs[n++] = (uint32_t)(at - nd->neighbors.data);
     }
     c->resolved = 0;
-    sort_list = nd->neighbors.data;
-    qsort(offs, n, sizeof *offs, cmp_key_offsets);
+    lhv1_sort_u32(offs, n, cmp_key_offsets, nd->neighbors.data);
     for (uint64_t k = 1; k < n; k++) {
         lhv1_bytes x = key_at(nd->neighbors.data, offs[k - 1]);
         lhv1_bytes y = key_at(nd->neighbors.data, offs[k]);

@@ -217,6 +217,11 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
         total += n_nodes;
         g->n_nodes = total;
     }
+    if (cap > total && total) { /* give back the doubling's slack */
+        void *fit = lhv1_realloc(g->node_off, total * (g->wide ? 8 : 4));
+        if (fit)
+            g->node_off = fit;
+    }
     g->n_layers = n_layers;
     g->end = r.pos;
     g->trailing = left(&r);

@@ -107,6 +107,11 @@ lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
 /* The same into out[node->n_neighbors], allocating nothing. */
 void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out);
 
+/* Sorts a[0..n) by cmp (with ctx) in place, allocating nothing; not
+ * stable (src/sort_u32.c). */
+typedef int (*lhv1_u32_cmp)(uint32_t x, uint32_t y, const void *ctx);
+void lhv1_sort_u32(uint32_t *a, size_t n, lhv1_u32_cmp cmp, const void *ctx);
+
 /* A key or name from the input, for a message: printable ASCII and
  * printable UTF-8 kept; '"', '\\', control bytes, invalid UTF-8 and the
  * characters terminals act on (lhv1_utf8_invisible) as \xHH; cut at about

@@ -385,7 +385,7 @@ static void change_envelope(model *m, rng *r)
         /* Metadata: a node's key (valid), an orphan, or none. */
         size_t how = below(r, 3);
         if (how == 2) {
-            cJSON_Delete(lhv1_metadata_cjson(e->metadata));
+            lhv1_metadata_free(e->metadata);
             e->metadata = NULL;
             break;
         }
@@ -396,11 +396,12 @@ static void change_envelope(model *m, rng *r)
             memcpy(key, nd->key.p, nd->key.n);
             key[nd->key.n] = '\0';
         }
-        if (!e->metadata)
-            e->metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
-        cJSON *meta = lhv1_metadata_cjson(e->metadata);
+        /* Edited as a tree, kept as its text. */
+        cJSON *meta = e->metadata ? lhv1_metadata_to_cjson(e->metadata) : cJSON_CreateObject();
         if (meta && !cJSON_GetObjectItemCaseSensitive(meta, key))
             cJSON_AddItemToObject(meta, key, cJSON_CreateObject());
+        lhv1_metadata_free(e->metadata);
+        e->metadata = lhv1_metadata_from_cjson(meta);
         break;
     }
     }
