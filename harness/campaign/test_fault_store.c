@@ -371,6 +371,181 @@ START_TEST(accessors_check_the_store_type)
 }
 END_TEST
 
+/* A store that forwards to a memory store: the fault store cannot move
+ * bodies in and out of it, so it keeps its history by copies. */
+typedef struct relay {
+    lhv1_store base;
+    lhv1_store *to;
+} relay;
+
+static int relay_put(lhv1_store *s, lhv1_bytes k, lhv1_bytes b, lhv1_store_err *e)
+{
+    return lhv1_store_put(((relay *)s)->to, k, b, e);
+}
+static int relay_get(lhv1_store *s, lhv1_bytes k, lhv1_buf *o, lhv1_store_err *e)
+{
+    return lhv1_store_get(((relay *)s)->to, k, o, e);
+}
+static int relay_del(lhv1_store *s, lhv1_bytes k, lhv1_store_err *e)
+{
+    return lhv1_store_del(((relay *)s)->to, k, e);
+}
+static int relay_list(lhv1_store *s, lhv1_bytes p, lhv1_key_list *o, lhv1_store_err *e)
+{
+    return lhv1_store_list(((relay *)s)->to, p, o, e);
+}
+static void relay_destroy(lhv1_store *s)
+{
+    free(s);
+}
+static const lhv1_store_ops relay_ops = {"relay", relay_put, relay_get, relay_del, relay_list,
+                                         relay_destroy};
+
+/* One operation's outcome as text: what a caller can observe. */
+static void observe(lhv1_store *fs, uint64_t r, int step, lhv1_buf *out)
+{
+    char key[16], body[64];
+    snprintf(key, sizeof key, "k%d", (int)(r % 3));
+    lhv1_store_err err;
+    int rc = 0;
+    lhv1_buf got;
+    lhv1_buf_init(&got);
+    switch ((r >> 8) % 6) {
+    case 0:
+    case 1: { /* bodies of several lengths, so torn tails differ */
+        int n = snprintf(body, sizeof body, "%s-v%d-%.*s", key, step, (int)((r >> 16) % 20),
+                         "abcdefghijklmnopqrstuvwxyz");
+        if ((r >> 24) & 1) {
+            lhv1_buf b;
+            lhv1_buf_init(&b);
+            lhv1_buf_append(&b, body, (size_t)n);
+            rc = lhv1_fault_store_put_owned(fs, K(key), &b, &err);
+            lhv1_buf_free(&b);
+        } else {
+            rc = lhv1_store_put(fs, K(key), K(body), &err);
+        }
+        break;
+    }
+    case 2:
+    case 3:
+        rc = lhv1_store_get(fs, K(key), &got, &err);
+        break;
+    case 4:
+        rc = lhv1_store_del(fs, K(key), &err);
+        break;
+    default: {
+        lhv1_key_list l;
+        lhv1_key_list_init(&l);
+        rc = lhv1_store_list(fs, K(""), &l, &err);
+        lhv1_key_list_sort(&l);
+        for (size_t i = 0; i < l.n; i++)
+            lhv1_buf_printf(&got, "%s,", (const char *)l.keys[i].data);
+        lhv1_key_list_free(&l);
+    }
+    }
+    lhv1_buf_printf(out, "%d %d %d [%.*s]\n", step, rc, rc ? err.status : 0, (int)got.len,
+                    got.data ? (const char *)got.data : "");
+    lhv1_buf_free(&got);
+}
+
+/* Over the memory store the newest version of a key is not copied into
+ * the history but moved there on the next mutation: every outcome (stale
+ * reads at any lag, torn-over-old tails, stale lists, the log) must be
+ * what the copying history gives over any other store. */
+START_TEST(history_over_memory_equals_history_by_copies)
+{
+    lhv1_buf seen[2];
+    char *logs[2];
+    for (int v = 0; v < 2; v++) {
+        lhv1_store *mem = lhv1_memory_store_new();
+        put_str(mem, "k1", "k1-before");
+        relay *rl = NULL;
+        lhv1_store *inner = mem;
+        if (v == 1) {
+            rl = calloc(1, sizeof *rl);
+            rl->base.ops = &relay_ops;
+            rl->to = mem;
+            inner = &rl->base;
+        }
+        lhv1_fault_config cfg = {.seed = 7, .rate_ppm = 400000, .history_max = 3};
+        lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+        ck_assert_ptr_nonnull(fs);
+        lhv1_buf_init(&seen[v]);
+        uint64_t r = 12345;
+        for (int step = 0; step < 400; step++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            observe(fs, r >> 11, step, &seen[v]);
+        }
+        for (int k = 0; k < 3; k++) {
+            char key[8];
+            snprintf(key, sizeof key, "k%d", k);
+            char *now = get_str(mem, key);
+            lhv1_buf_printf(&seen[v], "%s=%s\n", key, now ? now : "(absent)");
+            free(now);
+        }
+        logs[v] = strdup(lhv1_fault_store_log(fs));
+        ck_assert_uint_gt(lhv1_fault_store_fired(fs, LHV1_FAULT_GET_STALE), 0);
+        ck_assert_uint_gt(lhv1_fault_store_fired(fs, LHV1_FAULT_PUT_TORN_OVER_OLD), 0);
+        lhv1_store_destroy(fs);
+        if (rl)
+            lhv1_store_destroy(&rl->base);
+        lhv1_store_destroy(mem);
+    }
+    ck_assert_uint_eq(seen[0].len, seen[1].len);
+    ck_assert(!memcmp(seen[0].data, seen[1].data, seen[0].len));
+    ck_assert_str_eq(logs[0], logs[1]);
+    for (int v = 0; v < 2; v++) {
+        lhv1_buf_free(&seen[v]);
+        free(logs[v]);
+    }
+}
+END_TEST
+
+/* put_owned over the memory store takes the buffer (no copy); the version
+ * it replaced is still served by a stale read. Over another store it
+ * copies and leaves the buffer alone. */
+START_TEST(put_owned_takes_the_buffer_over_memory)
+{
+    lhv1_fault plan = {.kind = LHV1_FAULT_GET_STALE, .nth = 0, .lag = 1};
+    lhv1_store *inner = lhv1_memory_store_new();
+    lhv1_fault_config cfg = {.plan = &plan, .n_plan = 1};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    put_str(fs, KEY, "v1");
+    lhv1_buf b;
+    lhv1_buf_init(&b);
+    lhv1_buf_puts(&b, "v2");
+    const uint8_t *data = b.data;
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_fault_store_put_owned(fs, K(KEY), &b, &err), 0);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.len, 0);
+    lhv1_bytes view;
+    ck_assert(lhv1_memory_store_view(inner, K(KEY), &view));
+    ck_assert_ptr_eq(view.data, data); /* the very buffer */
+    char *stale = get_str(fs, KEY), *now = get_str(fs, KEY);
+    ck_assert_str_eq(stale, "v1");
+    ck_assert_str_eq(now, "v2");
+    free(stale);
+    free(now);
+    lhv1_store_destroy(fs);
+    /* Over a store that is not the memory store: copied. */
+    relay *rl = calloc(1, sizeof *rl);
+    rl->base.ops = &relay_ops;
+    rl->to = inner;
+    fs = lhv1_fault_store_new(&rl->base, NULL);
+    lhv1_buf_puts(&b, "v3");
+    ck_assert_int_eq(lhv1_fault_store_put_owned(fs, K(KEY), &b, &err), 0);
+    ck_assert_uint_eq(b.len, 2);
+    char *v3 = get_str(inner, KEY);
+    ck_assert_str_eq(v3, "v3");
+    free(v3);
+    lhv1_buf_free(&b);
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(&rl->base);
+    lhv1_store_destroy(inner);
+}
+END_TEST
+
 Suite *suite_fault_store(void)
 {
     Suite *s = suite_create("fault_store");
@@ -392,6 +567,8 @@ Suite *suite_fault_store(void)
     tcase_add_test(tc, log_names_what_happened);
     tcase_add_test(tc, kind_names_round_trip);
     tcase_add_test(tc, accessors_check_the_store_type);
+    tcase_add_test(tc, history_over_memory_equals_history_by_copies);
+    tcase_add_test(tc, put_owned_takes_the_buffer_over_memory);
     suite_add_tcase(s, tc);
     return s;
 }

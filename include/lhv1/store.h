@@ -85,6 +85,21 @@ void lhv1_store_destroy(lhv1_store *s);
 /* In memory; any byte string is a valid key. NULL on allocation failure. */
 lhv1_store *lhv1_memory_store_new(void);
 
+/* For a store layered over the memory store (the fault store) that keeps
+ * the versions a key had: bodies move between the two instead of being
+ * copied. `s` must be a memory store (lhv1_is_memory_store). */
+int lhv1_is_memory_store(const lhv1_store *s);
+/* 1 with `out` viewing the key's body (valid until the next mutation of
+ * the store), or 0 when the key is absent. */
+int lhv1_memory_store_view(lhv1_store *s, lhv1_bytes key, lhv1_bytes *out);
+/* Makes *body the key's object by taking its buffer (no copy) and hands
+ * back in *body the body the key had (*had = 1) or an empty buffer
+ * (*had = 0). On -1 (out of memory) the store and *body are unchanged. */
+int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, int *had,
+                               lhv1_store_err *err);
+/* Deletes the key, handing its body to *old: 1, or 0 (absent, *old empty). */
+int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old);
+
 /* A directory: Put writes a temporary file, fsyncs it, renames it over the
  * key and fsyncs the directory, so a crash leaves the old or the new
  * object, never a mixture. Keys are relative paths confined to `root`:

@@ -5,7 +5,13 @@
  * real write, store a torn body, drop the write, corrupt or age what a
  * read returns. It keeps, per key, the versions that landed in the inner
  * store through it (and the state found there before its first write),
- * which is what stale reads and stale listings serve. */
+ * which is what stale reads and stale listings serve.
+ *
+ * Over the memory store the newest version's body is not copied here: it
+ * is the one the memory store holds, and the next mutation of the key
+ * moves it into the history (lhv1_memory_store_exchange), so a Put costs
+ * one copy of its body at most, none when the caller hands its buffer
+ * over (lhv1_fault_store_put_owned). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +24,7 @@
 typedef struct version {
     uint64_t seq; /* global mutation number after which this state held */
     int present;
+    int in_inner; /* the body is the inner memory store's (newest only) */
     lhv1_buf body;
 } version;
 
@@ -35,6 +42,8 @@ typedef struct fault_store {
     uint64_t rng;
     uint32_t rate_ppm;
     size_t history_max;
+    int no_log;
+    int inner_mem; /* the inner store is the memory store */
     lhv1_fault armed; /* kind NONE when nothing is armed */
     uint64_t ops[LHV1_OP_COUNT];
     uint64_t fired[LHV1_FAULT_KIND_COUNT];
@@ -134,6 +143,8 @@ static void log_key(lhv1_buf *log, lhv1_bytes key)
 
 static void log_op(fault_store *f, lhv1_store_op op, lhv1_bytes key)
 {
+    if (f->no_log)
+        return;
     lhv1_buf_printf(&f->log, "#%llu %s ", (unsigned long long)f->op_no++,
                     lhv1_store_op_name(op));
     log_key(&f->log, key);
@@ -142,6 +153,8 @@ static void log_op(fault_store *f, lhv1_store_op op, lhv1_bytes key)
 __attribute__((format(printf, 2, 3))) static void log_end(fault_store *f, const char *fmt,
                                                          ...)
 {
+    if (f->no_log)
+        return;
     char line[512];
     va_list ap;
     va_start(ap, fmt);
@@ -215,7 +228,8 @@ static int hist_reserve(key_hist *h)
 
 /* Appends a version whose body is already copied (ownership moves),
  * dropping the oldest when `max` versions are kept (0: no bound). */
-static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, lhv1_buf *body)
+static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, int in_inner,
+                        lhv1_buf *body)
 {
     if (max && h->n >= max) {
         lhv1_buf_free(&h->v[0].body);
@@ -225,6 +239,7 @@ static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, lhv1
     version *v = &h->v[h->n++];
     v->seq = seq;
     v->present = present;
+    v->in_inner = in_inner;
     v->body = *body;
     lhv1_buf_init(body);
 }
@@ -250,7 +265,14 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     lhv1_buf before;
     lhv1_buf_init(&before);
     lhv1_store_err err;
-    int present = lhv1_store_get(f->inner, key, &before, &err) == 0;
+    int present;
+    if (f->inner_mem) { /* its body stays there: moved out on the next mutation */
+        lhv1_bytes cur;
+        lhv1_store_err_ok(&err);
+        present = lhv1_memory_store_view(f->inner, key, &cur);
+    } else {
+        present = lhv1_store_get(f->inner, key, &before, &err) == 0;
+    }
     if ((!present && err.kind == LHV1_STORE_OUT_OF_MEMORY) || before.failed ||
         lhv1_buf_append(&h->key, key.data, key.len) < 0 || hist_reserve(h) < 0) {
         lhv1_buf_free(&before);
@@ -260,7 +282,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     }
     if (!present)
         lhv1_buf_free(&before);
-    hist_append(h, f->history_max, f->seq, present, &before);
+    hist_append(h, f->history_max, f->seq, present, present && f->inner_mem, &before);
     f->n_hist++;
     return h;
 }
@@ -291,7 +313,102 @@ static int pending_init(fault_store *f, lhv1_bytes key, int present, lhv1_bytes 
 static void pending_commit(fault_store *f, pending *p)
 {
     f->seq++;
-    hist_append(p->h, f->history_max, f->seq, p->present, &p->body);
+    hist_append(p->h, f->history_max, f->seq, p->present, 0, &p->body);
+}
+
+/* Over the memory store: the key's newest version gets the body the
+ * memory store just handed back (`had`: it held one), which was that
+ * version's. */
+static void retire_newest(key_hist *h, lhv1_buf *old, int had)
+{
+    version *v = &h->v[h->n - 1];
+    if (v->in_inner) {
+        v->in_inner = 0;
+        if (v->present && had) {
+            v->body = *old;
+            lhv1_buf_init(old);
+        }
+    }
+    lhv1_buf_free(old);
+}
+
+/* The body the key holds now by this store's record (present). */
+static lhv1_bytes newest_body(fault_store *f, const key_hist *h, lhv1_bytes key)
+{
+    const version *v = &h->v[h->n - 1];
+    lhv1_bytes b = {v->body.data, v->body.len};
+    if (v->in_inner && !lhv1_memory_store_view(f->inner, key, &b))
+        b = (lhv1_bytes){NULL, 0};
+    return b;
+}
+
+/* Puts `body` into the inner store and records it. `owned`, when not NULL,
+ * is a buffer holding exactly `body` that the memory store may take (it
+ * is then left empty). */
+static int land_put(fault_store *f, lhv1_bytes key, lhv1_bytes body, lhv1_buf *owned,
+                    lhv1_store_err *err)
+{
+    if (!f->inner_mem) {
+        pending rec;
+        if (pending_init(f, key, 1, body, &rec) < 0)
+            return lhv1_store_oom(err, "fault store");
+        if (lhv1_store_put(f->inner, key, body, err) < 0) {
+            lhv1_buf_free(&rec.body);
+            return -1;
+        }
+        pending_commit(f, &rec);
+        return 0;
+    }
+    key_hist *h = hist_get(f, key);
+    if (!h || hist_reserve(h) < 0)
+        return lhv1_store_oom(err, "fault store");
+    lhv1_buf b;
+    int taken = owned && owned->data == body.data && owned->len == body.len && !owned->failed;
+    if (taken) {
+        b = *owned;
+        lhv1_buf_init(owned);
+    } else {
+        lhv1_buf_init(&b);
+        if (lhv1_buf_append(&b, body.data, body.len) < 0) {
+            lhv1_buf_free(&b);
+            return lhv1_store_oom(err, "fault store");
+        }
+    }
+    int had;
+    if (lhv1_memory_store_exchange(f->inner, key, &b, &had, err) < 0) {
+        if (taken)
+            *owned = b;
+        else
+            lhv1_buf_free(&b);
+        return -1;
+    }
+    retire_newest(h, &b, had);
+    f->seq++;
+    hist_append(h, f->history_max, f->seq, 1, 1, &b);
+    return 0;
+}
+
+/* Deletes the key in the inner store and records it. */
+static int land_del(fault_store *f, lhv1_bytes key, lhv1_store_err *err)
+{
+    if (!f->inner_mem) {
+        pending rec;
+        if (pending_init(f, key, 0, (lhv1_bytes){NULL, 0}, &rec) < 0)
+            return lhv1_store_oom(err, "fault store");
+        if (lhv1_store_del(f->inner, key, err) < 0)
+            return -1;
+        pending_commit(f, &rec);
+        return 0;
+    }
+    key_hist *h = hist_get(f, key);
+    if (!h || hist_reserve(h) < 0)
+        return lhv1_store_oom(err, "fault store");
+    lhv1_buf old;
+    int had = lhv1_memory_store_take(f->inner, key, &old);
+    retire_newest(h, &old, had);
+    f->seq++;
+    hist_append(h, f->history_max, f->seq, 0, 0, &old);
+    return 0;
 }
 
 /* The state of the key just after mutation number `seq`. */
@@ -311,13 +428,13 @@ static int fail_5xx(lhv1_store_err *err, int status, const char *body)
     return lhv1_store_fail(err, LHV1_STORE_FAILED, status, "%s", body);
 }
 
-static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+static int fault_put_owned(fault_store *f, lhv1_bytes key, lhv1_bytes body, lhv1_buf *owned,
+                           lhv1_store_err *err)
 {
-    fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_PUT, body.len);
     log_op(f, LHV1_OP_PUT, key);
-    lhv1_buf_printf(&f->log, " (%zu B)", body.len);
-    pending rec;
+    if (!f->no_log)
+        lhv1_buf_printf(&f->log, " (%zu B)", body.len);
     /* Make sure the state before the first write is on record. */
     if (!hist_get(f, key))
         return lhv1_store_oom(err, "fault store");
@@ -331,14 +448,10 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
         log_end(f, "put-lost: nothing written, reply 200");
         return 0;
     case LHV1_FAULT_PUT_FAIL_AFTER:
-        if (pending_init(f, key, 1, body, &rec) < 0)
-            return lhv1_store_oom(err, "fault store");
-        if (lhv1_store_put(f->inner, key, body, err) < 0) {
-            lhv1_buf_free(&rec.body);
+        if (land_put(f, key, body, owned, err) < 0) {
             log_end(f, "inner put failed: %d %s", err->status, err->body);
             return -1;
         }
-        pending_commit(f, &rec);
         f->fired[fault.kind]++;
         log_end(f, "put-fail-after: whole body written, reply 500");
         return fail_5xx(err, 500, "internal server error");
@@ -353,10 +466,10 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
         size_t old_tail = 0;
         if (fault.kind == LHV1_FAULT_PUT_TORN_OVER_OLD) {
             const key_hist *h = hist_find(f, key);
-            const version *cur = &h->v[h->n - 1];
-            if (cur->present && cur->body.len > cut) {
-                old_tail = cur->body.len - (size_t)cut;
-                lhv1_buf_append(&torn, cur->body.data + cut, old_tail);
+            lhv1_bytes cur = newest_body(f, h, key);
+            if (h->v[h->n - 1].present && cur.len > cut) {
+                old_tail = cur.len - (size_t)cut;
+                lhv1_buf_append(&torn, cur.data + cut, old_tail);
             }
         }
         if (torn.failed) {
@@ -364,14 +477,7 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
             return lhv1_store_oom(err, "fault store");
         }
         lhv1_bytes stored = {torn.data, torn.len};
-        if (pending_init(f, key, 1, stored, &rec) < 0) {
-            lhv1_buf_free(&torn);
-            return lhv1_store_oom(err, "fault store");
-        }
-        int rc = lhv1_store_put(f->inner, key, stored, err);
-        if (rc == 0)
-            pending_commit(f, &rec);
-        lhv1_buf_free(&rec.body);
+        int rc = land_put(f, key, stored, &torn, err);
         lhv1_buf_free(&torn);
         if (rc < 0) {
             log_end(f, "inner put failed: %d %s", err->status, err->body);
@@ -388,16 +494,24 @@ static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_
     default:
         break;
     }
-    if (pending_init(f, key, 1, body, &rec) < 0)
-        return lhv1_store_oom(err, "fault store");
-    if (lhv1_store_put(f->inner, key, body, err) < 0) {
-        lhv1_buf_free(&rec.body);
+    if (land_put(f, key, body, owned, err) < 0) {
         log_end(f, "inner put failed: %d %s", err->status, err->body);
         return -1;
     }
-    pending_commit(f, &rec);
     log_end(f, "ok");
     return 0;
+}
+
+static int fault_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    return fault_put_owned((fault_store *)s, key, body, NULL, err);
+}
+
+int lhv1_fault_store_put_owned(lhv1_store *fs, lhv1_bytes key, lhv1_buf *body,
+                               lhv1_store_err *err)
+{
+    return fault_put_owned((fault_store *)fs, key, (lhv1_bytes){body->data, body->len}, body,
+                           err);
 }
 
 static int fault_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
@@ -479,14 +593,10 @@ static int fault_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     default:
         break;
     }
-    pending rec;
-    if (pending_init(f, key, 0, (lhv1_bytes){NULL, 0}, &rec) < 0)
-        return lhv1_store_oom(err, "fault store");
-    if (lhv1_store_del(f->inner, key, err) < 0) {
+    if (land_del(f, key, err) < 0) {
         log_end(f, "inner delete failed: %d %s", err->status, err->body);
         return -1;
     }
-    pending_commit(f, &rec);
     if (fault.kind == LHV1_FAULT_DEL_FAIL_AFTER) {
         f->fired[fault.kind]++;
         log_end(f, "del-fail-after: deleted, reply 500");
@@ -602,7 +712,9 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
         f->rng = cfg->seed;
         f->rate_ppm = cfg->rate_ppm;
         f->history_max = cfg->history_max;
+        f->no_log = cfg->no_log;
     }
+    f->inner_mem = lhv1_is_memory_store(inner);
     f->armed.kind = LHV1_FAULT_NONE;
     return &f->base;
 }
@@ -639,6 +751,8 @@ const char *lhv1_fault_store_log(lhv1_store *fs)
     fault_store *f = as_fault_store(fs);
     if (!f)
         return "(not a fault store)\n";
+    if (f->no_log)
+        return "";
     /* Keep the text NUL-terminated without counting the NUL. */
     if (lhv1_buf_putc(&f->log, '\0') < 0)
         return "(log lost: out of memory)\n";

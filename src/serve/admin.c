@@ -39,6 +39,7 @@ static int reset_store(serve_server *s, lhv1_store_err *err)
         return -1;
     lhv1_fault_config cfg = {0};
     cfg.history_max = 8;
+    cfg.no_log = 1;
     lhv1_store *f = lhv1_fault_store_new(s->store, &cfg);
     if (!f)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "out of memory");

@@ -21,6 +21,8 @@ typedef enum serve_cksum_alg {
 
 /* "crc32", "crc32c", "sha1", "sha256" (the header suffix). */
 const char *serve_cksum_name(serve_cksum_alg a);
+/* "x-amz-checksum-crc32", ...: the header (or trailer) name. */
+const char *serve_cksum_header(serve_cksum_alg a);
 /* The algorithm of a header name like "x-amz-checksum-crc32c" (any case), or
  * CKSUM_COUNT when it is not one we know. */
 serve_cksum_alg serve_cksum_from_header(const char *header);
@@ -44,7 +46,8 @@ void serve_base64(const uint8_t *data, size_t len, char *out, size_t out_len);
 /* Decodes standard base64; returns the decoded length or -1. */
 long serve_base64_decode(const char *b64, uint8_t *out, size_t out_cap);
 
-/* Initialises libsodium; 0 or -1. */
+/* Initialises libsodium and fetches libcrypto's SHA-1 once (the server
+ * calls it before its threads start); 0 or -1. */
 int serve_crypto_init(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* `lhv1 serve`: options, the backend, the plan; then the HTTP server. */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,12 @@ int cmd_serve(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    /* Bodies are allocated and freed whole, a few MiB at a time: glibc
+     * would serve each from a fresh mmap (or trim the heap after it) and
+     * the server would page-fault every body in again. Keep them in the
+     * heap and keep the heap. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     if (serve_crypto_init() < 0) {
         fprintf(stderr, "lhv1 serve: libsodium failed to initialise\n");
         return EXIT_USAGE;
@@ -167,6 +174,7 @@ int cmd_serve(int argc, char **argv)
     }
     lhv1_fault_config fcfg = {0};
     fcfg.history_max = 8;
+    fcfg.no_log = 1; /* the rules' decision log is the server's log */
     s.faulty = s.store ? lhv1_fault_store_new(s.store, &fcfg) : NULL;
     s.faults = http_faults_new(s.cfg.seed);
     int rc = EXIT_USAGE;
@@ -179,6 +187,7 @@ int cmd_serve(int argc, char **argv)
     } else {
         pthread_mutex_init(&s.lock, NULL);
         s.started = time(NULL);
+        http_time(s.started_http, sizeof s.started_http, s.started);
         rc = serve_run(&s);
         pthread_mutex_destroy(&s.lock);
     }

@@ -447,12 +447,14 @@ static void arm(serve_server *s, const http_fault_decision *d)
 }
 
 int http_faults_put(serve_server *s, const http_fault_decision *d, lhv1_bytes key,
-                    lhv1_bytes body, lhv1_store_err *err)
+                    lhv1_bytes body, lhv1_buf *owned, lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
     if (skips_operation(d))
         return 0;
     arm(s, d);
+    if (owned && owned->data == body.data && owned->len == body.len)
+        return lhv1_fault_store_put_owned(s->faulty, key, owned, err);
     return lhv1_store_put(s->faulty, key, body, err);
 }
 

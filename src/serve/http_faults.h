@@ -67,9 +67,11 @@ void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t
                         http_fault_decision *d);
 
 /* The store operations of the server, with the decision's store fault
- * applied by the fault store. Caller holds the server lock. */
+ * applied by the fault store. Caller holds the server lock. A Put's
+ * `owned`, when not NULL and holding exactly `body`, may be taken by the
+ * store instead of copied (left empty then). */
 int http_faults_put(serve_server *s, const http_fault_decision *d, lhv1_bytes key,
-                    lhv1_bytes body, lhv1_store_err *err);
+                    lhv1_bytes body, lhv1_buf *owned, lhv1_store_err *err);
 int http_faults_get(serve_server *s, const http_fault_decision *d, lhv1_bytes key,
                     lhv1_buf *out, lhv1_store_err *err);
 int http_faults_del(serve_server *s, const http_fault_decision *d, lhv1_bytes key,

@@ -1,6 +1,7 @@
 /* The body a PutObject stores: aws-chunked decoded, then every digest the
  * client sent verified (Content-MD5, x-amz-checksum-* as a header or as a
- * trailer, a hex x-amz-content-sha256). */
+ * trailer, a hex x-amz-content-sha256). The headers it reads are gathered
+ * in one pass over the request's headers. */
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,21 +12,59 @@
 #include "checksums.h"
 #include "serve.h"
 
-typedef struct unknown_cksum {
-    char name[64];
-} unknown_cksum;
+/* What PutObject reads from the headers (the first of each, as
+ * MHD_lookup_connection_value would find it). */
+typedef struct put_headers {
+    const char *copy_source, *content_length, *transfer_encoding;
+    const char *content_encoding, *content_md5;
+    const char *sha, *trailer, *decoded_length;
+    const char *cksum[CKSUM_COUNT];
+    char unknown[64]; /* an x-amz-checksum-* we cannot verify (crc64nvme) */
+} put_headers;
 
-/* Finds an x-amz-checksum-* header we cannot verify (e.g. crc64nvme). */
-static enum MHD_Result find_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
+static void first(const char **slot, const char *value)
+{
+    if (!*slot)
+        *slot = value;
+}
+
+/* An x-amz-checksum-* header or trailer: one we verify, or the first
+ * unknown one noted. */
+static void checksum_field(put_headers *h, const char *name, const char *value)
+{
+    serve_cksum_alg a = serve_cksum_from_header(name);
+    if (a != CKSUM_COUNT)
+        first(&h->cksum[a], value);
+    else if (strcasecmp(name, "x-amz-checksum-algorithm") &&
+             strcasecmp(name, "x-amz-checksum-type") && !h->unknown[0])
+        snprintf(h->unknown, sizeof h->unknown, "%s", name);
+}
+
+static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *key,
+                              const char *value)
 {
     (void)kind;
-    (void)value;
-    unknown_cksum *u = cls;
-    if (!strncasecmp(key, "x-amz-checksum-", 15) && strcasecmp(key, "x-amz-checksum-algorithm") &&
-        strcasecmp(key, "x-amz-checksum-type") && serve_cksum_from_header(key) == CKSUM_COUNT) {
-        snprintf(u->name, sizeof u->name, "%s", key);
-        return MHD_NO;
+    put_headers *h = cls;
+    if (!strncasecmp(key, "x-amz-", 6)) {
+        const char *k = key + 6;
+        if (!strncasecmp(k, "checksum-", 9))
+            checksum_field(h, key, value);
+        else if (!strcasecmp(k, "content-sha256"))
+            first(&h->sha, value);
+        else if (!strcasecmp(k, "trailer"))
+            first(&h->trailer, value);
+        else if (!strcasecmp(k, "decoded-content-length"))
+            first(&h->decoded_length, value);
+        else if (!strcasecmp(k, "copy-source"))
+            first(&h->copy_source, value);
+    } else if (!strcasecmp(key, "Content-Length")) {
+        first(&h->content_length, value);
+    } else if (!strcasecmp(key, "Transfer-Encoding")) {
+        first(&h->transfer_encoding, value);
+    } else if (!strcasecmp(key, "Content-Encoding")) {
+        first(&h->content_encoding, value);
+    } else if (!strcasecmp(key, "Content-MD5")) {
+        first(&h->content_md5, value);
     }
     return MHD_YES;
 }
@@ -52,11 +91,22 @@ static int verify(serve_request *q, serve_reply *r, serve_cksum_alg a, const cha
     return 0;
 }
 
-int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, lhv1_bytes *out)
+int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body *out)
 {
-    *out = (lhv1_bytes){q->body.data, q->body.len};
-    const char *ce = serve_header(q, "Content-Encoding");
-    const char *sha = serve_header(q, "x-amz-content-sha256");
+    put_headers h;
+    memset(&h, 0, sizeof h);
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, gather, &h);
+    if (h.copy_source) {
+        serve_reply_error(r, q, 400, "NotImplemented", "CopyObject is not supported");
+        return -1;
+    }
+    if (!h.content_length && !h.transfer_encoding) {
+        serve_reply_error(r, q, 411, "MissingContentLength",
+                          "You must provide the Content-Length HTTP header.");
+        return -1;
+    }
+    out->data = (lhv1_bytes){q->body.data, q->body.len};
+    const char *ce = h.content_encoding, *sha = h.sha;
     int chunked = (ce && strstr(ce, "aws-chunked")) || (sha && !strncmp(sha, "STREAMING-", 10));
     if (chunked) {
         char why[160];
@@ -64,55 +114,48 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, lhv1_byt
             serve_reply_error(r, q, 400, "IncompleteBody", "%s", why);
             return -1;
         }
-        *out = (lhv1_bytes){dec->payload.data, dec->payload.len};
-        const char *dl = serve_header(q, "x-amz-decoded-content-length");
+        out->data = (lhv1_bytes){dec->payload.data, dec->payload.len};
+        const char *dl = h.decoded_length;
         if (dl) {
             char *end;
             unsigned long long n = strtoull(dl, &end, 10);
-            if (*end || end == dl || n != out->len) {
+            if (*end || end == dl || n != out->data.len) {
                 serve_reply_error(r, q, 400, "IncompleteBody",
                                   "x-amz-decoded-content-length is %s but the chunks hold %zu B",
-                                  dl, out->len);
+                                  dl, out->data.len);
                 return -1;
             }
         }
         if (sha && !strncmp(sha, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 34) &&
             sigv4_check_chunks(q, dec, r) < 0)
             return -1;
+        for (size_t i = 0; i < dec->n_trailers; i++)
+            if (!strncasecmp(dec->trailer_name[i], "x-amz-checksum-", 15))
+                checksum_field(&h, dec->trailer_name[i], dec->trailer_value[i]);
     }
-    unknown_cksum u = {""};
-    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, find_unknown, &u);
-    for (size_t i = 0; i < dec->n_trailers && !u.name[0]; i++)
-        find_unknown(&u, MHD_HEADER_KIND, dec->trailer_name[i], dec->trailer_value[i]);
-    if (u.name[0]) {
-        serve_reply_error(r, q, 400, "InvalidRequest", "checksum %s is not supported", u.name);
+    if (h.unknown[0]) {
+        serve_reply_error(r, q, 400, "InvalidRequest", "checksum %s is not supported", h.unknown);
         return -1;
     }
-    const char *md5 = serve_header(q, "Content-MD5");
-    if (md5) {
-        uint8_t want[20], got[16];
-        if (serve_base64_decode(md5, want, sizeof want) != 16) {
-            serve_reply_error(r, q, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
-            return -1;
-        }
-        serve_md5(out->data, out->len, got);
-        if (memcmp(want, got, 16)) {
-            serve_reply_error(r, q, 400, "BadDigest",
-                              "The Content-MD5 you specified did not match what we received.");
-            return -1;
-        }
+    /* One MD5 serves Content-MD5 and the ETag. */
+    uint8_t want[20];
+    if (h.content_md5 && serve_base64_decode(h.content_md5, want, sizeof want) != 16) {
+        serve_reply_error(r, q, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+        return -1;
+    }
+    serve_md5(out->data.data, out->data.len, out->md5);
+    if (h.content_md5 && memcmp(want, out->md5, 16)) {
+        serve_reply_error(r, q, 400, "BadDigest",
+                          "The Content-MD5 you specified did not match what we received.");
+        return -1;
     }
     for (int a = 0; a < CKSUM_COUNT; a++) {
-        char name[48];
-        snprintf(name, sizeof name, "x-amz-checksum-%s", serve_cksum_name(a));
-        const char *v = serve_header(q, name);
-        if (!v)
-            v = aws_chunked_trailer(dec, name);
-        if (v && verify(q, r, (serve_cksum_alg)a, v, *out) < 0)
+        out->cksum[a] = h.cksum[a];
+        if (h.cksum[a] && verify(q, r, (serve_cksum_alg)a, h.cksum[a], out->data) < 0)
             return -1;
     }
     /* A trailer announced but not sent is a body cut short. */
-    const char *announced = serve_header(q, "x-amz-trailer");
+    const char *announced = h.trailer;
     if (chunked && announced && serve_cksum_from_header(announced) != CKSUM_COUNT &&
         !aws_chunked_trailer(dec, announced)) {
         serve_reply_error(r, q, 400, "IncompleteBody", "trailer %s was announced but not sent",
@@ -122,7 +165,7 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, lhv1_byt
     if (sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64) {
         uint8_t d[32];
         char hex[65];
-        serve_sha256(out->data, out->len, d);
+        serve_sha256(out->data.data, out->data.len, d);
         serve_hex(d, 32, hex);
         if (strcmp(hex, sha)) {
             serve_reply_error(r, q, 400, "XAmzContentSHA256Mismatch",

@@ -15,8 +15,12 @@ static const char *const object_args[] = {"x-id", NULL};
 int serve_object_key(const serve_request *q, lhv1_buf *out)
 {
     lhv1_buf_reset(out);
-    lhv1_buf_printf(out, "%s/", q->bucket);
-    lhv1_buf_append(out, q->key.data, q->key.len);
+    size_t bl = strlen(q->bucket);
+    if (lhv1_buf_reserve(out, bl + 1 + q->key.len) == 0) {
+        lhv1_buf_append(out, q->bucket, bl);
+        lhv1_buf_putc(out, '/');
+        lhv1_buf_append(out, q->key.data, q->key.len);
+    }
     return out->failed ? -1 : 0;
 }
 
@@ -71,26 +75,21 @@ static int parse_range(const char *h, size_t size, size_t *from, size_t *to)
 
 static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 {
-    if (serve_header(q, "x-amz-copy-source")) {
-        serve_reply_error(r, q, 400, "NotImplemented", "CopyObject is not supported");
-        return;
-    }
-    if (!serve_header(q, "Content-Length") && !serve_header(q, "Transfer-Encoding")) {
-        serve_reply_error(r, q, 411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
-        return;
-    }
     aws_chunked dec;
     aws_chunked_init(&dec);
-    lhv1_bytes body;
-    if (put_body_decode(q, r, &dec, &body) == 0) {
+    put_body pb; /* hashed outside the lock */
+    if (put_body_decode(q, r, &dec, &pb) == 0) {
+        lhv1_bytes body = pb.data;
+        const uint8_t *md5 = pb.md5;
         http_fault_decision d;
         serve_server *s = q->srv;
         lhv1_store_err err;
-        uint8_t md5[16];
-        serve_md5(body.data, body.len, md5); /* outside the lock */
+        /* The request's buffer (or the decoded aws-chunked payload) goes
+         * to the memory store as it is: no copy. */
+        lhv1_buf *owned = body.data == dec.payload.data ? &dec.payload : &q->body;
         pthread_mutex_lock(&s->lock);
         http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
-        int rc = http_faults_put(s, &d, skey, body, &err);
+        int rc = http_faults_put(s, &d, skey, body, owned, &err);
         if (s->etags) {
             /* The store holds exactly this body only when no rule fired. */
             if (rc == 0 && d.rule_id == 0)
@@ -103,15 +102,10 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             serve_store_error(q, r, &err);
         } else {
             etag_header(r, md5);
-            for (int a = 0; a < CKSUM_COUNT; a++) {
-                char name[48];
-                snprintf(name, sizeof name, "x-amz-checksum-%s", serve_cksum_name(a));
-                const char *v = serve_header(q, name);
-                if (!v)
-                    v = aws_chunked_trailer(&dec, name);
-                if (v)
-                    serve_reply_header(r, name, "%s", v);
-            }
+            for (int a = 0; a < CKSUM_COUNT; a++)
+                if (pb.cksum[a])
+                    serve_reply_header(r, serve_cksum_header((serve_cksum_alg)a), "%s",
+                                       pb.cksum[a]);
         }
         http_faults_http_effects(&d, q, r);
     }
@@ -143,9 +137,7 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
     if (!known)
         serve_md5(r->body.data, size, md5);
     etag_header(r, md5);
-    char date[64];
-    http_time(date, sizeof date, s->started);
-    serve_reply_header(r, "Last-Modified", "%s", date);
+    serve_reply_header(r, "Last-Modified", "%s", s->started_http);
     serve_reply_header(r, "Content-Type", "application/octet-stream");
     serve_reply_header(r, "Accept-Ranges", "bytes");
     const char *range = serve_header(q, "Range");

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "checksums.h"
 #include "lhv1/bytes.h"
 #include "lhv1/store.h"
 
@@ -37,9 +38,10 @@ typedef struct serve_server {
     lhv1_store *faulty;      /* the fault store over it: every object operation */
     pthread_mutex_t lock;    /* one store operation (or admin action) at a time */
     time_t started;
+    char started_http[40];   /* `started` as an HTTP date (Last-Modified) */
     char **buckets;          /* known bucket names, cached from the store */
     size_t n_buckets;
-    uint64_t request_no;
+    uint64_t request_no;     /* atomic */
     struct http_faults *faults;
     struct etag_cache *etags; /* memory backend only: nothing else writes it */
 } serve_server;
@@ -53,7 +55,7 @@ typedef struct serve_request {
     char bucket[64];         /* decoded; empty for the service root */
     lhv1_buf key;            /* decoded object key (may hold any byte) */
     int has_key;             /* a "/" followed the bucket */
-    lhv1_buf body;           /* the raw request body */
+    lhv1_buf body;           /* the raw request body (owned; a PUT may move it) */
     uint64_t id;
 } serve_request;
 
@@ -116,11 +118,20 @@ int sigv4_check(serve_request *q, serve_reply *r);
 /* Verifies aws-chunked chunk signatures against the seed signature. */
 int sigv4_check_chunks(serve_request *q, const struct aws_chunked *c, serve_reply *r);
 
+/* The body PutObject stores, decoded and verified. */
+typedef struct put_body {
+    lhv1_bytes data;    /* into q->body or the aws-chunked payload */
+    uint8_t md5[16];    /* its MD5: the ETag */
+    /* The x-amz-checksum-* values verified (header or trailer), or NULL. */
+    const char *cksum[CKSUM_COUNT];
+} put_body;
+
 /* The request body PutObject stores: aws-chunked decoded into `dec` when
- * the body is so encoded, checksums and Content-MD5 verified. 0 with `out`
- * pointing into q->body or dec->payload, or -1 with `r` filled. */
+ * the body is so encoded, checksums and Content-MD5 verified (CopyObject
+ * and a missing Content-Length refused first). 0 with `out` filled, or -1
+ * with `r` filled. */
 int put_body_decode(serve_request *q, serve_reply *r, struct aws_chunked *dec,
-                    lhv1_bytes *out);
+                    put_body *out);
 
 /* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
  * 400, FAILED its status with InternalError (SlowDown for a 503). */

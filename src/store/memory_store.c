@@ -114,6 +114,58 @@ static const lhv1_store_ops memory_ops = {
     "memory", mem_put, mem_get, mem_del, mem_list, mem_destroy,
 };
 
+int lhv1_is_memory_store(const lhv1_store *s)
+{
+    return s && s->ops == &memory_ops;
+}
+
+int lhv1_memory_store_view(lhv1_store *s, lhv1_bytes key, lhv1_bytes *out)
+{
+    mem_entry *e = find((memory_store *)s, key);
+    if (!e)
+        return 0;
+    *out = (lhv1_bytes){e->body.data, e->body.len};
+    return 1;
+}
+
+int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, int *had,
+                               lhv1_store_err *err)
+{
+    memory_store *m = (memory_store *)s;
+    mem_entry *e = find(m, key);
+    *had = e != NULL;
+    if (!e) {
+        lhv1_buf k;
+        lhv1_buf_init(&k);
+        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0 ||
+            lhv1_buf_append(&k, key.data, key.len) < 0) {
+            lhv1_buf_free(&k);
+            return lhv1_store_oom(err, "memory store");
+        }
+        e = &m->entries[m->n++];
+        e->key = k;
+        lhv1_buf_init(&e->body);
+    }
+    lhv1_buf old = e->body;
+    e->body = *body;
+    e->body.failed = 0;
+    *body = old;
+    return 0;
+}
+
+int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old)
+{
+    memory_store *m = (memory_store *)s;
+    mem_entry *e = find(m, key);
+    lhv1_buf_init(old);
+    if (!e)
+        return 0;
+    *old = e->body;
+    lhv1_buf_free(&e->key);
+    *e = m->entries[--m->n];
+    return 1;
+}
+
 lhv1_store *lhv1_memory_store_new(void)
 {
     memory_store *m = lhv1_calloc(1, sizeof *m);

@@ -40,10 +40,21 @@ typedef struct lhv1_fault_config {
      * dropped first; 0 keeps every version (the campaign). A long-running
      * user (the HTTP server) bounds its memory with it. */
     size_t history_max;
+    /* 1: keep no text log (lhv1_fault_store_log returns ""): a caller with
+     * its own decision log, the HTTP server, saves formatting a line per
+     * operation. */
+    int no_log;
 } lhv1_fault_config;
 
 /* NULL on allocation failure. `inner` must outlive the fault store. */
 lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg);
+
+/* lhv1_store_put on a fault store, where body->data[0:len] is the body:
+ * the store may take the buffer instead of copying it (over the memory
+ * store, on a Put that lands whole), leaving *body empty. `fs` must be a
+ * fault store. */
+int lhv1_fault_store_put_owned(lhv1_store *fs, lhv1_bytes key, lhv1_buf *body,
+                               lhv1_store_err *err);
 
 /* Whether `s` is a fault store. The accessors below check it: given
  * another store they return NULL, "(not a fault store)\n" or 0. */
