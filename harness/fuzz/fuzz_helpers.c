@@ -117,13 +117,14 @@ int fuzz_envelope_equal(const lhv1_envelope *a, const lhv1_envelope *b)
         a->ef_search != b->ef_search || a->count != b->count)
         return 0;
     /* Absent and JSON null metadata are the same state. */
-    const cJSON *am = lhv1_metadata_cjson_const(a->metadata);
-    const cJSON *bm = lhv1_metadata_cjson_const(b->metadata);
+    cJSON *am = lhv1_metadata_to_cjson(a->metadata);
+    cJSON *bm = lhv1_metadata_to_cjson(b->metadata);
     int a_none = am == NULL || cJSON_IsNull(am);
     int b_none = bm == NULL || cJSON_IsNull(bm);
-    if (a_none || b_none)
-        return a_none == b_none;
-    return fuzz_json_equal(am, bm);
+    int eq = a_none || b_none ? a_none == b_none : fuzz_json_equal(am, bm);
+    cJSON_Delete(am);
+    cJSON_Delete(bm);
+    return eq;
 }
 
 static void dump_or_die(const lhv1_index *idx, lhv1_buf *out)

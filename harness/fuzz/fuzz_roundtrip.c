@@ -278,28 +278,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     env.ef_search += d == D_CROSS_EF_SEARCH;
     env.count += d == D_CROSS_COUNT;
     env.dimension += d == D_CROSS_DIMENSION;
-    /* Metadata for printable keys (cJSON keys are C strings). */
+    /* Metadata for printable keys (cJSON keys are C strings), built as a
+     * tree and then kept as its text. */
+    cJSON *meta = NULL;
     for (int i = 0; i < n0; i++) {
         int printable = p->key[i].len > 0;
         for (size_t k = 0; k < p->key[i].len; k++)
             printable &= p->key[i].data[k] >= 0x20 && p->key[i].data[k] < 0x7f;
         if (!printable || !fuzz_bool(&r))
             continue;
-        if (!env.metadata)
-            env.metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
+        if (!meta)
+            meta = cJSON_CreateObject();
         char k[MAX_KEY + 2];
         memcpy(k, p->key[i].data, p->key[i].len);
         k[p->key[i].len] = '\0';
         cJSON *v = cJSON_CreateObject();
         cJSON_AddNumberToObject(v, "rank", i);
-        cJSON_AddItemToObject(lhv1_metadata_cjson(env.metadata), k, v);
+        cJSON_AddItemToObject(meta, k, v);
     }
     if (d == D_CROSS_METADATA_ORPHAN) {
-        if (!env.metadata)
-            env.metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
-        cJSON_AddItemToObject(lhv1_metadata_cjson(env.metadata), (const char *)ABSENT_KEY,
-                              cJSON_CreateObject());
+        if (!meta)
+            meta = cJSON_CreateObject();
+        cJSON_AddItemToObject(meta, (const char *)ABSENT_KEY, cJSON_CreateObject());
     }
+    if (meta)
+        env.metadata = lhv1_metadata_from_cjson(meta);
 
     static lhv1_buf obj, obj_rev;
     build_object(p, n_layers, 0, &env, &obj);
