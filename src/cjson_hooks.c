@@ -27,6 +27,11 @@ static void install_hooks(void)
     cJSON_InitHooks(&hooks);
 }
 
+void lhv1_cjson_hooks_install(void)
+{
+    pthread_once(&hooks_once, install_hooks);
+}
+
 cJSON *lhv1_cjson_parse(const char *p, size_t n, const char **end, int *oom)
 {
     pthread_once(&hooks_once, install_hooks);

@@ -9,6 +9,8 @@
 
 #pragma GCC visibility push(hidden)
 
+/* Installs the hooks (once per process). */
+void lhv1_cjson_hooks_install(void);
 /* cJSON_ParseWithLengthOpts (no null-termination required). On NULL,
  * *oom is 1 when an allocation failed during the parse, else 0. */
 cJSON *lhv1_cjson_parse(const char *p, size_t n, const char **end, int *oom);

@@ -18,16 +18,18 @@ static void dump_envelope(lhv1_buf *out, const lhv1_envelope *e)
     lhv1_buf_putc(out, '}');
 }
 
-static int dump_layer(lhv1_buf *out, const lhv1_layer *ly)
+static int dump_layer(lhv1_buf *out, const lhv1_graph *g, const lhv1_layer *ly)
 {
-    uint64_t *order = lhv1_sorted_node_order(ly);
+    uint64_t *order = lhv1_sorted_node_order(g, ly);
     if (!order) {
         out->failed = 1;
         return -1;
     }
     lhv1_buf_puts(out, "{\"nodes\":[");
     for (uint64_t j = 0; j < ly->n_nodes; j++) {
-        const lhv1_node *nd = &ly->nodes[order[j]];
+        lhv1_node ndv;
+        lhv1_layer_node(g, ly, order[j], &ndv);
+        const lhv1_node *nd = &ndv;
         lhv1_buf_puts(out, j ? ",\n{\"key\":" : "\n{\"key\":");
         lhv1_json_key_append(out, nd->key);
         lhv1_buf_puts(out, ",\"vector\":\"");
@@ -67,7 +69,9 @@ int lhv1_index_dump(const lhv1_index *idx, lhv1_buf *out)
     lhv1_buf_puts(out, ",\"layers\":[");
     for (uint64_t i = 0; i < g->n_layers; i++) {
         lhv1_buf_puts(out, i ? ",\n" : "\n");
-        if (dump_layer(out, &g->layers[i]) != 0)
+        lhv1_layer ly;
+        lhv1_graph_layer(g, i, &ly);
+        if (dump_layer(out, g, &ly) != 0)
             return -1;
     }
     lhv1_buf_puts(out, "]}}\n");

@@ -7,8 +7,9 @@
  * per invariant: the walk remembers the first invariant that failed and
  * from then on checks only the ones before it, so what it reports is the
  * first invariant in table order that any node breaks, at the first node
- * that breaks it. A node's neighbour keys are resolved through the layer's
- * key set once, for the checks that need them. */
+ * that breaks it. Each node is decoded from the input once, and its
+ * neighbour keys are resolved through the layer's key set once, for the
+ * checks that need them. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,32 +20,37 @@
 
 typedef struct check_ctx {
     const lhv1_graph *g;
-    lhv1_keyset *sets; /* per layer, built by check_duplicate_node */
-    /* The current node's neighbours: key and node index (-1: not a node of
-     * the layer), resolved once per node. */
-    const lhv1_node *resolved_for;
-    lhv1_bytes *nb_key;
-    int64_t *nb_idx;
+    uint64_t dim;    /* the first vector's length */
+    uint64_t widest; /* nodes in the largest layer */
+    /* Layer 0's key set (kept for the cross-checks) and two tables reused
+     * for the layers above: the walk needs a layer's set and the one of
+     * the layer below, never more, so the sets cost what two layers and
+     * layer 0 cost, not what every layer costs. */
+    lhv1_keyset set0, scratch[2];
+    const lhv1_keyset *cur, *below;
+    lhv1_layer ly, ly_below;
+    lhv1_node nd; /* the node being checked, decoded once */
+    /* The current node's neighbours: the node each names in the layer (-1:
+     * not a node of the layer), resolved once per node. 4 bytes a
+     * neighbour; a neighbour takes at least 1 input byte. */
+    int resolved;
+    int32_t *nb_idx;
     uint64_t nb_cap;
+    int64_t below_idx; /* the node's index in the layer below, or -1 */
     /* Per node of a layer: the stamp of the last list that named it, to
      * find a node listed twice without comparing keys. */
     uint32_t *seen;
-    uint64_t seen_cap;
     uint32_t stamp;
 } check_ctx;
 
 /* Whole-graph invariant: 0, or -1 with `st` filled. */
 typedef int (*graph_fn)(check_ctx *c, lhv1_status *st);
-/* Per-node invariant: 0 holds, 1 broken, -1 out of memory. With `st` set
- * it fills the message of a broken invariant. */
+/* Per-node invariant on c->nd, node j of layer `layer`: 0 holds, 1
+ * broken, -1 out of memory. With `st` set it fills the message of a
+ * broken invariant. */
 typedef int (*node_fn)(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st);
 
 static const char *show(lhv1_bytes k, char out[LHV1_SHOW_MAX]) { return lhv1_show(k, out); }
-
-static const lhv1_node *node_at(const check_ctx *c, uint64_t layer, uint64_t j)
-{
-    return &c->g->layers[layer].nodes[j];
-}
 
 /* Fills `st` for a broken per-node invariant (when asked) and returns 1. */
 #define NODE_BROKEN(st, reason, nd, layer, fmt, ...)                                     \
@@ -71,34 +77,45 @@ static int check_params(check_ctx *c, lhv1_status *st)
 
 static int check_empty_layer(check_ctx *c, lhv1_status *st)
 {
-    for (uint64_t i = 0; i < c->g->n_layers; i++)
-        if (c->g->layers[i].n_nodes == 0)
-            return lhv1_fail(st, LHV1_R_GRAPH_EMPTY_LAYER, (int64_t)c->g->layers[i].offset,
+    for (uint64_t i = 0; i < c->g->n_layers; i++) {
+        lhv1_layer ly;
+        lhv1_graph_layer(c->g, i, &ly);
+        if (ly.n_nodes == 0)
+            return lhv1_fail(st, LHV1_R_GRAPH_EMPTY_LAYER, (int64_t)ly.offset,
                              "layer %llu has no nodes", (unsigned long long)i);
+    }
     return 0;
 }
 
-/* Builds every layer's key set: the later invariants look keys up in it. */
+/* Indexes every layer in turn (layer 0's set is kept; the others share
+ * one table, the one the walk then uses for layer 1, 3, ...) and reports
+ * the first layer holding a key twice. */
 static int check_duplicate_node(check_ctx *c, lhv1_status *st)
 {
     const lhv1_graph *g = c->g;
-    c->sets = lhv1_calloc(g->n_layers ? g->n_layers : 1, sizeof *c->sets);
-    if (!c->sets)
-        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     for (uint64_t i = 0; i < g->n_layers; i++) {
-        const lhv1_layer *ly = &g->layers[i];
-        if (lhv1_keyset_init(&c->sets[i], ly->nodes, ly->n_nodes) != 0)
+        lhv1_layer ly;
+        lhv1_graph_layer(g, i, &ly);
+        lhv1_keyset *s = i == 0 ? &c->set0 : &c->scratch[1];
+        if (lhv1_keyset_build(s, g, &ly) != 0)
             return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                              (unsigned long long)i);
-        int64_t dup = lhv1_keyset_first_duplicate(&c->sets[i]);
+        int64_t dup = lhv1_keyset_first_duplicate(s);
         if (dup >= 0) {
-            NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NODE, &ly->nodes[dup], i, "%s",
+            lhv1_node nd;
+            lhv1_layer_node(g, &ly, (uint64_t)dup, &nd);
+            NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NODE, &nd, i, "%s",
                         "key appears twice in the layer");
         }
-        if (ly->n_nodes > c->seen_cap)
-            c->seen_cap = ly->n_nodes;
+        if (ly.n_nodes > c->widest)
+            c->widest = ly.n_nodes;
+        if (i == 0 && ly.n_nodes) {
+            lhv1_node first;
+            lhv1_layer_node(g, &ly, 0, &first);
+            c->dim = first.dim;
+        }
     }
-    c->seen = lhv1_calloc(c->seen_cap ? c->seen_cap : 1, sizeof *c->seen);
+    c->seen = lhv1_calloc(c->widest ? c->widest : 1, sizeof *c->seen);
     if (!c->seen)
         return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return 0;
@@ -116,12 +133,12 @@ static int check_trailing_bytes(check_ctx *c, lhv1_status *st)
 
 static int check_vector_length(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
-    uint64_t dim = c->g->layers[0].nodes[0].dim;
-    if (nd->dim != dim)
+    (void)j;
+    const lhv1_node *nd = &c->nd;
+    if (nd->dim != c->dim)
         NODE_BROKEN(st, LHV1_R_GRAPH_VECTOR_LENGTH, nd, layer,
                     "vector length %llu, first vector has %llu", (unsigned long long)nd->dim,
-                    (unsigned long long)dim);
+                    (unsigned long long)c->dim);
     return 0;
 }
 
@@ -148,7 +165,8 @@ static uint32_t any_non_finite(const uint8_t *p, uint64_t n)
 
 static int check_non_finite(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
+    (void)j;
+    const lhv1_node *nd = &c->nd;
     if (!any_non_finite(nd->vector, nd->dim))
         return 0;
     for (uint64_t k = 0; k < nd->dim; k++)
@@ -158,32 +176,48 @@ static int check_non_finite(check_ctx *c, uint64_t layer, uint64_t j, lhv1_statu
     return 0;
 }
 
-/* The neighbour keys of node j and the node each names in its layer. */
-static int resolve_neighbors(check_ctx *c, uint64_t layer, uint64_t j)
+/* Neighbour key number k of the current node (k < n_neighbors). */
+static lhv1_bytes nth_neighbor(const check_ctx *c, uint64_t k)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
-    if (c->resolved_for == nd)
+    lhv1_neighbor_iter it;
+    lhv1_bytes key = {NULL, 0};
+    lhv1_neighbor_iter_init(&it, &c->nd);
+    for (uint64_t i = 0; i <= k && lhv1_neighbor_next(&it, &key); i++)
+        ;
+    return key;
+}
+
+/* The node each neighbour key of the current node names in its layer,
+ * looked up in groups (lhv1_keyset_find_many) of a few keys. */
+static int resolve_neighbors(check_ctx *c)
+{
+    const lhv1_node *nd = &c->nd;
+    if (c->resolved)
         return 0;
     if (nd->n_neighbors > c->nb_cap) {
         uint64_t cap = c->nb_cap ? c->nb_cap : 32;
         while (cap < nd->n_neighbors)
             cap *= 2;
-        lhv1_bytes *k = lhv1_realloc(c->nb_key, cap * sizeof *k);
-        if (k)
-            c->nb_key = k;
-        int64_t *x = lhv1_realloc(c->nb_idx, cap * sizeof *x);
-        if (x)
-            c->nb_idx = x;
-        if (!k || !x)
+        int32_t *x = lhv1_realloc(c->nb_idx, cap * sizeof *x);
+        if (!x)
             return -1;
+        c->nb_idx = x;
         c->nb_cap = cap;
     }
+    enum { GROUP = 32 };
+    lhv1_bytes keys[GROUP];
+    int64_t idx[GROUP];
     lhv1_neighbor_iter it;
     lhv1_neighbor_iter_init(&it, nd);
-    for (uint64_t k = 0; k < nd->n_neighbors && lhv1_neighbor_next(&it, &c->nb_key[k]); k++)
-        ;
-    lhv1_keyset_find_many(&c->sets[layer], c->nb_key, nd->n_neighbors, c->nb_idx);
-    c->resolved_for = nd;
+    for (uint64_t base = 0; base < nd->n_neighbors; base += GROUP) {
+        uint64_t m = 0;
+        while (m < GROUP && base + m < nd->n_neighbors && lhv1_neighbor_next(&it, &keys[m]))
+            m++;
+        lhv1_keyset_find_many(c->cur, keys, m, idx);
+        for (uint64_t k = 0; k < m; k++)
+            c->nb_idx[base + k] = (int32_t)idx[k];
+    }
+    c->resolved = 1;
     return 0;
 }
 
@@ -191,9 +225,9 @@ static int resolve_neighbors(check_ctx *c, uint64_t layer, uint64_t j)
  * so naming oneself is naming one's own index. */
 static int check_self_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    if (resolve_neighbors(c, layer, j) != 0)
+    if (resolve_neighbors(c) != 0)
         return -1;
-    const lhv1_node *nd = node_at(c, layer, j);
+    const lhv1_node *nd = &c->nd;
     for (uint64_t k = 0; k < nd->n_neighbors; k++)
         if (c->nb_idx[k] == (int64_t)j)
             NODE_BROKEN(st, LHV1_R_GRAPH_SELF_NEIGHBOR, nd, layer, "%s",
@@ -201,56 +235,80 @@ static int check_self_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lhv1_st
     return 0;
 }
 
-static int cmp_bytes(const void *a, const void *b)
+static lhv1_bytes key_at(const uint8_t *list, uint32_t off)
 {
-    return lhv1_bytes_cmp(*(const lhv1_bytes *)a, *(const lhv1_bytes *)b);
+    size_t pos = off;
+    size_t len = (size_t)lhv1_valid_varint(list, &pos);
+    return (lhv1_bytes){list + pos, len};
+}
+
+/* Dangling keys by their offsets in the neighbour list `list`. */
+static int cmp_key_offsets(uint32_t a, uint32_t b, const void *list)
+{
+    return lhv1_bytes_cmp(key_at(list, a), key_at(list, b));
 }
 
 /* Neighbours that are nodes: a stamp per node. Those that are not (a
- * dangling list, rare): sorted, then compared side by side. */
+ * dangling list, rare): their offsets in the list, sorted by key, then
+ * compared side by side. */
 static int check_duplicate_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    if (resolve_neighbors(c, layer, j) != 0)
+    (void)j;
+    if (resolve_neighbors(c) != 0)
         return -1;
-    const lhv1_node *nd = node_at(c, layer, j);
+    const lhv1_node *nd = &c->nd;
     char kb[64];
     if (++c->stamp == 0) { /* wrapped: forget every old stamp */
-        memset(c->seen, 0, c->seen_cap * sizeof *c->seen);
+        memset(c->seen, 0, (c->widest ? c->widest : 1) * sizeof *c->seen);
         c->stamp = 1;
     }
     uint64_t dangling = 0;
     for (uint64_t k = 0; k < nd->n_neighbors; k++) {
-        int64_t x = c->nb_idx[k];
+        int32_t x = c->nb_idx[k];
         if (x < 0) {
             dangling++;
             continue;
         }
         if (c->seen[x] == c->stamp)
             NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, layer,
-                        "neighbour \"%s\" listed twice", show(c->nb_key[k], kb));
+                        "neighbour \"%s\" listed twice", show(nth_neighbor(c, k), kb));
         c->seen[x] = c->stamp;
     }
     if (dangling < 2)
         return 0;
-    /* Sorted in place at the front of the cache (no second copy of a long
-     * list), which the cache then no longer is. */
-    lhv1_bytes *keys = c->nb_key;
+    if (nd->neighbors.len > UINT32_MAX)
+        return -1; /* a list of 4 GiB: refused as an allocation failure */
+    /* The offsets overwrite the resolved indexes in place (the k-th
+     * dangling key is written at or before position k), which then no
+     * longer hold. */
+    uint32_t *offs = (uint32_t *)(void *)c->nb_idx;
     uint64_t n = 0;
-    for (uint64_t k = 0; k < nd->n_neighbors; k++)
+    lhv1_neighbor_iter it;
+    lhv1_neighbor_iter_init(&it, nd);
+    lhv1_bytes key;
+    for (uint64_t k = 0; k < nd->n_neighbors; k++) {
+        const uint8_t *at = it.p;
+        if (!lhv1_neighbor_next(&it, &key))
+            break;
         if (c->nb_idx[k] < 0)
-            keys[n++] = c->nb_key[k];
-    c->resolved_for = NULL;
-    qsort(keys, n, sizeof *keys, cmp_bytes);
-    for (uint64_t k = 1; k < n; k++)
-        if (lhv1_bytes_eq(keys[k - 1], keys[k]))
+            offs[n++] = (uint32_t)(at - nd->neighbors.data);
+    }
+    c->resolved = 0;
+    lhv1_sort_u32(offs, n, cmp_key_offsets, nd->neighbors.data);
+    for (uint64_t k = 1; k < n; k++) {
+        lhv1_bytes x = key_at(nd->neighbors.data, offs[k - 1]);
+        lhv1_bytes y = key_at(nd->neighbors.data, offs[k]);
+        if (lhv1_bytes_eq(x, y))
             NODE_BROKEN(st, LHV1_R_GRAPH_DUPLICATE_NEIGHBOR, nd, layer,
-                        "neighbour \"%s\" listed twice", show(keys[k], kb));
+                        "neighbour \"%s\" listed twice", show(y, kb));
+    }
     return 0;
 }
 
 static int check_too_many_neighbors(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
+    (void)j;
+    const lhv1_node *nd = &c->nd;
     if (nd->n_neighbors > (uint64_t)c->g->m)
         NODE_BROKEN(st, LHV1_R_GRAPH_TOO_MANY_NEIGHBORS, nd, layer, "%llu neighbours, M is %lld",
                     (unsigned long long)nd->n_neighbors, (long long)c->g->m);
@@ -259,36 +317,44 @@ static int check_too_many_neighbors(check_ctx *c, uint64_t layer, uint64_t j, lh
 
 static int check_dangling_neighbor(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    if (resolve_neighbors(c, layer, j) != 0)
+    (void)j;
+    if (resolve_neighbors(c) != 0)
         return -1;
-    const lhv1_node *nd = node_at(c, layer, j);
+    const lhv1_node *nd = &c->nd;
     char kb[64];
     for (uint64_t k = 0; k < nd->n_neighbors; k++)
         if (c->nb_idx[k] < 0)
             NODE_BROKEN(st, LHV1_R_GRAPH_DANGLING_NEIGHBOR, nd, layer,
-                        "neighbour \"%s\" is not a node of this layer", show(c->nb_key[k], kb));
+                        "neighbour \"%s\" is not a node of this layer",
+                        show(nth_neighbor(c, k), kb));
     return 0;
 }
 
 static int check_layer_not_subset(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
-    if (layer > 0 && lhv1_keyset_find(&c->sets[layer - 1], nd->key) < 0)
+    (void)j;
+    const lhv1_node *nd = &c->nd;
+    if (layer == 0)
+        return 0;
+    c->below_idx = lhv1_keyset_find(c->below, nd->key);
+    if (c->below_idx < 0)
         NODE_BROKEN(st, LHV1_R_GRAPH_LAYER_NOT_SUBSET, nd, layer, "missing from layer %llu",
                     (unsigned long long)(layer - 1));
     return 0;
 }
 
-/* Runs only where graph-layer-not-subset held: the node is found below. */
+/* Runs only where graph-layer-not-subset held: the node is found below
+ * (c->below_idx, set by that check on this node). */
 static int check_layer_vector_differs(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
-    const lhv1_node *nd = node_at(c, layer, j);
+    (void)j;
+    const lhv1_node *nd = &c->nd;
     if (layer == 0)
         return 0;
-    int64_t below = lhv1_keyset_find(&c->sets[layer - 1], nd->key);
-    const lhv1_node *lo = node_at(c, layer - 1, (uint64_t)below);
-    if (lo->dim != nd->dim ||
-        (nd->dim && memcmp(lo->vector, nd->vector, (size_t)nd->dim * 4) != 0))
+    lhv1_node lo;
+    lhv1_layer_node(c->g, &c->ly_below, (uint64_t)c->below_idx, &lo);
+    if (lo.dim != nd->dim ||
+        (nd->dim && memcmp(lo.vector, nd->vector, (size_t)nd->dim * 4) != 0))
         NODE_BROKEN(st, LHV1_R_GRAPH_LAYER_VECTOR_DIFFERS, nd, layer,
                     "vector differs from layer %llu", (unsigned long long)(layer - 1));
     return 0;
@@ -316,13 +382,45 @@ static const struct invariant {
 };
 enum { N_INVARIANTS = sizeof invariants / sizeof invariants[0] };
 
+/* Makes layer i the current one: its key set, and the set of the layer
+ * below (already built by the previous layer's call unless `rebuild`). */
+static int enter_layer(check_ctx *c, uint64_t i, int rebuild)
+{
+    lhv1_graph_layer(c->g, i, &c->ly);
+    if (i == 0) {
+        c->cur = &c->set0;
+        c->below = NULL;
+        return 0;
+    }
+    lhv1_keyset *cur = &c->scratch[i & 1], *below = i == 1 ? &c->set0 : &c->scratch[(i - 1) & 1];
+    lhv1_graph_layer(c->g, i - 1, &c->ly_below);
+    if (rebuild && i > 1 && lhv1_keyset_build(below, c->g, &c->ly_below) != 0)
+        return -1;
+    if (lhv1_keyset_build(cur, c->g, &c->ly) != 0)
+        return -1;
+    c->cur = cur;
+    c->below = below;
+    return 0;
+}
+
+static void enter_node(check_ctx *c, uint64_t j)
+{
+    lhv1_layer_node(c->g, &c->ly, j, &c->nd);
+    c->resolved = 0;
+    c->below_idx = -1;
+}
+
 /* One walk over every node for the per-node invariants [from, to). */
 static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
 {
     size_t limit = to; /* invariants at or past it need no more checking */
     uint64_t at_layer = 0, at_node = 0;
-    for (uint64_t i = 0; i < c->g->n_layers && limit > from; i++)
-        for (uint64_t j = 0; j < c->g->layers[i].n_nodes; j++)
+    for (uint64_t i = 0; i < c->g->n_layers && limit > from; i++) {
+        if (enter_layer(c, i, 0) != 0)
+            return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
+                             (unsigned long long)i);
+        for (uint64_t j = 0; j < c->ly.n_nodes; j++) {
+            enter_node(c, j);
             for (size_t k = from; k < limit; k++) {
                 int r = invariants[k].on_node(c, i, j, NULL);
                 if (r < 0)
@@ -333,10 +431,19 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
                     at_node = j;
                 }
             }
+        }
+    }
     if (limit == to)
         return 0;
-    /* Run the broken one again on its node, this time for the message. */
-    c->resolved_for = NULL;
+    /* Run the invariants up to the broken one again on its node, this time
+     * with the message (the earlier ones held there, and the later checks
+     * rely on what they found). */
+    if (enter_layer(c, at_layer, 1) != 0)
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
+    enter_node(c, at_node);
+    for (size_t k = from; k < limit; k++)
+        if (invariants[k].on_node(c, at_layer, at_node, NULL) < 0)
+            return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     if (invariants[limit].on_node(c, at_layer, at_node, st) < 0)
         return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
     return -1;
@@ -366,17 +473,14 @@ int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *lay
         rc = walk_nodes(&c, k, end, st);
         k = end;
     }
-    if (c.sets && rc == 0 && layer0 && g->n_layers) {
-        *layer0 = c.sets[0]; /* handed over: not freed below */
-        memset(&c.sets[0], 0, sizeof c.sets[0]);
+    if (rc == 0 && layer0 && g->n_layers) {
+        *layer0 = c.set0; /* handed over: not freed below */
+        memset(&c.set0, 0, sizeof c.set0);
     }
-    if (c.sets) {
-        for (uint64_t i = 0; i < g->n_layers; i++)
-            lhv1_keyset_free(&c.sets[i]);
-        lhv1_free(c.sets);
-    }
+    lhv1_keyset_free(&c.set0);
+    lhv1_keyset_free(&c.scratch[0]);
+    lhv1_keyset_free(&c.scratch[1]);
     lhv1_free(c.seen);
-    lhv1_free(c.nb_key);
     lhv1_free(c.nb_idx);
     return rc;
 }

@@ -133,26 +133,49 @@ static int decode_header(reader *r, lhv1_graph *g)
     return 0;
 }
 
-static int decode_node(reader *r, lhv1_node *nd, uint64_t j)
+static void off_set(void *a, int wide, uint64_t i, uint64_t v)
+{
+    if (wide)
+        ((uint64_t *)a)[i] = v;
+    else
+        ((uint32_t *)a)[i] = (uint32_t)v;
+}
+
+/* Checks one node's syntax and skips it. */
+static int decode_node(reader *r, uint64_t j)
 {
     r->node = (int64_t)j;
-    nd->offset = r->pos;
-    if (read_string(r, &nd->key, "key length") != 0)
+    lhv1_bytes key;
+    uint64_t dim, n_neighbors;
+    if (read_string(r, &key, "key length") != 0)
         return -1;
-    if (read_count(r, &nd->dim, 4, "vector length") != 0)
+    if (read_count(r, &dim, 4, "vector length") != 0)
         return -1;
-    nd->vector = r->p + r->pos;
-    r->pos += (size_t)nd->dim * 4;
-    if (read_count(r, &nd->n_neighbors, MIN_KEY, "neighbour count") != 0)
+    r->pos += (size_t)dim * 4;
+    if (read_count(r, &n_neighbors, MIN_KEY, "neighbour count") != 0)
         return -1;
-    size_t start = r->pos;
-    for (uint64_t k = 0; k < nd->n_neighbors; k++) {
+    for (uint64_t k = 0; k < n_neighbors; k++) {
         lhv1_bytes skip;
         if (read_string(r, &skip, "neighbour key length") != 0)
             return -1;
     }
-    nd->neighbors.data = r->p + start;
-    nd->neighbors.len = r->pos - start;
+    return 0;
+}
+
+/* Room for `more` node offsets after `used`: the capacity doubles, so a
+ * section of many small layers costs no quadratic copying. */
+static int reserve_nodes(lhv1_graph *g, uint64_t used, uint64_t more, uint64_t *cap)
+{
+    if (used + more <= *cap)
+        return 0;
+    uint64_t want = *cap ? *cap : 64;
+    while (want < used + more)
+        want *= 2;
+    void *p = lhv1_realloc(g->node_off, want * (g->wide ? 8 : 4));
+    if (!p)
+        return -1;
+    g->node_off = p;
+    *cap = want;
     return 0;
 }
 
@@ -160,36 +183,44 @@ int lhv1_graph_decode(const uint8_t *p, size_t n, lhv1_graph *g, lhv1_status *st
 {
     memset(g, 0, sizeof *g);
     lhv1_status_ok(st);
+    g->section = p;
+    g->wide = (uint64_t)n > UINT32_MAX;
     reader r = {p, n, 0, st, -1, -1};
     if (decode_header(&r, g) != 0)
         goto fail;
     uint64_t n_layers;
     if (read_count(&r, &n_layers, MIN_LAYER, "layer count") != 0)
         goto fail;
-    g->layers = lhv1_calloc(n_layers ? n_layers : 1, sizeof *g->layers);
-    if (!g->layers) {
+    g->layer_off = lhv1_malloc((n_layers ? n_layers : 1) * (g->wide ? 8 : 4));
+    if (!g->layer_off) {
         lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
         goto fail;
     }
+    uint64_t cap = 0, total = 0;
     for (uint64_t i = 0; i < n_layers; i++) {
-        lhv1_layer *ly = &g->layers[i];
+        off_set(g->layer_off, g->wide, i, r.pos);
         g->n_layers = i + 1;
-        ly->offset = r.pos;
         r.layer = (int64_t)i;
         r.node = -1;
-        if (read_count(&r, &ly->n_nodes, MIN_NODE, "node count") != 0)
+        uint64_t n_nodes;
+        if (read_count(&r, &n_nodes, MIN_NODE, "node count") != 0)
             goto fail;
-        if (ly->n_nodes == 0)
-            continue; /* no allocation for an empty layer: a 1-byte layer stays cheap */
-        ly->nodes = lhv1_calloc(ly->n_nodes, sizeof *ly->nodes);
-        if (!ly->nodes) {
+        if (reserve_nodes(g, total, n_nodes, &cap) != 0) {
             lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
             goto fail;
         }
-        for (uint64_t j = 0; j < ly->n_nodes; j++) {
-            if (decode_node(&r, &ly->nodes[j], j) != 0)
+        for (uint64_t j = 0; j < n_nodes; j++) {
+            off_set(g->node_off, g->wide, total + j, r.pos);
+            if (decode_node(&r, j) != 0)
                 goto fail;
         }
+        total += n_nodes;
+        g->n_nodes = total;
+    }
+    if (cap > total && total) { /* give back the doubling's slack */
+        void *fit = lhv1_realloc(g->node_off, total * (g->wide ? 8 : 4));
+        if (fit)
+            g->node_off = fit;
     }
     g->n_layers = n_layers;
     g->end = r.pos;
@@ -200,19 +231,60 @@ fail:
     return -1;
 }
 
+void lhv1_graph_layer(const lhv1_graph *g, uint64_t i, lhv1_layer *out)
+{
+    out->offset = lhv1_off_get(g->layer_off, g->wide, i);
+    out->end = i + 1 < g->n_layers ? lhv1_off_get(g->layer_off, g->wide, i + 1) : g->end;
+    size_t pos = (size_t)out->offset;
+    out->n_nodes = lhv1_valid_varint(g->section, &pos);
+    /* Node offsets grow in file order: the first node of layer i is the
+     * first whose offset is past the layer's count. */
+    uint64_t lo = 0, hi = g->n_nodes;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (lhv1_off_get(g->node_off, g->wide, mid) < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    out->first = lo;
+}
+
+void lhv1_layer_node(const lhv1_graph *g, const lhv1_layer *layer, uint64_t j, lhv1_node *out)
+{
+    const uint8_t *p = g->section;
+    size_t pos = (size_t)lhv1_off_get(g->node_off, g->wide, layer->first + j);
+    size_t end = j + 1 < layer->n_nodes
+                     ? (size_t)lhv1_off_get(g->node_off, g->wide, layer->first + j + 1)
+                     : (size_t)layer->end;
+    out->offset = pos;
+    out->key.len = (size_t)lhv1_valid_varint(p, &pos);
+    out->key.data = p + pos;
+    pos += out->key.len;
+    out->dim = lhv1_valid_varint(p, &pos);
+    out->vector = p + pos;
+    pos += (size_t)out->dim * 4;
+    out->n_neighbors = lhv1_valid_varint(p, &pos);
+    out->neighbors.data = p + pos;
+    out->neighbors.len = end - pos;
+}
+
 uint64_t lhv1_graph_count(const lhv1_graph *g)
 {
-    return g->n_layers ? g->layers[0].n_nodes : 0;
+    if (!g->n_layers)
+        return 0;
+    size_t pos = (size_t)lhv1_off_get(g->layer_off, g->wide, 0);
+    return lhv1_valid_varint(g->section, &pos);
 }
 
 void lhv1_graph_free(lhv1_graph *g)
 {
-    if (g->layers)
-        for (uint64_t i = 0; i < g->n_layers; i++)
-            lhv1_free(g->layers[i].nodes);
-    lhv1_free(g->layers);
-    g->layers = NULL;
+    lhv1_free(g->layer_off);
+    lhv1_free(g->node_off);
+    g->layer_off = NULL;
+    g->node_off = NULL;
     g->n_layers = 0;
+    g->n_nodes = 0;
 }
 
 void lhv1_neighbor_iter_init(lhv1_neighbor_iter *it, const lhv1_node *node)

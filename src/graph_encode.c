@@ -9,13 +9,9 @@
  * not): the output is reserved once instead of grown by doubling. */
 static size_t encoded_bound(const lhv1_graph *g)
 {
-    size_t n = 64 + g->distance.len + 10 * (size_t)g->n_layers;
-    for (uint64_t i = 0; i < g->n_layers; i++)
-        for (uint64_t j = 0; j < g->layers[i].n_nodes; j++) {
-            const lhv1_node *nd = &g->layers[i].nodes[j];
-            n += 30 + nd->key.len + (size_t)nd->dim * 4 + nd->neighbors.len;
-        }
-    return n;
+    /* The same fields and strings in the same number, each varint at its
+     * shortest: never longer than the input section. */
+    return 64 + (size_t)g->end;
 }
 
 int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
@@ -29,18 +25,26 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
     lhv1_gw_string(out, g->distance);
     lhv1_gw_varint(out, (int64_t)g->n_layers);
     uint64_t most = 0; /* longest neighbour list: one scratch array for all */
-    for (uint64_t i = 0; i < g->n_layers; i++)
-        for (uint64_t j = 0; j < g->layers[i].n_nodes; j++)
-            if (g->layers[i].nodes[j].n_neighbors > most)
-                most = g->layers[i].nodes[j].n_neighbors;
+    for (uint64_t i = 0; i < g->n_layers; i++) {
+        lhv1_layer ly;
+        lhv1_graph_layer(g, i, &ly);
+        for (uint64_t j = 0; j < ly.n_nodes; j++) {
+            lhv1_node nd;
+            lhv1_layer_node(g, &ly, j, &nd);
+            if (nd.n_neighbors > most)
+                most = nd.n_neighbors;
+        }
+    }
     lhv1_bytes *nb = lhv1_malloc((most ? most : 1) * sizeof *nb);
     if (!nb) {
         out->failed = 1;
         return -1;
     }
     for (uint64_t i = 0; i < g->n_layers; i++) {
-        const lhv1_layer *ly = &g->layers[i];
-        uint64_t *order = lhv1_sorted_node_order(ly);
+        lhv1_layer lyv;
+        lhv1_graph_layer(g, i, &lyv);
+        const lhv1_layer *ly = &lyv;
+        uint64_t *order = lhv1_sorted_node_order(g, ly);
         if (!order) {
             lhv1_free(nb);
             out->failed = 1;
@@ -48,7 +52,9 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
         }
         lhv1_gw_varint(out, (int64_t)ly->n_nodes);
         for (uint64_t j = 0; j < ly->n_nodes; j++) {
-            const lhv1_node *nd = &ly->nodes[order[j]];
+            lhv1_node ndv;
+            lhv1_layer_node(g, ly, order[j], &ndv);
+            const lhv1_node *nd = &ndv;
             lhv1_gw_string(out, nd->key);
             lhv1_gw_varint(out, (int64_t)nd->dim);
             lhv1_buf_append(out, nd->vector, (size_t)nd->dim * 4);

@@ -22,14 +22,19 @@ static int nodes_equal(const lhv1_node *a, const lhv1_node *b)
     return eq;
 }
 
-static int layers_equal(const lhv1_layer *a, const lhv1_layer *b)
+static int layers_equal(const lhv1_graph *ga, const lhv1_layer *a, const lhv1_graph *gb,
+                        const lhv1_layer *b)
 {
     if (a->n_nodes != b->n_nodes)
         return 0;
-    uint64_t *oa = lhv1_sorted_node_order(a), *ob = lhv1_sorted_node_order(b);
+    uint64_t *oa = lhv1_sorted_node_order(ga, a), *ob = lhv1_sorted_node_order(gb, b);
     int eq = oa && ob;
-    for (uint64_t j = 0; eq && j < a->n_nodes; j++)
-        eq = nodes_equal(&a->nodes[oa[j]], &b->nodes[ob[j]]);
+    for (uint64_t j = 0; eq && j < a->n_nodes; j++) {
+        lhv1_node na, nb;
+        lhv1_layer_node(ga, a, oa[j], &na);
+        lhv1_layer_node(gb, b, ob[j], &nb);
+        eq = nodes_equal(&na, &nb);
+    }
     lhv1_free(oa);
     lhv1_free(ob);
     return eq;
@@ -41,8 +46,12 @@ int lhv1_graph_equal(const lhv1_graph *a, const lhv1_graph *b)
         memcmp(a->ml_raw, b->ml_raw, 8) != 0 || !lhv1_bytes_eq(a->distance, b->distance) ||
         a->n_layers != b->n_layers)
         return 0;
-    for (uint64_t i = 0; i < a->n_layers; i++)
-        if (!layers_equal(&a->layers[i], &b->layers[i]))
+    for (uint64_t i = 0; i < a->n_layers; i++) {
+        lhv1_layer la, lb;
+        lhv1_graph_layer(a, i, &la);
+        lhv1_graph_layer(b, i, &lb);
+        if (!layers_equal(a, &la, b, &lb))
             return 0;
+    }
     return 1;
 }

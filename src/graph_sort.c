@@ -25,12 +25,12 @@ static int cmp_entry(const void *a, const void *b)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
+uint64_t *lhv1_sorted_node_order(const lhv1_graph *g, const lhv1_layer *layer)
 {
     uint64_t n = layer->n_nodes;
     size_t key_bytes = 0;
     for (uint64_t i = 0; i < n; i++)
-        key_bytes += layer->nodes[i].key.len; /* <= the section's size */
+        key_bytes += lhv1_node_key(g, layer->first + i).len; /* <= the section's size */
     uint64_t *order = lhv1_malloc((n ? n : 1) * sizeof *order);
     sort_entry *e = lhv1_malloc((n ? n : 1) * sizeof *e);
     uint8_t *arena = lhv1_malloc(key_bytes ? key_bytes : 1);
@@ -42,7 +42,7 @@ uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer)
     }
     size_t at = 0;
     for (uint64_t i = 0; i < n; i++) {
-        lhv1_bytes k = layer->nodes[i].key;
+        lhv1_bytes k = lhv1_node_key(g, layer->first + i);
         if (k.len)
             memcpy(arena + at, k.data, k.len);
         e[i] = (sort_entry){arena + at, k.len, i};

@@ -6,6 +6,21 @@
 #include "lhv1/lhv2.h"
 #include "metadata.h"
 
+typedef struct orphan_search {
+    const lhv1_keyset *layer0;
+    char shown[LHV1_SHOW_MAX];
+} orphan_search;
+
+/* 1 (and the key shown) when the metadata key names no node of layer 0. */
+static int find_orphan(lhv1_bytes key, void *arg)
+{
+    orphan_search *o = arg;
+    if (o->layer0->ready && lhv1_keyset_find(o->layer0, key) >= 0)
+        return 0;
+    lhv1_show(key, o->shown);
+    return 1;
+}
+
 /* `layer0`: layer 0's key set from the invariant checks (zeroed when the
  * graph has no layer). */
 static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base,
@@ -31,23 +46,23 @@ static int cross_check(const lhv1_index *idx, const char *name, int64_t env_base
                          "envelope count=%lld, layer 0 holds %llu nodes", (long long)e->count,
                          (unsigned long long)count);
     /* The invariants made every vector as long as the first one. */
-    if (count && g->layers[0].nodes[0].dim != (uint64_t)e->dimension)
-        return lhv1_fail(st, LHV1_R_CROSS_DIMENSION,
-                         graph_base + (int64_t)g->layers[0].nodes[0].offset,
-                         "envelope dimension=%lld, vectors have %llu", (long long)e->dimension,
-                         (unsigned long long)g->layers[0].nodes[0].dim);
-    const cJSON *meta = lhv1_metadata_cjson_const(e->metadata);
-    if (meta && meta->child) {
-        const cJSON *orphan = NULL;
-        for (const cJSON *c = meta->child; c && !orphan; c = c->next)
-            if (!layer0->ready || lhv1_keyset_find(layer0, lhv1_bytes_str(c->string)) < 0)
-                orphan = c;
-        char kb[LHV1_SHOW_MAX];
-        if (orphan)
-            return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, env_base,
-                             "metadata key \"%s\" is not a node of layer 0",
-                             lhv1_show(lhv1_bytes_str(orphan->string), kb));
+    lhv1_layer ly0;
+    lhv1_node first;
+    if (count) {
+        lhv1_graph_layer(g, 0, &ly0);
+        lhv1_layer_node(g, &ly0, 0, &first);
     }
+    if (count && first.dim != (uint64_t)e->dimension)
+        return lhv1_fail(st, LHV1_R_CROSS_DIMENSION, graph_base + (int64_t)first.offset,
+                         "envelope dimension=%lld, vectors have %llu", (long long)e->dimension,
+                         (unsigned long long)first.dim);
+    orphan_search o = {layer0, ""};
+    int found = lhv1_metadata_each_key(e->metadata, find_orphan, &o);
+    if (found < 0)
+        return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory");
+    if (found > 0)
+        return lhv1_fail(st, LHV1_R_CROSS_METADATA_ORPHAN, env_base,
+                         "metadata key \"%s\" is not a node of layer 0", o.shown);
     char nb[LHV1_SHOW_MAX], lb[LHV1_SHOW_MAX];
     if (name && strcmp(name, e->name) != 0)
         return lhv1_fail(st, LHV1_R_CROSS_NAME, env_base, "params.name \"%s\", loaded as \"%s\"",

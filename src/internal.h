@@ -39,22 +39,52 @@ void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n);
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s);
 void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s);
 
+/* Offset i of a graph's layer or node offsets (graph.h): 4 bytes each
+ * below 4 GiB, 8 above. */
+static inline uint64_t lhv1_off_get(const void *a, int wide, uint64_t i)
+{
+    return wide ? ((const uint64_t *)a)[i] : ((const uint32_t *)a)[i];
+}
+
+/* A varint the graph decoder already validated, at p[*pos]; advances. */
+static inline uint64_t lhv1_valid_varint(const uint8_t *p, size_t *pos)
+{
+    if (p[*pos] < 0x80) {
+        uint8_t b = p[(*pos)++];
+        return (uint64_t)((int64_t)(b >> 1) ^ -(int64_t)(b & 1));
+    }
+    int64_t v = 0;
+    *pos += (size_t)lhv1_varint_read(p + *pos, LHV1_VARINT_MAX, &v);
+    return (uint64_t)v;
+}
+
+/* The key of the graph's node number `index` (all layers, file order). */
+static inline lhv1_bytes lhv1_node_key(const lhv1_graph *g, uint64_t index)
+{
+    size_t pos = (size_t)lhv1_off_get(g->node_off, g->wide, index);
+    size_t len = (size_t)lhv1_valid_varint(g->section, &pos);
+    return (lhv1_bytes){g->section + pos, len};
+}
+
 /* Lookup of a layer's nodes by key, for the invariant checks: a hash
- * table under a keyed hash (src/keyset.c). */
+ * table under a keyed hash (src/keyset.c) of node indexes; the keys stay
+ * in the input. One table can be rebuilt for layer after layer. */
 typedef struct lhv1_keyset {
-    const lhv1_node *nodes;
-    uint64_t n;
-    uint32_t *slots; /* node index + 1, 0 when empty; a power of two of them */
-    uint8_t *arena;  /* the keys, back to back in node order */
-    size_t *off;     /* node j's key is arena[off[j] .. off[j+1]) */
-    uint64_t mask;
+    const lhv1_graph *g;
+    lhv1_layer layer;
+    uint32_t *slots; /* layer node index + 1, 0 when empty */
+    uint64_t cap;    /* slots in use for this layer */
+    uint64_t room;   /* slots allocated */
     int64_t first_duplicate;
-    int ready; /* set by a successful init (small layers have no slots) */
+    int ready; /* set by a successful build (small layers have no slots) */
 } lhv1_keyset;
 
-/* -1 on allocation failure (or libsodium failing to start). */
-int lhv1_keyset_init(lhv1_keyset *s, const lhv1_node *nodes, uint64_t n);
-/* Returns the index of the first node (in file order) with that key, or -1. */
+/* Indexes `layer` of g. `s` is zeroed or was built before (its table is
+ * reused when large enough). -1 on allocation failure (or libsodium
+ * failing to start). */
+int lhv1_keyset_build(lhv1_keyset *s, const lhv1_graph *g, const lhv1_layer *layer);
+/* Returns the index in the layer of the first node (in file order) with
+ * that key, or -1. */
 int64_t lhv1_keyset_find(const lhv1_keyset *s, lhv1_bytes key);
 /* lhv1_keyset_find of each of n keys into out[n], faster than one by one. */
 void lhv1_keyset_find_many(const lhv1_keyset *s, const lhv1_bytes *keys, uint64_t n,
@@ -71,11 +101,16 @@ int lhv1_graph_check_keep(const lhv1_graph *g, lhv1_status *st, lhv1_keyset *lay
 
 /* Sorted order of a layer's nodes by key (stable: file order among
  * equals). Caller frees. NULL on allocation failure. */
-uint64_t *lhv1_sorted_node_order(const lhv1_layer *layer);
+uint64_t *lhv1_sorted_node_order(const lhv1_graph *g, const lhv1_layer *layer);
 /* Sorted copy of a node's neighbour keys (stable). Caller frees. */
 lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
 /* The same into out[node->n_neighbors], allocating nothing. */
 void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out);
+
+/* Sorts a[0..n) by cmp (with ctx) in place, allocating nothing; not
+ * stable (src/sort_u32.c). */
+typedef int (*lhv1_u32_cmp)(uint32_t x, uint32_t y, const void *ctx);
+void lhv1_sort_u32(uint32_t *a, size_t n, lhv1_u32_cmp cmp, const void *ctx);
 
 /* A key or name from the input, for a message: printable ASCII and
  * printable UTF-8 kept; '"', '\\', control bytes, invalid UTF-8 and the

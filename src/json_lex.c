@@ -1,6 +1,7 @@
 /* Lexical checks of JSON text that cJSON leaves out, and exact integer
- * literals. cJSON still does the parsing; this only refuses what it would
- * accept although JSON (and Go's encoding/json) does not. */
+ * literals. What cJSON accepts is judged first (json_scan.c); this only
+ * refuses what it would accept although JSON (and Go's encoding/json)
+ * does not. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -115,12 +115,16 @@ static void load_graph(model *m, const lhv1_graph *g)
     m->n_layers = g->n_layers;
     m->layers = xrealloc(NULL, g->n_layers * sizeof *m->layers);
     for (uint64_t l = 0; l < g->n_layers; l++) {
-        const lhv1_layer *gl = &g->layers[l];
+        lhv1_layer glv;
+        lhv1_graph_layer(g, l, &glv);
+        const lhv1_layer *gl = &glv;
         mlayer *ml = &m->layers[l];
         ml->n = gl->n_nodes;
         ml->nodes = xrealloc(NULL, gl->n_nodes * sizeof *ml->nodes);
         for (uint64_t i = 0; i < gl->n_nodes; i++) {
-            const lhv1_node *gn = &gl->nodes[i];
+            lhv1_node gnv;
+            lhv1_layer_node(g, gl, i, &gnv);
+            const lhv1_node *gn = &gnv;
             mnode *nd = &ml->nodes[i];
             nd->key = key_copy(gn->key.data, gn->key.len);
             nd->dim = gn->dim;
@@ -381,7 +385,7 @@ static void change_envelope(model *m, rng *r)
         /* Metadata: a node's key (valid), an orphan, or none. */
         size_t how = below(r, 3);
         if (how == 2) {
-            cJSON_Delete(lhv1_metadata_cjson(e->metadata));
+            lhv1_metadata_free(e->metadata);
             e->metadata = NULL;
             break;
         }
@@ -392,11 +396,12 @@ static void change_envelope(model *m, rng *r)
             memcpy(key, nd->key.p, nd->key.n);
             key[nd->key.n] = '\0';
         }
-        if (!e->metadata)
-            e->metadata = lhv1_metadata_from_cjson(cJSON_CreateObject());
-        cJSON *meta = lhv1_metadata_cjson(e->metadata);
+        /* Edited as a tree, kept as its text. */
+        cJSON *meta = e->metadata ? lhv1_metadata_to_cjson(e->metadata) : cJSON_CreateObject();
         if (meta && !cJSON_GetObjectItemCaseSensitive(meta, key))
             cJSON_AddItemToObject(meta, key, cJSON_CreateObject());
+        lhv1_metadata_free(e->metadata);
+        e->metadata = lhv1_metadata_from_cjson(meta);
         break;
     }
     }

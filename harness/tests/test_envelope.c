@@ -4,6 +4,7 @@
  * fields, metadata shapes, check order, and encode -> decode. */
 #include <string.h>
 
+#include "json_scan.h"
 #include "lhv1/envelope.h"
 #include "metadata.h"
 #include "suites.h"
@@ -328,10 +329,12 @@ START_TEST(decoded_values)
     ck_assert_int_eq(env.ef_search, 20);
     ck_assert_int_eq(env.count, 1000);
     ck_assert_ptr_nonnull(env.metadata);
-    ck_assert(cJSON_IsObject(lhv1_metadata_cjson(env.metadata)));
-    const cJSON *k1 = cJSON_GetObjectItemCaseSensitive(lhv1_metadata_cjson(env.metadata), "k1");
+    cJSON *meta = lhv1_metadata_to_cjson(env.metadata);
+    ck_assert(cJSON_IsObject(meta));
+    const cJSON *k1 = cJSON_GetObjectItemCaseSensitive(meta, "k1");
     ck_assert_ptr_nonnull(k1);
     ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(k1, "t")->valuestring, "x");
+    cJSON_Delete(meta);
     lhv1_envelope_free(&env);
 
     /* metadata null and absent both decode to NULL */
@@ -373,6 +376,59 @@ START_TEST(nesting_depth)
 END_TEST
 
 /* encode -> decode gives the same fields; encode of that is the same text. */
+/* The envelope decoder judges JSON syntax with json_scan.c, which follows
+ * cJSON's parser without building a tree: on texts built from JSON's
+ * pieces, cut and spliced at random, it must agree with the cJSON we link
+ * on acceptance, on where the value ends and on the error offset. */
+START_TEST(scan_agrees_with_cjson)
+{
+    static const char *const pieces[] = {
+        "{", "}", "[", "]", ",", ":", "\"", "\\", " ", "\t", "\n", "\x01", "\x7f", "null",
+        "true", "fals", "0", "-", "1.5", "1e", "e+3", ".", "01", "-.5", "1.e5", "\"k\"",
+        "\"\\u0041\"", "\\ud83d\\ude00", "\\ud800", "\\udc00", "\\uzz", "\\u12", "\\n", "\\x",
+        "\xef\xbb\xbf", "\"a\":1", "123456789012345678901234567890123456789012345678901234567890"
+        "1234567890", "\xc3\xa9"};
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    char text[512];
+    for (int iter = 0; iter < 200000; iter++) {
+        size_t n = 0;
+        int parts = 1 + (int)((x >> 60) & 15);
+        for (int k = 0; k < parts; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *piece = pieces[x % (sizeof pieces / sizeof pieces[0])];
+            size_t len = strlen(piece);
+            if (n + len >= sizeof text)
+                break;
+            memcpy(text + n, piece, len);
+            n += len;
+        }
+        const char *end = NULL;
+        cJSON *j = cJSON_ParseWithLengthOpts(text, n, &end, 0);
+        size_t mine;
+        int ok = lhv1_cjson_accepts((const uint8_t *)text, n, &mine);
+        ck_assert_msg(ok == (j != NULL), "%.*s: cJSON %s, scan %s", (int)n, text,
+                      j ? "accepts" : "refuses", ok ? "accepts" : "refuses");
+        if (n > 0)
+            ck_assert_msg(end && (size_t)(end - text) == mine, "%.*s: cJSON at %td, scan at %zu",
+                          (int)n, text, end ? end - text : -1, mine);
+        cJSON_Delete(j);
+    }
+    /* and at the nesting limit */
+    for (int depth = CJSON_NESTING_LIMIT - 1; depth <= CJSON_NESTING_LIMIT + 1; depth++) {
+        char deep[2 * CJSON_NESTING_LIMIT + 8];
+        memset(deep, '[', (size_t)depth);
+        memset(deep + depth, ']', (size_t)depth);
+        const char *end = NULL;
+        cJSON *j = cJSON_ParseWithLengthOpts(deep, 2 * (size_t)depth, &end, 0);
+        size_t mine;
+        ck_assert_int_eq(lhv1_cjson_accepts((const uint8_t *)deep, 2 * (size_t)depth, &mine),
+                         j != NULL);
+        ck_assert_uint_eq(mine, (size_t)(end - deep));
+        cJSON_Delete(j);
+    }
+}
+END_TEST
+
 START_TEST(encode_decode_round_trip)
 {
     static const char *const names[] = {"docs", "q\"uo\\te", "tab\there\x01", "\xc3\xa9t\xc3\xa9",
@@ -398,8 +454,12 @@ START_TEST(encode_decode_round_trip)
         ck_assert_int_eq(b.m, 1000000000000000LL);
         ck_assert_int_eq(b.ef_search, 7);
         ck_assert_int_eq(b.count, 0);
-        if (a.metadata)
-            ck_assert(cJSON_Compare(lhv1_metadata_cjson(a.metadata), lhv1_metadata_cjson(b.metadata), 1));
+        if (a.metadata) {
+            cJSON *ma = lhv1_metadata_to_cjson(a.metadata), *mb = lhv1_metadata_to_cjson(b.metadata);
+            ck_assert(cJSON_Compare(ma, mb, 1));
+            cJSON_Delete(ma);
+            cJSON_Delete(mb);
+        }
         else
             ck_assert_ptr_null(b.metadata);
         ck_assert_int_eq(lhv1_envelope_encode(&b, &t2), 0);
@@ -422,6 +482,7 @@ Suite *suite_envelope(void)
     tcase_add_test(tc, decoded_values);
     tcase_add_test(tc, nesting_depth);
     tcase_add_test(tc, encode_decode_round_trip);
+    tcase_add_test(tc, scan_agrees_with_cjson);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -139,7 +139,10 @@ START_TEST(exact_fits_are_accepted)
     for (int i = 0; i < 20; i++)
         lhv1_buf_append(&o.graph, "\0\0\0", 3);
     ck_assert_int_eq(lhv1_graph_decode(o.graph.data, o.graph.len, &graph, &st), 0);
-    ck_assert_uint_eq(graph.layers[0].n_nodes, 20);
+    lhv1_layer ly0;
+    lhv1_graph_layer(&graph, 0, &ly0);
+    ck_assert_uint_eq(ly0.n_nodes, 20);
+    ck_assert_uint_eq(graph.n_nodes, 20);
     ck_assert_uint_eq(graph.trailing, 0);
     lhv1_graph_free(&graph);
     tb_free(&o);
@@ -152,7 +155,11 @@ START_TEST(exact_fits_are_accepted)
     for (int i = 0; i < 30; i++)
         lhv1_gw_varint(&o.graph, 0);
     ck_assert_int_eq(lhv1_graph_decode(o.graph.data, o.graph.len, &graph, &st), 0);
-    ck_assert_uint_eq(graph.layers[0].nodes[0].n_neighbors, 30);
+    lhv1_node nd0;
+    lhv1_graph_layer(&graph, 0, &ly0);
+    lhv1_layer_node(&graph, &ly0, 0, &nd0);
+    ck_assert_uint_eq(nd0.n_neighbors, 30);
+    ck_assert_uint_eq(nd0.neighbors.len, 30);
     lhv1_graph_free(&graph);
     tb_free(&o);
 
@@ -199,7 +206,8 @@ START_TEST(every_prefix_fails_cleanly)
                           st.reason == LHV1_R_GRAPH_COUNT_EXCEEDS_INPUT,
                       "prefix %zu: %s", n, lhv1_reason_code(st.reason));
         ck_assert_int_le(st.offset, (int64_t)n);
-        ck_assert_ptr_null(graph.layers); /* freed on failure */
+        ck_assert_ptr_null(graph.node_off); /* freed on failure */
+        ck_assert_ptr_null(graph.layer_off);
         free(copy);
     }
     tb_free(&o);
@@ -317,10 +325,19 @@ START_TEST(decoded_values)
     ck_assert_mem_eq(g.distance.data, "cosine", 6);
     ck_assert_uint_eq(g.n_layers, 2);
     ck_assert_uint_eq(lhv1_graph_count(&g), 3);
-    ck_assert_uint_eq(g.layers[1].n_nodes, 2);
+    lhv1_layer l0, l1;
+    lhv1_graph_layer(&g, 0, &l0);
+    lhv1_graph_layer(&g, 1, &l1);
+    ck_assert_uint_eq(l1.n_nodes, 2);
+    ck_assert_uint_eq(l1.first, 3);
+    ck_assert_uint_eq(l0.end, l1.offset);
+    ck_assert_uint_eq(l1.end, g.end);
+    ck_assert_uint_eq(g.n_nodes, 5);
     ck_assert_uint_eq(g.end, trailing_at);
     ck_assert_uint_eq(g.trailing, 3);
-    const lhv1_node *b = &g.layers[0].nodes[1];
+    lhv1_node bv;
+    lhv1_layer_node(&g, &l0, 1, &bv);
+    const lhv1_node *b = &bv;
     ck_assert_uint_eq(b->key.len, 1);
     ck_assert_int_eq(b->key.data[0], 'b');
     ck_assert_uint_eq(b->dim, 2);
@@ -330,7 +347,7 @@ START_TEST(decoded_values)
     ck_assert(b->vector > b->key.data && b->vector < o.graph.data + o.graph.len);
     ck_assert_int_eq(o.graph.data[b->offset], 0x02); /* b starts with its key's length */
     ck_assert_int_eq(o.graph.data[b->offset + 1], 'b');
-    ck_assert_int_eq(o.graph.data[g.layers[1].offset], 0x04); /* layer 1 count: 2 */
+    ck_assert_int_eq(o.graph.data[l1.offset], 0x04); /* layer 1 count: 2 */
     lhv1_neighbor_iter it;
     lhv1_bytes k;
     lhv1_neighbor_iter_init(&it, b);

@@ -12,13 +12,12 @@ extern "C" {
 #define LHV1_GRAPH_VERSION 1
 #define LHV1_VARINT_MAX 10
 
-/* One node as it appears in one layer. All pointers are views: into the
- * decoded input, or into memory the caller keeps alive while encoding.
- * The vector is `dim` float32 little-endian values (read with
- * lhv1_vector_get, never cast: the bytes are unaligned). The neighbour
- * list stays in its encoded form (n_neighbors x (varint len, bytes)),
- * walked with lhv1_neighbor_iter, so decoding allocates nothing per
- * neighbour. */
+/* One node as it appears in one layer, decoded on demand from the input
+ * (lhv1_layer_node): the graph keeps only the node's offset. All pointers
+ * are views into the decoded input. The vector is `dim` float32
+ * little-endian values (read with lhv1_vector_get, never cast: the bytes
+ * are unaligned). The neighbour list stays in its encoded form
+ * (n_neighbors x (varint len, bytes)), walked with lhv1_neighbor_iter. */
 typedef struct lhv1_node {
     lhv1_bytes key;
     const uint8_t *vector;
@@ -28,12 +27,19 @@ typedef struct lhv1_node {
     uint64_t offset;      /* offset of the node in the graph section */
 } lhv1_node;
 
+/* One layer, filled on demand (lhv1_graph_layer). */
 typedef struct lhv1_layer {
-    lhv1_node *nodes;
+    uint64_t first;   /* index of its first node among all the graph's nodes */
     uint64_t n_nodes;
-    uint64_t offset; /* offset of the layer's node count */
+    uint64_t offset;  /* offset of the layer's node count */
+    uint64_t end;     /* offset just past its last node */
 } lhv1_layer;
 
+/* A decoded graph section: the header's fields, and the offset of every
+ * layer and every node in the section (4 bytes each below 4 GiB, 8
+ * above), so a decoded graph costs at most 4 bytes per input byte. Nodes
+ * and layers are read through lhv1_graph_layer / lhv1_layer_node; the
+ * graph keeps views into the section, which must outlive it. */
 typedef struct lhv1_graph {
     int64_t version;
     int64_t m;
@@ -41,10 +47,15 @@ typedef struct lhv1_graph {
     uint8_t ml_raw[8]; /* the 8 bytes as stored (little-endian float64) */
     int64_t ef_search;
     lhv1_bytes distance;
-    lhv1_layer *layers;
     uint64_t n_layers;
+    uint64_t n_nodes;  /* in all layers */
     uint64_t end;      /* offset just past the last layer */
     uint64_t trailing; /* bytes after the last layer */
+    /* private: read through the accessors */
+    const uint8_t *section;
+    void *layer_off;   /* n_layers offsets (uint32_t, or uint64_t when wide) */
+    void *node_off;    /* n_nodes offsets, in file order */
+    int wide;
 } lhv1_graph;
 
 typedef struct lhv1_neighbor_iter {
@@ -88,6 +99,10 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out);
 int lhv1_graph_equal(const lhv1_graph *a, const lhv1_graph *b);
 
 uint64_t lhv1_graph_count(const lhv1_graph *g); /* layer-0 node count */
+/* Layer i (< n_layers) of a decoded graph. */
+void lhv1_graph_layer(const lhv1_graph *g, uint64_t i, lhv1_layer *out);
+/* Node j (< layer->n_nodes) of a layer of g, decoded from the section. */
+void lhv1_layer_node(const lhv1_graph *g, const lhv1_layer *layer, uint64_t j, lhv1_node *out);
 void lhv1_graph_free(lhv1_graph *g);
 
 void lhv1_neighbor_iter_init(lhv1_neighbor_iter *it, const lhv1_node *node);

@@ -148,15 +148,21 @@ static void structural_offsets(offset_set *s, const lhv1_buf *body, const char *
     lhv1_graph g;
     if (lhv1_graph_decode(graph.data, graph.len, &g, &st) < 0)
         return;
-    int64_t first = g.n_layers ? (int64_t)g.layers[0].offset : (int64_t)g.end;
+    lhv1_layer ly;
+    if (g.n_layers)
+        lhv1_graph_layer(&g, 0, &ly);
+    int64_t first = g.n_layers ? (int64_t)ly.offset : (int64_t)g.end;
     for (int64_t i = 0; i < first; i++)
         add_off(s, e + i, "%sgraph-header+%lld", tag, (long long)i);
     for (uint64_t l = 0; l < g.n_layers; l++) {
-        int64_t lo = e + (int64_t)g.layers[l].offset;
+        lhv1_graph_layer(&g, l, &ly);
+        int64_t lo = e + (int64_t)ly.offset;
         for (int d = -1; d <= 1; d++)
             add_off(s, lo + d, "%slayer%llu%+d", tag, (unsigned long long)l, d);
-        for (uint64_t i = 0; i < g.layers[l].n_nodes; i++) {
-            const lhv1_node *nd = &g.layers[l].nodes[i];
+        for (uint64_t i = 0; i < ly.n_nodes; i++) {
+            lhv1_node ndv;
+            lhv1_layer_node(&g, &ly, i, &ndv);
+            const lhv1_node *nd = &ndv;
             add_off(s, e + (int64_t)nd->offset, "%snode L%llu#%llu", tag,
                     (unsigned long long)l, (unsigned long long)i);
             if (vectors && nd->dim)
@@ -196,11 +202,15 @@ static void describe(const lhv1_buf *body, uint64_t off, char *out, size_t n)
     uint64_t rel = off - e;
     snprintf(out, n, "graph-header");
     for (uint64_t l = 0; l < g.n_layers; l++) {
-        if (rel < g.layers[l].offset)
+        lhv1_layer ly;
+        lhv1_graph_layer(&g, l, &ly);
+        if (rel < ly.offset)
             break;
         snprintf(out, n, "layer%llu count", (unsigned long long)l);
-        for (uint64_t i = 0; i < g.layers[l].n_nodes; i++) {
-            const lhv1_node *nd = &g.layers[l].nodes[i];
+        for (uint64_t i = 0; i < ly.n_nodes; i++) {
+            lhv1_node ndv;
+            lhv1_layer_node(&g, &ly, i, &ndv);
+            const lhv1_node *nd = &ndv;
             if (rel < nd->offset)
                 break;
             uint64_t vec = (uint64_t)(nd->vector - graph.data);

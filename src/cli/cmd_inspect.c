@@ -18,13 +18,17 @@ static void vector_stats(const lhv1_graph *g)
 {
     if (!g->n_layers)
         return;
-    const lhv1_layer *ly = &g->layers[0];
+    lhv1_layer lyv;
+    lhv1_graph_layer(g, 0, &lyv);
+    const lhv1_layer *ly = &lyv;
     double lo = INFINITY, hi = -INFINITY, sum = 0, nmin = INFINITY, nmax = 0;
     uint64_t comps = 0, nonfinite = 0;
     for (uint64_t j = 0; j < ly->n_nodes; j++) {
         double norm2 = 0;
-        for (uint64_t c = 0; c < ly->nodes[j].dim; c++) {
-            double x = lhv1_vector_get(&ly->nodes[j], c);
+        lhv1_node nd;
+        lhv1_layer_node(g, ly, j, &nd);
+        for (uint64_t c = 0; c < nd.dim; c++) {
+            double x = lhv1_vector_get(&nd, c);
             if (!isfinite(x)) {
                 nonfinite++;
                 continue;
@@ -92,11 +96,16 @@ int cmd_inspect(int argc, char **argv)
         uint64_t nodes = 0, edges = 0;
         for (uint64_t i = 0; i < g->n_layers; i++) {
             uint64_t le = 0;
-            for (uint64_t j = 0; j < g->layers[i].n_nodes; j++)
-                le += g->layers[i].nodes[j].n_neighbors;
+            lhv1_layer ly;
+            lhv1_graph_layer(g, i, &ly);
+            for (uint64_t j = 0; j < ly.n_nodes; j++) {
+                lhv1_node nd;
+                lhv1_layer_node(g, &ly, j, &nd);
+                le += nd.n_neighbors;
+            }
             printf("layer %-3llu  %llu nodes, %llu edges\n", (unsigned long long)i,
-                   (unsigned long long)g->layers[i].n_nodes, (unsigned long long)le);
-            nodes += g->layers[i].n_nodes;
+                   (unsigned long long)ly.n_nodes, (unsigned long long)le);
+            nodes += ly.n_nodes;
             edges += le;
         }
         printf("total:     %llu nodes in all layers, %llu edges, %llu trailing bytes\n",
