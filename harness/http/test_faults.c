@@ -444,6 +444,90 @@ START_TEST(delay_does_not_stall_other_connections)
 }
 END_TEST
 
+/* PUTs of 256 KiB and more are served by the offload thread, their
+ * connection suspended meanwhile: the same replies, digests and faults
+ * as any other, and a delayed one holds back only its own connection. */
+START_TEST(large_puts_run_off_the_event_thread)
+{
+    enum { BIG = 512 * 1024 };
+    char *big = malloc(BIG);
+    for (int i = 0; i < BIG; i++)
+        big[i] = (char)('a' + (i * 7) % 26);
+    resp r, g;
+    http_req(&srv, &r, "PUT", "/flt/big", big, BIG, NULL);
+    ck_assert_int_eq(r.status, 200);
+    char etag_put[64], etag_get[64];
+    ck_assert_ptr_nonnull(resp_header(&r, "ETag", etag_put, sizeof etag_put));
+    resp_free(&r);
+    http_req(&srv, &g, "GET", "/flt/big", NULL, 0, NULL);
+    ck_assert_int_eq(g.status, 200);
+    ck_assert_uint_eq(g.body.len, BIG);
+    ck_assert(!memcmp(g.body.data, big, BIG));
+    ck_assert_ptr_nonnull(resp_header(&g, "ETag", etag_get, sizeof etag_get));
+    ck_assert_str_eq(etag_put, etag_get);
+    resp_free(&g);
+
+    /* A wrong Content-MD5: 400 BadDigest, nothing stored. */
+    const char *bad_md5[] = {"Content-MD5: AAAAAAAAAAAAAAAAAAAAAA==", NULL};
+    big[0] = 'Z';
+    http_req(&srv, &r, "PUT", "/flt/big", big, BIG, bad_md5);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(resp_code_is(&r, "BadDigest"));
+    resp_free(&r);
+    http_req(&srv, &g, "GET", "/flt/big", NULL, 0, NULL);
+    ck_assert_uint_eq(g.body.len, BIG);
+    ck_assert_int_eq(((char *)g.body.data)[0], 'a');
+    resp_free(&g);
+
+    /* A torn write of a large PUT keeps its prefix. */
+    add_rules(&srv, "{\"kind\":\"put-torn-prefix\",\"key\":\"flt/big\",\"cut\":1000,"
+                    "\"reply\":200}");
+    http_req(&srv, &r, "PUT", "/flt/big", big, BIG, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    clear_rules();
+    http_req(&srv, &g, "GET", "/flt/big", NULL, 0, NULL);
+    ck_assert_uint_eq(g.body.len, 1000);
+    ck_assert(!memcmp(g.body.data, big, 1000));
+    resp_free(&g);
+
+    /* A delayed large PUT: the others are served meanwhile. */
+    ck_assert_int_eq(put("fast", "quick"), 200);
+    add_rules(&srv, "{\"kind\":\"http-delay\",\"key\":\"flt/big\",\"delay_ms\":1500}");
+    long t0 = mono_ms();
+    int fd = raw_connect(srv.port);
+    char head[128];
+    int hn = snprintf(head, sizeof head,
+                      "PUT /flt/big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n", BIG);
+    ck_assert_int_eq(send(fd, head, (size_t)hn, 0), hn);
+    for (size_t off = 0; off < BIG;) {
+        ssize_t n = send(fd, big + off, BIG - off, 0);
+        ck_assert_int_gt(n, 0);
+        off += (size_t)n;
+    }
+    usleep(200 * 1000); /* hashed, stored, suspended */
+    char b[64];
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(get("fast", b, sizeof b), 200);
+        ck_assert_str_eq(b, "quick");
+    }
+    ck_assert_int_lt(mono_ms() - t0, 1200);
+    char reply[512];
+    ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
+    close(fd);
+    ck_assert_int_gt(n, 12);
+    reply[n] = 0;
+    ck_assert_int_eq(strncmp(reply, "HTTP/1.1 200", 12), 0);
+    ck_assert_int_ge(mono_ms() - t0, 1450);
+    clear_rules();
+    http_req(&srv, &g, "GET", "/flt/big", NULL, 0, NULL);
+    ck_assert_uint_eq(g.body.len, BIG);
+    ck_assert(!memcmp(g.body.data, big, BIG));
+    resp_free(&g);
+    free(big);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
     Suite *s = suite_create("faults");
@@ -457,6 +541,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, plan_file_and_validation);
     tcase_add_test(tc, etag_follows_the_returned_body);
     tcase_add_test(tc, delay_does_not_stall_other_connections);
+    tcase_add_test(tc, large_puts_run_off_the_event_thread);
     suite_add_tcase(s, tc);
     return s;
 }

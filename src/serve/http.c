@@ -22,12 +22,11 @@
 #include "../cli/cli.h"
 #include "serve.h"
 
-/* Threads that poll (epoll) and serve every connection: one per core of
- * the development machine. Store operations are serialised by the
- * server's lock anyway; what more threads would buy is overlap of
- * network I/O, and a thread per connection pays a context switch per
- * request (the bench/serve figures). */
-#define SERVE_THREADS 2
+/* Threads that poll (epoll) and serve the connections: one. A thread per
+ * connection paid a context switch per request, and even a second poller
+ * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
+ * the offload thread below instead (the bench/serve figures). */
+#define SERVE_THREADS 1
 /* Connections served at once, over all threads. */
 #define CONNECTION_LIMIT 256
 
@@ -46,8 +45,10 @@ typedef struct req_ctx {
     lhv1_buf body;
     int too_large;
     int answered; /* a response was queued early (413, 411) */
-    serve_reply *delayed; /* a latency fault's reply, sent when resumed */
+    serve_reply *delayed; /* a latency fault's or an offloaded request's
+                           * reply, sent when resumed */
     uint64_t delayed_id;
+    int failed;           /* an offloaded request found no memory */
 } req_ctx;
 
 /* --- replies -------------------------------------------------------- */
@@ -395,20 +396,16 @@ static void *delay_thread(void *arg)
     return NULL;
 }
 
-/* 0: the connection is suspended for `ms` and `r` now belongs to ctx;
- * -1: no timer (shutting down, or no memory for one): answer now. */
-static int delay_reply(struct MHD_Connection *conn, req_ctx *ctx, uint64_t id, serve_reply *r)
+/* Resumes the suspended connection when `ms` are over (or at shutdown).
+ * 0, or -1 when no timer could start (shutting down, out of memory). */
+static int start_timer(struct MHD_Connection *conn, uint64_t ms)
 {
     delay_timer *t = malloc(sizeof *t);
-    serve_reply *kept = malloc(sizeof *kept);
-    if (!t || !kept) {
-        free(t);
-        free(kept);
+    if (!t)
         return -1;
-    }
     clock_gettime(CLOCK_REALTIME, &t->until);
-    t->until.tv_sec += (time_t)(r->delay_ms / 1000);
-    t->until.tv_nsec += (long)(r->delay_ms % 1000) * 1000000L;
+    t->until.tv_sec += (time_t)(ms / 1000);
+    t->until.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (t->until.tv_nsec >= 1000000000L)
         t->until.tv_sec++, t->until.tv_nsec -= 1000000000L;
     t->conn = conn;
@@ -417,26 +414,35 @@ static int delay_reply(struct MHD_Connection *conn, req_ctx *ctx, uint64_t id, s
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int ok = !delay_stopping;
-    if (ok) {
-        MHD_suspend_connection(conn);
-        ok = pthread_create(&th, &attr, delay_thread, t) == 0;
-        if (ok)
-            delay_pending++;
-        else
-            MHD_resume_connection(conn);
-    }
+    int ok = !delay_stopping && pthread_create(&th, &attr, delay_thread, t) == 0;
+    if (ok)
+        delay_pending++;
     pthread_attr_destroy(&attr);
     pthread_mutex_unlock(&delay_lock);
-    if (!ok) {
+    if (!ok)
         free(t);
-        free(kept);
+    return ok ? 0 : -1;
+}
+
+/* 0: the connection is suspended for `ms` and `r` now belongs to ctx;
+ * -1: no timer (shutting down, or no memory for one): answer now. */
+static int delay_reply(struct MHD_Connection *conn, req_ctx *ctx, uint64_t id, serve_reply *r)
+{
+    serve_reply *kept = malloc(sizeof *kept);
+    if (!kept)
         return -1;
-    }
+    /* Suspended first: the timer may fire at once. */
+    MHD_suspend_connection(conn);
     *kept = *r; /* the body moves with it */
-    lhv1_buf_init(&r->body);
     ctx->delayed = kept;
     ctx->delayed_id = id;
+    if (start_timer(conn, r->delay_ms) < 0) {
+        ctx->delayed = NULL;
+        free(kept);
+        MHD_resume_connection(conn);
+        return -1;
+    }
+    lhv1_buf_init(&r->body);
     return 0;
 }
 
@@ -458,6 +464,106 @@ static void delayed_free(req_ctx *ctx)
         free(ctx->delayed);
         ctx->delayed = NULL;
     }
+}
+
+/* --- large PUTs off the event thread -------------------------------- */
+
+/* One thread runs every connection's I/O: at 1 KiB a second one costs
+ * more in wake-ups than it brings (bench/serve). What would hold that
+ * thread for long, a large PUT (its MD5, its checksums), runs here
+ * instead, the connection suspended meanwhile, so a 1 MiB PUT+GET uses
+ * both cores. */
+#define OFFLOAD_MIN ((size_t)256 << 10)
+
+typedef struct job {
+    struct job *next;
+    struct MHD_Connection *conn;
+    req_ctx *ctx;
+    serve_request q;
+} job;
+
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static job *job_head, **job_tail = &job_head;
+static int job_stopping, job_running;
+static pthread_t job_thread;
+
+static void *job_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&job_lock);
+        while (!job_head && !job_stopping)
+            pthread_cond_wait(&job_cond, &job_lock);
+        job *j = job_head;
+        if (j && !(job_head = j->next))
+            job_tail = &job_head;
+        pthread_mutex_unlock(&job_lock);
+        if (!j)
+            return NULL; /* stopping, queue drained */
+        serve_reply *r = malloc(sizeof *r);
+        if (r) {
+            serve_reply_init(r);
+            route(&j->q, r);
+        }
+        lhv1_buf_free(&j->q.key);
+        lhv1_buf_free(&j->q.body);
+        /* No reply (out of memory): resumed with none, the connection
+         * is closed. */
+        j->ctx->delayed = r;
+        j->ctx->delayed_id = j->q.id;
+        j->ctx->failed = !r;
+        if (!r || !r->delay_ms || start_timer(j->conn, r->delay_ms) < 0)
+            MHD_resume_connection(j->conn);
+        free(j);
+    }
+}
+
+static int offload_start(void)
+{
+    job_running = pthread_create(&job_thread, NULL, job_loop, NULL) == 0;
+    return job_running ? 0 : -1;
+}
+
+/* Finishes the queued jobs (each connection resumed) and ends the thread. */
+static void offload_stop(void)
+{
+    if (!job_running)
+        return;
+    pthread_mutex_lock(&job_lock);
+    job_stopping = 1;
+    pthread_cond_broadcast(&job_cond);
+    pthread_mutex_unlock(&job_lock);
+    pthread_join(job_thread, NULL);
+    job_running = 0;
+}
+
+/* 0: the request (its body moved into the job) is queued and the
+ * connection suspended; -1: serve it here. */
+static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
+{
+    job *j = malloc(sizeof *j);
+    if (!j)
+        return -1;
+    j->next = NULL;
+    j->conn = conn;
+    j->ctx = ctx;
+    j->q = *q;
+    MHD_suspend_connection(conn);
+    pthread_mutex_lock(&job_lock);
+    int ok = job_running && !job_stopping;
+    if (ok) {
+        *job_tail = j;
+        job_tail = &j->next;
+        pthread_cond_signal(&job_cond);
+    }
+    pthread_mutex_unlock(&job_lock);
+    if (!ok) {
+        MHD_resume_connection(conn);
+        free(j);
+        return -1;
+    }
+    return 0;
 }
 
 /* An answer before the body was read (413, 411): libmicrohttpd then closes
@@ -537,11 +643,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
-    if (ctx->delayed) { /* resumed after a latency fault */
+    if (ctx->delayed) { /* resumed after a latency fault or an offloaded request */
         enum MHD_Result rc = send_reply(conn, ctx->delayed_id, ctx->delayed);
         delayed_free(ctx);
         return rc;
     }
+    if (ctx->failed)
+        return MHD_NO;
     if (ctx->answered) {
         *upload_data_size = 0;
         return MHD_YES;
@@ -571,6 +679,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
     lhv1_buf_init(&ctx->body);
     q.id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
+    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0)
+        return MHD_YES;
     serve_reply r;
     serve_reply_init(&r);
     route(&q, &r);
@@ -705,7 +815,8 @@ int serve_run(serve_server *s)
         ok = a.workers[i] != NULL;
     }
     pthread_t th;
-    if (!ok || pthread_create(&th, NULL, accept_loop, &a) != 0) {
+    if (!ok || offload_start() < 0 || pthread_create(&th, NULL, accept_loop, &a) != 0) {
+        offload_stop();
         fprintf(stderr, "lhv1 serve: cannot start the server's threads\n");
         for (int i = 0; i < SERVE_THREADS; i++)
             if (a.workers[i])
@@ -720,6 +831,7 @@ int serve_run(serve_server *s)
     shutdown(a.fd, SHUT_RDWR); /* accept() fails: the loop ends */
     pthread_join(th, NULL);
     close(a.fd);
+    offload_stop();
     delay_stop_all();
     for (int i = 0; i < SERVE_THREADS; i++)
         MHD_stop_daemon(a.workers[i]);
