@@ -54,6 +54,10 @@ int lhv1_graph_encode(const lhv1_graph *g, lhv1_buf *out)
         }
         lhv1_gw_varint(out, (int64_t)ly->n_nodes);
         for (uint64_t j = 0; j < ly->n_nodes; j++) {
+            /* Nodes in key order are all over the section: fetch ahead. */
+            if (j + 8 < ly->n_nodes)
+                __builtin_prefetch(g->section + lhv1_off_get(g->node_off, g->wide,
+                                                             ly->first + order[j + 8]));
             lhv1_node ndv;
             lhv1_layer_node(g, ly, order[j], &ndv);
             const lhv1_node *nd = &ndv;
