@@ -450,6 +450,7 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
             return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                              (unsigned long long)i);
         for (uint64_t j = 0; j < c->ly.n_nodes; j++) {
+            lhv1_node_prefetch(c->g, c->ly.first + j + 4);
             enter_node(c, j);
             for (size_t k = from; k < limit; k++) {
                 int r = invariants[k].on_node(c, i, j, NULL);

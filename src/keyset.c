@@ -146,8 +146,10 @@ int lhv1_keyset_build(lhv1_keyset *s, const lhv1_graph *g, const lhv1_layer *lay
     s->small = 0;
     uint64_t cap = n + n / 2 + 1;
     size_t key_bytes = 0;
-    for (uint64_t j = 0; j < n; j++)
+    for (uint64_t j = 0; j < n; j++) {
+        lhv1_node_prefetch(g, layer->first + j + 8);
         key_bytes += lhv1_node_key(g, layer->first + j).len; /* <= the section's size */
+    }
     int arena = key_bytes <= UINT32_MAX;
     if (room_for(&s->slots, &s->room, cap, sizeof *s->slots) != 0 ||
         (arena && (room_for(&s->off, &s->off_room, n + 1, sizeof *s->off) != 0 ||
@@ -163,6 +165,7 @@ int lhv1_keyset_build(lhv1_keyset *s, const lhv1_graph *g, const lhv1_layer *lay
         uint32_t *off = s->off;
         size_t at = 0;
         for (uint64_t j = 0; j < n; j++) {
+            lhv1_node_prefetch(g, layer->first + j + 8);
             lhv1_bytes k = lhv1_node_key(g, layer->first + j);
             off[j] = (uint32_t)at;
             if (k.len)
