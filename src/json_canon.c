@@ -12,10 +12,18 @@
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        char two[2] = {digits[p[i] >> 4], digits[p[i] & 15]};
-        lhv1_buf_append(out, two, 2);
+    /* One reservation, then straight into the buffer: vectors are most of
+     * a dump. */
+    if (n > SIZE_MAX / 2 || lhv1_buf_reserve(out, 2 * n) != 0) {
+        out->failed = 1;
+        return;
     }
+    uint8_t *w = out->data + out->len;
+    for (size_t i = 0; i < n; i++) {
+        w[2 * i] = (uint8_t)digits[p[i] >> 4];
+        w[2 * i + 1] = (uint8_t)digits[p[i] & 15];
+    }
+    out->len += 2 * n;
 }
 
 void lhv1_json_str_append(lhv1_buf *out, lhv1_bytes s)

@@ -339,6 +339,28 @@ START_TEST(log_names_what_happened)
 }
 END_TEST
 
+/* no_log: the same faults, the same effects and counts, no log kept. */
+START_TEST(no_log_keeps_the_faults_and_drops_the_log)
+{
+    lhv1_store *inner = lhv1_memory_store_new();
+    put_str(inner, KEY, "old body 0123456789");
+    lhv1_fault f = {.kind = LHV1_FAULT_PUT_TORN_PREFIX, .cut = 3};
+    lhv1_fault_config cfg = {.plan = &f, .n_plan = 1, .no_log = 1};
+    lhv1_store *fs = lhv1_fault_store_new(inner, &cfg);
+    ck_assert_ptr_nonnull(fs);
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_put(fs, K(KEY), K("NEW BODY"), &err), -1);
+    char *got = get_str(inner, KEY);
+    ck_assert_str_eq(got ? got : "(absent)", "NEW");
+    free(got);
+    ck_assert_uint_eq(lhv1_fault_store_fired(fs, LHV1_FAULT_PUT_TORN_PREFIX), 1);
+    ck_assert_uint_eq(lhv1_fault_store_ops(fs, LHV1_OP_PUT), 1);
+    ck_assert_str_eq(lhv1_fault_store_log(fs), "");
+    lhv1_store_destroy(fs);
+    lhv1_store_destroy(inner);
+}
+END_TEST
+
 START_TEST(kind_names_round_trip)
 {
     for (int k = 0; k < LHV1_FAULT_KIND_COUNT; k++)
@@ -565,6 +587,7 @@ Suite *suite_fault_store(void)
     tcase_add_loop_test(tc, nth_transient_and_persistent, 0, 2);
     tcase_add_test(tc, seeded_faults_are_deterministic);
     tcase_add_test(tc, log_names_what_happened);
+    tcase_add_test(tc, no_log_keeps_the_faults_and_drops_the_log);
     tcase_add_test(tc, kind_names_round_trip);
     tcase_add_test(tc, accessors_check_the_store_type);
     tcase_add_test(tc, history_over_memory_equals_history_by_copies);

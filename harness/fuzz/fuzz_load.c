@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lhv1_buf_free(&d);
     }
     if (v == LHV1_OK) {
-        fuzz_check_index_roundtrip(&idx, idx.env.name);
+        fuzz_check_index_roundtrip(&idx, idx.env.name, NULL);
 
         lhv1_index again;
         lhv1_verdict v2 = lhv1_index_load(data, size, idx.env.name, &again, &st);

@@ -7,6 +7,10 @@
       reads the stats of this run, writes OUT_DIR/summary.json
       and OUT_DIR/summary.md, prints the Markdown; exit 1 on a crash, or
       (with --require-execs) on a target that executed nothing.
+  fuzz_report.py speed OUT_DIR [BEFORE_SPEED_JSON]
+      the throughput table of a `ci/fuzz --speed` run, from its
+      summary.json: OUT_DIR/speed.json and OUT_DIR/speed.md (with the
+      figures of an earlier speed.json beside them when given).
 """
 import hashlib
 import json
@@ -99,10 +103,30 @@ def cmd_stats(a):
                               "dir": os.path.join(crashes, d),
                               "inputs": int(open(cnt).read()) if os.path.exists(cnt) else 1})
     s["crashes"] = found
-    rc_file = os.path.join(os.path.dirname(log), "engine_rc")
+    w = os.path.dirname(log)
+    rc_file = os.path.join(w, "engine_rc")
     s["engine_rc"] = int(open(rc_file).read()) if os.path.exists(rc_file) else 0
+    # ci/fuzz's `times` before and after the engine ran, and /proc/loadavg.
+    cpu = [read_times(os.path.join(w, f)) for f in ("cpu_start", "cpu_end")]
+    if None not in cpu:
+        s["cpu_seconds"] = round(cpu[1] - cpu[0], 2)
+        if s["cpu_seconds"] > 0:
+            s["execs_per_cpu_second"] = round(s["execs"] / s["cpu_seconds"])
+    for f in ("loadavg_start", "loadavg_end"):
+        if os.path.exists(os.path.join(w, f)):
+            s[f] = [float(x) for x in open(os.path.join(w, f)).read().split()]
     with open(out, "w") as f:
         json.dump(s, f, indent=1)
+
+
+def read_times(path):
+    """CPU seconds of the children in the output of bash's `times` (second
+    line: "0m1.25s 0m0.10s", user and system), or None."""
+    lines = open(path).read().splitlines() if os.path.exists(path) else []
+    if len(lines) < 2:
+        return None
+    parts = re.findall(r"(\d+)m([\d.]+)s", lines[1])
+    return sum(int(m) * 60 + float(sec) for m, sec in parts) if parts else None
 
 
 # Functions that say nothing about where the bug is.
@@ -191,6 +215,55 @@ def cmd_summary(a):
     sys.exit(1 if failed else 0)
 
 
+GOAL = 50000  # exec/s every target should reach (docs/FUZZING.md)
+
+
+def cmd_speed(a):
+    out = a[0]
+    summary = json.load(open(os.path.join(out, "summary.json")))
+    before = {}
+    if len(a) > 1:
+        before = {r["target"]: r for r in json.load(open(a[1]))["targets"]}
+    rows = []
+    for r in summary["runs"]:
+        rows.append({k: r.get(k) for k in (
+            "target", "seconds", "execs", "exec_per_sec", "cpu_seconds", "execs_per_cpu_second",
+            "loadavg_start", "loadavg_end", "peak_rss_mb")})
+        rows[-1]["coverage"] = r["coverage"]
+    with open(os.path.join(out, "speed.json"), "w") as f:
+        json.dump({"generated": summary["generated"], "goal_exec_per_sec": GOAL,
+                   "targets": rows}, f, indent=1)
+
+    def n(x):
+        return "—" if x is None else f"{x:,.0f}"
+    def load(r):
+        return " → ".join(f"{x[0]:.1f}" for x in (r.get("loadavg_start"), r.get("loadavg_end")) if x)
+    head = "| target | s | execs | exec/s | CPU s | execs / CPU s | load (1 min) | cov / ft |"
+    rule = "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    if before:
+        head += " before: exec/s | before: execs / CPU s |"
+        rule += " ---: | ---: |"
+    md = [f"# Fuzz throughput ({summary['generated']})", "",
+          "libFuzzer, one target at a time, `-seed=1`, the seed corpus, `-max_len` of "
+          "harness/fuzz/max_len. exec/s is execs over the wall clock; execs per CPU second "
+          f"moves less with the machine's load. Goal: {GOAL:,} exec/s.", "", head, rule]
+    for r in rows:
+        c = r["coverage"] or {}
+        line = (f"| {r['target']} | {r['seconds']} | {n(r['execs'])} | {n(r['exec_per_sec'])} | "
+                f"{r['cpu_seconds'] if r['cpu_seconds'] is not None else '—'} | "
+                f"{n(r['execs_per_cpu_second'])} | {load(r)} | "
+                f"{c.get('edges', 0)} / {c.get('features', 0)} |")
+        if before:
+            b = before.get(r["target"], {})
+            line += f" {n(b.get('exec_per_sec'))} | {n(b.get('execs_per_cpu_second'))} |"
+        md.append(line)
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(out, "speed.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
-    {"stats": cmd_stats, "signature": cmd_signature, "summary": cmd_summary}[cmd](sys.argv[2:])
+    {"stats": cmd_stats, "signature": cmd_signature, "summary": cmd_summary,
+     "speed": cmd_speed}[cmd](sys.argv[2:])
