@@ -165,6 +165,14 @@ func run(base string, size int) (float64, int64) {
 	return float64(ops.Load()) / time.Since(start).Seconds(), ops.Load()
 }
 
+// selfCPU is this process's CPU seconds so far (user + system): the
+// clients' cost while only they run here.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
 func median(v []float64) float64 {
 	w := append([]float64(nil), v...)
 	sort.Float64s(w)
@@ -174,9 +182,9 @@ func median(v []float64) float64 {
 	return (w[len(w)/2-1] + w[len(w)/2]) / 2
 }
 
-func row(name string, g, l, ratio, gp, f, cost, gcpu, lcpu, cpuRatio, fcpu float64) {
-	fmt.Printf("| %s | %.0f | %.0f | %.2f | %.0f | %.0f | %+.1f%% | %.1f | %.1f | %.2f | %.1f |\n",
-		name, g, l, ratio, gp, f, cost, gcpu, lcpu, cpuRatio, fcpu)
+func row(name string, g, l, ratio, gp, f, cost, gcpu, lcpu, cpuRatio, fcpu, ccpu float64) {
+	fmt.Printf("| %s | %.0f | %.0f | %.2f | %.0f | %.0f | %+.1f%% | %.1f | %.1f | %.2f | %.1f | %.1f |\n",
+		name, g, l, ratio, gp, f, cost, gcpu, lcpu, cpuRatio, fcpu, ccpu)
 }
 
 func main() {
@@ -185,8 +193,8 @@ func main() {
 		serveGofakes3()
 		return
 	}
-	fmt.Printf("| body | gofakes3 ops/s | lhv1 serve ops/s | lhv1/gofakes3 | gofakes3 ops/s, own process | lhv1, a rule that never matches | cost of the rule | gofakes3 CPU µs/op (own process) | lhv1 CPU µs/op | gofakes3/lhv1 CPU | lhv1 CPU µs/op with the rule |\n")
-	fmt.Printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	fmt.Printf("| body | gofakes3 ops/s | lhv1 serve ops/s | lhv1/gofakes3 | gofakes3 ops/s, own process | lhv1, a rule that never matches | cost of the rule | gofakes3 CPU µs/op (own process) | lhv1 CPU µs/op | gofakes3/lhv1 CPU | lhv1 CPU µs/op with the rule | clients CPU µs/op (lhv1 run) |\n")
+	fmt.Printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	var sizes []int
 	names := map[int]string{}
 	for _, f := range strings.Split(*sizesF, ",") {
@@ -204,7 +212,7 @@ func main() {
 			names[n] = fmt.Sprintf("%d B", n)
 		}
 	}
-	type series struct{ g, l, gp, f, ratio, cost, gcpu, lcpu, cpuRatio, fcpu []float64 }
+	type series struct{ g, l, gp, f, ratio, cost, gcpu, lcpu, cpuRatio, fcpu, ccpu []float64 }
 	all := map[int]*series{}
 	for r := 0; r < *runs; r++ {
 		for _, size := range sizes {
@@ -215,12 +223,14 @@ func main() {
 			gp, gops := run(gurl, size)
 			gcpu := 1e6 * gstop() / float64(gops)
 			lurl, lstop := startLHV1("")
+			c0 := selfCPU()
 			l, lops := run(lurl, size)
+			ccpu := 1e6 * (selfCPU() - c0) / float64(lops)
 			lcpu := 1e6 * lstop() / float64(lops)
 			furl, fstop := startLHV1(`{"rules":[{"kind":"get-fail","key":"nothing/*"}]}`)
 			f, fops := run(furl, size)
 			fcpu := 1e6 * fstop() / float64(fops)
-			row(names[size], g, l, l/g, gp, f, 100*(l-f)/l, gcpu, lcpu, gcpu/lcpu, fcpu)
+			row(names[size], g, l, l/g, gp, f, 100*(l-f)/l, gcpu, lcpu, gcpu/lcpu, fcpu, ccpu)
 			s := all[size]
 			if s == nil {
 				s = &series{}
@@ -229,7 +239,7 @@ func main() {
 			s.g, s.l, s.gp, s.f = append(s.g, g), append(s.l, l), append(s.gp, gp), append(s.f, f)
 			s.ratio, s.cost = append(s.ratio, l/g), append(s.cost, 100*(l-f)/l)
 			s.gcpu, s.lcpu, s.fcpu = append(s.gcpu, gcpu), append(s.lcpu, lcpu), append(s.fcpu, fcpu)
-			s.cpuRatio = append(s.cpuRatio, gcpu/lcpu)
+			s.cpuRatio, s.ccpu = append(s.cpuRatio, gcpu/lcpu), append(s.ccpu, ccpu)
 		}
 	}
 	if *runs > 1 {
@@ -237,7 +247,7 @@ func main() {
 			s := all[size]
 			row(fmt.Sprintf("%s, median of %d", names[size], *runs), median(s.g), median(s.l),
 				median(s.ratio), median(s.gp), median(s.f), median(s.cost), median(s.gcpu), median(s.lcpu),
-				median(s.cpuRatio), median(s.fcpu))
+				median(s.cpuRatio), median(s.fcpu), median(s.ccpu))
 		}
 	}
 }

@@ -2,6 +2,7 @@
  * typed not-found, idempotent delete, keys with '/'. Loop index 0 is the
  * memory store, 1 the file store, 2 a fault store with an empty plan
  * over a memory store (it must be transparent). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,51 @@ START_TEST(binary_body_round_trips)
 }
 END_TEST
 
+/* Many keys, deleted in an order that moves entries around (the memory
+ * store fills a deleted entry's place with its last one, and its index
+ * follows): every survivor still found with its own body, every deleted
+ * key gone, the listing exact. */
+START_TEST(many_keys_survive_deletes)
+{
+    fixture f = open_store(_i);
+    enum { N = 600 };
+    char key[32], body[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "d/%d", i);
+        snprintf(body, sizeof body, "body %d", i);
+        put_str(f.store, key, body);
+    }
+    lhv1_store_err err;
+    for (int i = 0; i < N; i++)
+        if (i % 3 != 1) {
+            snprintf(key, sizeof key, "d/%d", (i * 7) % N); /* scattered */
+            ck_assert_int_eq(lhv1_store_del(f.store, K(key), &err), 0);
+        }
+    size_t alive = 0;
+    for (int i = 0; i < N; i++) {
+        int deleted = 0;
+        for (int j = 0; j < N; j++)
+            deleted |= j % 3 != 1 && (j * 7) % N == i;
+        snprintf(key, sizeof key, "d/%d", i);
+        char *got = get_str(f.store, key);
+        if (deleted) {
+            ck_assert_ptr_null(got);
+        } else {
+            snprintf(body, sizeof body, "body %d", i);
+            ck_assert_str_eq(got ? got : "(absent)", body);
+            alive++;
+        }
+        free(got);
+    }
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    ck_assert_int_eq(lhv1_store_list(f.store, K("d/"), &l, &err), 0);
+    ck_assert_uint_eq(l.n, alive);
+    lhv1_key_list_free(&l);
+    close_store(&f);
+}
+END_TEST
+
 Suite *suite_store_contract(void)
 {
     Suite *s = suite_create("store_contract");
@@ -148,6 +194,7 @@ Suite *suite_store_contract(void)
     tcase_add_loop_test(tc, delete_is_idempotent, 0, 3);
     tcase_add_loop_test(tc, list_by_prefix, 0, 3);
     tcase_add_loop_test(tc, binary_body_round_trips, 0, 3);
+    tcase_add_loop_test(tc, many_keys_survive_deletes, 0, 3);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "key_index.h"
 #include "lhv1/fault_store.h"
 #include "prng.h"
 
@@ -51,6 +52,7 @@ typedef struct fault_store {
     uint64_t op_no;  /* operations of any type, for the log */
     key_hist *hist;
     size_t n_hist, cap_hist;
+    lhv1_key_index hist_index;
     lhv1_buf log;
 } fault_store;
 
@@ -203,12 +205,16 @@ static lhv1_fault select_fault(fault_store *f, lhv1_store_op op, size_t len)
 
 /* --- history ---------------------------------------------------------- */
 
+static lhv1_bytes hist_key_at(const void *ctx, size_t pos)
+{
+    const key_hist *h = &((const fault_store *)ctx)->hist[pos];
+    return (lhv1_bytes){h->key.data, h->key.len};
+}
+
 static key_hist *hist_find(fault_store *f, lhv1_bytes key)
 {
-    for (size_t i = 0; i < f->n_hist; i++)
-        if (lhv1_bytes_eq((lhv1_bytes){f->hist[i].key.data, f->hist[i].key.len}, key))
-            return &f->hist[i];
-    return NULL;
+    size_t pos = lhv1_key_index_find(&f->hist_index, key);
+    return pos == LHV1_KEY_NONE ? NULL : &f->hist[pos];
 }
 
 /* Room for one more version: recording a write that landed must not need
@@ -252,6 +258,8 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     key_hist *h = hist_find(f, key);
     if (h)
         return h;
+    if (lhv1_key_index_reserve(&f->hist_index) < 0)
+        return NULL;
     if (f->n_hist == f->cap_hist) {
         size_t cap = f->cap_hist ? f->cap_hist * 2 : 8;
         key_hist *p = lhv1_realloc(f->hist, cap * sizeof *p);
@@ -283,7 +291,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
     if (!present)
         lhv1_buf_free(&before);
     hist_append(h, f->history_max, f->seq, present, present && f->inner_mem, &before);
-    f->n_hist++;
+    lhv1_key_index_add(&f->hist_index, key, f->n_hist++);
     return h;
 }
 
@@ -682,6 +690,7 @@ static void fault_destroy(lhv1_store *s)
         lhv1_buf_free(&f->hist[i].key);
     }
     lhv1_free(f->hist);
+    lhv1_key_index_free(&f->hist_index);
     lhv1_free(f->plan);
     lhv1_buf_free(&f->log);
     lhv1_free(f);
@@ -698,6 +707,10 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
         return NULL;
     f->base.ops = &fault_ops;
     f->inner = inner;
+    if (lhv1_key_index_init(&f->hist_index, hist_key_at, f) < 0) {
+        lhv1_free(f);
+        return NULL;
+    }
     lhv1_buf_init(&f->log);
     if (cfg) {
         if (cfg->n_plan) {

@@ -65,24 +65,39 @@ void serve_reply_free(serve_reply *r)
     lhv1_buf_free(&r->body);
 }
 
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+/* Most values are a literal or one string: they skip printf. */
+static void format_value(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+    if (!strchr(fmt, '%'))
+        copy_cut(dst, cap, fmt);
+    else if (!strcmp(fmt, "%s"))
+        copy_cut(dst, cap, va_arg(ap, const char *));
+    else
+        vsnprintf(dst, cap, fmt, ap);
+}
+
 void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
 {
-    for (size_t i = 0; i < r->n_headers; i++)
-        if (!strcasecmp(r->header_name[i], name)) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(r->header_value[i], sizeof r->header_value[i], fmt, ap);
-            va_end(ap);
-            return;
-        }
-    if (r->n_headers == SERVE_MAX_HEADERS)
+    size_t i = 0;
+    while (i < r->n_headers && strcasecmp(r->header_name[i], name))
+        i++;
+    if (i == SERVE_MAX_HEADERS)
         return;
-    snprintf(r->header_name[r->n_headers], sizeof r->header_name[0], "%s", name);
+    if (i == r->n_headers) {
+        copy_cut(r->header_name[i], sizeof r->header_name[i], name);
+        r->n_headers++;
+    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->header_value[r->n_headers], sizeof r->header_value[0], fmt, ap);
+    format_value(r->header_value[i], sizeof r->header_value[i], fmt, ap);
     va_end(ap);
-    r->n_headers++;
 }
 
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,

@@ -26,9 +26,11 @@ int serve_object_key(const serve_request *q, lhv1_buf *out)
 
 static void etag_header(serve_reply *r, const uint8_t md5[16])
 {
-    char hex[33];
-    serve_hex(md5, 16, hex);
-    serve_reply_header(r, "ETag", "\"%s\"", hex);
+    char quoted[35];
+    serve_hex(md5, 16, quoted + 1);
+    quoted[0] = quoted[33] = '"';
+    quoted[34] = 0;
+    serve_reply_header(r, "ETag", "%s", quoted);
 }
 
 /* "bytes=a-b", "bytes=a-", "bytes=-n" against an object of `size` bytes:

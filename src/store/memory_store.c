@@ -1,10 +1,11 @@
-/* The in-memory store: an unsorted array of (key, body) pairs. Linear
- * lookups keep it obviously correct; workloads here hold few keys. */
+/* The in-memory store: an unsorted array of (key, body) pairs, found
+ * through a hash index (an HTTP server's clients may hold many keys). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "internal.h"
+#include "key_index.h"
 #include "lhv1/store.h"
 
 typedef struct mem_entry {
@@ -17,16 +18,51 @@ typedef struct memory_store {
     mem_entry *entries;
     size_t n;
     size_t cap;
+    lhv1_key_index index;
 } memory_store;
+
+static lhv1_bytes key_at(const void *ctx, size_t pos)
+{
+    const mem_entry *e = &((const memory_store *)ctx)->entries[pos];
+    return (lhv1_bytes){e->key.data, e->key.len};
+}
 
 static mem_entry *find(memory_store *m, lhv1_bytes key)
 {
-    for (size_t i = 0; i < m->n; i++) {
-        lhv1_bytes k = {m->entries[i].key.data, m->entries[i].key.len};
-        if (lhv1_bytes_eq(k, key))
-            return &m->entries[i];
+    size_t pos = lhv1_key_index_find(&m->index, key);
+    return pos == LHV1_KEY_NONE ? NULL : &m->entries[pos];
+}
+
+/* A new entry for an absent key, its body empty; NULL on allocation
+ * failure with the store unchanged. */
+static mem_entry *add_entry(memory_store *m, lhv1_bytes key)
+{
+    lhv1_buf k;
+    lhv1_buf_init(&k);
+    if (lhv1_key_index_reserve(&m->index) < 0 ||
+        lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0 ||
+        lhv1_buf_append(&k, key.data, key.len) < 0) {
+        lhv1_buf_free(&k);
+        return NULL;
     }
-    return NULL;
+    mem_entry *e = &m->entries[m->n];
+    e->key = k;
+    lhv1_buf_init(&e->body);
+    lhv1_key_index_add(&m->index, key, m->n++);
+    return e;
+}
+
+/* Frees the entry and moves the last one into its place. */
+static void remove_entry(memory_store *m, mem_entry *e)
+{
+    size_t pos = (size_t)(e - m->entries), last = m->n - 1;
+    lhv1_key_index_remove(&m->index, key_at(m, pos));
+    if (pos != last)
+        lhv1_key_index_move(&m->index, key_at(m, last), pos);
+    lhv1_buf_free(&e->key);
+    lhv1_buf_free(&e->body);
+    *e = m->entries[last];
+    m->n--;
 }
 
 /* Everything is allocated before anything changes: a failed Put leaves the
@@ -41,21 +77,9 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
         return lhv1_store_oom(err, "memory store");
     }
     mem_entry *e = find(m, key);
-    if (!e) {
-        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0) {
-            lhv1_buf_free(&fresh);
-            return lhv1_store_oom(err, "memory store");
-        }
-        lhv1_buf k;
-        lhv1_buf_init(&k);
-        if (lhv1_buf_append(&k, key.data, key.len) < 0) {
-            lhv1_buf_free(&k);
-            lhv1_buf_free(&fresh);
-            return lhv1_store_oom(err, "memory store");
-        }
-        e = &m->entries[m->n++];
-        e->key = k;
-        lhv1_buf_init(&e->body);
+    if (!e && !(e = add_entry(m, key))) {
+        lhv1_buf_free(&fresh);
+        return lhv1_store_oom(err, "memory store");
     }
     lhv1_buf_free(&e->body);
     e->body = fresh;
@@ -77,12 +101,9 @@ static int mem_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     (void)err;
     memory_store *m = (memory_store *)s;
     mem_entry *e = find(m, key);
-    if (!e)
-        return 0; /* idempotent */
-    lhv1_buf_free(&e->key);
-    lhv1_buf_free(&e->body);
-    *e = m->entries[--m->n];
-    return 0;
+    if (e)
+        remove_entry(m, e);
+    return 0; /* idempotent */
 }
 
 static int mem_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
@@ -107,6 +128,7 @@ static void mem_destroy(lhv1_store *s)
         lhv1_buf_free(&m->entries[i].body);
     }
     lhv1_free(m->entries);
+    lhv1_key_index_free(&m->index);
     lhv1_free(m);
 }
 
@@ -134,18 +156,8 @@ int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, in
     memory_store *m = (memory_store *)s;
     mem_entry *e = find(m, key);
     *had = e != NULL;
-    if (!e) {
-        lhv1_buf k;
-        lhv1_buf_init(&k);
-        if (lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0 ||
-            lhv1_buf_append(&k, key.data, key.len) < 0) {
-            lhv1_buf_free(&k);
-            return lhv1_store_oom(err, "memory store");
-        }
-        e = &m->entries[m->n++];
-        e->key = k;
-        lhv1_buf_init(&e->body);
-    }
+    if (!e && !(e = add_entry(m, key)))
+        return lhv1_store_oom(err, "memory store");
     lhv1_buf old = e->body;
     e->body = *body;
     e->body.failed = 0;
@@ -161,8 +173,8 @@ int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old)
     if (!e)
         return 0;
     *old = e->body;
-    lhv1_buf_free(&e->key);
-    *e = m->entries[--m->n];
+    lhv1_buf_init(&e->body);
+    remove_entry(m, e);
     return 1;
 }
 
@@ -172,5 +184,9 @@ lhv1_store *lhv1_memory_store_new(void)
     if (!m)
         return NULL;
     m->base.ops = &memory_ops;
+    if (lhv1_key_index_init(&m->index, key_at, m) < 0) {
+        lhv1_free(m);
+        return NULL;
+    }
     return &m->base;
 }
