@@ -391,8 +391,7 @@ static size_t skip_ws(const uint8_t *p, size_t n, size_t i)
     return i;
 }
 
-/* Offset just past the string literal at p[0] (its raw bytes only). */
-static size_t string_len(const uint8_t *p, size_t left)
+size_t lhv1_json_string_len(const uint8_t *p, size_t left)
 {
     size_t i = 1;
     for (;;) {
@@ -407,13 +406,22 @@ static size_t string_len(const uint8_t *p, size_t left)
     }
 }
 
+/* What ends a number or a literal. */
+static int is_delimiter(uint8_t c)
+{
+    switch (c) {
+    case ',': case ':': case ']': case '}': case ' ': case '\t': case '\n': case '\r': return 1;
+    default: return 0;
+    }
+}
+
 size_t lhv1_json_skip_value(const uint8_t *p, size_t n, size_t at)
 {
     size_t depth = 0, i = at;
     do {
         uint8_t c = p[i];
         if (c == '"') {
-            i += string_len(p + i, n - i);
+            i += lhv1_json_string_len(p + i, n - i);
         } else if (c == '[' || c == '{') {
             depth++;
             i++;
@@ -423,7 +431,7 @@ size_t lhv1_json_skip_value(const uint8_t *p, size_t n, size_t at)
         } else if (c == ',' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             i++;
         } else { /* a number or a literal */
-            while (i < n && !strchr(",:]} \t\n\r", p[i]))
+            while (i < n && !is_delimiter(p[i]))
                 i++;
         }
     } while (depth > 0 && i < n);
@@ -440,7 +448,7 @@ int lhv1_json_next_member(const uint8_t *p, size_t n, size_t *pos, size_t *key, 
         return 0;
     }
     *key = i;
-    i += string_len(p + i, n - i);
+    i += lhv1_json_string_len(p + i, n - i);
     i = skip_ws(p, n, i);
     i = skip_ws(p, n, i + 1); /* past ':' */
     *value = i;
