@@ -132,8 +132,12 @@ static size_t walk_object(walker *w, size_t at, role r)
 {
     const char *const *fields = r == R_ROOT ? root_fields : r == R_PARAMS ? params_fields : NULL;
     size_t from = w->n_keys;
-    size_t i = at, key, value;
-    while (lhv1_json_next_member(w->p, w->n, &i, &key, &value)) {
+    /* Members read here, each value walked once (not skipped, then walked). */
+    size_t i = skip_ws(w, at + 1), key, value;
+    while (w->p[i] != '}') {
+        key = i;
+        i = skip_ws(w, i + lhv1_json_string_len(w->p + i, w->n - i));
+        value = skip_ws(w, i + 1); /* past ':' */
         if (lhv1_array_grow(&w->keys, w->n_keys, &w->cap_keys, sizeof *w->keys, 64) != 0) {
             w->oom = 1;
             return w->n;
@@ -173,13 +177,15 @@ static size_t walk_object(walker *w, size_t at, role r)
                 w->meta_not_object = key;
             w->meta_members++;
         }
-        walk_value(w, value, key, child);
+        i = skip_ws(w, walk_value(w, value, key, child));
         if (w->oom)
             return w->n;
+        if (w->p[i] == ',')
+            i = skip_ws(w, i + 1);
     }
     check_duplicates(w, from);
     w->n_keys = from;
-    return i;
+    return i + 1;
 }
 
 /* `key`: the offset of the member's key, ABSENT in an array. */

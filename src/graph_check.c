@@ -37,6 +37,8 @@ typedef struct check_ctx {
     int32_t *nb_idx;
     uint64_t nb_cap;
     int64_t below_idx; /* the node's index in the layer below, or -1 */
+    int below_looked;  /* below_idx is known */
+    int same_as_below; /* 1: its vector is the below node's; 0: differs; -1: not compared */
     /* Per node of a layer: the stamp of the last list that named it, to
      * find a node listed twice without comparing keys. */
     uint32_t *seen;
@@ -163,10 +165,39 @@ static uint32_t any_non_finite(const uint8_t *p, uint64_t n)
     return bad & 0x80000000u;
 }
 
+static void look_below(check_ctx *c, uint64_t layer)
+{
+    if (layer == 0 || c->below_looked)
+        return;
+    c->below_idx = lhv1_keyset_find(c->below, c->nd.key);
+    c->below_looked = 1;
+}
+
+/* Whether the current node's vector is the one of its node in the layer
+ * below (that node must exist). */
+static int same_as_below(check_ctx *c)
+{
+    if (c->same_as_below < 0) {
+        lhv1_node lo;
+        lhv1_layer_node(c->g, &c->ly_below, (uint64_t)c->below_idx, &lo);
+        c->same_as_below = lo.dim == c->nd.dim &&
+                           (c->nd.dim == 0 ||
+                            memcmp(lo.vector, c->nd.vector, (size_t)c->nd.dim * 4) == 0);
+    }
+    return c->same_as_below;
+}
+
 static int check_non_finite(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
     (void)j;
     const lhv1_node *nd = &c->nd;
+    /* A vector equal to its node's in the layer below is finite: the walk
+     * reached this check, so no node before broke it, that one included.
+     * The comparison is the one graph-layer-vector-differs needs anyway:
+     * the vector is read once, not twice. */
+    look_below(c, layer);
+    if (layer > 0 && c->below_idx >= 0 && same_as_below(c))
+        return 0;
     if (!any_non_finite(nd->vector, nd->dim))
         return 0;
     for (uint64_t k = 0; k < nd->dim; k++)
@@ -336,7 +367,7 @@ static int check_layer_not_subset(check_ctx *c, uint64_t layer, uint64_t j, lhv1
     const lhv1_node *nd = &c->nd;
     if (layer == 0)
         return 0;
-    c->below_idx = lhv1_keyset_find(c->below, nd->key);
+    look_below(c, layer);
     if (c->below_idx < 0)
         NODE_BROKEN(st, LHV1_R_GRAPH_LAYER_NOT_SUBSET, nd, layer, "missing from layer %llu",
                     (unsigned long long)(layer - 1));
@@ -344,17 +375,14 @@ static int check_layer_not_subset(check_ctx *c, uint64_t layer, uint64_t j, lhv1
 }
 
 /* Runs only where graph-layer-not-subset held: the node is found below
- * (c->below_idx, set by that check on this node). */
+ * (c->below_idx). */
 static int check_layer_vector_differs(check_ctx *c, uint64_t layer, uint64_t j, lhv1_status *st)
 {
     (void)j;
     const lhv1_node *nd = &c->nd;
     if (layer == 0)
         return 0;
-    lhv1_node lo;
-    lhv1_layer_node(c->g, &c->ly_below, (uint64_t)c->below_idx, &lo);
-    if (lo.dim != nd->dim ||
-        (nd->dim && memcmp(lo.vector, nd->vector, (size_t)nd->dim * 4) != 0))
+    if (!same_as_below(c))
         NODE_BROKEN(st, LHV1_R_GRAPH_LAYER_VECTOR_DIFFERS, nd, layer,
                     "vector differs from layer %llu", (unsigned long long)(layer - 1));
     return 0;
@@ -408,6 +436,8 @@ static void enter_node(check_ctx *c, uint64_t j)
     lhv1_layer_node(c->g, &c->ly, j, &c->nd);
     c->resolved = 0;
     c->below_idx = -1;
+    c->below_looked = 0;
+    c->same_as_below = -1;
 }
 
 /* One walk over every node for the per-node invariants [from, to). */
@@ -420,6 +450,7 @@ static int walk_nodes(check_ctx *c, size_t from, size_t to, lhv1_status *st)
             return lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory indexing layer %llu",
                              (unsigned long long)i);
         for (uint64_t j = 0; j < c->ly.n_nodes; j++) {
+            lhv1_node_prefetch(c->g, c->ly.first + j + 4);
             enter_node(c, j);
             for (size_t k = from; k < limit; k++) {
                 int r = invariants[k].on_node(c, i, j, NULL);

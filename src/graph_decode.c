@@ -154,7 +154,14 @@ static int decode_node(reader *r, uint64_t j)
     r->pos += (size_t)dim * 4;
     if (read_count(r, &n_neighbors, MIN_KEY, "neighbour count") != 0)
         return -1;
+    const uint8_t *end = r->p + r->n;
     for (uint64_t k = 0; k < n_neighbors; k++) {
+        const uint8_t *q = r->p + r->pos;
+        /* A key shorter than 64 bytes that fits: one byte of length. */
+        if (q < end && q[0] < 0x80 && !(q[0] & 1) && (size_t)(q[0] >> 1) < (size_t)(end - q)) {
+            r->pos += 1 + (size_t)(q[0] >> 1);
+            continue;
+        }
         lhv1_bytes skip;
         if (read_string(r, &skip, "neighbour key length") != 0)
             return -1;
@@ -298,6 +305,14 @@ int lhv1_neighbor_next(lhv1_neighbor_iter *it, lhv1_bytes *key)
 {
     if (it->left == 0)
         return 0;
+    if (it->p < it->end && it->p[0] < 0x80 && !(it->p[0] & 1) &&
+        (size_t)(it->p[0] >> 1) < (size_t)(it->end - it->p)) { /* a key shorter than 64 bytes */
+        key->len = it->p[0] >> 1;
+        key->data = it->p + 1;
+        it->p += 1 + key->len;
+        it->left--;
+        return 1;
+    }
     int64_t len;
     int k = lhv1_varint_read(it->p, (size_t)(it->end - it->p), &len);
     if (k <= 0 || len < 0 || (uint64_t)len > (uint64_t)(it->end - it->p - k))

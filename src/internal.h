@@ -58,6 +58,14 @@ static inline uint64_t lhv1_valid_varint(const uint8_t *p, size_t *pos)
     return (uint64_t)v;
 }
 
+/* Asks for the header of the graph's node number `index` ahead of use:
+ * on wide vectors every node starts on lines of its own. */
+static inline void lhv1_node_prefetch(const lhv1_graph *g, uint64_t index)
+{
+    if (index < g->n_nodes)
+        __builtin_prefetch(g->section + lhv1_off_get(g->node_off, g->wide, index));
+}
+
 /* The key of the graph's node number `index` (all layers, file order). */
 static inline lhv1_bytes lhv1_node_key(const lhv1_graph *g, uint64_t index)
 {
@@ -67,16 +75,23 @@ static inline lhv1_bytes lhv1_node_key(const lhv1_graph *g, uint64_t index)
 }
 
 /* Lookup of a layer's nodes by key, for the invariant checks: a hash
- * table under a keyed hash (src/keyset.c) of node indexes; the keys stay
- * in the input. One table can be rebuilt for layer after layer. */
+ * table under a keyed hash (src/keyset.c) of node indexes, with a copy of
+ * the keys. One table can be rebuilt for layer after layer. */
 typedef struct lhv1_keyset {
     const lhv1_graph *g;
     lhv1_layer layer;
-    uint32_t *slots; /* layer node index + 1, 0 when empty */
-    uint64_t cap;    /* slots in use for this layer */
-    uint64_t room;   /* slots allocated */
+    uint32_t *slots;  /* tag | (layer node index + 1), 0 when empty */
+    uint64_t cap;     /* slots in use for this layer */
+    size_t room;      /* slots allocated */
+    uint8_t *arena;   /* the keys back to back, in node order */
+    uint32_t *off;    /* node j's key is arena[off[j] .. off[j+1]) */
+    size_t arena_room, off_room;
+    unsigned ibits;   /* low bits of a slot holding the index */
+    uint32_t imask;
+    int use_arena;    /* 0 when the keys pass 4 GiB: compared in the input */
+    int small;        /* no table: searched one by one */
     int64_t first_duplicate;
-    int ready; /* set by a successful build (small layers have no slots) */
+    int ready; /* set by a successful build */
 } lhv1_keyset;
 
 /* Indexes `layer` of g. `s` is zeroed or was built before (its table is

@@ -263,10 +263,15 @@ static size_t decode_one(const uint8_t *p, uint8_t out[4], size_t *n)
         *n = 1;
         return 1;
     }
-    static const char from[] = "bfnrt\"\\/", to[] = "\b\f\n\r\t\"\\/";
-    const char *e = strchr(from, p[1]);
-    if (p[1] != 'u' && e) {
-        out[0] = (uint8_t)to[e - from];
+    if (p[1] != 'u') { /* one of \" \\ \/ \b \f \n \r \t */
+        switch (p[1]) {
+        case 'b': out[0] = '\b'; break;
+        case 'f': out[0] = '\f'; break;
+        case 'n': out[0] = '\n'; break;
+        case 'r': out[0] = '\r'; break;
+        case 't': out[0] = '\t'; break;
+        default: out[0] = p[1]; break;
+        }
         *n = 1;
         return 2;
     }
@@ -360,7 +365,16 @@ static int cursor_next(cursor *c)
 
 int lhv1_json_string_cmp(const uint8_t *a, const uint8_t *b)
 {
-    cursor x = {a, 1, {0}, 0, 0}, y = {b, 1, {0}, 0, 0};
+    /* The common prefix of the raw bytes, up to an escape: those bytes are
+     * their own decoding. */
+    size_t i = 1;
+    while (a[i] == b[i] && a[i] != '"' && a[i] != '\\')
+        i++;
+    if (a[i] == '"' && b[i] == '"')
+        return 0;
+    if (a[i] != '\\' && b[i] != '\\') /* the first difference, or one ends first */
+        return a[i] == '"' ? -1 : b[i] == '"' ? 1 : a[i] < b[i] ? -1 : 1;
+    cursor x = {a, i, {0}, 0, 0}, y = {b, i, {0}, 0, 0};
     for (;;) {
         int u = cursor_next(&x), v = cursor_next(&y);
         if (u != v)
@@ -377,13 +391,37 @@ static size_t skip_ws(const uint8_t *p, size_t n, size_t i)
     return i;
 }
 
+size_t lhv1_json_string_len(const uint8_t *p, size_t left)
+{
+    size_t i = 1;
+    for (;;) {
+        const uint8_t *q = memchr(p + i, '"', left - i);
+        i = (size_t)(q - p);
+        size_t bs = 0; /* an odd run of backslashes before it escapes it */
+        while (p[i - 1 - bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return i + 1;
+        i++;
+    }
+}
+
+/* What ends a number or a literal. */
+static int is_delimiter(uint8_t c)
+{
+    switch (c) {
+    case ',': case ':': case ']': case '}': case ' ': case '\t': case '\n': case '\r': return 1;
+    default: return 0;
+    }
+}
+
 size_t lhv1_json_skip_value(const uint8_t *p, size_t n, size_t at)
 {
     size_t depth = 0, i = at;
     do {
         uint8_t c = p[i];
         if (c == '"') {
-            i += lhv1_json_string_span(p + i, NULL);
+            i += lhv1_json_string_len(p + i, n - i);
         } else if (c == '[' || c == '{') {
             depth++;
             i++;
@@ -393,7 +431,7 @@ size_t lhv1_json_skip_value(const uint8_t *p, size_t n, size_t at)
         } else if (c == ',' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             i++;
         } else { /* a number or a literal */
-            while (i < n && !strchr(",:]} \t\n\r", p[i]))
+            while (i < n && !is_delimiter(p[i]))
                 i++;
         }
     } while (depth > 0 && i < n);
@@ -410,7 +448,7 @@ int lhv1_json_next_member(const uint8_t *p, size_t n, size_t *pos, size_t *key, 
         return 0;
     }
     *key = i;
-    i += lhv1_json_string_span(p + i, NULL);
+    i += lhv1_json_string_len(p + i, n - i);
     i = skip_ws(p, n, i);
     i = skip_ws(p, n, i + 1); /* past ':' */
     *value = i;

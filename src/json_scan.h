@@ -27,6 +27,9 @@ size_t lhv1_json_string_decode(const uint8_t *p, uint8_t *out);
 /* The first (at most) cap decoded bytes into out; *full gets the whole
  * decoded length. Returns the bytes written. */
 size_t lhv1_json_string_prefix(const uint8_t *p, uint8_t *out, size_t cap, size_t *full);
+/* The length in the text of the string literal at p[0] (quotes included),
+ * without decoding it; `left` bytes are readable. */
+size_t lhv1_json_string_len(const uint8_t *p, size_t left);
 /* Bytewise order of two such literals' decoded contents (strcmp's). */
 int lhv1_json_string_cmp(const uint8_t *a, const uint8_t *b);
 

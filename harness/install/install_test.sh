@@ -34,6 +34,16 @@ exports=$(nm -D --defined-only "$libdir/liblhv1.so" | awk '$2 == "T" {print $3}'
 for sym in $exports; do
   grep -rqw -- "$sym" "$prefix/include/lhv1" || fail "liblhv1.so exports $sym, declared in no installed header"
 done
+# The soname: major.minor before 1.0 (a minor release may break the ABI),
+# then the major alone.
+vh="$prefix/include/lhv1/version.h"
+major=$(awk '$2 == "LHV1_VERSION_MAJOR" {print $3}' "$vh")
+minor=$(awk '$2 == "LHV1_VERSION_MINOR" {print $3}' "$vh")
+[ -n "$major" ] && [ -n "$minor" ] || fail "no version numbers in $vh"
+soname=liblhv1.so.$major
+[ "$major" = 0 ] && soname=liblhv1.so.0.$minor
+readelf -d "$libdir/liblhv1.so" | grep -q "SONAME.*\[$soname\]" ||
+  fail "liblhv1.so's soname is not $soname: $(readelf -d "$libdir/liblhv1.so" | grep SONAME)"
 ls "$prefix/include/lhv1" | grep -Ei 'campaign|fault' && fail "test headers installed"
 grep -rl cJSON "$prefix/include" && fail "installed headers mention cJSON"
 
