@@ -344,6 +344,11 @@ int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env, lhv1_st
 {
     memset(env, 0, sizeof *env);
     lhv1_status_ok(st);
+    /* A frame's envelope length is 32 bits, and the decoder keeps key
+     * offsets in 32 bits: longer input is no LHV1 envelope. */
+    if (n > UINT32_MAX)
+        return lhv1_fail(st, LHV1_R_FRAME_ENVELOPE_OVERRUN, (int64_t)UINT32_MAX,
+                         "envelope of %zu bytes: a frame holds at most 4 GiB - 1", n);
     size_t bad = lhv1_utf8_invalid_at(p, n);
     if (bad != n)
         return lhv1_fail(st, LHV1_R_ENV_INVALID_UTF8, (int64_t)bad,

@@ -3,6 +3,7 @@
  * duplicate keys at every depth, \u0000, UTF-8, trailing bytes, unknown
  * fields, metadata shapes, check order, and encode -> decode. */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "json_scan.h"
 #include "lhv1/envelope.h"
@@ -348,6 +349,23 @@ START_TEST(decoded_values)
 }
 END_TEST
 
+/* Longer than a frame's 32-bit envelope length: refused before any byte is
+ * read (the mapping is never touched, so it costs no memory). */
+START_TEST(over_4_gib_refused)
+{
+    size_t n = (size_t)UINT32_MAX + 1;
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    ck_assert_ptr_ne(p, MAP_FAILED);
+    lhv1_envelope env;
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_envelope_decode(p, n, &env, &st), -1);
+    ck_assert_int_eq(st.reason, LHV1_R_FRAME_ENVELOPE_OVERRUN);
+    ck_assert_int_eq(st.offset, (int64_t)UINT32_MAX);
+    lhv1_envelope_free(&env);
+    munmap(p, n);
+}
+END_TEST
+
 /* cJSON's nesting limit is 1000: deeper is a syntax error, not a crash. */
 START_TEST(nesting_depth)
 {
@@ -481,6 +499,7 @@ Suite *suite_envelope(void)
     tcase_add_test(tc, offsets_name_the_byte);
     tcase_add_test(tc, decoded_values);
     tcase_add_test(tc, nesting_depth);
+    tcase_add_test(tc, over_4_gib_refused);
     tcase_add_test(tc, encode_decode_round_trip);
     tcase_add_test(tc, scan_agrees_with_cjson);
     suite_add_tcase(s, tc);

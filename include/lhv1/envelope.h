@@ -31,7 +31,8 @@ typedef struct lhv1_envelope {
 /* Strict decode: UTF-8, no "\u0000", one JSON object and nothing after it
  * but whitespace, no duplicate key at any depth, required fields present,
  * typed and in range, unknown fields ignored. Offsets in `st` are
- * relative to `p`. Returns 0 or -1 (decode-error). */
+ * relative to `p`. At most UINT32_MAX bytes (what a frame's length field
+ * holds): longer input is refused as frame-envelope-overrun. Returns 0 or -1 (decode-error). */
 int lhv1_envelope_decode(const uint8_t *p, size_t n, lhv1_envelope *env,
                          lhv1_status *st);
 
