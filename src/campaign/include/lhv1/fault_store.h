@@ -59,6 +59,11 @@ int lhv1_fault_store_put_owned(lhv1_store *fs, lhv1_bytes key, lhv1_buf *body,
 /* Whether `s` is a fault store. The accessors below check it: given
  * another store they return NULL, "(not a fault store)\n" or 0. */
 int lhv1_is_fault_store(const lhv1_store *s);
+/* The wrapped store. Over a memory store the history of a key the fault
+ * store wrote shares the inner store's newest body instead of a copy, so
+ * write or delete such a key only through the fault store (direct writes
+ * to other keys are fine): a direct write would change what a later
+ * stale read of that key returns. */
 lhv1_store *lhv1_fault_store_inner(lhv1_store *fs);
 /* Makes `f` the fault of the next operation of its kind's type, ahead of
  * the plan and the seed (its nth is ignored): how a caller with its own
