@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
-# (a real campaign; the LHV1/LHV2 campaign table, the format matrix and the fuzz smoke runs when ctest ran
+# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix and the fuzz smoke runs when ctest ran
 # them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
@@ -19,6 +19,9 @@ out=$art/out
 expect=(campaign)
 if [ -f "$build/harness/campaign/formats/campaign-formats.md" ]; then
   cp "$build/harness/campaign/formats/campaign-formats.md" "$out/"; expect+=(formats)
+fi
+if [ -f "$build/harness/campaign/http-plain/campaign-http.md" ]; then
+  cp "$build/harness/campaign/http-plain/campaign-http.md" "$out/"; expect+=(http)
 fi
 if [ -f "$build/format-compat/matrix.md" ]; then
   cp -r "$build/format-compat" "$out/format-compat"; expect+=(compat)
