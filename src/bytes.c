@@ -85,6 +85,22 @@ int lhv1_buf_printf(lhv1_buf *b, const char *fmt, ...)
     return 0;
 }
 
+/* The order of 8 bytes at a and at b, compared as big-endian words: 0 when
+ * equal, else -1 or 1. */
+static inline int word_cmp(const uint8_t *a, const uint8_t *b)
+{
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x == y)
+        return 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+    y = __builtin_bswap64(y);
+#endif
+    return x < y ? -1 : 1;
+}
+
 int lhv1_bytes_cmp(lhv1_bytes a, lhv1_bytes b)
 {
     size_t n = a.len < b.len ? a.len : b.len;
@@ -92,28 +108,14 @@ int lhv1_bytes_cmp(lhv1_bytes a, lhv1_bytes b)
      * one big-endian word, no call. */
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a.data + i, 8);
-        memcpy(&y, b.data + i, 8);
-        if (x != y) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            x = __builtin_bswap64(x);
-            y = __builtin_bswap64(y);
-#endif
-            return x < y ? -1 : 1;
-        }
+        int c = word_cmp(a.data + i, b.data + i);
+        if (c != 0)
+            return c;
     }
     if (n >= 8 && i < n) { /* the tail: the last 8 bytes, the overlap is equal */
-        uint64_t x, y;
-        memcpy(&x, a.data + n - 8, 8);
-        memcpy(&y, b.data + n - 8, 8);
-        if (x != y) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            x = __builtin_bswap64(x);
-            y = __builtin_bswap64(y);
-#endif
-            return x < y ? -1 : 1;
-        }
+        int c = word_cmp(a.data + n - 8, b.data + n - 8);
+        if (c != 0)
+            return c;
         i = n;
     }
     int c = n > i ? memcmp(a.data + i, b.data + i, n - i) : 0;

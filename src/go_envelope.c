@@ -239,6 +239,21 @@ static int scan_number(gjson *g, size_t *at, size_t *len)
     return 0;
 }
 
+/* An object member's key (into `k`, unless NULL) and its ':', as Go's
+ * scanner reports their absence. */
+static int scan_member_key(gjson *g, key *k)
+{
+    if (g->i >= g->n || g->p[g->i] != '"')
+        return syntax_error(g, "invalid character looking for beginning of object key string");
+    if (scan_string(g, k) != 0)
+        return -1;
+    skip_ws(g);
+    if (g->i >= g->n || g->p[g->i] != ':')
+        return syntax_error(g, "invalid character after object key");
+    g->i++;
+    return 0;
+}
+
 /* One value of any depth, without recursion: the open containers are a
  * bit each (1 = object). With `any`, a number beyond float64 is a type
  * error (Go decodes it into an interface as float64). */
@@ -266,14 +281,8 @@ static int scan_value(gjson *g, int any)
                 d--;
                 closed = 1;
             } else if (c == '{') {
-                if (g->i >= g->n || g->p[g->i] != '"')
-                    return syntax_error(g, "invalid character looking for beginning of object key string");
-                if (scan_string(g, NULL) != 0)
+                if (scan_member_key(g, NULL) != 0)
                     return -1;
-                skip_ws(g);
-                if (g->i >= g->n || g->p[g->i] != ':')
-                    return syntax_error(g, "invalid character after object key");
-                g->i++;
             }
         } else if (c == '"') {
             if (scan_string(g, NULL) != 0)
@@ -313,14 +322,8 @@ static int scan_value(gjson *g, int any)
             closed = 0;
             if (obj) {
                 skip_ws(g);
-                if (g->i >= g->n || g->p[g->i] != '"')
-                    return syntax_error(g, "invalid character looking for beginning of object key string");
-                if (scan_string(g, NULL) != 0)
+                if (scan_member_key(g, NULL) != 0)
                     return -1;
-                skip_ws(g);
-                if (g->i >= g->n || g->p[g->i] != ':')
-                    return syntax_error(g, "invalid character after object key");
-                g->i++;
             }
         }
     }
@@ -436,14 +439,8 @@ static int decode_object(gjson *g, role r)
     }
     for (;;) {
         key k = {.len = 0};
-        if (g->i >= g->n || g->p[g->i] != '"')
-            return syntax_error(g, "invalid character looking for beginning of object key string");
-        if (scan_string(g, &k) != 0)
+        if (scan_member_key(g, &k) != 0)
             return -1;
-        skip_ws(g);
-        if (g->i >= g->n || g->p[g->i] != ':')
-            return syntax_error(g, "invalid character after object key");
-        g->i++;
         skip_ws(g);
         if (decode_member(g, r, &k) != 0)
             return -1;

@@ -83,6 +83,19 @@ static const char *const shape_names[N_SHAPES] = {
 
 #define TARGET (1u << 20)
 
+/* An envelope whose metadata is `meta` (freed here) over one layer of one
+ * node "k" of dimension 1. */
+static void metadata_object(tb_object *o, lhv1_buf *meta)
+{
+    lhv1_buf_putc(meta, 0);
+    tb_env_std(o, 1, 1, (const char *)meta->data);
+    lhv1_buf_free(meta);
+    lhv1_gw_varint(&o->graph, 1);
+    lhv1_gw_varint(&o->graph, 1);
+    float one = 1.0f;
+    lhv1_gw_node(&o->graph, lhv1_bytes_str("k"), &one, 1, 0);
+}
+
 static void shape_object(tb_object *o, enum shape s)
 {
     tb_graph_std_header(o, 1); /* rewritten below where the layer count differs */
@@ -134,13 +147,7 @@ static void shape_object(tb_object *o, enum shape s)
         for (uint32_t i = 0; i < TARGET / 2; i++)
             lhv1_buf_puts(&meta, ",0");
         lhv1_buf_puts(&meta, "]}}");
-        lhv1_buf_putc(&meta, 0);
-        tb_env_std(o, 1, 1, (const char *)meta.data);
-        lhv1_buf_free(&meta);
-        lhv1_gw_varint(&o->graph, 1);
-        lhv1_gw_varint(&o->graph, 1);
-        float one = 1.0f;
-        lhv1_gw_node(&o->graph, lhv1_bytes_str("k"), &one, 1, 0);
+        metadata_object(o, &meta);
         break;
     }
     case S_PAST_DOUBLING: { /* the decoder's offset array at twice its need */
@@ -172,13 +179,7 @@ static void shape_object(tb_object *o, enum shape s)
         for (uint32_t i = 0; i < TARGET / 8; i++)
             lhv1_buf_printf(&meta, ",\"m%x\":0", i);
         lhv1_buf_puts(&meta, "}}");
-        lhv1_buf_putc(&meta, 0);
-        tb_env_std(o, 1, 1, (const char *)meta.data);
-        lhv1_buf_free(&meta);
-        lhv1_gw_varint(&o->graph, 1);
-        lhv1_gw_varint(&o->graph, 1);
-        float one = 1.0f;
-        lhv1_gw_node(&o->graph, lhv1_bytes_str("k"), &one, 1, 0);
+        metadata_object(o, &meta);
         break;
     }
     case S_EMPTY_NEIGHBORS:
