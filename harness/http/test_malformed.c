@@ -152,6 +152,13 @@ START_TEST(oversize_and_huge_headers)
     memset(req + n, 'h', hl);
     memcpy(req + n + hl, "\r\n\r\n", 4);
     raw_4xx("huge header", req, (size_t)n + hl + 4);
+    /* the connection pool (32 KiB) still holds a 16 KiB header: served */
+    size_t sl = 16 * 1024;
+    memcpy(req + n + sl, "\r\n\r\n", 4);
+    lhv1_buf out;
+    int st = raw_exchange(srv.port, req, (size_t)n + sl + 4, 1, 3000, &out);
+    ck_assert_msg(st == 200, "16 KiB header: answered %d: %.200s", st, (char *)out.data);
+    lhv1_buf_free(&out);
     /* 2000 small headers */
     size_t off = (size_t)snprintf(req, hl, "GET /bkt/ok HTTP/1.1\r\nHost: x\r\n");
     for (int i = 0; i < 2000 && off + 40 < hl; i++)
