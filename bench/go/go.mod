@@ -15,5 +15,9 @@ require (
 
 require github.com/lhv1/harness/golden/gen v0.0.0
 
-// The Go reference (model.Index, model.Frame) lives in the golden generator.
-replace github.com/lhv1/harness/golden/gen => ../../golden/gen
+// The Go reference (model.Index, model.Frame) lives in the golden generator,
+// which dumps through go/hnswdump.
+replace (
+	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/golden/gen => ../../golden/gen
+)

@@ -9,6 +9,7 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/coder/hnsw v0.6.1
 	github.com/johannesboyne/gofakes3 v1.2.0
+	github.com/lhv1/harness/go/hnswdump v0.0.0
 	github.com/lhv1/harness/go/lhv1test v0.0.0
 	github.com/lhv1/harness/golden/gen v0.0.0
 	github.com/minio/minio-go/v7 v7.4.1
@@ -52,6 +53,7 @@ require (
 )
 
 replace (
+	github.com/lhv1/harness/go/hnswdump => ../hnswdump
 	github.com/lhv1/harness/go/lhv1test => ../lhv1test
 	github.com/lhv1/harness/golden/gen => ../../golden/gen
 )

@@ -6,7 +6,10 @@ go 1.24
 // Go 1.24+ (Swiss-table maps): pin the toolchain the goldens were made with.
 toolchain go1.26.8
 
-require github.com/coder/hnsw v0.6.1
+require (
+	github.com/coder/hnsw v0.6.1
+	github.com/lhv1/harness/go/hnswdump v0.0.0
+)
 
 require (
 	github.com/chewxy/math32 v1.10.1 // indirect
@@ -16,3 +19,6 @@ require (
 	golang.org/x/exp v0.0.0-20240506185415-9bf2ced13842 // indirect
 	golang.org/x/sys v0.11.0 // indirect
 )
+
+// The dumper is the public module go/hnswdump, from this checkout.
+replace github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump

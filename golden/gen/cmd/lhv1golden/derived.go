@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/lhv1/harness/golden/gen/model"
-	"github.com/lhv1/harness/golden/gen/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 func derived(bases map[string]*base) []golden {

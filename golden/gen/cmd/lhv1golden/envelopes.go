@@ -421,7 +421,7 @@ func envelopeValues(files []string) error {
 		} else if idx, err := model.DecodeEnvelope(env); err != nil {
 			msg = err.Error()
 		} else {
-			d, err := dump.Envelope(idx)
+			d, err := dump.EnvelopeDump(idx)
 			if err != nil {
 				return fmt.Errorf("%s: %w", f, err)
 			}

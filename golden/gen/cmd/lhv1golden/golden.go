@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/lhv1/harness/golden/gen/model"
-	"github.com/lhv1/harness/golden/gen/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 // golden is one object with the verdict docs/FORMAT.md gives it. Its name

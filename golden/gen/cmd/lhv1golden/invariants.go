@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/lhv1/harness/golden/gen/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 func hasKey(l *wire.Layer, key []byte) bool {

@@ -16,7 +16,7 @@ import (
 	"github.com/coder/hnsw"
 
 	"github.com/lhv1/harness/golden/gen/model"
-	"github.com/lhv1/harness/golden/gen/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 // base is a saved positive: its object, and its parts for derivations.

@@ -1,8 +1,9 @@
 // Package wire reads and writes the LHV1 graph section (coder/hnsw
 // Graph[string].Export, encoding version 1; docs/FORMAT.md section 3) with
-// its own code, keeping file order and raw bytes. The generator uses it to
-// edit Go-written graphs (one violation at a time) and the dumper to see
-// the layers coder/hnsw keeps unexported.
+// its own code, keeping file order and raw bytes. The dumper (package
+// hnswdump) uses it to see the layers coder/hnsw keeps unexported and to
+// build a graph from a dump; the golden generator to edit Go-written graphs
+// one violation at a time.
 package wire
 
 import (
