@@ -1,8 +1,12 @@
 // Package lhv1test puts the LHV1 fault store and the LHV1 goldens into a Go
 // team's own `go test`: FaultStore wraps the Store your Persistor uses and
-// injects the storage faults of docs/FAULTS.md from a plan or a seed, and
+// injects the storage faults of docs/FAULTS.md from a plan or a seed;
 // TestGoldens runs your loader over every golden and fails when it no
-// longer does what Go recorded.
+// longer does what Go recorded, when what it loaded dumps differently from
+// golden/expected, or when the loaded index does not search and add, unless
+// your failure list names the case; ServeTestee serves the same loader (and
+// your writer) to `lhv1 conform` over stdin and stdout. It uses the
+// standard library only; go/hnswdump dumps a coder/hnsw graph.
 package lhv1test
 
 import (
