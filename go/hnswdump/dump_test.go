@@ -48,6 +48,10 @@ func TestExpectedDumpsRoundTripThroughHNSW(t *testing.T) {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 			continue
 		}
+		env, err := ix.EnvelopeJSON()
+		if err != nil || !json.Valid(env) || !bytes.Contains(env, []byte(`"params":{"name":`)) {
+			t.Errorf("%s: envelope %s (%v)", filepath.Base(f), env, err)
+		}
 		got, err := Dump(ix.Envelope, g)
 		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)

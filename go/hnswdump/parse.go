@@ -133,6 +133,28 @@ func keyBytes(raw json.RawMessage) ([]byte, error) {
 	return []byte(s), nil
 }
 
+// EnvelopeJSON is a version-1 envelope (FORMAT.md 4) holding what the
+// dump's envelope says (metadata omitted when null): with Section, the two
+// streams a DecodeIndex(envelope, graph) reads, for a writer under test to
+// build the dump's index through its own types.
+func (ix *Index) EnvelopeJSON() ([]byte, error) {
+	type params struct {
+		Name      string `json:"name"`
+		Dimension int    `json:"dimension"`
+		Distance  string `json:"distance"`
+		M         int    `json:"m"`
+		EfSearch  int    `json:"ef_search"`
+	}
+	e := ix.Envelope
+	env := struct {
+		Version  int    `json:"version"`
+		Params   params `json:"params"`
+		Count    int    `json:"count"`
+		Metadata any    `json:"metadata,omitempty"`
+	}{e.Version, params{e.Name, e.Dimension, e.Distance, e.M, e.EfSearch}, e.Count, e.Metadata}
+	return json.Marshal(env)
+}
+
 // Section returns the graph section the dump describes, in Graph.Export's
 // layout (shortest varints, nodes and neighbours in dump order).
 func (ix *Index) Section() []byte { return wire.Encode(ix.Graph) }

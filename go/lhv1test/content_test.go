@@ -119,7 +119,10 @@ func TestContentChecksPassAFaithfulLoader(t *testing.T) {
 		Save: func(name string, dump []byte) ([]byte, error) { return []byte(name), nil }}
 	load := tt.Load
 	saved := map[string][]byte{}
-	tt.Save = func(name string, dump []byte) ([]byte, error) { saved[name] = dump; return []byte("saved:" + name), nil }
+	tt.Save = func(name string, dump []byte) ([]byte, error) {
+		saved[name] = dump
+		return []byte("saved:" + name), nil
+	}
 	tt.Load = func(name string, body []byte) (any, error) {
 		if d, ok := saved[name]; ok && string(body) == "saved:"+name {
 			return newFakeIndex(d)

@@ -9,6 +9,7 @@ toolchain go1.26.8
 require (
 	github.com/coder/hnsw v0.6.1
 	github.com/lhv1/harness/go/hnswdump v0.0.0
+	github.com/lhv1/harness/go/lhv1test v0.0.0
 )
 
 require (
@@ -20,5 +21,9 @@ require (
 	golang.org/x/sys v0.11.0 // indirect
 )
 
-// The dumper is the public module go/hnswdump, from this checkout.
-replace github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+// The dumper (go/hnswdump) and the testee server (go/lhv1test), public
+// modules, from this checkout.
+replace (
+	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
+)

@@ -6,7 +6,6 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/lhv1/harness/go/hnswdump"
@@ -68,9 +67,7 @@ func Save(name string, dump []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := ix.Envelope
-	env, err := json.Marshal(map[string]any{"version": e.Version, "count": e.Count, "metadata": e.Metadata,
-		"params": vectord.Params{Name: e.Name, Dimension: e.Dimension, Distance: e.Distance, M: e.M, EfSearch: e.EfSearch}})
+	env, err := ix.EnvelopeJSON()
 	if err != nil {
 		return nil, err
 	}

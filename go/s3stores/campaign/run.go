@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lhv1/harness/go/hnswdump/wire"
 	"github.com/lhv1/harness/go/lhv1test"
 	"github.com/lhv1/harness/golden/gen/dump"
 	"github.com/lhv1/harness/golden/gen/model"
-	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 // Outcome of a case, the C campaign's LHV1_OUTCOMES in order.

@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lhv1/harness/go/hnswdump/wire"
 	"github.com/lhv1/harness/golden/gen/dump"
 	"github.com/lhv1/harness/golden/gen/model"
-	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 // spec and ops are src/campaign/campaign_content.c's, value for value.

@@ -12,8 +12,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/lhv1/harness/golden/gen/model"
 	"github.com/lhv1/harness/go/hnswdump/wire"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func derived(bases map[string]*base) []golden {

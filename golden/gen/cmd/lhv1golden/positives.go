@@ -15,8 +15,8 @@ import (
 
 	"github.com/coder/hnsw"
 
-	"github.com/lhv1/harness/golden/gen/model"
 	"github.com/lhv1/harness/go/hnswdump/wire"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // base is a saved positive: its object, and its parts for derivations.
