@@ -370,17 +370,23 @@ func TestTestee(t *testing.T, dir string, tt Testee, opts ...Option) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every golden ran in RunTestee: the list is checked against all cases,
+	// whatever subtests -run selects.
 	seen, failing := map[string]bool{}, FailureList{}
+	for _, r := range results {
+		for _, c := range r.Cases() {
+			seen[c.Name] = true
+			if c.Failed {
+				failing[c.Name] = c.Message
+			}
+		}
+	}
 	for _, r := range results {
 		t.Run(strings.TrimSuffix(r.File, ".lhv1"), func(t *testing.T) {
 			if r.Skipped {
 				t.Skip(r.String())
 			}
 			for i, c := range r.Cases() {
-				seen[c.Name] = true
-				if c.Failed {
-					failing[c.Name] = c.Message
-				}
 				if i == 0 {
 					judge(t, c, list)
 				} else {
