@@ -45,8 +45,13 @@ int cli_read_input(const char *path, uint8_t **data, size_t *len)
         lhv1_store_destroy(s);
     }
     if (rc < 0) {
-        char what[LHV1_STORE_BODY_MAX + 32];
-        snprintf(what, sizeof what, "%s: %s", lhv1_store_kind_name(err.kind), err.body);
+        /* named as scan names the same outcome (verdicts, not store kinds) */
+        char what[LHV1_STORE_BODY_MAX + 64];
+        snprintf(what, sizeof what, "%s: %s",
+                 err.kind == LHV1_STORE_NOT_FOUND       ? "missing"
+                 : err.kind == LHV1_STORE_OUT_OF_MEMORY ? "out of memory: no verdict"
+                                                        : "store-error",
+                 err.body);
         cli_error(path, what);
     }
     free(bucket);
