@@ -5,7 +5,9 @@
  * the key limit or the page size, list keys holding NUL or outside the
  * prefix, a DOCTYPE. Each case checks what the client reported and how
  * much the server managed to send (what the client read at most); the
- * plain build's peak memory too. Labels http and security. */
+ * plain build's peak memory too. Labels http and security. The CLI runs
+ * under a 1 GiB memory ceiling, so a client without bounds fails the case
+ * instead of the machine. */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../tests/cli_run.h"
 #include "hostile.h"
 #include "lhv1/bytes.h"
 #include "suites.h"
@@ -34,6 +37,8 @@ static lhv1_buf golden; /* golden/objects/y_dim_1.lhv1: an ok object */
 
 static void load_golden(void)
 {
+    const char *variant = getenv("LHV1_VARIANT");
+    cli_run_limit_memory(1024, variant && !strcmp(variant, "asan"));
     const char *dir = getenv("LHV1_GOLDEN_OBJECTS");
     ck_assert_ptr_nonnull(dir);
     char path[512];
@@ -52,13 +57,13 @@ static void load_golden(void)
 static void free_golden(void)
 {
     lhv1_buf_free(&golden);
+    cli_run_reset();
 }
 
-typedef struct cli_result {
-    int code;
-    char *out, *err;
-    long maxrss_kb;
-} cli_result;
+static const char *cli(void)
+{
+    return getenv("LHV1_CLI");
+}
 
 static char *slurp(FILE *f)
 {
@@ -72,41 +77,6 @@ static char *slurp(FILE *f)
     return s;
 }
 
-/* Runs $LHV1_CLI with args (NULL-terminated); stdout and stderr kept. */
-static void run_cli(cli_result *r, const char *const *args)
-{
-    FILE *out = tmpfile(), *err = tmpfile();
-    ck_assert(out && err);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fileno(out), 1);
-        dup2(fileno(err), 2);
-        char *argv[32];
-        int n = 0;
-        argv[n++] = getenv("LHV1_CLI");
-        for (; *args && n < 31; args++)
-            argv[n++] = (char *)*args;
-        argv[n] = NULL;
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status;
-    struct rusage ru;
-    ck_assert_int_eq(wait4(pid, &status, 0, &ru), pid);
-    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r->maxrss_kb = ru.ru_maxrss;
-    r->out = slurp(out);
-    r->err = slurp(err);
-}
-
-static void cli_result_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 static int plain_variant(void)
 {
     const char *v = getenv("LHV1_VARIANT");
@@ -115,7 +85,7 @@ static int plain_variant(void)
 
 /* The client stopped reading an endless reply: it sent at most SENT_BOUND
  * and (plain build) stayed small. */
-static void assert_bounded(hostile *h, const cli_result *r)
+static void assert_bounded(hostile *h, const run_result *r)
 {
     uint64_t sent = hostile_sent(h);
     ck_assert_msg(sent < SENT_BOUND, "the server wrote %llu bytes before the client stopped",
@@ -190,7 +160,7 @@ static int get_reply(hostile *h, int fd, const char *method, const char *target,
 }
 
 /* verify s3://b/_vectors/x.lhv1 against one kind of GET reply. */
-static void verify_against(enum get_kind k, const char *max_object, cli_result *r, hostile **hp)
+static void verify_against(enum get_kind k, const char *max_object, run_result **r, hostile **hp)
 {
     static enum get_kind kind;
     kind = k;
@@ -199,34 +169,32 @@ static void verify_against(enum get_kind k, const char *max_object, cli_result *
                               max_object, "s3://b/_vectors/x.lhv1", NULL};
     const char *no_max[] = {"verify", "--endpoint", hostile_url(h), "s3://b/_vectors/x.lhv1",
                             NULL};
-    run_cli(r, max_object ? with_max : no_max);
+    *r = cli_run(cli(), ".", max_object ? with_max : no_max);
     *hp = h;
 }
 
 START_TEST(endless_body_without_length)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(ENDLESS_CLOSE, "1048576", &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "store-error", "stderr");
-    assert_has(r.err, "more than 1048576 bytes", "stderr");
-    assert_bounded(h, &r);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "store-error", "stderr");
+    assert_has((char *)r->err.data, "more than 1048576 bytes", "stderr");
+    assert_bounded(h, r);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(endless_body_chunked)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(ENDLESS_CHUNKED, "1048576", &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "more than 1048576 bytes", "stderr");
-    assert_bounded(h, &r);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "more than 1048576 bytes", "stderr");
+    assert_bounded(h, r);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -234,14 +202,13 @@ END_TEST
  * the body is read. */
 START_TEST(announced_length_over_default_bound)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(ANNOUNCED_HUGE, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "announcing 1099511627776 bytes, more than the 5368709120", "stderr");
-    assert_bounded(h, &r);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "announcing 1099511627776 bytes, more than the 5368709120", "stderr");
+    assert_bounded(h, r);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -249,41 +216,38 @@ END_TEST
  * announced prefix would call the object's bytes broken. */
 START_TEST(body_longer_than_content_length)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(LENGTH_EXCEEDED, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "store-error", "stderr");
-    assert_has(r.err, "more bytes than the reply's Content-Length", "stderr");
-    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "store-error", "stderr");
+    assert_has((char *)r->err.data, "more bytes than the reply's Content-Length", "stderr");
+    ck_assert_str_eq((char *)r->out.data, "");
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(body_shorter_than_content_length)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(LENGTH_SHORT, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "store-error", "stderr");
-    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "store-error", "stderr");
+    ck_assert_str_eq((char *)r->out.data, "");
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(endless_error_body)
 {
-    cli_result r;
+    run_result *r;
     hostile *h;
     verify_against(ERROR_ENDLESS, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "a 503 reply of more than 8192 bytes", "stderr");
-    assert_bounded(h, &r);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "a 503 reply of more than 8192 bytes", "stderr");
+    assert_bounded(h, r);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -412,7 +376,7 @@ static void page_plus_key(lhv1_buf *x, int n)
     contents(x, "_vectors/a+b%2Bc.lhv1");
 }
 
-static void scan_against(listing *l, const char *const *extra, cli_result *r, hostile **hp)
+static void scan_against(listing *l, const char *const *extra, run_result **r, hostile **hp)
 {
     hostile *h = hostile_start(list_reply, l);
     const char *args[16] = {"scan", "--quiet", "--endpoint", hostile_url(h)};
@@ -421,49 +385,46 @@ static void scan_against(listing *l, const char *const *extra, cli_result *r, ho
         args[n++] = *extra;
     args[n++] = "b";
     args[n] = NULL;
-    run_cli(r, args);
+    *r = cli_run(cli(), ".", args);
     *hp = h;
 }
 
 START_TEST(listing_repeats_its_token)
 {
     listing l = {page_same_token, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "continuation token repeated", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "continuation token repeated", "stderr");
     ck_assert_int_eq(hostile_requests(h), 2);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(listing_repeats_a_key)
 {
     listing l = {page_same_key, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "a key listed twice", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "a key listed twice", "stderr");
     ck_assert_int_eq(hostile_requests(h), 2);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(listing_of_empty_pages_without_end)
 {
     listing l = {page_empty, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "8 truncated pages in a row without a key", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "8 truncated pages in a row without a key", "stderr");
     ck_assert_int_eq(hostile_requests(h), 8);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -471,51 +432,47 @@ END_TEST
 START_TEST(listing_with_some_empty_pages)
 {
     listing l = {page_empty_then_key, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r.code == 0, "exit %d: %s%s", r.code, r.out, r.err);
-    ck_assert_str_eq(r.out, "_vectors/dim_1.lhv1: ok\n");
+    ck_assert_msg(r->code == 0, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    ck_assert_str_eq((char *)r->out.data, "_vectors/dim_1.lhv1: ok\n");
     ck_assert_int_eq(hostile_requests(h), 7);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(listing_over_the_key_limit)
 {
     listing l = {page_of_ten, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     const char *limit[] = {"--max-keys", "25", NULL};
     scan_against(&l, limit, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "more than 25 keys", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "more than 25 keys", "stderr");
     ck_assert_int_eq(hostile_requests(h), 3);
     hostile_stop(h);
     /* the same listing under a limit it fits: 50 objects scanned */
     l.pages = 0;
     const char *fits[] = {"--max-keys", "50", NULL};
-    cli_result_free(&r);
     scan_against(&l, fits, &r, &h);
-    ck_assert_msg(r.code == 1, "exit %d: %s%s", r.code, r.out, r.err); /* cross-name */
+    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data); /* cross-name */
     ck_assert_int_eq(hostile_requests(h), 5 + 50);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(listing_page_without_end)
 {
     listing l = {page_empty, 0, 1};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "more than 8388608 bytes", "stderr");
-    assert_bounded(h, &r);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "more than 8388608 bytes", "stderr");
+    assert_bounded(h, r);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -524,20 +481,20 @@ END_TEST
 START_TEST(listing_with_nul_and_outside_keys)
 {
     listing l = {page_odd_keys, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     char json[64], md[64];
     snprintf(json, sizeof json, "hostile-scan-%d.json", (int)getpid());
     snprintf(md, sizeof md, "hostile-scan-%d.md", (int)getpid());
     const char *files[] = {"--json", json, "--markdown", md, NULL};
     scan_against(&l, files, &r, &h);
-    ck_assert_msg(r.code == 1, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.out, "_vectors/dim_1.lhv1: ok\n", "stdout");
-    assert_has(r.out, "_vectors/dim_1.lhv1\\x00.evil: store-error: store-failed: the key holds "
+    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->out.data, "_vectors/dim_1.lhv1: ok\n", "stdout");
+    assert_has((char *)r->out.data, "_vectors/dim_1.lhv1\\x00.evil: store-error: store-failed: the key holds "
                       "a NUL byte: not read", "stdout");
-    assert_has(r.out, "secrets/dim_1.lhv1: store-error: store-failed: listed for the prefix "
+    assert_has((char *)r->out.data, "secrets/dim_1.lhv1: store-error: store-failed: listed for the prefix "
                       "but outside it: not read", "stdout");
-    assert_has(r.out, "_vectors/\\xff\\x1b[2J.lhv1: ", "stdout");
+    assert_has((char *)r->out.data, "_vectors/\\xff\\x1b[2J.lhv1: ", "stdout");
     char *log = hostile_log(h);
     ck_assert_msg(!strstr(log, "secrets") && !strstr(log, "%00") && !strstr(log, ".evil"),
                   "the client read a key it must only report:\n%s", log);
@@ -575,29 +532,26 @@ START_TEST(listing_with_nul_and_outside_keys)
     free(text);
     unlink(json);
     unlink(md);
-    cli_result_free(&r);
 }
 END_TEST
 
 START_TEST(listing_keys_decoded_as_sent)
 {
     listing l = {page_entity_key, 0, 0};
-    cli_result r;
+    run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
     char *log = hostile_log(h);
     assert_has(log, "GET /b/_vectors/a%26b.lhv1\n", "the server's log");
     free(log);
     hostile_stop(h);
-    cli_result_free(&r);
     listing p = {page_plus_key, 0, 0};
     scan_against(&p, NULL, &r, &h);
     log = hostile_log(h);
     assert_has(log, "GET /b/_vectors/a%20b%2Bc.lhv1\n", "the server's log");
-    assert_has(r.out, "_vectors/a b+c.lhv1: ", "stdout");
+    assert_has((char *)r->out.data, "_vectors/a b+c.lhv1: ", "stdout");
     free(log);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
@@ -615,14 +569,13 @@ static int doctype_reply(hostile *h, int fd, const char *method, const char *tar
 START_TEST(listing_with_a_doctype)
 {
     hostile *h = hostile_start(doctype_reply, NULL);
-    cli_result r;
+    run_result *r;
     const char *args[] = {"scan", "--quiet", "--endpoint", hostile_url(h), "b", NULL};
-    run_cli(&r, args);
-    ck_assert_msg(r.code == 2, "exit %d: %s%s", r.code, r.out, r.err);
-    assert_has(r.err, "DOCTYPE", "stderr");
+    r = cli_run(cli(), ".", args);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
+    assert_has((char *)r->err.data, "DOCTYPE", "stderr");
     ck_assert_int_eq(hostile_requests(h), 1);
     hostile_stop(h);
-    cli_result_free(&r);
 }
 END_TEST
 
