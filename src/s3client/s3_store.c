@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "s3_reply.h"
 
@@ -84,8 +83,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
     return len;
 }
 
-/* libcurl reads a body up to its Content-Length and only says so in its
- * verbose text when more bytes came in the same read ("Excess found"). */
+/* libcurl ends a body at its Content-Length; that more bytes came in the
+ * same read it says only in its verbose text ("Excess found"). Bytes that
+ * come later belong to no reply: the next request on the connection fails
+ * on them. */
 static int on_debug(CURL *c, curl_infotype type, char *text, size_t n, void *cls)
 {
     (void)c;
@@ -93,17 +94,6 @@ static int on_debug(CURL *c, curl_infotype type, char *text, size_t n, void *cls
     if (type == CURLINFO_TEXT && n >= sizeof excess - 1 && !memcmp(text, excess, sizeof excess - 1))
         ((reply *)cls)->excess = 1;
     return 0;
-}
-
-/* Bytes already waiting on the kept-alive connection after a complete
- * reply are more than its Content-Length said. */
-static int bytes_pending(CURL *c)
-{
-    curl_socket_t fd = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
-        return 0;
-    char b;
-    return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 /* Percent-encodes a key for the path, keeping '/' (S3's own rule). */
@@ -174,8 +164,6 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     lhv1_buf_free(&url);
-    if (rc == CURLE_OK && !r->excess)
-        r->excess = bytes_pending(c);
     if (r->excess && renew_handle(s) < 0)
         r->oom = 1;
     if (r->oom)

@@ -4,14 +4,15 @@
  * S3 code is NoSuchKey is NOT_FOUND; every other failure, a transport
  * error included (reset, body cut short, timeout), is FAILED.
  *
- * It reads no more than it must (README "Bounds of the S3 client"): an
- * object body at most max_object bytes, announced or not; a body longer or
- * shorter than its Content-Length is FAILED; any other reply's body at most
- * LHV1_S3_ERROR_BODY_MAX bytes; a listing page at most LHV1_S3_PAGE_MAX
- * bytes (s3_reply.h), at most max_keys keys in all, and it stops with
- * FAILED on a continuation token it already sent or a key it already
- * listed, and after LHV1_S3_STALLED_PAGES truncated pages in a row that
- * list no key. */
+ * It reads no more than it must (docs/FAULTS.md, "Bounds of the S3 client
+ * and of local reads"): an object body at most max_object bytes, announced
+ * or not; a body shorter than its Content-Length, or longer in the read
+ * that ends it, is FAILED; any
+ * other reply's body at most LHV1_S3_ERROR_BODY_MAX bytes; a listing page at
+ * most LHV1_S3_PAGE_MAX bytes (s3_reply.h) and max_keys keys in all; a
+ * listing stops with FAILED on a continuation token it already sent, a key
+ * it already listed, or LHV1_S3_STALLED_PAGES truncated pages in a row
+ * that list no key. */
 #ifndef LHV1_S3_STORE_H
 #define LHV1_S3_STORE_H
 
