@@ -48,7 +48,7 @@ START_TEST(aws_page_whole_and_byte_by_byte)
 {
     size_t steps[] = {0, 1, 7};
     for (size_t s = 0; s < 3; s++) {
-        lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX);
+        lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
         ck_assert_ptr_nonnull(p);
         ck_assert_msg(parse(p, aws_page, sizeof aws_page - 1, steps[s]) == 0, "%s",
                       lhv1_s3_page_error(p));
@@ -75,7 +75,7 @@ START_TEST(raw_keys_and_prefixed_names)
         "<s3:Contents><s3:Key>a&amp;b&#x9;%41+&lt;</s3:Key></s3:Contents>"
         "<s3:Contents><s3:Key><![CDATA[c<d]]></s3:Key></s3:Contents>"
         "</s3:ListBucketResult>";
-    lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX);
+    lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
     ck_assert_msg(parse(p, page, sizeof page - 1, 0) == 0, "%s", lhv1_s3_page_error(p));
     assert_key(p, 0, "a&b\t%41+<", 9);
     assert_key(p, 1, "c<d", 3);
@@ -130,7 +130,7 @@ static const struct {
 START_TEST(pages_refused)
 {
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX);
+        lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
         ck_assert_msg(parse(p, refused[i].page, strlen(refused[i].page), 3) == -1,
                       "accepted: %s", refused[i].page);
         ck_assert_msg(strstr(lhv1_s3_page_error(p), refused[i].error), "%s: %s",
@@ -158,7 +158,7 @@ START_TEST(sizes_bounded)
             lhv1_buf_puts(&x, f == 0 ? "</Key></Contents><NextContinuationToken>t"
                                      : "");
             lhv1_buf_puts(&x, "</NextContinuationToken></ListBucketResult>");
-            lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX);
+            lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
             int rc = parse(p, (const char *)x.data, x.len, 1000);
             if (len == LHV1_S3_TEXT_MAX) {
                 ck_assert_msg(rc == 0, "%s: %s", fields[f], lhv1_s3_page_error(p));
@@ -175,10 +175,10 @@ START_TEST(sizes_bounded)
     /* a page of exactly its bound is read, one more byte is refused */
     const char *page = "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>";
     size_t n = strlen(page);
-    lhv1_s3_page *p = lhv1_s3_page_new(n);
+    lhv1_s3_page *p = lhv1_s3_page_new(n, LHV1_S3_TEXT_MAX);
     ck_assert_int_eq(parse(p, page, n, 5), 0);
     lhv1_s3_page_free(p);
-    p = lhv1_s3_page_new(n - 1);
+    p = lhv1_s3_page_new(n - 1, LHV1_S3_TEXT_MAX);
     ck_assert_int_eq(parse(p, page, n, 5), -1);
     ck_assert_msg(strstr(lhv1_s3_page_error(p), "a page of more than"), "%s",
                   lhv1_s3_page_error(p));

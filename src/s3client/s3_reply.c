@@ -23,7 +23,7 @@ static const char *const field_names[] = {"", "Key", "IsTruncated", "NextContinu
 
 struct lhv1_s3_page {
     XML_Parser xp;
-    size_t max_bytes, fed;
+    size_t max_bytes, max_text, fed;
     int depth;             /* elements open */
     int in_contents;       /* a <Contents> child of the root is open */
     int contents_keys;     /* <Key>s in it so far */
@@ -162,8 +162,8 @@ static void on_text(void *ud, const XML_Char *s, int len)
     lhv1_s3_page *p = ud;
     if (!p->field)
         return;
-    if ((size_t)len > LHV1_S3_TEXT_MAX - p->text.len) {
-        refuse(p, "<%s> longer than %d bytes", field_names[p->field], LHV1_S3_TEXT_MAX);
+    if ((size_t)len > p->max_text - p->text.len) {
+        refuse(p, "<%s> longer than %zu bytes", field_names[p->field], p->max_text);
         return;
     }
     if (lhv1_buf_append(&p->text, s, (size_t)len) < 0)
@@ -177,7 +177,7 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
     refuse(ud, "a DOCTYPE (refused: no entity is declared or expanded)");
 }
 
-lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes)
+lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes, size_t max_text)
 {
     lhv1_s3_page *p = calloc(1, sizeof *p);
     if (!p)
@@ -188,6 +188,7 @@ lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes)
         return NULL;
     }
     p->max_bytes = max_bytes;
+    p->max_text = max_text;
     p->truncated = -1;
     lhv1_buf_init(&p->text);
     lhv1_buf_init(&p->token);

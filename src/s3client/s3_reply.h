@@ -21,13 +21,14 @@
 
 typedef struct lhv1_s3_page lhv1_s3_page;
 
-/* A parser for one page of at most max_bytes bytes; NULL when out of
- * memory. */
-lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes);
+/* A parser for one page of at most max_bytes bytes whose elements hold at
+ * most max_text bytes of text each (the client: LHV1_S3_PAGE_MAX and
+ * LHV1_S3_TEXT_MAX); NULL when out of memory. */
+lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes, size_t max_text);
 void lhv1_s3_page_free(lhv1_s3_page *p);
 /* Parses the next n bytes. 0, or -1 when the page is refused (over
  * max_bytes, not well-formed XML, not a ListBucketResult, a key's text
- * over LHV1_S3_TEXT_MAX, ...): lhv1_s3_page_error says why. */
+ * over max_text, ...): lhv1_s3_page_error says why. */
 int lhv1_s3_page_feed(lhv1_s3_page *p, const void *data, size_t n);
 /* The page is complete: checks what only the whole page shows
  * (IsTruncated present and "true" or "false", a token when truncated, each

@@ -362,7 +362,7 @@ static int get_page(listing *l, lhv1_bytes token, lhv1_s3_page **page, lhv1_stor
     }
     lhv1_buf_puts(&p, "encoding-type=url&list-type=2&prefix=");
     path_escape(&p, l->prefix.data, l->prefix.len, 0);
-    *page = lhv1_s3_page_new(LHV1_S3_PAGE_MAX);
+    *page = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
     if (!*page) {
         lhv1_buf_free(&p);
         return lhv1_store_oom(err, "listing");
