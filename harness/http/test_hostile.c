@@ -60,6 +60,9 @@ static void free_golden(void)
     cli_run_reset();
 }
 
+#define OUT(r) ((const char *)(r)->out.data)
+#define ERR(r) ((const char *)(r)->err.data)
+
 static const char *cli(void)
 {
     return getenv("LHV1_CLI");
@@ -178,9 +181,9 @@ START_TEST(endless_body_without_length)
     run_result *r;
     hostile *h;
     verify_against(ENDLESS_CLOSE, "1048576", &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "store-error", "stderr");
-    assert_has((char *)r->err.data, "more than 1048576 bytes", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "store-error", "stderr");
+    assert_has(ERR(r), "more than 1048576 bytes", "stderr");
     assert_bounded(h, r);
     hostile_stop(h);
 }
@@ -191,8 +194,8 @@ START_TEST(endless_body_chunked)
     run_result *r;
     hostile *h;
     verify_against(ENDLESS_CHUNKED, "1048576", &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "more than 1048576 bytes", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "more than 1048576 bytes", "stderr");
     assert_bounded(h, r);
     hostile_stop(h);
 }
@@ -205,8 +208,8 @@ START_TEST(announced_length_over_default_bound)
     run_result *r;
     hostile *h;
     verify_against(ANNOUNCED_HUGE, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "announcing 1099511627776 bytes, more than the 5368709120", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "announcing 1099511627776 bytes, more than the 5368709120", "stderr");
     assert_bounded(h, r);
     hostile_stop(h);
 }
@@ -219,10 +222,10 @@ START_TEST(body_longer_than_content_length)
     run_result *r;
     hostile *h;
     verify_against(LENGTH_EXCEEDED, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "store-error", "stderr");
-    assert_has((char *)r->err.data, "more bytes than the reply's Content-Length", "stderr");
-    ck_assert_str_eq((char *)r->out.data, "");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "store-error", "stderr");
+    assert_has(ERR(r), "more bytes than the reply's Content-Length", "stderr");
+    ck_assert_str_eq(OUT(r), "");
     hostile_stop(h);
 }
 END_TEST
@@ -232,9 +235,9 @@ START_TEST(body_shorter_than_content_length)
     run_result *r;
     hostile *h;
     verify_against(LENGTH_SHORT, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "store-error", "stderr");
-    ck_assert_str_eq((char *)r->out.data, "");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "store-error", "stderr");
+    ck_assert_str_eq(OUT(r), "");
     hostile_stop(h);
 }
 END_TEST
@@ -244,8 +247,8 @@ START_TEST(endless_error_body)
     run_result *r;
     hostile *h;
     verify_against(ERROR_ENDLESS, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "a 503 reply of more than 8192 bytes", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "a 503 reply of more than 8192 bytes", "stderr");
     assert_bounded(h, r);
     hostile_stop(h);
 }
@@ -395,8 +398,8 @@ START_TEST(listing_repeats_its_token)
     run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "continuation token repeated", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "continuation token repeated", "stderr");
     ck_assert_int_eq(hostile_requests(h), 2);
     hostile_stop(h);
 }
@@ -408,8 +411,8 @@ START_TEST(listing_repeats_a_key)
     run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "a key listed twice", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "a key listed twice", "stderr");
     ck_assert_int_eq(hostile_requests(h), 2);
     hostile_stop(h);
 }
@@ -421,8 +424,8 @@ START_TEST(listing_of_empty_pages_without_end)
     run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "8 truncated pages in a row without a key", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "8 truncated pages in a row without a key", "stderr");
     ck_assert_int_eq(hostile_requests(h), 8);
     hostile_stop(h);
 }
@@ -435,8 +438,8 @@ START_TEST(listing_with_some_empty_pages)
     run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r->code == 0, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    ck_assert_str_eq((char *)r->out.data, "_vectors/dim_1.lhv1: ok\n");
+    ck_assert_msg(r->code == 0, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    ck_assert_str_eq(OUT(r), "_vectors/dim_1.lhv1: ok\n");
     ck_assert_int_eq(hostile_requests(h), 7);
     hostile_stop(h);
 }
@@ -449,15 +452,15 @@ START_TEST(listing_over_the_key_limit)
     hostile *h;
     const char *limit[] = {"--max-keys", "25", NULL};
     scan_against(&l, limit, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "more than 25 keys", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "more than 25 keys", "stderr");
     ck_assert_int_eq(hostile_requests(h), 3);
     hostile_stop(h);
     /* the same listing under a limit it fits: 50 objects scanned */
     l.pages = 0;
     const char *fits[] = {"--max-keys", "50", NULL};
     scan_against(&l, fits, &r, &h);
-    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data); /* cross-name */
+    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, OUT(r), ERR(r)); /* cross-name */
     ck_assert_int_eq(hostile_requests(h), 5 + 50);
     hostile_stop(h);
 }
@@ -469,8 +472,8 @@ START_TEST(listing_page_without_end)
     run_result *r;
     hostile *h;
     scan_against(&l, NULL, &r, &h);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "more than 8388608 bytes", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "more than 8388608 bytes", "stderr");
     assert_bounded(h, r);
     hostile_stop(h);
 }
@@ -488,13 +491,13 @@ START_TEST(listing_with_nul_and_outside_keys)
     snprintf(md, sizeof md, "hostile-scan-%d.md", (int)getpid());
     const char *files[] = {"--json", json, "--markdown", md, NULL};
     scan_against(&l, files, &r, &h);
-    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->out.data, "_vectors/dim_1.lhv1: ok\n", "stdout");
-    assert_has((char *)r->out.data, "_vectors/dim_1.lhv1\\x00.evil: store-error: store-failed: the key holds "
-                      "a NUL byte: not read", "stdout");
-    assert_has((char *)r->out.data, "secrets/dim_1.lhv1: store-error: store-failed: listed for the prefix "
-                      "but outside it: not read", "stdout");
-    assert_has((char *)r->out.data, "_vectors/\\xff\\x1b[2J.lhv1: ", "stdout");
+    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(OUT(r), "_vectors/dim_1.lhv1: ok\n", "stdout");
+    assert_has(OUT(r), "_vectors/dim_1.lhv1\\x00.evil: store-error: store-failed: the key holds "
+                       "a NUL byte: not read", "stdout");
+    assert_has(OUT(r), "secrets/dim_1.lhv1: store-error: store-failed: listed for the prefix "
+                       "but outside it: not read", "stdout");
+    assert_has(OUT(r), "_vectors/\\xff\\x1b[2J.lhv1: ", "stdout");
     char *log = hostile_log(h);
     ck_assert_msg(!strstr(log, "secrets") && !strstr(log, "%00") && !strstr(log, ".evil"),
                   "the client read a key it must only report:\n%s", log);
@@ -549,7 +552,7 @@ START_TEST(listing_keys_decoded_as_sent)
     scan_against(&p, NULL, &r, &h);
     log = hostile_log(h);
     assert_has(log, "GET /b/_vectors/a%20b%2Bc.lhv1\n", "the server's log");
-    assert_has((char *)r->out.data, "_vectors/a b+c.lhv1: ", "stdout");
+    assert_has(OUT(r), "_vectors/a b+c.lhv1: ", "stdout");
     free(log);
     hostile_stop(h);
 }
@@ -572,8 +575,8 @@ START_TEST(listing_with_a_doctype)
     run_result *r;
     const char *args[] = {"scan", "--quiet", "--endpoint", hostile_url(h), "b", NULL};
     r = cli_run(cli(), ".", args);
-    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data, (char *)r->err.data);
-    assert_has((char *)r->err.data, "DOCTYPE", "stderr");
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, OUT(r), ERR(r));
+    assert_has(ERR(r), "DOCTYPE", "stderr");
     ck_assert_int_eq(hostile_requests(h), 1);
     hostile_stop(h);
 }

@@ -87,7 +87,8 @@ START_TEST(dev_zero_is_bad_format_at_once)
 {
     run_result *r = RUN("verify", "/dev/zero");
     ck_assert_int_eq(r->code, 1);
-    ck_assert_str_eq((char *)r->out.data, "/dev/zero: bad-format: frame-bad-magic: bad magic 00 00 00 00\n");
+    ck_assert_str_eq((char *)r->out.data,
+                     "/dev/zero: bad-format: frame-bad-magic: bad magic 00 00 00 00\n");
     assert_small(r);
     r = RUN("inspect", "/dev/zero");
     ck_assert_int_eq(r->code, 1);

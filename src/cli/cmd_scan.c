@@ -88,7 +88,8 @@ static void add_bytes(cJSON *o, const char *field, const void *data, size_t n)
     lhv1_buf_init(&b);
     cli_json(&b, data, n);
     lhv1_buf_putc(&b, 0);
-    cJSON_AddItemToObject(o, field, b.failed ? cJSON_CreateNull() : cJSON_CreateRaw((char *)b.data));
+    cJSON_AddItemToObject(o, field,
+                          b.failed ? cJSON_CreateNull() : cJSON_CreateRaw((char *)b.data));
     lhv1_buf_free(&b);
 }
 

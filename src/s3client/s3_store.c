@@ -62,8 +62,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
     if (r->stop[0] || r->oom)
         return 0;
     if (len > r->limit - r->got) {
-        snprintf(r->stop, sizeof r->stop, "a %ld reply of more than %llu bytes, the most this client reads",
-                 r->status, (unsigned long long)r->limit);
+        snprintf(r->stop, sizeof r->stop,
+                 "a %ld reply of more than %llu bytes, the most this client reads", r->status,
+                 (unsigned long long)r->limit);
         return 0;
     }
     r->got += len;
