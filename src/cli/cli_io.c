@@ -73,7 +73,7 @@ int cli_parse_count(const char *opt, const char *value, uint64_t *out)
     return 0;
 }
 
-/* A file being read: at most `limit` bytes are ever held. */
+/* A file being read into one growing buffer. */
 typedef struct reader {
     int fd;
     uint8_t *buf;
