@@ -9,5 +9,7 @@ Suite *suite_faults(void);
 Suite *suite_malformed(void);
 Suite *suite_load(void);
 Suite *suite_client(void);
+Suite *suite_hostile(void);
+Suite *suite_s3reply(void);
 
 #endif
