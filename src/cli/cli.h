@@ -59,5 +59,6 @@ int cmd_unframe(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_testee(int argc, char **argv);
 
 #endif
