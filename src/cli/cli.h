@@ -60,5 +60,6 @@ int cmd_campaign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_testee(int argc, char **argv);
+int cmd_conform(int argc, char **argv);
 
 #endif
