@@ -49,6 +49,18 @@ static void detail(lhv1_conform_case *c, const char *what, const char *message)
     free(clean);
 }
 
+/* The testee's message; the runner's own (a crash, a timeout: already
+ * made safe, stderr included) as it is. */
+static void detail_reply(lhv1_conform_case *c, const lhv1_testee_reply *rep)
+{
+    if (rep->outcome == LHV1_T_CRASH || rep->outcome == LHV1_T_TIMEOUT) {
+        if (rep->message)
+            add_text(&c->detail, "; ", rep->message);
+    } else {
+        detail(c, "", rep->message);
+    }
+}
+
 static int go_matches(const char *go, lhv1_testee_outcome t)
 {
     return (t == LHV1_T_OK && !strcmp(go, "ok")) || (t == LHV1_T_ERROR && !strcmp(go, "error")) ||
@@ -97,7 +109,7 @@ void judge_load(lhv1_conform_case *c, const judge_expect *w, const lhv1_testee_r
     int go = go_matches(w->go, t);
     c->agrees_spec = spec ? 'y' : 'n';
     c->agrees_go = go ? 'y' : 'n';
-    detail(c, "", rep->message);
+    detail_reply(c, rep);
     /* Stricter than Go where the spec rejects is fine; as lenient as Go
      * is fine; a panic, a crash, a timeout never are. */
     if (!spec && !(go && (t == LHV1_T_OK || t == LHV1_T_ERROR)))
@@ -200,7 +212,7 @@ static int check_use_answer(lhv1_conform_case *c, const use_ctx *u, const lhv1_t
                             const lhv1_use_query *q, size_t nq, const char *step)
 {
     snprintf(c->outcome, sizeof c->outcome, "%s", lhv1_testee_outcome_name(rep->outcome));
-    detail(c, "", rep->message);
+    detail_reply(c, rep);
     if (rep->outcome != LHV1_T_OK) {
         fail(c, "use: %s: testee %s", step, c->outcome);
         return -1;
@@ -306,7 +318,7 @@ void judge_save(lhv1_conform_case *c, const char *name, lhv1_bytes dump,
                 const lhv1_testee_reply *rep)
 {
     snprintf(c->outcome, sizeof c->outcome, "%s", lhv1_testee_outcome_name(rep->outcome));
-    detail(c, "", rep->message);
+    detail_reply(c, rep);
     if (rep->outcome != LHV1_T_OK) {
         fail(c, "save: testee %s", c->outcome);
         return;

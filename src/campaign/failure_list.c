@@ -42,9 +42,7 @@ int lhv1_failure_list_parse(char *text, lhv1_failure_list *l, char *err, size_t 
             *end++ = '\0';
             char *rest = end + strspn(end, " \t");
             if (*rest == '#') {
-                rest++;
-                if (*rest == ' ')
-                    rest++;
+                rest += 1 + strspn(rest + 1, " \t");
                 message = *trim_end(rest) ? rest : NULL;
             } else if (*rest) {
                 snprintf(err, err_len, "line %d: text after the case name that is not '# message'",
