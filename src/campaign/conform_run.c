@@ -68,7 +68,8 @@ static lhv1_conform_case *new_case(run *r, const char *kind, const char *fmt, ..
     va_end(ap);
     lhv1_conform_case *c = &res->cases[res->n];
     memset(c, 0, sizeof *c);
-    if (!(c->name = strdup(name)))
+    /* Names come from file names in a golden directory: kept printable. */
+    if (!(c->name = conform_clean_text((const uint8_t *)name, strlen(name), sizeof name)))
         return NULL;
     res->n++;
     snprintf(c->kind, sizeof c->kind, "%s", kind);
@@ -97,12 +98,22 @@ static int read_path(const char *dir, const char *sub, const char *file, lhv1_bu
     return rc;
 }
 
+/* A manifest's words into out[n], kept printable. */
+static void clean_into(char *out, size_t n, const char *s)
+{
+    char *clean = conform_clean_text((const uint8_t *)s, strlen(s), n);
+    snprintf(out, n, "%s", clean ? clean : "?");
+    free(clean);
+}
+
 static void spec_text(char *out, size_t n, const char *verdict, const char *reason)
 {
+    char words[256];
     if (strcmp(verdict, "ok") == 0)
-        snprintf(out, n, "ok");
+        snprintf(words, sizeof words, "ok");
     else
-        snprintf(out, n, "%s %s", verdict, reason);
+        snprintf(words, sizeof words, "%.100s %.100s", verdict, reason);
+    clean_into(out, n, words);
 }
 
 static void spec_from_status(char *out, size_t n, const lhv1_status *st)
@@ -168,7 +179,7 @@ static int row_case(run *r, const char *prefix, const char *dir, const golden_ro
         snprintf(r->s.err, sizeof r->s.err, "out of memory");
         return -1;
     }
-    c->about = strdup(row->about);
+    c->about = conform_clean_text((const uint8_t *)row->about, strlen(row->about), 1024);
     if (read_path(dir, "objects", row->file, obj) != 0) {
         snprintf(r->s.err, sizeof r->s.err, "%s/objects/%s: cannot read", dir, row->file);
         return -1;
@@ -186,7 +197,7 @@ static int row_case(run *r, const char *prefix, const char *dir, const golden_ro
     } else {
         w.spec_ok = strcmp(row->verdict, "ok") == 0;
         spec_text(w.spec, sizeof w.spec, row->verdict, row->reason);
-        snprintf(w.go, sizeof w.go, "%s", row->go);
+        clean_into(w.go, sizeof w.go, row->go);
         char id[300];
         snprintf(id, sizeof id, "%s:verdict", row->file);
         if (changes && known_has(changes, id)) { /* a reviewed change: today's spec */

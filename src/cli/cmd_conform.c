@@ -57,29 +57,45 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
     return 0;
 }
 
+/* One line of the summary: "<tag>  <case>: <text>", the case's words escaped. */
+static void line(const char *tag, const char *name, const char *text, const char *listed)
+{
+    fprintf(stderr, "%s  ", tag);
+    cli_text_str(stderr, name, NULL);
+    fputs(": ", stderr);
+    cli_text_str(stderr, text, NULL);
+    if (listed) {
+        fputs(" (listed: ", stderr);
+        cli_text_str(stderr, listed, NULL);
+        fputc(')', stderr);
+    }
+    fputc('\n', stderr);
+}
+
 static void summary(const lhv1_conform_result *res)
 {
     for (size_t i = 0; i < res->n; i++) {
         const lhv1_conform_case *c = &res->cases[i];
         if (c->result == LHV1_CASE_FAIL)
-            fprintf(stderr, "FAIL  %s: %s\n", c->name, c->failure);
+            line("FAIL", c->name, c->failure, NULL);
         else if (c->result == LHV1_CASE_NOW_PASSES)
-            fprintf(stderr, "NOW PASSES  %s: remove it from the failure list\n", c->name);
+            line("NOW PASSES", c->name, "remove it from the failure list", NULL);
         else if (c->result == LHV1_CASE_MESSAGE_CHANGED)
-            fprintf(stderr, "MESSAGE CHANGED  %s: %s (listed: %s)\n", c->name, c->failure,
-                    c->listed_message);
+            line("MESSAGE CHANGED", c->name, c->failure, c->listed_message);
     }
     for (size_t i = 0; i < res->n_stale; i++)
-        fprintf(stderr, "NOT RUN  %s: listed, but no case has that name\n", res->stale[i]);
+        line("NOT RUN", res->stale[i], "listed, but no case has that name", NULL);
+    fputs("lhv1 conform: ", stderr);
+    cli_text_str(stderr, res->testee ? res->testee : "?", NULL);
+    fputs(" (", stderr);
+    cli_text_str(stderr, res->version ? res->version : "?", NULL);
     fprintf(stderr,
-            "lhv1 conform: %s (%s): %s: %zu cases, %zu pass, %zu unexpected failures, "
-            "%zu expected, %zu now pass, %zu with another message, %zu skipped; "
-            "%zu restarts; %.1f s\n",
-            res->testee, res->version, res->failed ? "FAILED" : "passed", res->n,
-            res->counts[LHV1_CASE_PASS], res->counts[LHV1_CASE_FAIL],
-            res->counts[LHV1_CASE_EXPECTED], res->counts[LHV1_CASE_NOW_PASSES],
-            res->counts[LHV1_CASE_MESSAGE_CHANGED], res->counts[LHV1_CASE_SKIPPED],
-            res->restarts, res->seconds);
+            "): %s: %zu cases, %zu pass, %zu unexpected failures, %zu expected, %zu now pass, "
+            "%zu with another message, %zu skipped; %zu restarts; %.1f s\n",
+            res->failed ? "FAILED" : "passed", res->n, res->counts[LHV1_CASE_PASS],
+            res->counts[LHV1_CASE_FAIL], res->counts[LHV1_CASE_EXPECTED],
+            res->counts[LHV1_CASE_NOW_PASSES], res->counts[LHV1_CASE_MESSAGE_CHANGED],
+            res->counts[LHV1_CASE_SKIPPED], res->restarts, res->seconds);
 }
 
 int cmd_conform(int argc, char **argv)
