@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"lhv1golden/model"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // The Go model's Persistor.Load, through each real client against gofakes3,

@@ -1,4 +1,4 @@
-module lhv1s3
+module github.com/lhv1/harness/go/s3stores
 
 go 1.26.0
 
@@ -9,9 +9,9 @@ require (
 	github.com/aws/smithy-go v1.28.9
 	github.com/coder/hnsw v0.6.1
 	github.com/johannesboyne/gofakes3 v1.2.0
+	github.com/lhv1/harness/go/lhv1test v0.0.0
+	github.com/lhv1/harness/golden/gen v0.0.0
 	github.com/minio/minio-go/v7 v7.4.1
-	lhv1golden v0.0.0
-	lhv1test v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -52,6 +52,6 @@ require (
 )
 
 replace (
-	lhv1golden => ../../golden/gen
-	lhv1test => ../lhv1test
+	github.com/lhv1/harness/go/lhv1test => ../lhv1test
+	github.com/lhv1/harness/golden/gen => ../../golden/gen
 )

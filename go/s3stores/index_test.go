@@ -6,7 +6,7 @@ import (
 
 	"github.com/coder/hnsw"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func testIndex(t testing.TB, name string) *model.Index {

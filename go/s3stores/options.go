@@ -10,7 +10,7 @@ import (
 	"errors"
 	"fmt"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // Options says where the store lives. Endpoint is a base URL such as

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func eachClient(t *testing.T, f func(t *testing.T, mk maker)) {

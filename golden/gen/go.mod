@@ -1,4 +1,4 @@
-module lhv1golden
+module github.com/lhv1/harness/golden/gen
 
 go 1.24
 

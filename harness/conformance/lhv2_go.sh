@@ -11,7 +11,7 @@ set -euo pipefail
 lhv1=$1 golden=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$golden/gen" && GOFLAGS=-mod=readonly go build -o "$work/lhv2golden" ./cmd/lhv2golden)
+(cd "$golden/gen" && GOFLAGS=-mod=readonly GOWORK=off go build -o "$work/lhv2golden" ./cmd/lhv2golden)
 "$work/lhv2golden" -from "$golden/objects" -out "$work/regen"
 if ! diff -r "$golden/lhv2" "$work/regen" > "$work/diff"; then
   echo "lhv2_go: FAIL golden/lhv2 differs from a regeneration with Go:" >&2

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 const mixRatePPM = 150000

@@ -10,9 +10,9 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	"lhv1golden/model"
-	s3stores "lhv1s3"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	s3stores "github.com/lhv1/harness/go/s3stores"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // small is the ctest size: every row, structural offsets only, few mixes.

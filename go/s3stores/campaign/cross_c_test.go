@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 var cJSON = flag.String("c-json", "", "the C campaign's JSON report (lhv1 campaign --json)")

@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"lhv1golden/model"
-	s3stores "lhv1s3"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	s3stores "github.com/lhv1/harness/go/s3stores"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // What each client makes of the faults only HTTP has, seen through the

@@ -1,6 +1,6 @@
 package campaign
 
-import "lhv1test"
+import "github.com/lhv1/harness/go/lhv1test"
 
 // Row variants of a kind (LHV1_ROWS_*).
 const (

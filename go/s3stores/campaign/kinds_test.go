@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 // cTable reads the rows of LHV1_FAULT_KINDS from the C header: one

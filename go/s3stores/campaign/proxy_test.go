@@ -15,8 +15,8 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	"lhv1golden/model"
-	s3stores "lhv1s3"
+	s3stores "github.com/lhv1/harness/go/s3stores"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // startProxy runs gofakes3 on a loopback port as the upstream and

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strings"
 
-	"lhv1golden/model"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // JSON is the report in the C campaign's JSON shape (plus "client" and

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strings"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
-	"lhv1golden/wire"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/golden/gen/wire"
 )
 
 // Outcome of a case, the C campaign's LHV1_OUTCOMES in order.

@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"lhv1golden/model"
-	s3stores "lhv1s3"
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
+	s3stores "github.com/lhv1/harness/go/s3stores"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // Serve is the backend for `lhv1 serve` at base (http://127.0.0.1:PORT):

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	s3stores "lhv1s3"
+	s3stores "github.com/lhv1/harness/go/s3stores"
 )
 
 // startServe runs `lhv1 serve` (with args) on a free loopback port for

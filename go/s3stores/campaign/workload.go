@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"math"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/golden/gen/wire"
 )
 
 // spec and ops are src/campaign/campaign_content.c's, value for value.

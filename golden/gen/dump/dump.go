@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/golden/gen/wire"
 )
 
 // Index returns the dump of idx (as DecodeIndex left it).

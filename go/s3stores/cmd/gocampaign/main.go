@@ -27,9 +27,9 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	"lhv1golden/model"
-	s3stores "lhv1s3"
-	"lhv1s3/campaign"
+	s3stores "github.com/lhv1/harness/go/s3stores"
+	"github.com/lhv1/harness/go/s3stores/campaign"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func main() {

@@ -18,7 +18,7 @@ import (
 	"os"
 	"strconv"
 
-	"lhv1golden/dump"
+	"github.com/lhv1/harness/golden/gen/dump"
 )
 
 func main() {

@@ -18,8 +18,8 @@ import (
 	"syscall"
 	"time"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // childHeadroom is the address space the child may add to what it uses at

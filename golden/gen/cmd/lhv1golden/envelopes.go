@@ -17,8 +17,8 @@ import (
 	"sort"
 	"strings"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // span is a byte range of the envelope text.

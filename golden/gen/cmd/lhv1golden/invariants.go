@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/golden/gen/wire"
 )
 
 func hasKey(l *wire.Layer, key []byte) bool {

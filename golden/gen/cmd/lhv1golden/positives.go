@@ -15,8 +15,8 @@ import (
 
 	"github.com/coder/hnsw"
 
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/golden/gen/wire"
 )
 
 // base is a saved positive: its object, and its parts for derivations.
