@@ -136,10 +136,13 @@ def on_load(req):
 
 def on_use(req):
     answer = ask(req)
-    if MODE == "use-wrong" and answer.get("outcome") == "ok":
-        # Every query's first result is the key after it: a graph that
-        # loads but does not lead back to stored vectors.
-        answer["results"] = [r[1:] + r[:1] if len(r) > 1 else r for r in answer["results"]]
+    if MODE == "use-entry-only" and answer.get("outcome") == "ok":
+        # Each search returns the node it started from: a graph whose
+        # loaded nodes have no links.
+        answer["results"] = [r[-1:] for r in answer["results"]]
+    if MODE == "use-foreign-key" and answer.get("outcome") == "ok":
+        # A key that is no node of the index: keys decoded wrongly.
+        answer["results"] = [["no such key"] + r[1:] for r in answer["results"]]
     if MODE == "use-no-add" and req.get("add"):
         answer["added"] = False
         answer["count"] = answer["count"] - 1

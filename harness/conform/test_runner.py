@@ -135,7 +135,8 @@ def group_dumps():
 
 
 def group_use():
-    for mode, failure in [("use-wrong", "use: stored vectors: query 1: the first result is not a node with the query's vector"),
+    for mode, failure in [("use-entry-only", "use: stored vectors: query 1: the search returns only its starting node (no links followed)"),
+                          ("use-foreign-key", "use: stored vectors: query 1: a result that is no node of the index"),
                           ("use-no-add", "use: the add is not acknowledged (\"added\": true)"),
                           ("save-rescale", "save: the written object's dump differs")]:
         rc, rep, err = conform(mode, fake(mode))

@@ -136,6 +136,9 @@ void judge_load(lhv1_conform_case *c, const judge_expect *w, const lhv1_testee_r
 
 /* --- use ------------------------------------------------------------------- */
 
+/* The k of use's searches: every node of the goldens (1,000 at most). */
+enum { USE_K_MAX = 1001 };
+
 typedef struct use_ctx {
     lhv1_index idx;
     lhv1_layer layer0;
@@ -176,12 +179,22 @@ static int zero_vector(const uint8_t *v, size_t n)
     return 1;
 }
 
-/* A vector no stored one equals, nor points the same way under cosine. */
+/* The added node's vector: a stored one (layer 0's middle node) moved a
+ * little, so that it lands among its neighbours and stays reachable (an
+ * outlier may keep links out and get none in, and an approximate search
+ * then never reaches it), equal to none stored and, under cosine,
+ * parallel to none. An empty index gets any vector. */
 static void pick_added_vector(const use_ctx *u, float *v, size_t dim)
 {
-    for (unsigned round = 0; round < 64; round++) {
+    lhv1_node base = {0};
+    if (u->n)
+        lhv1_layer_node(&u->idx.graph, &u->layer0, u->n / 2, &base);
+    for (unsigned round = 1; round < 64; round++) {
         for (size_t i = 0; i < dim; i++)
-            v[i] = (float)((i * 37 + 11 + round * 13) % 23) - 11.25f + (float)round * 0.5f;
+            v[i] = base.dim == dim ? lhv1_vector_get(&base, i)
+                                   : (float)((i * 37 + 11) % 23) - 11.25f;
+        if (dim)
+            v[round % dim] += (fabsf(v[round % dim]) + 1e-3f) * 1e-2f * (float)round;
         int clash = 0;
         for (uint64_t j = 0; j < u->n && !clash; j++) {
             lhv1_node nd;
@@ -194,7 +207,7 @@ static void pick_added_vector(const use_ctx *u, float *v, size_t dim)
                 bb += b * b;
             }
             clash = memcmp(nd.vector, v, u->dim_bytes) == 0 ||
-                    (u->cosine && aa > 0 && bb > 0 && dot / sqrt(aa * bb) > 1 - 1e-6);
+                    (u->cosine && aa > 0 && bb > 0 && dot / sqrt(aa * bb) > 1 - 1e-9);
         }
         if (!clash)
             return;
@@ -206,10 +219,17 @@ static char *show_key(lhv1_bytes k)
     return conform_clean_text(k.data, k.len, 60);
 }
 
-/* The answer to a use request: outcome, one result list per query, each
- * led by a key holding the query's vector. */
+/* The answer to a use request, judged on what every working index gives,
+ * exact or approximate, whatever node its search starts from (coder/hnsw
+ * starts from a node its map iteration picks, so which nodes an
+ * approximate search reaches differs from run to run): no error, one
+ * list per query, every key a node of the index (the added one only
+ * after the add), and, with two nodes or more, a search that leaves its
+ * starting node (k asks for all of them). Whether a stored vector comes
+ * back first is noted, not judged. */
 static int check_use_answer(lhv1_conform_case *c, const use_ctx *u, const lhv1_testee_reply *rep,
-                            const lhv1_use_query *q, size_t nq, const char *step)
+                            const lhv1_use_query *q, size_t nq, uint64_t nodes, int added,
+                            const char *step)
 {
     snprintf(c->outcome, sizeof c->outcome, "%s", lhv1_testee_outcome_name(rep->outcome));
     detail_reply(c, rep);
@@ -223,17 +243,38 @@ static int check_use_answer(lhv1_conform_case *c, const use_ctx *u, const lhv1_t
     }
     for (size_t i = 0; i < nq; i++) {
         const lhv1_key_list *kl = &rep->results[i];
-        if (kl->n == 0) {
+        if (nodes && kl->n == 0) {
             fail(c, "use: %s: query %zu found nothing", step, i + 1);
             return -1;
         }
-        if (!key_has_vector(u, kl->keys[0], q[i].vector)) {
-            char *k = show_key(kl->keys[0]);
-            fail(c, "use: %s: query %zu: the first result is not a node with the query's vector",
-                 step, i + 1);
-            detail(c, "first result of that query: ", k ? k : "?");
-            free(k);
+        if (kl->n > (size_t)q[i].k) {
+            fail(c, "use: %s: query %zu: %zu results for k = %d", step, i + 1, kl->n, q[i].k);
             return -1;
+        }
+        for (size_t j = 0; j < kl->n; j++) {
+            lhv1_node nd;
+            int known = find_node(u, kl->keys[j], &nd) >= 0 ||
+                        (added && lhv1_bytes_eq(kl->keys[j], u->added_key));
+            if (!known) {
+                char *k = show_key(kl->keys[j]);
+                fail(c, "use: %s: query %zu: a result that is no node of the index", step, i + 1);
+                detail(c, "that result: ", k ? k : "?");
+                free(k);
+                return -1;
+            }
+        }
+        if (nodes >= 2 && q[i].k >= 2 && kl->n < 2) {
+            fail(c, "use: %s: query %zu: the search returns only its starting node (no links "
+                    "followed)", step, i + 1);
+            return -1;
+        }
+        if (kl->n && !key_has_vector(u, kl->keys[0], q[i].vector)) {
+            char *k = show_key(kl->keys[0]);
+            char note[160];
+            snprintf(note, sizeof note, "%s: query %zu's first result is ", step, i + 1);
+            detail(c, note, k ? k : "?");
+            detail(c, "", "not a node with the query's vector (an approximate search)");
+            free(k);
         }
     }
     return 0;
@@ -265,6 +306,9 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
     lhv1_use_query q[3];
     size_t nq = 0;
     uint64_t picks[3] = {0, u.n / 2, u.n ? u.n - 1 : 0};
+    /* k asks for every node: an approximate search then explores all it
+     * can reach, and the stored vector itself, at distance 0, leads. */
+    int k = u.n < USE_K_MAX ? (int)u.n + 1 : USE_K_MAX;
     for (size_t i = 0; i < 3 && u.n; i++) {
         if (i && picks[i] == picks[i - 1])
             continue;
@@ -272,7 +316,7 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
         lhv1_layer_node(g, &u.layer0, picks[i], &nd);
         if (u.cosine && zero_vector(nd.vector, (size_t)nd.dim * 4))
             continue;
-        q[nq++] = (lhv1_use_query){nd.vector, (size_t)nd.dim * 4, u.n < 3 ? (int)u.n : 3};
+        q[nq++] = (lhv1_use_query){nd.vector, (size_t)nd.dim * 4, k};
     }
     char keybuf[64] = "lhv1-conform-added";
     lhv1_node scratch;
@@ -292,19 +336,19 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
     lhv1_testee_req_use(req, q, nq, &u.added_key, u.added_vec, u.dim_bytes);
     lhv1_testee_reply rep;
     int rc = session_call(s, LHV1_OP_USE, req, &rep);
-    if (rc == 0 && check_use_answer(c, &u, &rep, q, nq, "stored vectors") == 0) {
+    if (rc == 0 && check_use_answer(c, &u, &rep, q, nq, u.n, 0, "stored vectors") == 0) {
         if (!rep.added)
             fail(c, "use: the add is not acknowledged (\"added\": true)");
         else if (!rep.has_count || rep.count != (int64_t)u.n + 1)
             fail(c, "use: the index reports %lld nodes after the add, want %llu",
                  rep.has_count ? (long long)rep.count : -1LL, (unsigned long long)u.n + 1);
         lhv1_testee_reply_free(&rep);
-        lhv1_use_query added = {u.added_vec, u.dim_bytes, 1};
+        lhv1_use_query added = {u.added_vec, u.dim_bytes, k};
         lhv1_buf_reset(req);
         lhv1_testee_req_use(req, &added, 1, NULL, NULL, 0);
         rc = session_call(s, LHV1_OP_USE, req, &rep);
         if (rc == 0)
-            check_use_answer(c, &u, &rep, &added, 1, "the added vector");
+            check_use_answer(c, &u, &rep, &added, 1, u.n + 1, 1, "the added vector");
     }
     lhv1_testee_reply_free(&rep);
     free(vec);
