@@ -74,5 +74,7 @@ int cmd_unframe(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_testee(int argc, char **argv);
+int cmd_conform(int argc, char **argv);
 
 #endif

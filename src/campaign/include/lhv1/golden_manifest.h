@@ -1,5 +1,6 @@
 /* golden/MANIFEST.tsv (written by golden/gen from what Go did) and
- * golden/KNOWN_DIVERGENCES.txt, read into memory. */
+ * golden/KNOWN_DIVERGENCES.txt, read into memory: by the golden
+ * conformance tests and by `lhv1 conform`. Testing library only. */
 #ifndef LHV1_CONFORMANCE_MANIFEST_H
 #define LHV1_CONFORMANCE_MANIFEST_H
 

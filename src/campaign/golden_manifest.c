@@ -1,4 +1,4 @@
-#include "manifest.h"
+#include "lhv1/golden_manifest.h"
 
 #include <errno.h>
 #include <stdio.h>
