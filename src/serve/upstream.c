@@ -71,15 +71,23 @@ static long bucket_request(upstream_store *u, const char *method, const char *pa
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
     }
+    struct curl_slist *h = NULL;
     if (u->userpwd) {
         curl_easy_setopt(c, CURLOPT_AWS_SIGV4, u->sigv4);
         curl_easy_setopt(c, CURLOPT_USERPWD, u->userpwd);
+        /* Bucket requests have no body: S3 wants its hash signed. */
+        h = curl_slist_append(NULL, "x-amz-content-sha256: "
+                                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        if (!h)
+            return lhv1_store_oom(err, "upstream request");
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
     if (rc != CURLE_OK)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 502, "upstream %s %s: %s", method, path,
                                curl_easy_strerror(rc));
