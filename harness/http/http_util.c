@@ -341,11 +341,19 @@ void add_rules(const server *s, const char *json)
     resp_free(&r);
 }
 
-int server_alive(const server *s)
+int server_alive_signed(const server *s, const char *userpwd)
 {
     resp r;
-    http_req(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
+    if (userpwd)
+        http_signed(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL, userpwd);
+    else
+        http_req(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
     int ok = r.rc == CURLE_OK && r.status == 200;
     resp_free(&r);
     return ok;
+}
+
+int server_alive(const server *s)
+{
+    return server_alive_signed(s, NULL);
 }

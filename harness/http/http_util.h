@@ -70,5 +70,7 @@ long mono_ms(void);
 void add_rules(const server *s, const char *json);
 /* The server answers its health check. */
 int server_alive(const server *s);
+/* The same signed as KEY:SECRET (a server with --auth). */
+int server_alive_signed(const server *s, const char *userpwd);
 
 #endif

@@ -153,6 +153,10 @@ void serve_admin(serve_request *q, serve_reply *r);
  * bucket, "<bucket>/<key>" an object); credentials from AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_REGION. NULL with err filled on failure. */
 lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
+/* Deletes what the proxy created on the upstream (the objects it wrote,
+ * the buckets its CreateBucket made, unless they hold other objects) and
+ * nothing else; 0 or -1. */
+int serve_upstream_reset(lhv1_store *upstream, lhv1_store_err *err);
 
 /* The HTTP server (http.c): starts, prints the address, runs until
  * SIGINT/SIGTERM. Returns the exit code. */
