@@ -183,7 +183,7 @@ START_TEST(checksums_verified)
 END_TEST
 
 /* aws-chunked with a trailing checksum, as aws-sdk-go-v2 sends it by
- * default (STREAMING-UNSIGNED-PAYLOAD-TRAILER). */
+ * default over TLS (STREAMING-UNSIGNED-PAYLOAD-TRAILER). */
 START_TEST(aws_chunked_trailer)
 {
     ck_assert_int_eq(put("/chk", NULL, NULL), 200);

@@ -1,8 +1,9 @@
 // Package lhv1serveclients checks `lhv1 serve` with the two Go S3 clients
-// users run, at their default settings: aws-sdk-go-v2 (service/s3 v1.114,
-// aws-chunked uploads with a trailing CRC32, checksum validation "when
-// supported") and minio-go v7 (streaming SigV4 chunk signatures over plain
-// HTTP). The server binary is $LHV1_CLI; each test starts it with --auth on
+// users run, at their default settings: aws-sdk-go-v2 (service/s3 v1.114:
+// over plain HTTP a hashed body with an x-amz-checksum-crc32 header; the
+// aws-chunked trailing CRC32 is its default over TLS only; checksum
+// validation "when supported") and minio-go v7 (streaming SigV4 chunk
+// signatures over plain HTTP). The server binary is $LHV1_CLI; each test starts it with --auth on
 // a free loopback port, so every request's signature is verified too.
 package lhv1serveclients
 

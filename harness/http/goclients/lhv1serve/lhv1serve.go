@@ -75,10 +75,16 @@ func PayloadHash(body []byte) string {
 // hash in x-amz-content-sha256 (S3's way: the header is signed too).
 func Sign(t *testing.T, req *http.Request, body []byte, creds aws.Credentials, region string, at time.Time) {
 	t.Helper()
-	hash := PayloadHash(body)
-	req.Header.Set("X-Amz-Content-Sha256", hash)
+	SignPayload(t, req, PayloadHash(body), creds, region, at)
+}
+
+// SignPayload signs with `payload` as x-amz-content-sha256 (a hex hash,
+// UNSIGNED-PAYLOAD, ...).
+func SignPayload(t *testing.T, req *http.Request, payload string, creds aws.Credentials, region string, at time.Time) {
+	t.Helper()
+	req.Header.Set("X-Amz-Content-Sha256", payload)
 	s := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	if err := s.SignHTTP(context.Background(), creds, req, hash, "s3", region, at); err != nil {
+	if err := s.SignHTTP(context.Background(), creds, req, payload, "s3", region, at); err != nil {
 		t.Fatal(err)
 	}
 }
