@@ -9,8 +9,9 @@
  *   - when --max-connections are open, a new connection displaces the one
  *     that has waited longest for a header (slow or idle), never one whose
  *     request is under way;
- *   - a budget of request body bytes held over all requests
- *     (--max-inflight), taken when a header announces its body.
+ *   - a budget of body bytes held over all requests (--max-inflight):
+ *     a request's taken when its header announces it, a reply's while it
+ *     waits to be sent.
  * A connection past a deadline is shut down (its socket, which
  * libmicrohttpd then closes); a watchdog thread checks every 250 ms. */
 #ifndef LHV1_SERVE_CONN_GUARD_H

@@ -652,6 +652,20 @@ static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, r
     return MHD_YES;
 }
 
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes; when they are not there the copy is dropped for 503. */
+static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
+{
+    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
 /* Body bytes: kept within --max-body and the in-flight budget. */
 static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
                           const char *data, size_t n)
@@ -659,10 +673,12 @@ static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx 
     conn_guard_body_bytes(conn, n);
     if (ctx->too_large || ctx->over_budget)
         return;
-    if (ctx->body.len + n > s->cfg.max_body) {
+    size_t held = ctx->body.len + n;
+    if (held > s->cfg.max_body) {
         ctx->too_large = 1;
-    } else if (!ctx->gate.has_length && request_gate_charge(s, &ctx->gate, n) < 0) {
-        ctx->over_budget = 1;
+    } else if (held > ctx->gate.charged &&
+               request_gate_charge(s, &ctx->gate, held - ctx->gate.charged) < 0) {
+        ctx->over_budget = 1; /* a body without Content-Length, charged as it comes */
     } else {
         lhv1_buf_append(&ctx->body, data, n);
         return;
@@ -727,6 +743,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     lhv1_buf_free(&q.key);
     lhv1_buf_free(&q.body);
     request_gate_release(s, &ctx->gate);
+    hold_reply(s, ctx, &q, &r);
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */

@@ -79,6 +79,12 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         g->authed = 1;
     }
     const char *cl = serve_header(q, "Content-Length");
+    if (cl && serve_header(q, "Transfer-Encoding")) {
+        /* Which one frames the body is where request smuggling lives. */
+        serve_reply_error(r, q, 400, "InvalidRequest",
+                          "Content-Length and Transfer-Encoding together");
+        return -1;
+    }
     if (cl) {
         char *end;
         errno = 0;

@@ -26,8 +26,8 @@ typedef struct request_gate {
 int request_gate_check(serve_request *q, const char *version, request_gate *g,
                        serve_reply *r);
 
-/* Takes n more body bytes from the budget for a body without a
- * Content-Length; 0 or -1 (over budget). */
+/* Takes n more bytes from the budget (a body without Content-Length as it
+ * arrives, a reply while it is sent); 0 or -1 (over budget). */
 int request_gate_charge(serve_server *s, request_gate *g, uint64_t n);
 /* Gives back what the request holds of the budget. */
 void request_gate_release(serve_server *s, request_gate *g);

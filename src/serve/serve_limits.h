@@ -16,7 +16,7 @@ typedef struct serve_limits {
     uint64_t min_body_rate;    /* --min-body-rate: bytes per second, averaged */
     unsigned max_conns;        /* --max-connections: open at once */
     unsigned max_peer_conns;   /* --max-peer-connections: open at once per address */
-    uint64_t max_inflight;     /* --max-inflight: body bytes held over all requests */
+    uint64_t max_inflight;     /* --max-inflight: request and reply body bytes held */
     char admin_auth[512];      /* storage of --admin-auth */
 } serve_limits;
 
@@ -49,7 +49,7 @@ int serve_limits_option(serve_limits *l, const char *opt, const char *val, int *
     "  --max-connections N  connections open at once (default 1000); when full,\n"   \
     "                       a new one displaces the longest waiting for a header\n"   \
     "  --max-peer-connections N  per client address (default 64)\n"                   \
-    "  --max-inflight BYTES request body bytes held at once over all requests\n"      \
-    "                       (default 268435456); more is 503 SlowDown\n"
+    "  --max-inflight BYTES request and reply body bytes held at once over all\n"   \
+    "                       requests (default 268435456); more is 503 SlowDown\n"
 
 #endif
