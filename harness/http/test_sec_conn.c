@@ -5,7 +5,7 @@
  * (--max-peer-connections); a header must be complete within
  * --header-timeout; a body must keep --min-body-rate; when
  * --max-connections are open a new connection displaces the one waiting
- * longest for its header. Attackers come from 127.0.0.2 and up, the
+ * longest for its header (an address at its cap, its own). Attackers come from 127.0.0.2 and up, the
  * well-behaved client from 127.0.0.1. */
 #include <check.h>
 #include <errno.h>
@@ -105,18 +105,36 @@ START_TEST(slowloris_does_not_lock_out)
 }
 END_TEST
 
-/* --max-peer-connections 8: a ninth connection from the same address is
- * closed at once; another address is served. */
+/* --max-peer-connections 8: a ninth connection from an address whose 8
+ * are all sending bodies is closed at once; from an address whose 8 wait
+ * for a header, it displaces the one waiting longest. Other addresses are
+ * served throughout. */
 START_TEST(peer_cap)
 {
     server a;
     const char *args[] = {"--max-peer-connections", "8", NULL};
     server_start(&a, args);
+    resp r;
+    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
+    resp_free(&r);
+    static const char busy[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
     int fds[9];
-    open_slow(a.port, fds, 8, 2, 1);
-    ck_assert_int_eq(count_closed(fds, 8, 200), 0);
+    for (int i = 0; i < 8; i++) {
+        fds[i] = raw_connect_from(a.port, "127.0.0.2", "127.0.0.1");
+        ck_assert_int_eq(write(fds[i], busy, sizeof busy - 1), (ssize_t)(sizeof busy - 1));
+    }
+    ck_assert_int_eq(count_closed(fds, 8, 300), 0);
     open_slow(a.port, fds + 8, 1, 2, 1);
-    ck_assert_msg(closed_within(fds[8], 5000), "the ninth connection was kept");
+    ck_assert_msg(closed_within(fds[8], 5000), "a ninth connection beside 8 busy ones was kept");
+    ck_assert_int_eq(count_closed(fds, 8, 0), 0);
+    close_all(fds, 9);
+    open_slow(a.port, fds, 1, 4, 1);
+    usleep(100000); /* the first is the oldest */
+    open_slow(a.port, fds + 1, 7, 4, 1);
+    ck_assert_int_eq(count_closed(fds, 8, 300), 0);
+    open_slow(a.port, fds + 8, 1, 4, 1);
+    ck_assert_msg(closed_within(fds[0], 5000), "the address's longest waiting was kept");
+    ck_assert_int_eq(count_closed(fds + 1, 8, 300), 0);
     int other = raw_connect_from(a.port, "127.0.0.3", "127.0.0.1");
     static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     ck_assert_int_eq(write(other, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
@@ -126,7 +144,6 @@ START_TEST(peer_cap)
     ck_assert_int_gt(read(other, buf, sizeof buf - 1), 12);
     ck_assert_int_eq(atoi(buf + 9), 200);
     close(other);
-    ck_assert_int_eq(count_closed(fds, 8, 0), 0);
     close_all(fds, 9);
     server_stop(&a);
 }

@@ -2,6 +2,7 @@
 #include "conn_guard.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ typedef struct slot {
     struct slot *prev, *next;
     struct conn_guard *g;
     int fd;
+    uint32_t peer;    /* IPv4 address, network order (0: unknown) */
     phase ph;
     int64_t since_ms; /* when the phase began */
     uint64_t bytes;   /* body bytes in PHASE_BODY */
@@ -144,6 +146,10 @@ void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_contex
         }
         s->g = g;
         s->fd = ci->connect_fd;
+        const union MHD_ConnectionInfo *ai =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ai && ai->client_addr && ai->client_addr->sa_family == AF_INET)
+            s->peer = ((const struct sockaddr_in *)ai->client_addr)->sin_addr.s_addr;
         s->ph = PHASE_HEADER;
         s->since_ms = now_ms();
         pthread_mutex_lock(&g->lock);
@@ -171,21 +177,33 @@ void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_contex
     *socket_context = NULL;
 }
 
-int conn_guard_admit(conn_guard *g)
+/* Caller holds the lock. Shuts down the connection (of `peer` only, when
+ * not 0) that has waited longest for a header; 0 when there is none. */
+static int displace(conn_guard *g, uint32_t peer)
 {
+    slot *oldest = NULL;
+    for (slot *s = g->head; s; s = s->next)
+        if (s->ph == PHASE_HEADER && !s->shut && (!peer || s->peer == peer) &&
+            (!oldest || s->since_ms < oldest->since_ms))
+            oldest = s;
+    if (oldest)
+        shut(g, oldest);
+    return oldest != NULL;
+}
+
+int conn_guard_admit(conn_guard *g, const struct sockaddr *peer)
+{
+    uint32_t addr = peer->sa_family == AF_INET
+                        ? ((const struct sockaddr_in *)peer)->sin_addr.s_addr
+                        : 0;
     pthread_mutex_lock(&g->lock);
-    int ok = g->n < g->lim.max_conns;
-    if (!ok) {
-        slot *oldest = NULL;
-        for (slot *s = g->head; s; s = s->next)
-            if (s->ph == PHASE_HEADER && !s->shut &&
-                (!oldest || s->since_ms < oldest->since_ms))
-                oldest = s;
-        if (oldest) {
-            shut(g, oldest);
-            ok = 1;
-        }
-    }
+    unsigned mine = 0;
+    for (slot *s = g->head; s && addr; s = s->next)
+        mine += s->peer == addr && !s->shut;
+    /* A peer at its cap displaces its own idle or slow connection, never
+     * another's; the server full, anyone's. */
+    int ok = (mine < g->lim.max_peer_conns || displace(g, addr)) &&
+             (g->n < g->lim.max_conns || displace(g, 0));
     pthread_mutex_unlock(&g->lock);
     return ok;
 }

@@ -1,14 +1,18 @@
 /* What keeps slow or many connections from locking clients out, and bodies
- * from exhausting memory (docs/SECURITY.md). libmicrohttpd caps the
- * connections (over all and per address) and closes silent ones; this
- * adds what it lacks:
+ * from exhausting memory (docs/SECURITY.md). libmicrohttpd closes silent
+ * connections and holds hard caps (over all, per address) a little above
+ * the ones below; this adds what it lacks:
  *   - a deadline for each request's header (--header-timeout), counted
  *     from the connection's start or the end of its previous reply;
  *   - a minimum average body rate (--min-body-rate), once the header
  *     deadline's time has passed since the header;
  *   - when --max-connections are open, a new connection displaces the one
  *     that has waited longest for a header (slow or idle), never one whose
- *     request is under way;
+ *     request is under way; when its address has --max-peer-connections
+ *     open, it displaces that address's own such connection, or is refused
+ *     (libmicrohttpd's per-address limit refuses outright: a test process
+ *     with 64 SDK clients, each keeping an idle connection, was locked
+ *     out);
  *   - a budget of body bytes held over all requests (--max-inflight):
  *     a request's taken when its header announces it, a reply's while it
  *     waits to be sent.
@@ -19,6 +23,7 @@
 
 #include <microhttpd.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "serve_limits.h"
 
@@ -35,10 +40,9 @@ void conn_guard_free(conn_guard *g);
 void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                        enum MHD_ConnectionNotificationCode code);
 
-/* The accept loop asks before handing a connection over: 1 take it (when
- * full, after displacing the connection waiting longest for a header), 0
- * refuse it. */
-int conn_guard_admit(conn_guard *g);
+/* The accept loop asks before handing a connection from `peer` over: 1
+ * take it (after displacing as above when a cap is reached), 0 refuse it. */
+int conn_guard_admit(conn_guard *g, const struct sockaddr *peer);
 
 /* The phases of a connection's request, as the access handler sees them. */
 void conn_guard_header_done(struct MHD_Connection *c);

@@ -31,8 +31,9 @@
  * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
  * the offload thread below instead (the bench/serve figures). */
 #define SERVE_THREADS 1
-/* libmicrohttpd's own connection limit is --max-connections plus this:
- * room for connections displaced (conn_guard) but not yet closed. */
+/* libmicrohttpd's own connection limits (over all, per address) are
+ * --max-connections and --max-peer-connections plus this: room for
+ * connections displaced (conn_guard) but not yet closed. */
 #define CONNECTION_SLACK 64
 
 /* libmicrohttpd's memory per connection: the request's headers, its read
@@ -807,7 +808,7 @@ static void *accept_loop(void *arg)
             return NULL; /* the listening socket was shut down */
         }
         if ((!a->srv->cfg.allow_remote && !is_loopback((struct sockaddr *)&peer)) ||
-            !conn_guard_admit(a->srv->guard)) {
+            !conn_guard_admit(a->srv->guard, (struct sockaddr *)&peer)) {
             close(c);
             continue;
         }
@@ -907,7 +908,8 @@ int serve_run(serve_server *s)
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
             (unsigned)((s->cfg.lim.max_conns + CONNECTION_SLACK) / SERVE_THREADS),
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->cfg.lim.max_peer_conns,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned)(s->cfg.lim.max_peer_conns + CONNECTION_SLACK),
             MHD_OPTION_END);
         ok = a.workers[i] != NULL;
     }

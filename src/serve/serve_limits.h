@@ -48,7 +48,8 @@ int serve_limits_option(serve_limits *l, const char *opt, const char *val, int *
     "                       --header-timeout has passed (default 4096)\n"             \
     "  --max-connections N  connections open at once (default 1000); when full,\n"   \
     "                       a new one displaces the longest waiting for a header\n"   \
-    "  --max-peer-connections N  per client address (default 64)\n"                   \
+    "  --max-peer-connections N  per client address (default 64); more displace\n"   \
+    "                       that address's own longest waiting for a header\n"         \
     "  --max-inflight BYTES request and reply body bytes held at once over all\n"   \
     "                       requests (default 268435456); more is 503 SlowDown\n"
 
