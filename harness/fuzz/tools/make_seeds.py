@@ -13,6 +13,7 @@ Sources, in order:
      envelope length, envelope fields removed or mistyped, graph headers
      with a bad version, an unknown distance, negative or huge counts.
   4. persistor: deterministic random operation scripts.
+  5. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
 
 Generated files are named gen-* or golden-*; the script replaces exactly
 those and leaves merged fuzzer finds (hash names) alone.
@@ -28,6 +29,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_seeds  # noqa: E402
 
 MAX_SEED = 64 * 1024
 
@@ -233,6 +237,9 @@ def main():
     for i in range(24):
         script = bytes(rng.getrandbits(8) for _ in range(rng.randint(16, 160)))
         seeds["persistor"][f"gen-ops-{i:02d}-{sha8(script)}.bin"] = script
+
+    seeds["sigv4"].update(serve_seeds.sigv4_seeds())
+    seeds["aws_chunked"].update(serve_seeds.aws_chunked_seeds())
 
     for target in TARGETS:
         d = os.path.join(corpus, target)
