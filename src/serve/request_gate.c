@@ -79,6 +79,14 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         g->authed = 1;
     }
     const char *cl = serve_header(q, "Content-Length");
+    int has_body = (cl && strcmp(cl, "0")) || serve_header(q, "Transfer-Encoding");
+    if (g->authed && has_body && serve_is_admin_path(q->raw_url) &&
+        g->auth.payload != SIGV4_PAYLOAD_HEX) {
+        /* Under UNSIGNED-PAYLOAD a replay could carry other rules. */
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "an admin call's body must be signed (a hex x-amz-content-sha256)");
+        return -1;
+    }
     if (cl && serve_header(q, "Transfer-Encoding")) {
         /* Which one frames the body is where request smuggling lives. */
         serve_reply_error(r, q, 400, "InvalidRequest",

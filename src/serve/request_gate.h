@@ -1,8 +1,9 @@
 /* What a request must pass when its header is complete, before one byte of
  * its body is read (docs/SECURITY.md): one Content-Length at most, a Host
  * for HTTP/1.1, an admin call from a peer allowed to make one, a valid
- * signature where credentials are configured, a body within --max-body and
- * within the in-flight budget (--max-inflight). A refused request is
+ * signature where credentials are configured (a signed admin body signed
+ * too), a body within --max-body and within the in-flight budget
+ * (--max-inflight). A refused request is
  * answered at once; libmicrohttpd then closes the connection without
  * reading the body. */
 #ifndef LHV1_SERVE_REQUEST_GATE_H
