@@ -22,9 +22,21 @@ typedef struct slot {
     uint32_t peer;    /* IPv4 address, network order (0: unknown) */
     phase ph;
     int64_t since_ms; /* when the phase began */
+    uint64_t order;   /* the same as a count: strictly increasing */
     uint64_t bytes;   /* body bytes in PHASE_BODY */
     int shut;         /* shut down already */
 } slot;
+
+/* A connection admitted but not yet started by libmicrohttpd (it starts
+ * them on its own thread, later): counted against the caps meanwhile. */
+typedef struct pending {
+    uint32_t peer;
+    int64_t since_ms;
+} pending;
+
+/* A pending entry that never started (libmicrohttpd dropped it: its own
+ * limit, no memory) is forgotten after this. */
+#define PENDING_MAX_MS 5000
 
 struct conn_guard {
     serve_limits lim;
@@ -32,6 +44,9 @@ struct conn_guard {
     pthread_cond_t wake;
     slot *head;
     unsigned n;
+    pending *pend; /* oldest first */
+    unsigned n_pend, cap_pend;
+    uint64_t phases; /* phases begun so far: slot.order */
     uint64_t inflight; /* atomic */
     uint64_t closed;   /* atomic */
     int running, stopping;
@@ -51,6 +66,12 @@ conn_guard *conn_guard_new(const serve_limits *lim)
     if (!g)
         return NULL;
     g->lim = *lim;
+    g->cap_pend = lim->max_conns + 64;
+    g->pend = calloc(g->cap_pend, sizeof *g->pend);
+    if (!g->pend) {
+        free(g);
+        return NULL;
+    }
     pthread_mutex_init(&g->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -72,9 +93,26 @@ static void shut(conn_guard *g, slot *s)
     __atomic_add_fetch(&g->closed, 1, __ATOMIC_RELAXED);
 }
 
+/* Caller holds the lock. Removes the oldest pending entry of `peer`, or
+ * with `expire_before`, every entry older than that. */
+static void unpend(conn_guard *g, uint32_t peer, int64_t expire_before)
+{
+    unsigned k = 0;
+    int taken = 0;
+    for (unsigned i = 0; i < g->n_pend; i++) {
+        int drop = expire_before ? g->pend[i].since_ms < expire_before
+                                 : !taken && g->pend[i].peer == peer;
+        taken |= drop;
+        if (!drop)
+            g->pend[k++] = g->pend[i];
+    }
+    g->n_pend = k;
+}
+
 /* Caller holds the lock: shuts down what is past a deadline. */
 static void sweep(conn_guard *g, int64_t now)
 {
+    unpend(g, 0, now - PENDING_MAX_MS);
     int64_t limit = (int64_t)g->lim.header_timeout * 1000;
     for (slot *s = g->head; s; s = s->next) {
         if (s->shut)
@@ -126,6 +164,7 @@ void conn_guard_free(conn_guard *g)
     /* Connections are gone (the daemons stopped first): nothing left. */
     pthread_cond_destroy(&g->wake);
     pthread_mutex_destroy(&g->lock);
+    free(g->pend);
     free(g);
 }
 
@@ -153,11 +192,13 @@ void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_contex
         s->ph = PHASE_HEADER;
         s->since_ms = now_ms();
         pthread_mutex_lock(&g->lock);
+        s->order = ++g->phases;
         s->next = g->head;
         if (g->head)
             g->head->prev = s;
         g->head = s;
         g->n++;
+        unpend(g, s->peer, 0);
         pthread_mutex_unlock(&g->lock);
         return;
     }
@@ -184,7 +225,7 @@ static int displace(conn_guard *g, uint32_t peer)
     slot *oldest = NULL;
     for (slot *s = g->head; s; s = s->next)
         if (s->ph == PHASE_HEADER && !s->shut && (!peer || s->peer == peer) &&
-            (!oldest || s->since_ms < oldest->since_ms))
+            (!oldest || s->order < oldest->order))
             oldest = s;
     if (oldest)
         shut(g, oldest);
@@ -200,12 +241,27 @@ int conn_guard_admit(conn_guard *g, const struct sockaddr *peer)
     unsigned mine = 0;
     for (slot *s = g->head; s && addr; s = s->next)
         mine += s->peer == addr && !s->shut;
+    for (unsigned i = 0; i < g->n_pend && addr; i++)
+        mine += g->pend[i].peer == addr;
     /* A peer at its cap displaces its own idle or slow connection, never
      * another's; the server full, anyone's. */
-    int ok = (mine < g->lim.max_peer_conns || displace(g, addr)) &&
-             (g->n < g->lim.max_conns || displace(g, 0));
+    int ok = g->n_pend < g->cap_pend &&
+             (mine < g->lim.max_peer_conns || displace(g, addr)) &&
+             (g->n + g->n_pend < g->lim.max_conns || displace(g, 0));
+    if (ok)
+        g->pend[g->n_pend++] = (pending){addr, now_ms()};
     pthread_mutex_unlock(&g->lock);
     return ok;
+}
+
+void conn_guard_not_added(conn_guard *g, const struct sockaddr *peer)
+{
+    uint32_t addr = peer->sa_family == AF_INET
+                        ? ((const struct sockaddr_in *)peer)->sin_addr.s_addr
+                        : 0;
+    pthread_mutex_lock(&g->lock);
+    unpend(g, addr, 0);
+    pthread_mutex_unlock(&g->lock);
 }
 
 static slot *slot_of(struct MHD_Connection *c)
@@ -223,6 +279,7 @@ static void set_phase(struct MHD_Connection *c, phase ph)
     pthread_mutex_lock(&s->g->lock);
     s->ph = ph;
     s->since_ms = now_ms();
+    s->order = ++s->g->phases;
     s->bytes = 0;
     pthread_mutex_unlock(&s->g->lock);
 }

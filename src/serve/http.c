@@ -807,8 +807,9 @@ static void *accept_loop(void *arg)
             continue;
         }
         /* libmicrohttpd closes the socket itself when it cannot take it. */
-        MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
-                           len);
+        if (MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
+                               len) != MHD_YES)
+            conn_guard_not_added(a->srv->guard, (struct sockaddr *)&peer);
     }
 }
 
