@@ -407,13 +407,6 @@ START_TEST(etag_follows_the_returned_body)
 }
 END_TEST
 
-static long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* With a request on `fd` held back by a 1.5 s delay rule (sent at t0):
  * other connections are served meanwhile, then `fd` gets its 200 after the
  * delay; the rules are cleared. */

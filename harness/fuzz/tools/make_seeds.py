@@ -15,6 +15,7 @@ Sources, in order:
   4. persistor: deterministic random operation scripts.
   5. s3_listing: ListObjectsV2 pages as S3, MinIO and lhv1 serve write them,
      and the shapes the client's parser refuses (listing_pages below).
+  6. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
 
 Generated files are named gen-* or golden-*; the script replaces exactly
 those and leaves merged fuzzer finds (hash names) alone.
@@ -30,6 +31,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_seeds  # noqa: E402
 
 MAX_SEED = 64 * 1024
 
@@ -311,6 +315,8 @@ def main():
 
     for name, data in sorted(listing_pages().items()):
         seeds["s3_listing"][f"gen-listing-{name}-{sha8(data)}.xml"] = data
+    seeds["sigv4"].update(serve_seeds.sigv4_seeds())
+    seeds["aws_chunked"].update(serve_seeds.aws_chunked_seeds())
 
     for target in TARGETS:
         d = os.path.join(corpus, target)
