@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 "$work/lhv2golden" -from "$golden/objects" -out "$work/regen"
 if ! diff -r "$golden/lhv2" "$work/regen" > "$work/diff"; then
   echo "lhv2_go: FAIL golden/lhv2 differs from a regeneration with Go:" >&2
-  head -20 "$work/diff" >&2
+  head -n 20 "$work/diff" >&2
   exit 1
 fi
 fail=0 n=0

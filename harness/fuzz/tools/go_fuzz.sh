@@ -34,7 +34,7 @@ while IFS= read -r line; do
       id=$(sha1sum "$root/$reg" | cut -c1-12)
       mkdir -p "$out/crashes/$id"
       cp "$root/$reg" "$out/crashes/$id/crash-minimized"
-      echo "$id go/$test: $(head -1 "$out/failures.txt" | cut -c1-160) ($reg)" \
+      echo "$id go/$test: $(head -n 1 "$out/failures.txt" | cut -c1-160) ($reg)" \
         > "$out/crashes/$id/signature.txt"
       echo 1 > "$out/crashes/$id/count"
       echo "go fuzz: $test: FINDING kept as $reg" >&2
@@ -42,7 +42,7 @@ while IFS= read -r line; do
   esac
 done < <(python3 "$root/harness/fuzz/tools/go_seeds.py" import "$root")
 if [ $rc -ne 0 ] && [ $n -eq 0 ]; then
-  tail -30 "$out/replay.log" "$out/log.txt" >&2
+  tail -n 30 "$out/replay.log" "$out/log.txt" >&2
 fi
 [ $n -gt 0 ] && rc=1
 exit $rc
