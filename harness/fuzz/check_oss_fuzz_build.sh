@@ -11,7 +11,8 @@ export CC=clang
 export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
 export FUZZING_ENGINE=libfuzzer SANITIZER=address
-export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
+SRC=$(dirname "$root")
+export OUT=$scratch/out WORK=$scratch/work SRC
 (cd "$root" && bash .clusterfuzzlite/build.sh) > "$scratch/build.log" 2>&1 ||
   { tail -n 40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
 
@@ -30,7 +31,7 @@ for target in $targets; do
   mkdir -p "$seeds"
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
     "$OUT/${target}_seed_corpus.zip" "$seeds"
-  n=$(ls "$seeds" | wc -l)
+  n=$(find "$seeds" -mindepth 1 -maxdepth 1 | wc -l)
   # Every seed once, then a short fuzz: the target links, runs, finds no crash.
   if ! (cd "$scratch" && "$OUT/$target" -dict="$OUT/$target.dict" -runs=2000 -print_final_stats=1 "$seeds" \
         > "$scratch/$target.log" 2>&1); then

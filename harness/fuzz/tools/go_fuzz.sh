@@ -17,7 +17,7 @@ out=$(cd "$out" && pwd)
 rm -rf "$out/crashes" "$out/log.txt"
 python3 "$root/harness/fuzz/tools/go_seeds.py" seed "$root" > "$out/seeds.txt" || exit 2
 . "$root/harness/fuzz/tools/cgo_env.sh" "$root" "$tree" || exit 2
-cd "$root/golden/gen"
+cd "$root/golden/gen" || exit 2
 rc=0
 go test -tags lhv1cgo -run "^$test\$" ./loadpath > "$out/replay.log" 2>&1 || rc=1
 # -parallel 1: one worker (the machine is shared).

@@ -16,7 +16,8 @@ cov=$(command -v llvm-cov || command -v llvm-cov-14)
 profdata=$(command -v llvm-profdata || command -v llvm-profdata-14)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-one=$(ls corpus/load/gen-none-* | head -n 3 | tail -n 1)
+gen_none=(corpus/load/gen-none-*)
+one=${gen_none[2]}
 
 src_coverage() { # corpus dir -> "lines_covered lines branches_covered branches"
   local d=$1 prof; prof=$(mktemp -d)
