@@ -4,22 +4,16 @@
 # whose first line runs sh, bash or dash, or a *.sh file (one that is only
 # sourced names its shell in a `# shellcheck shell=bash` line). The files are
 # git's (tracked, and untracked ones not ignored), or every file outside the
-# build and output trees when the source is no git checkout.
+# build and output trees when the source is no git checkout
+# (harness/source_files.sh).
 # Also proves it can fail: a parse error and a shellcheck finding planted in
 # a scratch directory are both reported.
 # usage: shell_lint.sh SOURCE_ROOT
 set -uo pipefail
 root=$(cd "$1" && pwd) || exit 2
+here=$(cd "$(dirname "$0")" && pwd) || exit 2
 command -v shellcheck >/dev/null || { echo "shell_lint: shellcheck not installed: run ci/setup" >&2; exit 1; }
 
-list_files() { # dir: every file, NUL-separated, relative to dir
-  if git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git -C "$1" ls-files -z --cached --others --exclude-standard
-  else
-    (cd "$1" && find . \( -name .git -o -name 'build*' -o -name out -o -name .tools \) -prune \
-        -o -type f -printf '%P\0')
-  fi
-}
 shell_of() { # file: bash, sh or nothing
   local first
   IFS= read -r first < "$1" 2>/dev/null || true
@@ -37,7 +31,7 @@ lint() { # dir: lints its shell scripts, prints each finding; exit 1 on any
     [ -n "$sh" ] || continue
     scripts+=("$f")
     "$sh" -n "$1/$f" 2>&1 || bad=1
-  done < <(list_files "$1")
+  done < <("$here/../source_files.sh" "$1")
   echo "shell_lint: ${#scripts[@]} scripts in $1"
   [ ${#scripts[@]} -gt 0 ] || return 1
   # All at once: a script's `. other.sh` is then checked with other.sh.
