@@ -98,9 +98,10 @@ test "$(cat "$scratch/libfuzzer.rc")" = 1; verdict $? "libFuzzer: the planted cr
 summary_says libfuzzer 120 1 1; verdict $? "libFuzzer: time to the first crash and execs up to it"
 no_shell_errors "$scratch/libfuzzer.err"; verdict $? "libFuzzer: no shell error"
 
-run afl afl 20 unframe
+# AFL++ would fuzz on to the end of its box: it stops at the first crash here.
+AFL_BENCH_UNTIL_CRASH=1 run afl afl 120 unframe
 test "$(cat "$scratch/afl.rc")" = 1; verdict $? "AFL++: the planted crash fails the run"
-summary_says afl 20 1 0; verdict $? "AFL++: time to the first crash and execs up to it"
+summary_says afl 120 1 0; verdict $? "AFL++: time to the first crash and execs up to it"
 no_shell_errors "$scratch/afl.err"; verdict $? "AFL++: no shell error"
 
 run go go 120 FuzzLoad
