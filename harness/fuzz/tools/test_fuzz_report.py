@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Unit tests of fuzz_report.py: which Go runs are the coordinator's deadline
 race (a clean stop) and which are failures, and where each engine's first
-crash is read from. The Go outputs are as Go 1.26.8 prints them (the race's
-was recorded from a fuzz test that does nothing, run with a 100 ms box).
+crash is read from. The Go outputs are as Go 1.26.8 prints them (the races
+were recorded from a fuzz test that does nothing, run with a 100 ms box, and
+from FuzzRoundTrip in a fuzz_smoke_go run of ci/test).
 
 usage: test_fuzz_report.py   (exit 1 on a failure)
 """
@@ -19,6 +20,17 @@ fuzz: elapsed: 0s, gathering baseline coverage: 0/1 completed
 fuzz: elapsed: 0s, gathering baseline coverage: 1/1 completed, now fuzzing with 1 workers
 fuzz: elapsed: 0s, execs: 1 (8/sec), new interesting: 0 (total: 1)
 --- FAIL: FuzzNothing (0.13s)
+    context deadline exceeded
+FAIL
+"""
+RACE_SMOKE = """\
+fuzz: elapsed: 0s, gathering baseline coverage: 0/262 completed
+fuzz: elapsed: 3s, gathering baseline coverage: 227/262 completed
+fuzz: elapsed: 3s, gathering baseline coverage: 262/262 completed, now fuzzing with 1 workers
+fuzz: elapsed: 6s, execs: 269 (14/sec), new interesting: 0 (total: 262)
+fuzz: elapsed: 9s, execs: 19792 (6672/sec), new interesting: 1 (total: 263)
+fuzz: elapsed: 11s, execs: 19792 (0/sec), new interesting: 1 (total: 263)
+--- FAIL: FuzzRoundTrip (11.54s)
     context deadline exceeded
 FAIL
 """
@@ -63,6 +75,7 @@ class GoDeadlineRace(unittest.TestCase):
     def test_the_race_is_a_clean_stop_before_go_1_27(self):
         self.assertTrue(fuzz_report.go_deadline_race(lines(RACE), "0.1", "go1.26.8"))
         self.assertTrue(fuzz_report.go_deadline_race(lines(RACE), "0.1", "go1.25.4"))
+        self.assertTrue(fuzz_report.go_deadline_race(lines(RACE_SMOKE), "10", "go1.26.8"))
 
     def test_not_from_go_1_27_on(self):
         # Fixed there (go.dev/issue/75804): the same output is something else.
