@@ -76,7 +76,7 @@ func TestProxyFaultsReachTheUpstream(t *testing.T) {
 // directly on the upstream.
 func proxiedPair(t *testing.T, proxy, upstream string) (via, direct s3stores.Store) {
 	t.Helper()
-	o := s3stores.Options{Endpoint: proxy, Bucket: "proxied", AccessKey: "k", SecretKey: "s"}
+	o := s3stores.Options{Endpoint: proxy, Bucket: "proxied", AccessKey: "k", SecretKey: "s", NotFound: ModelNotFound}
 	via, err := s3stores.NewAWS(o)
 	if err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func Serve(base string, open func(s3stores.Options) (s3stores.Store, error)) Bac
 		if err := admin(ctx, "POST", base+"/_lhv1/reset", nil, nil); err != nil {
 			return nil, nil, nil, err
 		}
-		s, err := open(s3stores.Options{Endpoint: base, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s"})
+		s, err := open(s3stores.Options{Endpoint: base, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s", NotFound: ModelNotFound})
 		if err == nil {
 			err = s.CreateBucket(ctx)
 		}

@@ -28,8 +28,8 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	s3stores "github.com/lhv1/harness/go/s3stores"
-	"github.com/lhv1/harness/go/s3stores/campaign"
 	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/harness/gocampaign/campaign"
 )
 
 func main() {
@@ -58,7 +58,7 @@ func main() {
 	var n atomic.Int64
 	s3 := func(mk func(s3stores.Options) (s3stores.Store, error)) campaign.NewStore {
 		return func(ctx context.Context) (model.Store, func(), error) {
-			s, err := mk(s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s"})
+			s, err := mk(s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s", NotFound: campaign.ModelNotFound})
 			if err == nil {
 				err = s.CreateBucket(ctx)
 			}
