@@ -28,12 +28,12 @@ import (
 // conformance test checks vectord against them; go/hnswdump/wire, which
 // checks every count against the bytes left, decides what is well-formed.
 func FuzzLoad(f *testing.F) {
-	for _, seed := range goldenObjects(f) {
+	for _, seed := range goldenObjects() {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, object []byte) {
 		if !wellFormedGraph(object) {
-			t.Skip("graph section not well-formed")
+			return
 		}
 		ctx := context.Background()
 		store := storeclient.NewMem()
@@ -45,7 +45,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		first, err := dump(idx)
 		if err != nil {
-			t.Skipf("no canonical dump of what loaded: %v", err)
+			return // nothing canonical to compare (the dumper's limits)
 		}
 		if err := p.Save(ctx, idx); err != nil {
 			t.Fatalf("Save of a loaded index: %v", err)
@@ -87,27 +87,23 @@ func wellFormedGraph(object []byte) bool {
 }
 
 // goldenObjects are the harness's golden objects (LHV1_GOLDEN_DIR, default
-// this checkout's golden/). A test binary without them fails; the
-// libFuzzer build (ClusterFuzzLite) gets them as its seed corpus instead.
-func goldenObjects(f *testing.F) [][]byte {
+// this checkout's golden/), none if they cannot be read: the libFuzzer
+// build (ClusterFuzzLite) gets them as its seed corpus instead, and
+// TestGoldenSeeds fails a go test without them.
+func goldenObjects() [][]byte {
 	dir := os.Getenv("LHV1_GOLDEN_DIR")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "golden")
 	}
 	entries, err := lhv1test.ReadManifest(dir)
 	if err != nil {
-		if testing.Testing() {
-			f.Fatalf("the goldens (set LHV1_GOLDEN_DIR): %v", err)
-		}
 		return nil
 	}
 	var out [][]byte
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, "objects", e.File))
-		if err != nil {
-			f.Fatal(err)
+		if b, err := os.ReadFile(filepath.Join(dir, "objects", e.File)); err == nil {
+			out = append(out, b)
 		}
-		out = append(out, b)
 	}
 	return out
 }
