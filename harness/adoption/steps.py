@@ -19,13 +19,14 @@ GIT_ID = ["-c", "user.name=lhv1 adoption check", "-c", "user.email=adoption@lhv1
 
 
 def working_tree_remote(root, dest):
-    """A git repository at dest whose one commit is root's working tree.
-    Returns the commit's SHA."""
+    """A bare git repository at dest whose one commit, on main, is root's
+    working tree. Returns the commit's SHA."""
     out = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others",
                           "--exclude-standard"], capture_output=True, check=True).stdout
-    os.makedirs(dest)
+    tree = dest + ".tree"
+    os.makedirs(tree)
     for rel in sorted(set(p.decode() for p in out.split(b"\0") if p)):
-        src, dst = os.path.join(root, rel), os.path.join(dest, rel)
+        src, dst = os.path.join(root, rel), os.path.join(tree, rel)
         if not os.path.lexists(src):
             continue  # deleted in the working tree
         os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -33,11 +34,13 @@ def working_tree_remote(root, dest):
             os.symlink(os.readlink(src), dst)
         else:
             shutil.copy2(src, dst)
-    git = ["git", "-C", dest] + GIT_ID
+    git = ["git", "-C", tree] + GIT_ID
     subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
     subprocess.run(git + ["commit", "-q", "-m", "the working tree under test"], check=True)
-    return subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True,
+    subprocess.run(["git", "clone", "-q", "--bare", tree, dest], check=True)
+    shutil.rmtree(tree)
+    return subprocess.run(["git", "-C", dest, "rev-parse", "HEAD"], capture_output=True, text=True,
                           check=True).stdout.strip()
 
 
