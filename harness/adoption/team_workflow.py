@@ -36,49 +36,10 @@ import yaml
 
 import steps as st
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "workflows"))
-import cflite_check  # noqa: E402  (closure, package_of: the same Debian lookups)
+import packages
 
 WHEN = {None: "success", "success()": "success", "failure()": "failure",
         "always()": "always", "!cancelled()": "always"}
-BUILD_TOOLS = {"git", "gcc", "cmake", "ninja-build", "pkg-config"}
-
-
-def cli_configure_modules(root):
-    """pkg-config modules the CLI-only configure looks up (CMake's trace)."""
-    with tempfile.TemporaryDirectory() as b:
-        p = subprocess.run(["cmake", "-S", root, "-B", b, "-G", "Ninja", "-DLHV1_BUILD_TESTS=OFF",
-                            "-DLHV1_SANITIZE=OFF", "--trace-expand"], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError("the CLI-only configure failed:\n" + p.stderr[-2000:])
-    mods = set()
-    for m in re.finditer(r"^\S+CMakeLists\.txt\(\d+\):\s+pkg_check_modules\((.*)\)", p.stderr, re.M):
-        mods |= {w for w in m.group(1).split()[1:] if w not in cflite_check.KEYWORDS}
-    return mods
-
-
-def check_packages(root, step):
-    pkgs = set((step.get("env") or {}).get("PACKAGES", "").split())
-    if not pkgs:
-        raise RuntimeError("the packages step has no PACKAGES")
-    missing = [p for p in sorted(pkgs) if subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True).stdout
-        != "install ok installed"]
-    if missing:
-        raise RuntimeError("not installed here (ci/setup): " + " ".join(missing))
-    if BUILD_TOOLS - pkgs:
-        raise RuntimeError("PACKAGES lacks build tools: " + " ".join(sorted(BUILD_TOOLS - pkgs)))
-    have = cflite_check.closure(pkgs)
-    bad = []
-    for mod in sorted(cli_configure_modules(root)):
-        pkg = cflite_check.package_of(mod)
-        if pkg is None or pkg not in have:
-            bad.append("%s (Debian %s)" % (mod, pkg))
-    if bad:
-        raise RuntimeError("the CLI build needs pkg-config modules PACKAGES does not bring: " + ", ".join(bad))
-    return "checked, not run: %d packages installed here, and they bring every module the CLI build looks up" % len(pkgs)
-
-
 def read_env_file(path, env):
     """$GITHUB_ENV: NAME=value lines, or NAME<<DELIM ... DELIM."""
     lines = open(path).read().split("\n")
@@ -176,7 +137,8 @@ def main():
             if when is None:
                 st.die("team_workflow: step %r: if: %r is not one this runner evaluates" % (name, step["if"]))
             if step.get("id") == "packages":
-                s.run(name, lambda step=step: check_packages(root, step), when)
+                pkgs = (step.get("env") or {}).get("PACKAGES", "").split()
+                s.run(name, lambda pkgs=pkgs: packages.check(root, pkgs), when)
             elif "uses" in step:
                 s.run(name, action_stand_in(step, workspace), when)
             else:
