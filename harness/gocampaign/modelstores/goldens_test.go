@@ -1,4 +1,4 @@
-package s3stores
+package modelstores
 
 import (
 	"context"
@@ -23,7 +23,7 @@ func TestGoldensThroughEachClient(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := model.NewPersistor(open(t, mk, endpoint, testBucket))
-		lhv1test.TestGoldens(t, "../../golden", func(name string, body []byte) (any, error) {
+		lhv1test.TestGoldens(t, "../../../golden", func(name string, body []byte) (any, error) {
 			if err := writer.Put(ctx, model.FileKey(name), body); err != nil {
 				t.Fatalf("put %s: %v", name, err)
 			}

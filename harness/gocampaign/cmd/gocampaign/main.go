@@ -12,13 +12,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,9 +25,10 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/lhv1/harness/go/lhv1serve"
 	s3stores "github.com/lhv1/harness/go/s3stores"
-	"github.com/lhv1/harness/go/s3stores/campaign"
 	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/harness/gocampaign/campaign"
 )
 
 func main() {
@@ -58,7 +57,7 @@ func main() {
 	var n atomic.Int64
 	s3 := func(mk func(s3stores.Options) (s3stores.Store, error)) campaign.NewStore {
 		return func(ctx context.Context) (model.Store, func(), error) {
-			s, err := mk(s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s"})
+			s, err := mk(s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%07d", n.Add(1)), AccessKey: "k", SecretKey: "s", NotFound: campaign.ModelNotFound})
 			if err == nil {
 				err = s.CreateBucket(ctx)
 			}
@@ -102,10 +101,15 @@ func main() {
 			args = []string{"--upstream", up}
 			via, file = "lhv1 serve --upstream "+*upstream, "go-campaign-proxy-"
 		}
-		base, stop, err := startServe(*serve, args...)
+		srv, err := lhv1serve.Launch(lhv1serve.Options{Bin: *serve, Args: args})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
+		}
+		stop := func() {
+			if err := srv.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "gocampaign: lhv1 serve:", err)
+			}
 		}
 		for _, side := range []struct {
 			client string
@@ -119,7 +123,7 @@ func main() {
 			}
 			name := side.client + " via " + via
 			fmt.Fprintf(os.Stderr, "gocampaign: %s\n", name)
-			res, err := campaign.RunWith(ctx, campaign.Serve(base, side.open),
+			res, err := campaign.RunWith(ctx, campaign.Serve(srv, side.open),
 				campaign.Options{Seed: *seed, Sample: *sample, Thin: *serveThin, Client: name})
 			if err != nil {
 				stop()
@@ -149,28 +153,6 @@ func main() {
 		fmt.Print(report)
 	}
 	os.Exit(status)
-}
-
-// startServe starts `lhv1 serve` (with args) on a free loopback port and
-// returns its base URL and how to stop it.
-func startServe(bin string, args ...string) (string, func(), error) {
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	base, found := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if err != nil || !found {
-		stop()
-		return "", nil, fmt.Errorf("lhv1 serve: no \"listening on\" line (%q, %v)", line, err)
-	}
-	return base, stop, nil
 }
 
 func write(path string, b []byte) {

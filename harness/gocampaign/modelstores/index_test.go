@@ -1,4 +1,4 @@
-package s3stores
+package modelstores
 
 import (
 	"math/rand"

@@ -1,46 +1,23 @@
 package campaign
 
 import (
-	"bufio"
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
+	"github.com/lhv1/harness/go/lhv1serve"
 	s3stores "github.com/lhv1/harness/go/s3stores"
 )
 
 // startServe runs `lhv1 serve` (with args) on a free loopback port for
 // the test. The binary comes from LHV1_BIN (the ctests go_campaign_serve
-// and go_campaign_proxy set it).
-func startServe(t *testing.T, args ...string) string {
+// and go_campaign_proxy set it; go test ./... without it skips these).
+func startServe(t *testing.T, args ...string) *lhv1serve.Server {
 	t.Helper()
-	bin := os.Getenv("LHV1_BIN")
-	if bin == "" {
+	if os.Getenv("LHV1_BIN") == "" {
 		t.Skip("LHV1_BIN not set (ctest go_campaign_serve sets it)")
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		if err := cmd.Wait(); err != nil { // a sanitizer report exits non-zero
-			t.Errorf("lhv1 serve: %v", err)
-		}
-	})
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok {
-		t.Fatalf("lhv1 serve said %q", line)
-	}
-	return base
+	return lhv1serve.Start(t, lhv1serve.Options{Args: args})
 }
 
 // The campaign through each client against lhv1 serve, faults armed on
@@ -52,9 +29,9 @@ func TestCampaignThroughServe(t *testing.T) {
 	campaignThroughServe(t, startServe(t), "lhv1 serve")
 }
 
-// campaignThroughServe is the check of TestCampaignThroughServe against the
-// server at base (label names it in the reports).
-func campaignThroughServe(t *testing.T, base, label string) {
+// campaignThroughServe is the check of TestCampaignThroughServe against
+// srv (label names it in the reports).
+func campaignThroughServe(t *testing.T, srv *lhv1serve.Server, label string) {
 	quiet := []string{"put-torn-prefix reply=200", "put-lost", "get-not-found", "get-stale", "list-stale", "del-lost"}
 	o := Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after")}
 	ctx := context.Background()
@@ -72,7 +49,7 @@ func campaignThroughServe(t *testing.T, base, label string) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o.Client = c.name + " via " + label
-			res, err := RunWith(ctx, Serve(base, c.open), o)
+			res, err := RunWith(ctx, Serve(srv, c.open), o)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ import (
 // 404 with another code than NoSuchKey is never "missing", nothing is
 // SILENT-WRONG. The table is logged (docs/FAULTS.md quotes it).
 func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
-	base := startServe(t)
+	srv := startServe(t)
 	w, err := buildWorkload()
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
 	for _, c := range cases {
 		row := "| " + c.name + " |"
 		for _, cl := range clients {
-			backend := Serve(base, cl.open)
+			backend := Serve(srv, cl.open)
 			store, _, release, err := backend(ctx, lhv1test.Config{})
 			if err != nil {
 				t.Fatal(err)
@@ -58,7 +58,7 @@ func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
 			if err := store.Put(ctx, key, w.contents[a1].body); err != nil {
 				t.Fatal(err)
 			}
-			if err := admin(ctx, "POST", base+"/_lhv1/rules", rawJSON(c.rule), nil); err != nil {
+			if err := srv.Admin.AddRulesJSON(ctx, []byte(c.rule)); err != nil {
 				t.Fatal(err)
 			}
 			state := nameState{acked: a1}
@@ -70,20 +70,15 @@ func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
 					state.inflight = append(state.inflight, a2)
 					saveErr = "save: " + err.Error()
 				}
-				var rules []struct {
-					Fired uint64 `json:"fired"`
-				}
-				if err := admin(ctx, "GET", base+"/_lhv1/rules", nil, &rules); err != nil || len(rules) != 1 || rules[0].Fired == 0 {
+				if rules, err := srv.Admin.Rules(ctx); err != nil || len(rules) != 1 || rules[0].Fired == 0 {
 					t.Errorf("%s, %s: the rule did not fire (%+v, %v)", cl.name, c.name, rules, err)
 				}
-				admin(ctx, "DELETE", base+"/_lhv1/rules", nil, nil)
+				srv.Admin.ClearRules(ctx)
 			}
 			idx, err, panicked := load(ctx, model.NewPersistor(&guard{Store: store}), "alpha")
 			out, detail := rn.classify("alpha", &state, idx, err)
-			var rules []struct {
-				Fired uint64 `json:"fired"`
-			}
-			if err := admin(ctx, "GET", base+"/_lhv1/rules", nil, &rules); err != nil {
+			rules, err := srv.Admin.Rules(ctx)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if !c.put && (len(rules) != 1 || rules[0].Fired == 0) {
@@ -110,7 +105,3 @@ func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
 	}
 	t.Log("\n" + table)
 }
-
-type rawJSON string
-
-func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }

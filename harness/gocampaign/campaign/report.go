@@ -3,7 +3,6 @@ package campaign
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -46,15 +45,10 @@ func (r *Result) Markdown() string {
 // MemoryStores gives each case a fresh in-memory store whose not-found is
 // the model's typed one: the Go model without any client.
 func MemoryStores(context.Context) (model.Store, func(), error) {
-	return memModel{lhv1test.NewMemStore()}, func() {}, nil
+	return lhv1test.NewMemStore(ModelNotFound), func() {}, nil
 }
 
-type memModel struct{ *lhv1test.MemStore }
-
-func (m memModel) Get(ctx context.Context, key string) ([]byte, error) {
-	b, err := m.MemStore.Get(ctx, key)
-	if errors.Is(err, lhv1test.ErrKeyNotFound) {
-		return nil, &model.NotFoundError{Key: key}
-	}
-	return b, err
-}
+// ModelNotFound is the Go model's typed not-found (it wraps
+// model.ErrKeyNotFound, which its Persistor turns into ErrKeyMissing): the
+// not-found of every store the campaign runs over.
+func ModelNotFound(key string) error { return &model.NotFoundError{Key: key} }

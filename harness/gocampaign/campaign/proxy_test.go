@@ -15,14 +15,15 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/lhv1/harness/go/lhv1serve"
 	s3stores "github.com/lhv1/harness/go/s3stores"
 	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // startProxy runs gofakes3 on a loopback port as the upstream and
-// `lhv1 serve --upstream` in front of it; it returns the proxy's base URL
-// and the upstream.
-func startProxy(t *testing.T) (string, *httptest.Server) {
+// `lhv1 serve --upstream` in front of it; it returns the proxy and the
+// upstream.
+func startProxy(t *testing.T) (*lhv1serve.Server, *httptest.Server) {
 	t.Helper()
 	up := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
 	t.Cleanup(up.Close)
@@ -53,15 +54,13 @@ func TestProxyFaultsReachTheUpstream(t *testing.T) {
 	if got, err := direct.Get(ctx, "k"); err != nil || !bytes.Equal(got, v2) {
 		t.Fatalf("upstream holds %q, %v; want the second version", got, err)
 	}
-	stale := map[string]any{"kind": "get-stale", "key": "*", "nth": 0, "lag": 1}
-	if err := admin(ctx, "POST", proxy+"/_lhv1/rules", stale, nil); err != nil {
+	if err := proxy.Admin.AddRules(ctx, lhv1serve.Rule{Kind: "get-stale", Key: "*", Lag: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := via.Get(ctx, "k"); err != nil || !bytes.Equal(got, v1) {
 		t.Fatalf("stale read through the proxy: %q, %v; want the first version", got, err)
 	}
-	torn := map[string]any{"kind": "put-torn-prefix", "key": "*", "nth": 0, "cut": 10, "reply": 200}
-	if err := admin(ctx, "POST", proxy+"/_lhv1/rules", torn, nil); err != nil {
+	if err := proxy.Admin.AddRules(ctx, lhv1serve.Rule{Kind: "put-torn-prefix", Key: "*", Cut: 10, Reply: 200}); err != nil {
 		t.Fatal(err)
 	}
 	if err := via.Put(ctx, "t", v2); err != nil {
@@ -74,9 +73,10 @@ func TestProxyFaultsReachTheUpstream(t *testing.T) {
 
 // proxiedPair opens bucket "proxied" through the proxy (creating it) and
 // directly on the upstream.
-func proxiedPair(t *testing.T, proxy, upstream string) (via, direct s3stores.Store) {
+func proxiedPair(t *testing.T, proxy *lhv1serve.Server, upstream string) (via, direct s3stores.Store) {
 	t.Helper()
-	o := s3stores.Options{Endpoint: proxy, Bucket: "proxied", AccessKey: "k", SecretKey: "s"}
+	o := s3stores.Options{Endpoint: proxy.Endpoint, Bucket: "proxied", AccessKey: proxy.AccessKey, SecretKey: proxy.SecretKey,
+		NotFound: ModelNotFound}
 	via, err := s3stores.NewAWS(o)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestProxyDropsBadUpstreamBucketNames(t *testing.T) {
 	}))
 	t.Cleanup(up.Close)
 	proxy := startServe(t, "--upstream", up.URL)
-	resp, err := http.Get(proxy + "/")
+	resp, err := http.Get(proxy.Endpoint + "/")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func Above(newStore NewStore) Backend {
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		cfg.NotFound = func(key string) error { return &model.NotFoundError{Key: key} }
+		cfg.NotFound = ModelNotFound
 		cfg.IsNotFound = func(err error) bool { return errors.Is(err, model.ErrKeyNotFound) }
 		fs := lhv1test.NewFaultStore(inner, cfg)
 		return fs, fs, release, nil

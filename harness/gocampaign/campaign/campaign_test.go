@@ -50,7 +50,7 @@ func s3Stores(t *testing.T, client string) NewStore {
 	t.Cleanup(srv.Close)
 	var n atomic.Int64
 	return func(ctx context.Context) (model.Store, func(), error) {
-		o := s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%06d", n.Add(1)), AccessKey: "k", SecretKey: "s"}
+		o := s3stores.Options{Endpoint: srv.URL, Bucket: fmt.Sprintf("case-%06d", n.Add(1)), AccessKey: "k", SecretKey: "s", NotFound: ModelNotFound}
 		var s s3stores.Store
 		var err error
 		if client == "aws" {
