@@ -31,8 +31,15 @@ func (g countGuard) Get(ctx context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	if n, ok := CountBeyondInput(b); ok && n > guardedCount {
+	if n, guarded := Guarded(b); guarded {
 		return nil, fmt.Errorf("%w: count %d", ErrCountBeyondInput, n)
 	}
 	return b, nil
+}
+
+// Guarded reports whether CountGuard keeps object from the loader, and
+// the count that makes it.
+func Guarded(object []byte) (count int64, guarded bool) {
+	n, ok := CountBeyondInput(object)
+	return n, ok && n > guardedCount
 }

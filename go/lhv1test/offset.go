@@ -249,3 +249,80 @@ func (o Offset) bit(body []byte) (uint64, error) {
 	}
 	return 0, fmt.Errorf("%s is before the object's start", o)
 }
+
+// Byte is the byte the offset names in object, counted as a cut counts:
+// its place plus Delta (or the number itself).
+func (o Offset) Byte(object []byte) (int, error) {
+	at, err := o.place(object)
+	if err != nil {
+		return 0, err
+	}
+	return at + int(o.Delta), nil
+}
+
+// PlaceOf is byte off of object as the innermost place that holds it and
+// the distance from there (a number when object has no such structure):
+// an Offset whose Byte(object) is off, and which names the same field in
+// any other layout of the same index.
+func PlaceOf(object []byte, off int) Offset {
+	o := Offset{Delta: int64(off)}
+	l, err := parseLayout(object)
+	if err != nil || off < l.envelope || off >= l.end {
+		return o
+	}
+	at := func(base int, st ...step) Offset {
+		r := Offset{n: len(st), Delta: int64(off - base)}
+		copy(r.steps[:], st)
+		return r
+	}
+	if off < l.graph {
+		return at(l.envelope, step{a: anchorEnvelope})
+	}
+	if l.graphErr != nil {
+		return at(l.graph, step{a: anchorGraph})
+	}
+	if off >= l.trailing {
+		return at(l.end, step{a: anchorEnd})
+	}
+	if len(l.layers) == 0 || off < l.layers[0].at {
+		return at(l.graph, step{a: anchorGraph})
+	}
+	li := len(l.layers) - 1
+	for li > 0 && off < l.layers[li].at {
+		li--
+	}
+	ly := &l.layers[li]
+	layer := step{a: anchorLayer, index: uint64(li)}
+	if off < ly.nodesAt || len(ly.nodes) == 0 {
+		return at(ly.at, layer)
+	}
+	ni := len(ly.nodes) - 1
+	for ni > 0 && off < ly.nodes[ni].at {
+		ni--
+	}
+	nd := &ly.nodes[ni]
+	node := step{a: anchorNode, index: uint64(slicesIndex(keyOrder(len(ly.nodes), func(j int) []byte { return ly.nodes[j].key }), ni))}
+	switch {
+	case off < nd.vector:
+		return at(nd.at, layer, node)
+	case off < nd.neighbors:
+		return at(nd.vector, layer, node, step{a: anchorVector})
+	case off < nd.nbrsAt || len(nd.nbrs) == 0:
+		return at(nd.neighbors, layer, node, step{a: anchorNeighbors})
+	}
+	ki := len(nd.nbrs) - 1
+	for ki > 0 && off < nd.nbrs[ki].at {
+		ki--
+	}
+	k := slicesIndex(keyOrder(len(nd.nbrs), func(j int) []byte { return nd.nbrs[j].key }), ki)
+	return at(nd.nbrs[ki].at, layer, node, step{a: anchorNeighbor, index: uint64(k)})
+}
+
+func slicesIndex(order []int, v int) int {
+	for i, x := range order {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}

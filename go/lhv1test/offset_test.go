@@ -165,3 +165,23 @@ func TestKeyOrderIsOneLayout(t *testing.T) {
 		t.Errorf("empty layer: %x from %x", got, empty)
 	}
 }
+
+// Every byte of an object reads back as a place that names it, and the
+// place names the same field in a shuffled layout of the same index.
+func TestPlaceOfEveryByte(t *testing.T) {
+	sorted := threeNodes(nil)
+	shuffled := threeNodes(rand.New(rand.NewSource(5)))
+	for off := range sorted {
+		o := PlaceOf(sorted, off)
+		if at, err := o.Byte(sorted); err != nil || at != off {
+			t.Fatalf("byte %d: %s resolves to %d, %v", off, o, at, err)
+		}
+		back, err := ParseOffset(o.String())
+		if err != nil || back != o {
+			t.Fatalf("byte %d: %s does not read back: %v", off, o, err)
+		}
+		if at, err := o.Byte(shuffled); err != nil || InKeyOrder(shuffled)[off] != sorted[off] || shuffled[at] != sorted[off] {
+			t.Fatalf("byte %d (%s): %v; the shuffled object has %q there, want %q", off, o, err, shuffled[at:at+1], sorted[off:off+1])
+		}
+	}
+}
