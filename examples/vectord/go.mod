@@ -31,6 +31,7 @@ require (
 	github.com/klauspost/compress v1.19.2 // indirect
 	github.com/klauspost/cpuid/v2 v2.4.0 // indirect
 	github.com/klauspost/crc32 v1.3.0 // indirect
+	github.com/lhv1/harness/go/lhv1campaign v0.0.0
 	github.com/minio/crc64nvme v1.1.1 // indirect
 	github.com/minio/md5-simd v1.1.2 // indirect
 	github.com/minio/minio-go/v7 v7.4.1 // indirect
@@ -56,3 +57,5 @@ replace (
 	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
 	github.com/lhv1/harness/go/s3stores => ../../go/s3stores
 )
+
+replace github.com/lhv1/harness/go/lhv1campaign => ../../go/lhv1campaign
