@@ -44,7 +44,7 @@ func (p persistor) Load(ctx context.Context, name string) ([]byte, error) {
 	return conformance.Dump(idx)
 }
 
-func (p persistor) List(ctx context.Context) ([]string, error)      { return p.p.List(ctx) }
+func (p persistor) List(ctx context.Context) ([]string, error)    { return p.p.List(ctx) }
 func (p persistor) Delete(ctx context.Context, name string) error { return p.p.Delete(ctx, name) }
 
 func (persistor) IsMissing(err error) bool   { return errors.Is(err, vectord.ErrKeyMissing) }

@@ -117,4 +117,3 @@ func (w watchGets) Get(ctx context.Context, key string) ([]byte, error) {
 	*w.failed = err != nil
 	return b, err
 }
-
