@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/coder/hnsw v0.6.1
 	github.com/lhv1/harness/go/hnswdump v0.0.0
+	github.com/lhv1/harness/go/lhv1campaign v0.0.0
 	github.com/lhv1/harness/go/lhv1serve v0.0.0
 	github.com/lhv1/harness/go/lhv1test v0.0.0
 	github.com/lhv1/harness/go/s3stores v0.0.0
@@ -31,7 +32,6 @@ require (
 	github.com/klauspost/compress v1.19.2 // indirect
 	github.com/klauspost/cpuid/v2 v2.4.0 // indirect
 	github.com/klauspost/crc32 v1.3.0 // indirect
-	github.com/lhv1/harness/go/lhv1campaign v0.0.0
 	github.com/minio/crc64nvme v1.1.1 // indirect
 	github.com/minio/md5-simd v1.1.2 // indirect
 	github.com/minio/minio-go/v7 v7.4.1 // indirect
@@ -53,9 +53,8 @@ require (
 // The harness from this checkout; with a tagged harness these lines go.
 replace (
 	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/go/lhv1campaign => ../../go/lhv1campaign
 	github.com/lhv1/harness/go/lhv1serve => ../../go/lhv1serve
 	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
 	github.com/lhv1/harness/go/s3stores => ../../go/s3stores
 )
-
-replace github.com/lhv1/harness/go/lhv1campaign => ../../go/lhv1campaign
