@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "lhv1/campaign.h"
+#include "lhv1testing/campaign.h"
 #include "store_tests.h"
 
 START_TEST(campaign_holds_and_reports)

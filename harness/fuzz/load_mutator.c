@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz_helpers.h"
-#include "prng.h"
+#include "lhv1testing/prng.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "failing_alloc.h"
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "lhv1/persistor.h"
 
 static const char *const golden_files[] = {

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "s3client/s3_store.h"
+#include "s3_store.h"
 
 #define BUCKET "campaign"
 /* Per request: well above a loopback round trip, below ctest's timeout. */

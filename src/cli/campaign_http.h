@@ -4,7 +4,7 @@
 #ifndef LHV1_CAMPAIGN_HTTP_H
 #define LHV1_CAMPAIGN_HTTP_H
 
-#include "lhv1/campaign.h"
+#include "lhv1testing/campaign.h"
 
 typedef struct campaign_http campaign_http;
 

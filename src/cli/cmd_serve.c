@@ -1,17 +1,12 @@
-/* `lhv1 serve`: options, the backend, the plan; then the HTTP server. */
-#include <cjson/cJSON.h>
+/* `lhv1 serve`: its options and the plan file; the server itself is
+ * src/serve/ (serve_main). */
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cli/cli.h"
-#include "checksums.h"
-#include "etag_cache.h"
-#include "http_faults.h"
-#include "lhv1/fault_store.h"
-#include "serve.h"
+#include "cli.h"
+#include "serve_main.h"
 
 static const char usage_text[] =
     "usage: lhv1 serve [--listen HOST:PORT] [--root DIR | --upstream URL] [--plan FILE]\n"
@@ -44,35 +39,15 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int load_plan(http_faults *f, const char *path)
-{
-    uint8_t *data;
-    size_t len;
-    if (cli_read_file(path, &data, &len) < 0)
-        return -1;
-    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
-    free(data);
-    if (!j) {
-        cli_error_in("lhv1 serve", path, "not JSON");
-        return -1;
-    }
-    char why[256];
-    int n = http_faults_add_json(f, j, why, sizeof why);
-    cJSON_Delete(j);
-    if (n < 0) {
-        cli_error_in("lhv1 serve", path, why);
-        return -1;
-    }
-    return 0;
-}
-
 int cmd_serve(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
         fputs(usage_text, stdout);
         return EXIT_ALL_OK;
     }
-    serve_server s;
+    struct {
+        serve_config cfg; /* the options, where the server's struct keeps them */
+    } s;
     memset(&s, 0, sizeof s);
     snprintf(s.cfg.host, sizeof s.cfg.host, "127.0.0.1");
     s.cfg.seed = 1;
@@ -127,74 +102,15 @@ int cmd_serve(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    /* Bodies are allocated and freed whole, a few MiB at a time: glibc
-     * would serve each from a fresh mmap (or trim the heap after it) and
-     * the server would page-fault every body in again. Keep them in the
-     * heap and keep the heap. */
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    if (serve_crypto_init() < 0) {
-        fprintf(stderr, "lhv1 serve: libsodium failed to initialise\n");
-        return EXIT_USAGE;
-    }
-    lhv1_store_err err;
     if (s.cfg.root && s.cfg.upstream) {
         fprintf(stderr, "lhv1 serve: --root and --upstream exclude each other\n");
         return EXIT_USAGE;
     }
-    if (s.cfg.upstream) {
-        s.store = serve_upstream_new(s.cfg.upstream, &err);
-        /* One ListBuckets first, so an unreachable upstream is reported
-         * with its reason. */
-        lhv1_key_list l;
-        lhv1_key_list_init(&l);
-        if (s.store && lhv1_store_list(s.store, lhv1_bytes_str("_buckets/"), &l, &err) < 0) {
-            lhv1_store_destroy(s.store);
-            s.store = NULL;
-        }
-        lhv1_key_list_free(&l);
-        if (!s.store) {
-            cli_error_in("lhv1 serve: --upstream", s.cfg.upstream, err.body);
-            return EXIT_USAGE;
-        }
-    } else if (s.cfg.root) {
-        s.store = lhv1_file_store_new(s.cfg.root, &err);
-        if (!s.store) {
-            cli_error_in("lhv1 serve: --root", s.cfg.root, err.body);
-            return EXIT_USAGE;
-        }
-    } else {
-        s.store = lhv1_memory_store_new();
-        s.etags = etag_cache_new();
-        if (!s.etags) {
-            fprintf(stderr, "lhv1 serve: out of memory\n");
-            lhv1_store_destroy(s.store);
-            return EXIT_USAGE;
-        }
-    }
-    lhv1_fault_config fcfg = {0};
-    fcfg.history_max = 8;
-    fcfg.no_log = 1; /* the rules' decision log is the server's log */
-    s.faulty = s.store ? lhv1_fault_store_new(s.store, &fcfg) : NULL;
-    s.faults = http_faults_new(s.cfg.seed);
-    int rc = EXIT_USAGE;
-    if (!s.faulty || !s.faults) {
-        fprintf(stderr, "lhv1 serve: out of memory\n");
-    } else if (s.cfg.plan && load_plan(s.faults, s.cfg.plan) < 0) {
-        /* reported */
-    } else if (serve_buckets_load(&s) < 0) {
-        fprintf(stderr, "lhv1 serve: cannot list the buckets of the store\n");
-    } else {
-        pthread_mutex_init(&s.lock, NULL);
-        s.started = time(NULL);
-        http_time(s.started_http, sizeof s.started_http, s.started);
-        rc = serve_run(&s);
-        pthread_mutex_destroy(&s.lock);
-    }
-    serve_buckets_free(&s);
-    http_faults_free(s.faults);
-    etag_cache_free(s.etags);
-    lhv1_store_destroy(s.faulty);
-    lhv1_store_destroy(s.store);
+    uint8_t *plan = NULL;
+    size_t plan_len = 0;
+    if (s.cfg.plan && cli_read_file(s.cfg.plan, &plan, &plan_len) < 0)
+        return EXIT_USAGE;
+    int rc = serve_main(&s.cfg, plan, plan_len, cli_error_in);
+    free(plan);
     return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "campaign_internal.h"
 #include "metadata.h"
-#include "prng.h"
+#include "lhv1testing/prng.h"
 
 typedef struct spec {
     const char *index;

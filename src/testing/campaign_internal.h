@@ -2,7 +2,7 @@
 #ifndef LHV1_CAMPAIGN_INTERNAL_H
 #define LHV1_CAMPAIGN_INTERNAL_H
 
-#include "lhv1/campaign.h"
+#include "lhv1testing/campaign.h"
 #include "lhv1/persistor.h"
 
 /* One saved state of one index: built with the graph writer, encoded,

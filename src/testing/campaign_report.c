@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "lhv1/campaign.h"
+#include "lhv1testing/campaign.h"
 
 static void md_cell(lhv1_buf *out, const char *s)
 {

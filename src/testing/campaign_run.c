@@ -8,7 +8,7 @@
 
 #include "campaign_internal.h"
 #include "internal.h"
-#include "prng.h"
+#include "lhv1testing/prng.h"
 
 #define ABSENT (-1)
 /* Seeded mix: each operation faulted with this probability (15%). */

@@ -19,8 +19,8 @@
 
 #include "alloc.h"
 #include "key_index.h"
-#include "lhv1/fault_store.h"
-#include "prng.h"
+#include "lhv1testing/fault_store.h"
+#include "lhv1testing/prng.h"
 
 typedef struct version {
     uint64_t seq; /* global mutation number after which this state held */

@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -10,7 +10,7 @@
 #ifndef LHV1_FAULT_STORE_H
 #define LHV1_FAULT_STORE_H
 
-#include "lhv1/fault_kinds.h"
+#include "lhv1testing/fault_kinds.h"
 #include "lhv1/store.h"
 
 #ifdef __cplusplus
