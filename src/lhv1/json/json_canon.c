@@ -7,7 +7,7 @@
 #include "alloc.h"
 #include "internal.h"
 #include "json_canon.h"
-#include "ryu/ryu.h"
+#include "shortest_digits.h"
 
 void lhv1_hex_append(lhv1_buf *out, const uint8_t *p, size_t n)
 {
@@ -63,37 +63,18 @@ void lhv1_json_key_append(lhv1_buf *out, lhv1_bytes s)
     lhv1_buf_puts(out, "\"}");
 }
 
-/* Shortest decimal digits that read back as `v` (v finite, non-zero), the
- * one closest to v when several are as short (ties to even): Ryu, as Go's
- * strconv (docs/FORMAT.md section 6). Digits without a point, and the
- * decimal exponent of the first digit. */
-static void shortest_digits(double v, char digits[24], int *exp10)
-{
-    char sci[32]; /* Ryu writes at most 24 bytes: "-d.dddddddddddddddE-ddd" */
-    int n = d2s_buffered_n(fabs(v), sci);
-    sci[n] = '\0';
-    size_t nd = 0;
-    const char *p = sci;
-    for (; *p && *p != 'E'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[nd++] = *p;
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    digits[nd] = '\0';
-    *exp10 = atoi(p + 1);
-}
-
-/* A float64 as Go's encoding/json writes it. */
+/* A float64 as Go's encoding/json writes it: integers below 2^53 as
+ * integers, else the shortest round-trip digits (shortest_digits.c) laid
+ * out as %f between 1e-6 and 1e21 and as %e outside. */
 void lhv1_json_number_append(lhv1_buf *out, double v)
 {
     if (v == floor(v) && fabs(v) < 9007199254740992.0) {
         lhv1_buf_printf(out, "%lld", (long long)v); /* -0 prints as 0 */
         return;
     }
-    char d[24];
+    char d[LHV1_SHORTEST_MAX + 1];
     int e;
-    shortest_digits(v, d, &e);
-    int nd = (int)strlen(d);
+    int nd = lhv1_shortest_digits(v, d, &e);
     if (v < 0)
         lhv1_buf_putc(out, '-');
     double a = fabs(v);
