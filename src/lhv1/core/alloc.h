@@ -1,6 +1,8 @@
-/* liblhv1's one allocator (internal). Every allocation the library makes,
- * and cJSON's through its hooks (cjson_hooks.c), goes through these five
- * functions, so that a test can fail the k-th allocation.
+/* liblhv1's one allocator (internal). Every allocation the library makes
+ * goes through these five functions, so that a test can fail the k-th
+ * allocation. cJSON's go through the hooks the host program set (liblhv1
+ * leaves them alone: they are process-wide); a test fails those by setting
+ * hooks of its own.
  *
  * alloc.c defines exactly these five and nothing else. A test that wants
  * to inject failures links its own definitions of all five ahead of the

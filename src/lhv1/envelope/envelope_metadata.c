@@ -1,11 +1,15 @@
 /* The envelope's metadata (metadata.h, include/lhv1/envelope.h): its
  * validated JSON text, parsed only by those who need a tree (the dump's
- * canonical JSON, the harness). */
+ * canonical JSON, the harness).
+ *
+ * cJSON allocates through the hooks the host program set, or malloc; liblhv1
+ * never sets them (they are process-wide). It parses only text that is
+ * valid JSON for cJSON (the envelope decoder's json_scan.c accepted it, or
+ * cJSON printed it), so a parse that fails ran out of memory. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
-#include "cjson_hooks.h"
 #include "json_canon.h"
 #include "json_scan.h"
 #include "metadata.h"
@@ -46,16 +50,13 @@ cJSON *lhv1_metadata_to_cjson(const lhv1_metadata *m)
 {
     if (!m)
         return NULL;
-    const char *end;
-    int oom;
-    return lhv1_cjson_parse((const char *)m->text, m->len, &end, &oom);
+    return cJSON_ParseWithLength((const char *)m->text, m->len);
 }
 
 lhv1_metadata *lhv1_metadata_from_cjson(cJSON *j)
 {
     if (!j)
         return NULL;
-    lhv1_cjson_hooks_install(); /* cJSON prints with liblhv1's allocator */
     char *text = cJSON_PrintUnformatted(j);
     size_t count = (size_t)cJSON_GetArraySize(j);
     cJSON_Delete(j);
