@@ -30,12 +30,6 @@ lhv1_metadata *lhv1_metadata_from_text(const uint8_t *p, size_t len, size_t coun
     return m;
 }
 
-const uint8_t *lhv1_metadata_text(const lhv1_metadata *m, size_t *len)
-{
-    *len = m->len;
-    return m->text;
-}
-
 void lhv1_metadata_free(lhv1_metadata *m)
 {
     lhv1_free(m);

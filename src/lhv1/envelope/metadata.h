@@ -17,8 +17,6 @@
 /* A copy of the object text p[0..len) with `count` members (valid JSON).
  * NULL on allocation failure. */
 lhv1_metadata *lhv1_metadata_from_text(const uint8_t *p, size_t len, size_t count);
-/* The text (not NUL-terminated) and its length. */
-const uint8_t *lhv1_metadata_text(const lhv1_metadata *m, size_t *len);
 void lhv1_metadata_free(lhv1_metadata *m);
 
 /* A new tree of the metadata (caller deletes), NULL for NULL or on
