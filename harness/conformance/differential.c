@@ -4,7 +4,7 @@
  *   lhv1_differential GO_BEHAVIOUR_TSV
  *     reads the Go reference's "-behaviour" lines (file TAB
  *     ok|error|panic|fatal TAB message) and fails on every object whose
- *     lhv1_predict_go differs: a bug of src/go_predict.c or a rule of Go
+ *     lhv1_predict_go differs: a bug of src/lhv1/gomodel/go_predict.c or a rule of Go
  *     that FORMAT.md 5a misses.
  *
  *   lhv1_differential --envelopes GO_ENVELOPE_TSV GOLDEN_DIR

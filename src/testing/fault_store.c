@@ -1,4 +1,4 @@
-/* The fault-injecting store (src/campaign/include/lhv1/fault_store.h, docs/FAULTS.md).
+/* The fault-injecting store (src/testing/include/lhv1testing/fault_store.h, docs/FAULTS.md).
  *
  * It forwards to an inner store and, on the operations its plan or its
  * seed selects, does something else instead: fail before or after the

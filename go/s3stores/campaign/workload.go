@@ -15,7 +15,7 @@ import (
 	"lhv1golden/wire"
 )
 
-// spec and ops are src/campaign/campaign_content.c's, value for value.
+// spec and ops are src/testing/campaign_content.c's, value for value.
 type spec struct {
 	index                string
 	gen                  int

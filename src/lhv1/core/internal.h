@@ -24,7 +24,7 @@ static inline int lhv1_utf8_valid(lhv1_bytes b)
  * U+2066-U+2069), its length and code point; else 0. */
 size_t lhv1_utf8_invisible(const uint8_t *p, size_t n, uint32_t *cp);
 
-/* Whether `name` is a distance function of the format (src/distance.c). */
+/* Whether `name` is a distance function of the format (src/lhv1/envelope/distance.c). */
 int lhv1_distance_known(lhv1_bytes name);
 
 /* Room for one more element in a growable array: `items` points to the
@@ -75,7 +75,7 @@ static inline lhv1_bytes lhv1_node_key(const lhv1_graph *g, uint64_t index)
 }
 
 /* Lookup of a layer's nodes by key, for the invariant checks: a hash
- * table under a keyed hash (src/keyset.c) of node indexes, with a copy of
+ * table under a keyed hash (src/lhv1/graph/keyset.c) of node indexes, with a copy of
  * the keys. One table can be rebuilt for layer after layer. */
 typedef struct lhv1_keyset {
     const lhv1_graph *g;
@@ -123,7 +123,7 @@ lhv1_bytes *lhv1_sorted_neighbors(const lhv1_node *node);
 void lhv1_sort_neighbors(const lhv1_node *node, lhv1_bytes *out);
 
 /* Sorts a[0..n) by cmp (with ctx) in place, allocating nothing; not
- * stable (src/sort_u32.c). */
+ * stable (src/lhv1/core/sort_u32.c). */
 typedef int (*lhv1_u32_cmp)(uint32_t x, uint32_t y, const void *ctx);
 void lhv1_sort_u32(uint32_t *a, size_t n, lhv1_u32_cmp cmp, const void *ctx);
 

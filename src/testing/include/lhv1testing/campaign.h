@@ -28,7 +28,7 @@ const char *lhv1_outcome_name(lhv1_outcome o);
 /* Where each case's store comes from. Without one (opts.store_hook NULL)
  * a case runs over an in-process memory store behind a fault store; `lhv1
  * campaign --http` gives one that arms the fault in a `lhv1 serve` and
- * reaches it through the S3 client store (src/campaign/campaign_http.c). */
+ * reaches it through the S3 client store (src/cli/campaign_http.c). */
 typedef struct lhv1_campaign_store_hook {
     void *ctx;
     /* A store for one case, empty, with `cfg`'s planned fault armed; NULL
