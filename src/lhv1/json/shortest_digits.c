@@ -11,69 +11,79 @@
  * from which rounding down (d) or up (d + 1) lands inside the interval;
  * where both do, the closer, and on a tie the even digit. Nothing is ever
  * rounded, so the result is exact; 128-bit integers carry the exponents
- * met in practice and bignums the rest. */
+ * met in practice (about 1e-26 to 1e48) and bignums the rest. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "shortest_digits.h"
 
-/* Natural numbers of up to 40 x 32 bits. The largest held is the scaled
- * r of the smallest subnormal: 2^55 x 10^324 x 10 < 2^1135. */
-#define LIMBS 40
+typedef unsigned __int128 u128;
+
+/* Natural numbers of up to 20 x 64 bits. With the shared powers of two
+ * divided out, no value held for any double passes 14 limbs (measured over
+ * 4 million doubles of every exponent, both ends included: the smallest
+ * subnormal's s is 2^752 before normalising). */
+#define LIMBS 20
 typedef struct big {
     int n; /* limbs in use; w[n - 1] != 0, or n == 0 for zero */
-    uint32_t w[LIMBS];
+    uint64_t w[LIMBS];
 } big;
+
+static void trim(big *a)
+{
+    while (a->n > 0 && a->w[a->n - 1] == 0)
+        a->n--;
+}
 
 static void big_set(big *a, uint64_t v)
 {
-    a->n = 0;
-    while (v) {
-        a->w[a->n++] = (uint32_t)v;
-        v >>= 32;
-    }
+    a->n = v != 0;
+    a->w[0] = v;
 }
 
 static void big_shl(big *a, unsigned bits)
 {
     if (a->n == 0)
         return;
-    unsigned limbs = bits / 32, b = bits % 32;
-    int n = a->n;
-    a->w[n + (int)limbs] = 0;
+    int limbs = (int)(bits / 64), n = a->n;
+    unsigned b = bits % 64;
+    a->w[n + limbs] = 0;
     for (int i = n - 1; i >= 0; i--) {
-        uint64_t x = (uint64_t)a->w[i] << b;
-        a->w[i + (int)limbs + 1] |= (uint32_t)(x >> 32);
-        a->w[i + (int)limbs] = (uint32_t)x;
+        u128 x = (u128)a->w[i] << b;
+        a->w[i + limbs + 1] |= (uint64_t)(x >> 64);
+        a->w[i + limbs] = (uint64_t)x;
     }
-    for (unsigned i = 0; i < limbs; i++)
+    for (int i = 0; i < limbs; i++)
         a->w[i] = 0;
-    a->n = n + (int)limbs + 1;
-    while (a->n > 0 && a->w[a->n - 1] == 0)
-        a->n--;
+    a->n = n + limbs + 1;
+    trim(a);
 }
 
-static void big_mul_small(big *a, uint32_t m)
+static void big_mul_small(big *a, uint64_t m)
 {
     uint64_t carry = 0;
     for (int i = 0; i < a->n; i++) {
-        uint64_t x = (uint64_t)a->w[i] * m + carry;
-        a->w[i] = (uint32_t)x;
-        carry = x >> 32;
+        u128 x = (u128)a->w[i] * m + carry;
+        a->w[i] = (uint64_t)x;
+        carry = (uint64_t)(x >> 64);
     }
     if (carry)
-        a->w[a->n++] = (uint32_t)carry;
+        a->w[a->n++] = carry;
 }
 
-static void big_mul_pow10(big *a, int k)
+static void big_mul_pow5(big *a, int k)
 {
-    static const uint32_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                       100000, 1000000, 10000000, 100000000, 1000000000};
-    for (; k >= 9; k -= 9)
-        big_mul_small(a, pow10[9]);
+    static const uint64_t pow5[28] = { /* 5^27 is the largest in 64 bits */
+        1u, 5u, 25u, 125u, 625u, 3125u, 15625u, 78125u, 390625u, 1953125u, 9765625u, 48828125u,
+        244140625u, 1220703125u, 6103515625u, 30517578125u, 152587890625u, 762939453125u,
+        3814697265625u, 19073486328125u, 95367431640625u, 476837158203125u, 2384185791015625u,
+        11920928955078125u, 59604644775390625u, 298023223876953125u, 1490116119384765625u,
+        7450580596923828125u};
+    for (; k >= 27; k -= 27)
+        big_mul_small(a, pow5[27]);
     if (k > 0)
-        big_mul_small(a, pow10[k]);
+        big_mul_small(a, pow5[k]);
 }
 
 static int big_cmp(const big *a, const big *b)
@@ -92,51 +102,71 @@ static void big_add(big *out, const big *a, const big *b)
     const big *l = a->n >= b->n ? a : b, *s = l == a ? b : a;
     uint64_t carry = 0;
     int i = 0;
-    for (; i < s->n; i++) {
-        uint64_t x = (uint64_t)l->w[i] + s->w[i] + carry;
-        out->w[i] = (uint32_t)x;
-        carry = x >> 32;
-    }
     for (; i < l->n; i++) {
-        uint64_t x = (uint64_t)l->w[i] + carry;
-        out->w[i] = (uint32_t)x;
-        carry = x >> 32;
+        u128 x = (u128)l->w[i] + (i < s->n ? s->w[i] : 0) + carry;
+        out->w[i] = (uint64_t)x;
+        carry = (uint64_t)(x >> 64);
     }
     out->n = l->n;
     if (carry)
-        out->w[out->n++] = (uint32_t)carry;
+        out->w[out->n++] = carry;
 }
 
-/* a -= b, for a >= b. */
-static void big_sub(big *a, const big *b)
+/* a -= q x b, for a >= q x b (q = 1: a -= b). */
+static void big_sub_mul(big *a, const big *b, uint64_t q)
 {
-    int64_t borrow = 0;
+    uint64_t carry = 0, borrow = 0;
     for (int i = 0; i < a->n; i++) {
-        int64_t x = (int64_t)a->w[i] - (i < b->n ? b->w[i] : 0) - borrow;
-        borrow = x < 0;
-        a->w[i] = (uint32_t)(x + (borrow << 32));
+        u128 p = (i < b->n ? (u128)b->w[i] * q : 0) + carry;
+        carry = (uint64_t)(p >> 64);
+        uint64_t sub = (uint64_t)p, x = a->w[i];
+        uint64_t y = x - sub - borrow;
+        borrow = x < sub || x - sub < borrow;
+        a->w[i] = y;
     }
-    while (a->n > 0 && a->w[a->n - 1] == 0)
-        a->n--;
+    trim(a);
+}
+
+/* floor(r / s) for r < 10 s, leaving the remainder in r. With s's top
+ * bit set (normalised), the quotient of the top limbs is at most 2 short
+ * of it. */
+static int big_digit(big *r, const big *s)
+{
+    int n = s->n;
+    u128 top = (u128)(r->n > n ? r->w[n] : 0) << 64 | (r->n >= n ? r->w[n - 1] : 0);
+    int d = (int)(top / ((u128)s->w[n - 1] + 1));
+    if (d)
+        big_sub_mul(r, s, (uint64_t)d);
+    while (big_cmp(r, s) >= 0) {
+        big_sub_mul(r, s, 1);
+        d++;
+    }
+    return d;
 }
 
 /* The digits from r/s with the interval's half-widths m_low and m_high
  * (scaled: r + m_high <= s, or < when the ends are excluded, and
  * 10 (r + m_high) > s), in 128-bit integers: a double of moderate exponent
  * keeps every quantity below 2^127 (s < 2^120, and r + m_high < 110 s). */
-typedef unsigned __int128 u128;
 static int digits_u128(u128 r, u128 s, u128 m_low, u128 m_high, int inclusive,
                        char digits[LHV1_SHORTEST_MAX + 1])
 {
+    /* s a power of two (most values below 1): the digit is a shift. */
+    int pow2 = (s & (s - 1)) == 0 ? 127 - (int)(s >> 64 ? __builtin_clzll((uint64_t)(s >> 64))
+                                                    : 64 + __builtin_clzll((uint64_t)s))
+                                  : -1;
     int n = 0;
     for (;;) {
         r *= 10;
         m_low *= 10;
         m_high *= 10;
         int d = 0;
-        while (r >= s) {
-            r -= s;
-            d++;
+        if (pow2 >= 0) {
+            d = (int)(r >> pow2);
+            r &= s - 1;
+        } else {
+            d = (int)(r / s);
+            r -= (u128)d * s;
         }
         int down = inclusive ? r <= m_low : r < m_low;
         int up = inclusive ? r + m_high >= s : r + m_high > s;
@@ -162,12 +192,9 @@ static int digits_big(big *r, big *s, big *m_low, big *m_high, int inclusive,
     for (;;) {
         big_mul_small(r, 10);
         big_mul_small(m_low, 10);
-        big_mul_small(m_high, 10);
-        int d = 0;
-        while (big_cmp(r, s) >= 0) {
-            big_sub(r, s);
-            d++;
-        }
+        if (m_high != m_low)
+            big_mul_small(m_high, 10);
+        int d = big_digit(r, s);
         int down = big_cmp(r, m_low) < inclusive; /* r < m- (<= when inclusive) */
         big_add(&t, r, m_high);
         int up = big_cmp(&t, s) >= !inclusive; /* r + m+ > s (>= when inclusive) */
@@ -186,11 +213,11 @@ static int digits_big(big *r, big *s, big *m_low, big *m_high, int inclusive,
     }
 }
 
-static u128 pow10_u128(int k)
+static u128 pow5_u128(int k)
 {
     u128 p = 1;
     while (k-- > 0)
-        p *= 10;
+        p *= 5;
     return p;
 }
 
@@ -206,12 +233,6 @@ int lhv1_shortest_digits(double v, char digits[LHV1_SHORTEST_MAX + 1], int *exp1
      * (not the smallest normal) the neighbour is half as far. */
     int inclusive = (f & 1) == 0;
     int narrow_low = frac == 0 && biased > 1;
-    /* v = r/s, high = (r + m_high)/s, low = (r - m_low)/s (before scaling):
-     * e >= 0: r = 2f 2^e, s = 2, m = 2^e; e < 0: r = 2f, s = 2^(1-e), m = 1;
-     * with r, s and m_high doubled when the low neighbour is nearer. */
-    unsigned r_shift = (e >= 0 ? (unsigned)e : 0) + 1 + (unsigned)narrow_low;
-    unsigned s_shift = (e >= 0 ? 0 : (unsigned)-e) + 1 + (unsigned)narrow_low;
-    unsigned m_shift = e >= 0 ? (unsigned)e : 0;
 
     /* k: 10^(k-1) < high <= 10^k (< when the ends are excluded). The
      * estimate from the binary exponent is k or k - 1; a comparison after
@@ -220,16 +241,24 @@ int lhv1_shortest_digits(double v, char digits[LHV1_SHORTEST_MAX + 1], int *exp1
     int k = (int)ceil((e + bitlen - 1) * 0.30102999566398119521 - 1e-10);
     *exp10 = k - 1;
 
-    /* s x 10^max(k, 0) x 10 below 2^120 (4 > log2 10); r and m below s x 10. */
-    if (r_shift + 53 < 120 && (int)s_shift + 4 * (k > 0 ? k + 1 : 1) < 120 && k > -37) {
-        u128 r = (u128)f << r_shift, s = (u128)1 << s_shift, m_low = (u128)1 << m_shift;
-        if (k >= 0) {
-            s *= pow10_u128(k);
-        } else {
-            u128 p = pow10_u128(-k);
-            r *= p;
-            m_low *= p;
-        }
+    /* v/10^k = r/s and its interval's ends (r - m_low)/s, (r + m_high)/s
+     * in integers: r = 2f 2^e, s = 2 10^k, m_low = m_high = 2^e, with r, s
+     * and m_high doubled when the low neighbour is nearer, and 10^k moved
+     * to r and m as 10^-k when k < 0. Each is 5^p5 2^shift (f aside); the
+     * power of two they share is divided out, so that more fit 128 bits. */
+    int r_p5 = k < 0 ? -k : 0, s_p5 = k > 0 ? k : 0;
+    int r_shift = e + 1 + narrow_low + r_p5, s_shift = 1 + narrow_low + s_p5, m_shift = e + r_p5;
+    int common = m_shift < s_shift ? m_shift : s_shift; /* r_shift > m_shift */
+    r_shift -= common;
+    s_shift -= common;
+    m_shift -= common;
+
+    /* 128 bits when s x 10 stays below 2^120 and r below 2^124
+     * (log2 5 < 7/3): then every value of digits_u128 fits. */
+    if (s_shift + (7 * s_p5 + 2) / 3 + 4 < 120 && 53 + r_shift + (7 * r_p5 + 2) / 3 < 124) {
+        u128 r = ((u128)f << r_shift) * pow5_u128(r_p5);
+        u128 s = ((u128)1 << s_shift) * pow5_u128(s_p5);
+        u128 m_low = ((u128)1 << m_shift) * pow5_u128(r_p5);
         u128 m_high = m_low << narrow_low;
         if (inclusive ? r + m_high >= s : r + m_high > s) {
             s *= 10;
@@ -240,23 +269,31 @@ int lhv1_shortest_digits(double v, char digits[LHV1_SHORTEST_MAX + 1], int *exp1
 
     big r, s, m_low, m_high, t;
     big_set(&r, f);
-    big_shl(&r, r_shift);
+    big_mul_pow5(&r, r_p5);
+    big_shl(&r, (unsigned)r_shift);
     big_set(&s, 1);
-    big_shl(&s, s_shift);
+    big_mul_pow5(&s, s_p5);
+    big_shl(&s, (unsigned)s_shift);
     big_set(&m_low, 1);
-    big_shl(&m_low, m_shift);
-    if (k >= 0) {
-        big_mul_pow10(&s, k);
-    } else {
-        big_mul_pow10(&r, -k);
-        big_mul_pow10(&m_low, -k);
+    big_mul_pow5(&m_low, r_p5);
+    big_shl(&m_low, (unsigned)m_shift);
+    big *high = &m_low;
+    if (narrow_low) {
+        m_high = m_low;
+        big_shl(&m_high, 1);
+        high = &m_high;
     }
-    m_high = m_low;
-    big_shl(&m_high, (unsigned)narrow_low);
-    big_add(&t, &r, &m_high);
+    big_add(&t, &r, high);
     if (big_cmp(&t, &s) >= !inclusive) { /* r + m+ > s (>= when inclusive) */
         big_mul_small(&s, 10);
         ++*exp10;
     }
-    return digits_big(&r, &s, &m_low, &m_high, inclusive, digits);
+    /* Normalise s for big_digit: the same shift for all keeps the ratios. */
+    unsigned norm = (unsigned)__builtin_clzll(s.w[s.n - 1]);
+    big_shl(&s, norm);
+    big_shl(&r, norm);
+    big_shl(&m_low, norm);
+    if (narrow_low)
+        big_shl(&m_high, norm);
+    return digits_big(&r, &s, &m_low, high, inclusive, digits);
 }
