@@ -1,4 +1,4 @@
-module lhv1bench
+module github.com/lhv1/harness/bench/go
 
 go 1.24
 
@@ -13,7 +13,11 @@ require (
 	golang.org/x/sys v0.11.0 // indirect
 )
 
-require lhv1golden v0.0.0
+require github.com/lhv1/harness/golden/gen v0.0.0
 
-// The Go reference (model.Index, model.Frame) lives in the golden generator.
-replace lhv1golden => ../../golden/gen
+// The Go reference (model.Index, model.Frame) lives in the golden generator,
+// which dumps through go/hnswdump.
+replace (
+	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/golden/gen => ../../golden/gen
+)

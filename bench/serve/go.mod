@@ -1,4 +1,4 @@
-module lhv1servebench
+module github.com/lhv1/harness/bench/serve
 
 go 1.26.0
 

@@ -1,3 +1,3 @@
-module lhv1compat/common
+module github.com/lhv1/harness/compat/common
 
 go 1.24

@@ -9,7 +9,7 @@ import (
 	"math/rand"
 
 	"github.com/coder/hnsw"
-	"lhv1compat/common"
+	"github.com/lhv1/harness/compat/common"
 )
 
 type graph struct{ g *hnsw.Graph[string] }

@@ -1,10 +1,10 @@
-module lhv1compat/point
+module github.com/lhv1/harness/compat/point
 
 go 1.24
 
 require (
 	github.com/coder/hnsw v0.5.0
-	lhv1compat/common v0.0.0
+	github.com/lhv1/harness/compat/common v0.0.0
 )
 
 require (
@@ -16,4 +16,4 @@ require (
 	golang.org/x/sys v0.11.0 // indirect
 )
 
-replace lhv1compat/common => ../common
+replace github.com/lhv1/harness/compat/common => ../common

@@ -15,7 +15,7 @@ import (
 	"math/rand"
 
 	"github.com/coder/hnsw"
-	"lhv1compat/common"
+	"github.com/lhv1/harness/compat/common"
 )
 
 // Point is the application type: an ID and an embedding.

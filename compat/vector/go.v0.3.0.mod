@@ -1,10 +1,10 @@
-module lhv1compat/vector
+module github.com/lhv1/harness/compat/vector
 
 go 1.24
 
 require (
 	github.com/coder/hnsw v0.3.0
-	lhv1compat/common v0.0.0
+	github.com/lhv1/harness/compat/common v0.0.0
 )
 
 require (
@@ -12,4 +12,4 @@ require (
 	golang.org/x/exp v0.0.0-20240506185415-9bf2ced13842 // indirect
 )
 
-replace lhv1compat/common => ../common
+replace github.com/lhv1/harness/compat/common => ../common

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"lhv1test"
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 // A team wraps the Store its Persistor uses (here an in-memory one) and

@@ -1,3 +1,3 @@
-module lhv1test
+module github.com/lhv1/harness/go/lhv1test
 
 go 1.24

@@ -1,8 +1,12 @@
 // Package lhv1test puts the LHV1 fault store and the LHV1 goldens into a Go
 // team's own `go test`: FaultStore wraps the Store your Persistor uses and
-// injects the storage faults of docs/FAULTS.md from a plan or a seed, and
+// injects the storage faults of docs/FAULTS.md from a plan or a seed;
 // TestGoldens runs your loader over every golden and fails when it no
-// longer does what Go recorded.
+// longer does what Go recorded, when what it loaded dumps differently from
+// golden/expected, or when the loaded index does not search and add, unless
+// your failure list names the case; ServeTestee serves the same loader (and
+// your writer) to `lhv1 conform` over stdin and stdout. It uses the
+// standard library only; go/hnswdump dumps a coder/hnsw graph.
 package lhv1test
 
 import (
@@ -20,9 +24,10 @@ type Store interface {
 	List(ctx context.Context, prefix string) ([]string, error)
 }
 
-// ErrKeyNotFound is the default typed "no such key" (the role of
-// upstream's storeclient.ErrKeyNotFound). Config.NotFound replaces it with
-// your client's own.
+// ErrKeyNotFound is the harness's own typed "no such key", for stores
+// given none of yours (the role of upstream's storeclient.ErrKeyNotFound).
+// NewMemStore, Config.NotFound and the S3 stores take your client's instead
+// (NotFoundWrapping).
 var ErrKeyNotFound = errors.New("store: key not found")
 
 // StatusError is an injected server failure: what a store client returns

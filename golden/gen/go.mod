@@ -1,4 +1,4 @@
-module lhv1golden
+module github.com/lhv1/harness/golden/gen
 
 go 1.24
 
@@ -6,7 +6,11 @@ go 1.24
 // Go 1.24+ (Swiss-table maps): pin the toolchain the goldens were made with.
 toolchain go1.26.8
 
-require github.com/coder/hnsw v0.6.1
+require (
+	github.com/coder/hnsw v0.6.1
+	github.com/lhv1/harness/go/hnswdump v0.0.0
+	github.com/lhv1/harness/go/lhv1test v0.0.0
+)
 
 require (
 	github.com/chewxy/math32 v1.10.1 // indirect
@@ -15,4 +19,11 @@ require (
 	github.com/viterin/vek v0.4.2 // indirect
 	golang.org/x/exp v0.0.0-20240506185415-9bf2ced13842 // indirect
 	golang.org/x/sys v0.11.0 // indirect
+)
+
+// The dumper (go/hnswdump) and the testee server (go/lhv1test), public
+// modules, from this checkout.
+replace (
+	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
 )

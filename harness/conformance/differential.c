@@ -23,7 +23,7 @@
 
 #include "../fuzz/go_implications.h"
 #include "lhv1/index.h"
-#include "manifest.h"
+#include "lhv1testing/golden_manifest.h"
 
 /* The implications the fuzz targets assert on the prediction, checked on
  * what Go did. Returns 1 when one breaks. */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check_golden.h"
+#include "lhv1/index.h"
 #include "lhv1/verdict.h"
 
 static const char *golden_dir;
@@ -204,6 +205,63 @@ START_TEST(manifest_is_complete)
 }
 END_TEST
 
+/* Goldens that discriminate: each graph parameter (M, Ml, EfSearch, the
+ * distance) is off coder/hnsw's NewGraph default (16, 0.25, 20, cosine) in
+ * some dumped golden, and takes two values or more, so a reader that drops
+ * one (keeping the default) or swaps two fails a golden's dump, not only a
+ * fuzz seed (docs/GOLDENS.md). */
+START_TEST(params_discriminate)
+{
+    manifest m;
+    load_manifest(&m);
+    enum { P_M, P_ML, P_EF, P_DIST, P_COUNT };
+    static const char *const what[] = {"M", "Ml", "EfSearch", "the distance"};
+    int off_default[P_COUNT] = {0}, distinct[P_COUNT] = {0};
+    int64_t first_m = 0, first_ef = 0;
+    uint64_t first_ml = 0;
+    int first_cosine = 0, seen = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        const golden_row *r = &m.rows[i];
+        if (strcmp(r->dump, "-") == 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/objects/%s", golden_dir, r->file);
+        lhv1_buf body;
+        lhv1_buf_init(&body);
+        ck_assert_msg(read_file(path, &body) == 0, "cannot read %s", path);
+        lhv1_index idx;
+        lhv1_status st;
+        ck_assert_msg(lhv1_index_load(body.data, body.len, NULL, &idx, &st) == LHV1_OK, "%s: %s",
+                      r->file, st.message);
+        const lhv1_graph *g = &idx.graph;
+        uint64_t ml;
+        memcpy(&ml, &g->ml, sizeof ml);
+        int cosine = lhv1_bytes_eq(g->distance, lhv1_bytes_str("cosine"));
+        off_default[P_M] |= g->m != 16;
+        off_default[P_ML] |= g->ml != 0.25;
+        off_default[P_EF] |= g->ef_search != 20;
+        off_default[P_DIST] |= !cosine;
+        if (seen) {
+            distinct[P_M] |= g->m != first_m;
+            distinct[P_ML] |= ml != first_ml;
+            distinct[P_EF] |= g->ef_search != first_ef;
+            distinct[P_DIST] |= cosine != first_cosine;
+        } else {
+            first_m = g->m, first_ml = ml, first_ef = g->ef_search, first_cosine = cosine;
+            seen = 1;
+        }
+        lhv1_index_free(&idx);
+        lhv1_buf_free(&body);
+    }
+    for (int p = 0; p < P_COUNT; p++) {
+        ck_assert_msg(off_default[p], "no dumped golden has %s off coder/hnsw's default: a reader "
+                                      "that drops it passes every golden", what[p]);
+        ck_assert_msg(distinct[p], "every dumped golden has the same %s", what[p]);
+    }
+    manifest_free(&m);
+}
+END_TEST
+
 /* An archive holds exactly its manifest's objects (their bytes are checked
  * by check_sha256.sh) and at least one of them. */
 START_TEST(archive_is_whole)
@@ -228,6 +286,8 @@ int main(int argc, char **argv)
     TCase *tc = tcase_create("goldens");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, archive ? archive_is_whole : manifest_is_complete);
+    if (!archive)
+        tcase_add_test(tc, params_discriminate);
     tcase_add_test(tc, goldens_agree);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

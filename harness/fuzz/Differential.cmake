@@ -7,9 +7,9 @@ find_program(LHV1_GO go REQUIRED)
 set(gen ${PROJECT_SOURCE_DIR}/golden/gen)
 set(goload_dir ${CMAKE_CURRENT_BINARY_DIR}/goload)
 set(goload ${goload_dir}/lhv1goload.a)
-file(GLOB_RECURSE goload_sources CONFIGURE_DEPENDS ${gen}/*.go)
+file(GLOB_RECURSE goload_sources CONFIGURE_DEPENDS ${gen}/*.go ${PROJECT_SOURCE_DIR}/go/hnswdump/*.go)
 add_custom_command(OUTPUT ${goload} ${goload_dir}/lhv1goload.h
-  COMMAND ${CMAKE_COMMAND} -E env CC=clang GOFLAGS=-mod=readonly
+  COMMAND ${CMAKE_COMMAND} -E env CC=clang ${LHV1_GO_ENV}
           ${LHV1_GO} build -buildmode=c-archive -tags=libfuzzer -gcflags=all=-d=libfuzzer
           -o ${goload} ./cmd/lhv1goload
   WORKING_DIRECTORY ${gen}

@@ -42,6 +42,7 @@ sed -e 's|</body>|<script>undefinedFunction()</script></body>|' \
 if /usr/bin/python3 "$here/render_check.py" "$art/broken.html" "$art/broken.png" > "$art/broken.log"; then
   echo "render_test: FAIL the check passed a broken page" >&2; exit 1
 fi
-grep -q "console:" "$art/broken.log" && grep -q "section bench missing" "$art/broken.log" ||
-  { echo "render_test: FAIL the check missed a fault:" >&2; cat "$art/broken.log" >&2; exit 1; }
+if ! grep -q "console:" "$art/broken.log" || ! grep -q "section bench missing" "$art/broken.log"; then
+  echo "render_test: FAIL the check missed a fault:" >&2; cat "$art/broken.log" >&2; exit 1
+fi
 echo "render_test: ok (screenshot $art/report.png)"

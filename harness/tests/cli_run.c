@@ -4,11 +4,37 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static run_result pool[64];
 static int n_pool;
+static long limit_mb;
+static int limit_asan;
+
+void cli_run_limit_memory(long mb, int asan)
+{
+    limit_mb = mb;
+    limit_asan = asan;
+}
+
+/* In the child, before exec. */
+static void apply_limit(void)
+{
+    if (!limit_mb)
+        return;
+    if (limit_asan) {
+        const char *old = getenv("ASAN_OPTIONS");
+        char opts[512];
+        snprintf(opts, sizeof opts, "%s%shard_rss_limit_mb=%ld", old ? old : "",
+                 old && old[0] ? ":" : "", limit_mb);
+        setenv("ASAN_OPTIONS", opts, 1);
+    } else {
+        struct rlimit rl = {(rlim_t)limit_mb << 20, (rlim_t)limit_mb << 20};
+        setrlimit(RLIMIT_AS, &rl);
+    }
+}
 
 void cli_slurp(int fd, lhv1_buf *b)
 {
@@ -42,11 +68,14 @@ run_result *cli_run(const char *cli, const char *dir, const char *const *args)
     if (pid == 0) {
         dup2(out, 1);
         dup2(err, 2);
+        apply_limit();
         execv(cli, argv);
         _exit(127);
     }
     int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    struct rusage ru;
+    ck_assert_int_eq(wait4(pid, &status, 0, &ru), pid);
+    r->maxrss_kb = ru.ru_maxrss;
     r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     lhv1_buf_init(&r->out);
     lhv1_buf_init(&r->err);

@@ -432,6 +432,10 @@ START_TEST(errors_are_escaped)
         RUN("serve", "--plan", path_in(hostile_files[2])), /* a plan that is not JSON */
         RUN("serve", "--listen", "\x1b[2J\xff:1"),
         RUN("serve", "--x\n\x1b[2J\xff", "1"),
+        RUN("conform", "--failure-list", path, "--", "true"), /* missing failure list */
+        RUN("conform", "--", path),                           /* a testee that is not there */
+        RUN("conform", "--x\n\x1b[2J\xff", "--", "true"),
+        RUN("testee", "--x\n\x1b[2J\xff"),
     };
     for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++) {
         ck_assert_msg(rs[i]->code == 2, "case %zu exit %d", i, rs[i]->code);

@@ -18,11 +18,22 @@ int cli_out_of_memory(const char *path);
 
 typedef int (*lhv1_cmd_fn)(int argc, char **argv);
 
-/* Reads a whole file. Returns 0, or -1 after printing the error to stderr. */
+/* The most bytes the CLI reads as one object or file, local or s3://
+ * (--max-object-size; default LHV1_S3_MAX_OBJECT_DEFAULT, s3_store.h). */
+extern uint64_t cli_max_object;
+/* A count option's value (--max-object-size, --max-keys): decimal, above 0.
+ * 0, or -1 after naming the option and value on stderr. */
+int cli_parse_count(const char *opt, const char *value, uint64_t *out);
+/* Reads a whole file of at most cli_max_object bytes (more is an error:
+ * not judged). Returns 0, or -1 after printing the error to stderr. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
-/* cli_read_file, or for "s3://BUCKET/KEY" a GET through the S3 client store
- * from cli_endpoint (--endpoint; credentials from AWS_ACCESS_KEY_ID and
- * AWS_SECRET_ACCESS_KEY when set). */
+/* An object: cli_read_file, except that when its first 8 bytes are not an
+ * LHV1 or LHV2 header (fewer bytes, another magic) only they are read: the
+ * verdict is bad-format whatever follows (/dev/zero, an endless FIFO). */
+int cli_read_object(const char *path, uint8_t **data, size_t *len);
+/* cli_read_object, or for "s3://BUCKET/KEY" a GET through the S3 client
+ * store from cli_endpoint (--endpoint; credentials from AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY when set), at most cli_max_object bytes. */
 int cli_read_input(const char *path, uint8_t **data, size_t *len);
 extern const char *cli_endpoint;
 /* Writes a whole file (or stdout for "-"). Returns 0 or -1 with a message. */
@@ -34,6 +45,8 @@ void cli_error(const char *path, const char *what);
 /* '<path>: ok' or '<path>: <verdict>: <reason-code>: <message>', a line of
  * verify's text grammar: the path with ':' escaped, the message escaped. */
 void cli_status_line(FILE *f, const char *path, const lhv1_status *st);
+/* The same for a path of n bytes (a listed key may hold NUL). */
+void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *st);
 /* After getopt_long returned '?' (with opterr = 0, since getopt would print
  * the argument raw): names the bad option, escaped. */
 void cli_bad_option(const char *cmd, char **argv, int argc);
@@ -50,6 +63,8 @@ void cli_text_str(FILE *f, const char *s, const char *also);
 /* JSON: a string when the bytes are valid UTF-8, else {"hex":"..."}: the
  * dump's KEY (FORMAT.md section 6). */
 void cli_json(lhv1_buf *out, const void *data, size_t n);
+/* The text escaping appended to a buffer. */
+void cli_text_buf(lhv1_buf *out, const void *data, size_t n, const char *also);
 
 int cmd_verify(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
@@ -59,5 +74,7 @@ int cmd_unframe(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_testee(int argc, char **argv);
+int cmd_conform(int argc, char **argv);
 
 #endif

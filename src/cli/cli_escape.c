@@ -17,34 +17,67 @@ static size_t utf8_seq(const uint8_t *p, size_t n)
     return len;
 }
 
-void cli_text(FILE *f, const void *data, size_t n, const char *also)
+/* Where escaped text goes: a stream or a buffer. */
+typedef struct sink {
+    FILE *f;
+    lhv1_buf *b;
+} sink;
+
+static void put(sink *s, const void *p, size_t n)
+{
+    if (s->f)
+        fwrite(p, 1, n, s->f);
+    else
+        lhv1_buf_append(s->b, p, n);
+}
+
+static void put_hex(sink *s, uint8_t c)
+{
+    char x[5];
+    snprintf(x, sizeof x, "\\x%02x", c);
+    put(s, x, 4);
+}
+
+static void text(sink *s, const void *data, size_t n, const char *also)
 {
     const uint8_t *p = data;
     for (size_t i = 0; i < n;) {
         uint8_t c = p[i];
         size_t len = utf8_seq(p + i, n - i);
         if (c == '\\') {
-            fputs("\\\\", f);
+            put(s, "\\\\", 2);
         } else if (c == '\n') {
-            fputs("\\n", f);
+            put(s, "\\n", 2);
         } else if (c == '\r') {
-            fputs("\\r", f);
+            put(s, "\\r", 2);
         } else if (c == '\t') {
-            fputs("\\t", f);
+            put(s, "\\t", 2);
         } else if (c < 0x20 || c == 0x7F || (c < 0x80 && also && strchr(also, c))) {
-            fprintf(f, "\\x%02x", c);
+            put_hex(s, c);
         } else if (c < 0x80 || (len && !lhv1_utf8_invisible(p + i, len, &(uint32_t){0}))) {
-            fwrite(p + i, 1, len, f);
+            put(s, p + i, len);
             i += len;
             continue;
         } else { /* not UTF-8, or a terminal-active character: every byte as \xHH */
             for (size_t k = 0; k < (len ? len : 1); k++)
-                fprintf(f, "\\x%02x", p[i + k]);
+                put_hex(s, p[i + k]);
             i += len ? len : 1;
             continue;
         }
         i++;
     }
+}
+
+void cli_text(FILE *f, const void *data, size_t n, const char *also)
+{
+    sink s = {f, NULL};
+    text(&s, data, n, also);
+}
+
+void cli_text_buf(lhv1_buf *out, const void *data, size_t n, const char *also)
+{
+    sink s = {NULL, out};
+    text(&s, data, n, also);
 }
 
 void cli_text_str(FILE *f, const char *s, const char *also)

@@ -1,12 +1,18 @@
-/* File I/O for the CLI: whole files in, whole files out, errors named. */
+/* File I/O for the CLI: whole files in (bounded), whole files out, errors
+ * named. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "s3_store.h"
 #include "cli.h"
+#include "lhv1/frame.h"
+#include "lhv1/lhv2.h"
 #include "lhv1/verdict.h"
 
 void cli_error_in(const char *who, const char *subject, const char *what)
@@ -35,7 +41,12 @@ void cli_bad_option(const char *cmd, char **argv, int argc)
 
 void cli_status_line(FILE *f, const char *path, const lhv1_status *st)
 {
-    cli_text_str(f, path, ":");
+    cli_status_line_n(f, path, strlen(path), st);
+}
+
+void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *st)
+{
+    cli_text(f, path, n, ":");
     if (st->verdict == LHV1_OK) {
         fputs(": ok\n", f);
         return;
@@ -45,46 +56,161 @@ void cli_status_line(FILE *f, const char *path, const lhv1_status *st)
     fputc('\n', f);
 }
 
-int cli_read_file(const char *path, uint8_t **data, size_t *len)
+uint64_t cli_max_object = LHV1_S3_MAX_OBJECT_DEFAULT;
+
+int cli_parse_count(const char *opt, const char *value, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = value[0] >= '0' && value[0] <= '9' ? strtoull(value, &end, 10) : 0;
+    if (v == 0 || errno || *end) {
+        fprintf(stderr, "lhv1: %s takes a whole number above 0, not \"", opt);
+        cli_text_str(stderr, value, "\"");
+        fputs("\"\n", stderr);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A file being read into one growing buffer. */
+typedef struct reader {
+    int fd;
+    uint8_t *buf;
+    size_t n, cap;
+} reader;
+
+/* More room: the capacity doubles (from 64 KiB), never past max_cap. */
+static int reader_more(reader *r, size_t max_cap)
+{
+    size_t cap = r->cap < (1 << 16) ? (1 << 16) : r->cap > SIZE_MAX / 2 ? SIZE_MAX : r->cap * 2;
+    if (cap > max_cap)
+        cap = max_cap;
+    uint8_t *b = cap > r->cap ? realloc(r->buf, cap) : NULL;
+    if (!b)
+        return -1;
+    r->buf = b;
+    r->cap = cap;
+    return 0;
+}
+
+/* Room for exactly `want` bytes in all, in one allocation. */
+static int reader_reserve(reader *r, size_t want)
+{
+    if (r->cap >= want)
+        return 0;
+    uint8_t *b = realloc(r->buf, want);
+    if (!b)
+        return -1;
+    r->buf = b;
+    r->cap = want;
+    return 0;
+}
+
+/* Reads until `upto` bytes are held or the file ends. 0, or -1 with errno
+ * (ENOMEM when memory ran out). */
+static int reader_fill(reader *r, size_t upto)
+{
+    while (r->n < upto) {
+        if (r->n == r->cap && reader_more(r, upto) < 0) {
+            errno = ENOMEM;
+            return -1;
+        }
+        ssize_t k = read(r->fd, r->buf + r->n, r->cap - r->n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            return 0;
+        r->n += (size_t)k;
+    }
+    return 0;
+}
+
+static int too_large(const char *path, const char *how)
+{
+    char what[200];
+    snprintf(what, sizeof what,
+             "%s %llu bytes, the largest object read (--max-object-size): not judged", how,
+             (unsigned long long)cli_max_object);
+    cli_error(path, what);
+    return -1;
+}
+
+/* A whole file of at most cli_max_object bytes. by_frame: an object, read
+ * by its frame's own lengths: its first 8 bytes decide whether it is an
+ * LHV1 or LHV2 object at all; if they do not (too short, another magic) no
+ * more is read, since no further byte changes the verdict (bad-format). */
+static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    reader r = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+    if (r.fd < 0) {
         cli_error(path, strerror(errno));
         return -1;
     }
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (fstat(r.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         cli_error(path, "is a directory");
-        fclose(f);
+        close(r.fd);
         return -1;
     }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        uint8_t *bigger = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
+    size_t limit = cli_max_object < SIZE_MAX ? (size_t)cli_max_object : SIZE_MAX - 1;
+    int regular = S_ISREG(sb.st_mode) && sb.st_size >= 0;
+    int rc = 0;
+    if (by_frame)
+        rc = reader_fill(&r, LHV1_HEADER_LEN);
+    int decided = by_frame && rc == 0 &&
+                  (r.n < LHV1_HEADER_LEN ||
+                   (memcmp(r.buf, LHV1_MAGIC, 4) && memcmp(r.buf, LHV2_MAGIC, 4)));
+    if (rc == 0 && !decided) {
+        if (regular && (uint64_t)sb.st_size > limit) {
+            char how[64];
+            snprintf(how, sizeof how, "%lld bytes, more than", (long long)sb.st_size);
+            close(r.fd);
+            free(r.buf);
+            return too_large(path, how);
         }
-        buf = bigger;
-        cap *= 2;
+        /* A regular file in one allocation; anything else grows. */
+        if (regular && reader_reserve(&r, (size_t)sb.st_size + 1) < 0) {
+            errno = ENOMEM;
+            rc = -1;
+        }
+        if (rc == 0)
+            rc = reader_fill(&r, limit + 1);
     }
-    int err = ferror(f);
-    fclose(f);
-    if (!buf || err) {
-        cli_error(path, buf ? "read error" : "out of memory");
-        free(buf);
+    int err = errno;
+    close(r.fd);
+    if (rc == 0 && r.n > limit) {
+        free(r.buf);
+        return too_large(path, "more than");
+    }
+    if (rc < 0) {
+        cli_error(path, err == ENOMEM ? "out of memory: no verdict (the file was not judged)"
+                                      : strerror(err));
+        free(r.buf);
         return -1;
     }
-    *data = buf;
-    *len = n;
+    /* the caller frees with free(); an empty file still needs a block */
+    *data = r.buf ? r.buf : malloc(1);
+    if (!*data) {
+        cli_error(path, "out of memory: no verdict (the file was not judged)");
+        return -1;
+    }
+    *len = r.n;
     return 0;
+}
+
+int cli_read_file(const char *path, uint8_t **data, size_t *len)
+{
+    return read_bounded(path, 0, data, len);
+}
+
+int cli_read_object(const char *path, uint8_t **data, size_t *len)
+{
+    return read_bounded(path, 1, data, len);
 }
 
 int cli_write_file(const char *path, const uint8_t *data, size_t len)

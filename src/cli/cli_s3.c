@@ -1,5 +1,6 @@
 /* Inputs named s3://bucket/key, read through the S3 client store from the
- * endpoint given with --endpoint (credentials from the environment). */
+ * endpoint given with --endpoint (credentials from the environment), at
+ * most --max-object-size bytes like a local file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@ const char *cli_endpoint;
 int cli_read_input(const char *path, uint8_t **data, size_t *len)
 {
     if (strncmp(path, "s3://", 5) != 0)
-        return cli_read_file(path, data, len);
+        return cli_read_object(path, data, len);
     *data = NULL;
     *len = 0;
     if (!cli_endpoint) {
@@ -27,7 +28,8 @@ int cli_read_input(const char *path, uint8_t **data, size_t *len)
         return -1;
     }
     lhv1_store_err err;
-    lhv1_store *s = lhv1_s3_store_from_env(cli_endpoint, bucket, &err);
+    lhv1_s3_config cfg = {.endpoint = cli_endpoint, .bucket = bucket, .max_object = cli_max_object};
+    lhv1_store *s = lhv1_s3_store_from_env(&cfg, &err);
     int rc = -1;
     if (s) {
         lhv1_buf out;
@@ -43,8 +45,13 @@ int cli_read_input(const char *path, uint8_t **data, size_t *len)
         lhv1_store_destroy(s);
     }
     if (rc < 0) {
-        char what[LHV1_STORE_BODY_MAX + 32];
-        snprintf(what, sizeof what, "%s: %s", lhv1_store_kind_name(err.kind), err.body);
+        /* named as scan names the same outcome (verdicts, not store kinds) */
+        char what[LHV1_STORE_BODY_MAX + 64];
+        snprintf(what, sizeof what, "%s: %s",
+                 err.kind == LHV1_STORE_NOT_FOUND       ? "missing"
+                 : err.kind == LHV1_STORE_OUT_OF_MEMORY ? "out of memory: no verdict"
+                                                        : "store-error",
+                 err.body);
         cli_error(path, what);
     }
     free(bucket);

@@ -7,12 +7,13 @@
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 dump [--name NAME] [--endpoint URL] FILE\n"
+    "usage: lhv1 dump [--name NAME] [--endpoint URL] [--max-object-size BYTES] FILE\n"
     "Prints the canonical JSON dump of FILE (defined for ok and inconsistent\n"
     "objects). Exit 0 when the verdict is ok, 1 when it is not (the dump is\n"
     "still printed for inconsistent objects), 2 on usage or I/O error or out of\n"
     "memory.\n"
-    "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL.\n";
+    "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL.\n"
+    "No more than BYTES (default 5368709120) is read, as lhv1 verify.\n";
 
 int cmd_dump(int argc, char **argv)
 {
@@ -26,6 +27,10 @@ int cmd_dump(int argc, char **argv)
             name = argv[++i];
         else if (strcmp(argv[i], "--endpoint") == 0 && i + 1 < argc)
             cli_endpoint = argv[++i];
+        else if (strcmp(argv[i], "--max-object-size") == 0 && i + 1 < argc) {
+            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+                return EXIT_USAGE;
+        }
         else if (!path && argv[i][0] != '-')
             path = argv[i];
         else {

@@ -2,16 +2,18 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 inspect FILE\n"
+    "usage: lhv1 inspect [--max-object-size BYTES] FILE\n"
     "Prints sizes, envelope params, graph params, per-layer node and edge\n"
     "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
     "Names are quoted; bytes from the input are escaped (README, Output\n"
-    "escaping). Exit 0 when ok, 1 when not, 2 on usage or I/O error\n"
+    "escaping). No more than BYTES (default 5368709120) is read, as lhv1\n"
+    "verify. Exit 0 when ok, 1 when not, 2 on usage or I/O error\n"
     "or out of memory.\n";
 
 static void vector_stats(const lhv1_graph *g)
@@ -54,18 +56,30 @@ int cmd_inspect(int argc, char **argv)
         fputs(help, stdout);
         return EXIT_ALL_OK;
     }
-    if (argc != 2) {
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--max-object-size") == 0 && i + 1 < argc) {
+            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+                return EXIT_USAGE;
+        } else if (!path && argv[i][0] != '-') {
+            path = argv[i];
+        } else {
+            fputs(help, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!path) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
     uint8_t *data;
     size_t len;
-    if (cli_read_file(argv[1], &data, &len) != 0)
+    if (cli_read_object(path, &data, &len) != 0)
         return EXIT_USAGE;
     lhv1_bytes env, graph;
     lhv1_status st;
     fputs("file:      ", stdout);
-    cli_text_str(stdout, argv[1], NULL);
+    cli_text_str(stdout, path, NULL);
     printf("\nsize:      %zu bytes\n", len);
     lhv1_format format;
     if (lhv1_unframe_any(data, len, &env, &graph, &format, &st) == 0)
@@ -76,7 +90,7 @@ int cmd_inspect(int argc, char **argv)
     lhv1_verdict v = lhv1_index_load_any(data, len, NULL, &idx, NULL, &st);
     if (v == LHV1_OUT_OF_MEMORY) {
         free(data);
-        return cli_out_of_memory(argv[1]);
+        return cli_out_of_memory(path);
     }
     if (idx.decoded) {
         const lhv1_envelope *e = &idx.env;

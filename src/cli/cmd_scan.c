@@ -13,23 +13,30 @@
 
 static const char help[] =
     "usage: lhv1 scan --endpoint URL [--prefix P] [--json FILE] [--markdown FILE]\n"
-    "                 [--quiet] BUCKET\n"
+    "                 [--max-keys N] [--max-object-size BYTES] [--quiet] BUCKET\n"
     "Lists the keys under P (default _vectors/) of BUCKET at the S3 endpoint,\n"
     "reads and verifies each object: verdict, reason, offset, message and what\n"
     "the Go loader is predicted to do. A progress line goes to stderr; the\n"
     "report (one line per object, then the totals) to stdout, and as JSON and\n"
     "Markdown to the files given. Credentials from AWS_ACCESS_KEY_ID and\n"
-    "AWS_SECRET_ACCESS_KEY when set. Exit: 0 every object ok, 1 any not ok,\n"
-    "2 usage error or the listing failed.\n";
+    "AWS_SECRET_ACCESS_KEY when set.\n"
+    "Bounds: a listing of more than N keys (default 100000) fails, so does one\n"
+    "that repeats a continuation token or a key; an object of more than BYTES\n"
+    "(default 5368709120, the largest single S3 PUT) is a store-error. A listed\n"
+    "key outside P, or holding a NUL byte, is reported as a store-error, not\n"
+    "read. Keys are escaped (README, Output escaping).\n"
+    "Exit: 0 every object ok, 1 any not ok, 2 usage error or the listing failed.\n";
 
 typedef struct result {
-    char *key;
+    lhv1_bytes key;
+    const char *not_read; /* why the key is reported without being read, or NULL */
     size_t size;
     lhv1_status st;
     lhv1_go go;
 } result;
 
-/* "_vectors/<name>.lhv1" names its index; the loader checks params.name. */
+/* "_vectors/<name>.lhv1" names its index; the loader checks params.name.
+ * key holds no NUL (those are not read). */
 static char *index_name(const char *key, const char *prefix)
 {
     size_t pl = strlen(prefix), kl = strlen(key);
@@ -40,22 +47,31 @@ static char *index_name(const char *key, const char *prefix)
     return n;
 }
 
+static void store_status(lhv1_status *st, const lhv1_store_err *err)
+{
+    lhv1_reason r = err->kind == LHV1_STORE_NOT_FOUND       ? LHV1_R_KEY_MISSING
+                    : err->kind == LHV1_STORE_OUT_OF_MEMORY ? LHV1_R_OUT_OF_MEMORY
+                                                            : LHV1_R_STORE_FAILED;
+    lhv1_fail(st, r, -1, "%s", err->body);
+}
+
 static void scan_one(lhv1_store *s, const char *prefix, result *r)
 {
+    r->go = LHV1_GO_ERROR;
+    if (r->not_read) {
+        lhv1_fail(&r->st, LHV1_R_STORE_FAILED, -1, "%s", r->not_read);
+        return;
+    }
     lhv1_buf body;
     lhv1_buf_init(&body);
     lhv1_store_err err;
-    r->go = LHV1_GO_ERROR;
-    memset(&r->st, 0, sizeof r->st);
-    r->st.offset = -1;
-    if (lhv1_store_get(s, lhv1_bytes_str(r->key), &body, &err) < 0) {
-        r->st.verdict = err.kind == LHV1_STORE_NOT_FOUND ? LHV1_MISSING : LHV1_STORE_ERROR;
-        snprintf(r->st.message, sizeof r->st.message, "%s", err.body);
+    if (lhv1_store_get(s, r->key, &body, &err) < 0) {
+        store_status(&r->st, &err);
         lhv1_buf_free(&body);
         return;
     }
     r->size = body.len;
-    char *name = index_name(r->key, prefix);
+    char *name = index_name((const char *)r->key.data, prefix);
     lhv1_index idx;
     lhv1_index_load_any(body.data ? body.data : (const uint8_t *)"", body.len, name, &idx, NULL,
                         &r->st);
@@ -65,13 +81,25 @@ static void scan_one(lhv1_store *s, const char *prefix, result *r)
     lhv1_buf_free(&body);
 }
 
+/* A JSON value of arbitrary bytes: a string, or {"hex":...} when not UTF-8. */
+static void add_bytes(cJSON *o, const char *field, const void *data, size_t n)
+{
+    lhv1_buf b;
+    lhv1_buf_init(&b);
+    cli_json(&b, data, n);
+    lhv1_buf_putc(&b, 0);
+    cJSON_AddItemToObject(o, field,
+                          b.failed ? cJSON_CreateNull() : cJSON_CreateRaw((char *)b.data));
+    lhv1_buf_free(&b);
+}
+
 static int write_json(const char *path, const char *endpoint, const char *bucket,
                       const char *prefix, const result *rs, size_t n, const size_t *counts)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "endpoint", endpoint);
-    cJSON_AddStringToObject(o, "bucket", bucket);
-    cJSON_AddStringToObject(o, "prefix", prefix);
+    add_bytes(o, "endpoint", endpoint, strlen(endpoint));
+    add_bytes(o, "bucket", bucket, strlen(bucket));
+    add_bytes(o, "prefix", prefix, strlen(prefix));
     cJSON_AddNumberToObject(o, "objects", (double)n);
     cJSON *c = cJSON_AddObjectToObject(o, "verdicts");
     for (int v = 0; v < LHV1_VERDICT_COUNT; v++)
@@ -79,12 +107,13 @@ static int write_json(const char *path, const char *endpoint, const char *bucket
     cJSON *arr = cJSON_AddArrayToObject(o, "results");
     for (size_t i = 0; i < n; i++) {
         cJSON *r = cJSON_CreateObject();
-        cJSON_AddStringToObject(r, "key", rs[i].key);
+        add_bytes(r, "key", rs[i].key.data, rs[i].key.len);
+        cJSON_AddBoolToObject(r, "read", !rs[i].not_read);
         cJSON_AddNumberToObject(r, "size", (double)rs[i].size);
         cJSON_AddStringToObject(r, "verdict", lhv1_verdict_name(rs[i].st.verdict));
         cJSON_AddStringToObject(r, "reason", lhv1_reason_code(rs[i].st.reason));
         cJSON_AddNumberToObject(r, "offset", (double)rs[i].st.offset);
-        cJSON_AddStringToObject(r, "message", rs[i].st.message);
+        add_bytes(r, "message", rs[i].st.message, strlen(rs[i].st.message));
         cJSON_AddStringToObject(r, "go", lhv1_go_name(rs[i].go));
         cJSON_AddItemToArray(arr, r);
     }
@@ -97,17 +126,11 @@ static int write_json(const char *path, const char *endpoint, const char *bucket
     return rc;
 }
 
-/* Markdown cells: '|' and newlines would break the table. */
-static void md_cell(lhv1_buf *b, const char *s)
+/* Markdown cells: escaped text with '|' as \x7c, so no byte breaks the
+ * table or the terminal that shows it. */
+static void md_cell(lhv1_buf *b, const void *s, size_t n)
 {
-    for (; *s; s++) {
-        if (*s == '|')
-            lhv1_buf_puts(b, "\\|");
-        else if ((unsigned char)*s < 0x20)
-            lhv1_buf_putc(b, ' ');
-        else
-            lhv1_buf_putc(b, (uint8_t)*s);
-    }
+    cli_text_buf(b, s, n, "|");
 }
 
 static int write_markdown(const char *path, const char *bucket, const char *prefix,
@@ -115,8 +138,11 @@ static int write_markdown(const char *path, const char *bucket, const char *pref
 {
     lhv1_buf b;
     lhv1_buf_init(&b);
-    lhv1_buf_printf(&b, "# lhv1 scan: %s/%s\n\n%zu objects.\n\n| verdict | objects |\n| --- | --- |\n",
-                    bucket, prefix, n);
+    lhv1_buf_puts(&b, "# lhv1 scan: ");
+    md_cell(&b, bucket, strlen(bucket));
+    lhv1_buf_putc(&b, '/');
+    md_cell(&b, prefix, strlen(prefix));
+    lhv1_buf_printf(&b, "\n\n%zu objects.\n\n| verdict | objects |\n| --- | --- |\n", n);
     for (int v = 0; v < LHV1_VERDICT_COUNT; v++)
         if (counts[v])
             lhv1_buf_printf(&b, "| %s | %zu |\n", lhv1_verdict_name((lhv1_verdict)v), counts[v]);
@@ -124,17 +150,42 @@ static int write_markdown(const char *path, const char *bucket, const char *pref
                       "| --- | --- | --- | --- | --- | --- |\n");
     for (size_t i = 0; i < n; i++) {
         lhv1_buf_puts(&b, "| ");
-        md_cell(&b, rs[i].key);
+        md_cell(&b, rs[i].key.data, rs[i].key.len);
         lhv1_buf_printf(&b, " | %zu | %s | %s | %s | ", rs[i].size,
                         lhv1_verdict_name(rs[i].st.verdict),
                         rs[i].st.verdict == LHV1_OK ? "" : lhv1_reason_code(rs[i].st.reason),
                         lhv1_go_name(rs[i].go));
-        md_cell(&b, rs[i].st.message);
+        md_cell(&b, rs[i].st.message, strlen(rs[i].st.message));
         lhv1_buf_puts(&b, " |\n");
     }
     int rc = b.failed ? -1 : cli_write_file(path, b.data, b.len);
     lhv1_buf_free(&b);
     return rc;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return lhv1_bytes_cmp(((const result *)a)->key, ((const result *)b)->key);
+}
+
+/* Every listed key as a result, in key order: the ones under the prefix to
+ * read, except those holding NUL; those outside it reported unread. */
+static result *results_of(const lhv1_key_list *keys, const lhv1_key_list *outside, size_t *n)
+{
+    *n = keys->n + outside->n;
+    result *rs = calloc(*n ? *n : 1, sizeof *rs);
+    if (!rs)
+        return NULL;
+    for (size_t i = 0; i < *n; i++) {
+        result *r = &rs[i];
+        r->key = i < keys->n ? keys->keys[i] : outside->keys[i - keys->n];
+        if (i >= keys->n)
+            r->not_read = "listed for the prefix but outside it: not read";
+        else if (memchr(r->key.data, 0, r->key.len))
+            r->not_read = "the key holds a NUL byte: not read (no index name liblhv1 loads does)";
+    }
+    qsort(rs, *n, sizeof *rs, by_key);
+    return rs;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -145,6 +196,7 @@ int cmd_scan(int argc, char **argv)
     }
     const char *endpoint = NULL, *bucket = NULL, *prefix = "_vectors/", *json = NULL,
                *md = NULL;
+    uint64_t max_keys = LHV1_S3_MAX_KEYS_DEFAULT;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -158,7 +210,13 @@ int cmd_scan(int argc, char **argv)
             json = argv[++i];
         else if (!strcmp(a, "--markdown") && i + 1 < argc)
             md = argv[++i];
-        else if (!bucket && a[0] != '-')
+        else if (!strcmp(a, "--max-keys") && i + 1 < argc) {
+            if (cli_parse_count("--max-keys", argv[++i], &max_keys) < 0 || max_keys > SIZE_MAX / 2)
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--max-object-size") && i + 1 < argc) {
+            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+                return EXIT_USAGE;
+        } else if (!bucket && a[0] != '-')
             bucket = a;
         else {
             fputs(help, stderr);
@@ -170,28 +228,33 @@ int cmd_scan(int argc, char **argv)
         return EXIT_USAGE;
     }
     lhv1_store_err err;
-    lhv1_store *s = lhv1_s3_store_from_env(endpoint, bucket, &err);
+    lhv1_s3_config cfg = {.endpoint = endpoint, .bucket = bucket, .max_object = cli_max_object,
+                          .max_keys = (size_t)max_keys};
+    lhv1_store *s = lhv1_s3_store_from_env(&cfg, &err);
     if (!s) {
-        fprintf(stderr, "lhv1 scan: %s\n", err.body);
+        cli_error_in("lhv1 scan", bucket, err.body);
         return EXIT_USAGE;
     }
-    lhv1_key_list keys;
+    lhv1_key_list keys, outside;
     lhv1_key_list_init(&keys);
-    if (lhv1_store_list(s, lhv1_bytes_str(prefix), &keys, &err) < 0) {
-        fprintf(stderr, "lhv1 scan: listing %s/%s: %s %d %s\n", bucket, prefix,
-                lhv1_store_kind_name(err.kind), err.status, err.body);
+    lhv1_key_list_init(&outside);
+    if (lhv1_s3_list(s, lhv1_bytes_str(prefix), &keys, &outside, &err) < 0) {
+        char what[LHV1_STORE_BODY_MAX + 64];
+        snprintf(what, sizeof what, "listing: %s %d %s", lhv1_store_kind_name(err.kind),
+                 err.status, err.body);
+        cli_error_in("lhv1 scan", bucket, what);
         lhv1_key_list_free(&keys);
+        lhv1_key_list_free(&outside);
         lhv1_store_destroy(s);
         return EXIT_USAGE;
     }
-    lhv1_key_list_sort(&keys);
-    result *rs = calloc(keys.n ? keys.n : 1, sizeof *rs);
+    size_t n;
+    result *rs = results_of(&keys, &outside, &n);
     size_t counts[LHV1_VERDICT_COUNT] = {0}, not_ok = 0;
     int tty = isatty(2);
-    for (size_t i = 0; rs && i < keys.n; i++) {
-        rs[i].key = (char *)keys.keys[i].data; /* NUL-terminated by the list */
+    for (size_t i = 0; rs && i < n; i++) {
         if (!quiet) {
-            fprintf(stderr, "%sscan: %zu/%zu objects, %zu not ok", tty ? "\r" : "", i + 1, keys.n,
+            fprintf(stderr, "%sscan: %zu/%zu objects, %zu not ok", tty ? "\r" : "", i + 1, n,
                     not_ok);
             if (!tty)
                 fputc('\n', stderr);
@@ -201,20 +264,21 @@ int cmd_scan(int argc, char **argv)
         not_ok += rs[i].st.verdict != LHV1_OK;
     }
     if (!quiet)
-        fprintf(stderr, "%sscan: %zu objects, %zu not ok\n", tty ? "\r" : "", keys.n, not_ok);
+        fprintf(stderr, "%sscan: %zu objects, %zu not ok\n", tty ? "\r" : "", n, not_ok);
     int rc = !rs ? EXIT_USAGE : not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
-    for (size_t i = 0; rs && i < keys.n; i++) {
-        cli_status_line(stdout, rs[i].key, &rs[i].st);
+    for (size_t i = 0; rs && i < n; i++) {
+        cli_status_line_n(stdout, rs[i].key.data, rs[i].key.len, &rs[i].st);
         if (rs[i].st.verdict != LHV1_OK && rs[i].st.verdict != LHV1_MISSING &&
-            rs[i].st.verdict != LHV1_STORE_ERROR)
+            rs[i].st.verdict != LHV1_STORE_ERROR && rs[i].st.verdict != LHV1_OUT_OF_MEMORY)
             printf("  go: %s\n", lhv1_go_name(rs[i].go));
     }
-    if (rs && json && write_json(json, endpoint, bucket, prefix, rs, keys.n, counts) < 0)
+    if (rs && json && write_json(json, endpoint, bucket, prefix, rs, n, counts) < 0)
         rc = EXIT_USAGE;
-    if (rs && md && write_markdown(md, bucket, prefix, rs, keys.n, counts) < 0)
+    if (rs && md && write_markdown(md, bucket, prefix, rs, n, counts) < 0)
         rc = EXIT_USAGE;
     free(rs);
     lhv1_key_list_free(&keys);
+    lhv1_key_list_free(&outside);
     lhv1_store_destroy(s);
     return rc;
 }

@@ -7,11 +7,13 @@
 
 #include "cli.h"
 #include "serve_main.h"
+#include "serve_options.h"
 
 static const char usage_text[] =
     "usage: lhv1 serve [--listen HOST:PORT] [--root DIR | --upstream URL] [--plan FILE]\n"
     "                  [--seed N] [--allow-remote] [--auth KEY:SECRET] [--max-body BYTES]\n"
     "                  [--idle-timeout SECONDS]\n"
+    SERVE_LIMITS_SYNOPSIS
     "\n"
     "An S3-compatible HTTP server (path-style) that injects faults on purpose.\n"
     "  --listen HOST:PORT   default 127.0.0.1:0 (port 0 picks a free port; the\n"
@@ -19,13 +21,17 @@ static const char usage_text[] =
     "  --root DIR           keep objects in DIR (durable file store); default memory\n"
     "  --upstream URL       proxy mode: keep buckets and objects on the S3 server at\n"
     "                       URL (credentials from AWS_ACCESS_KEY_ID and\n"
-    "                       AWS_SECRET_ACCESS_KEY); admin reset empties it\n"
+    "                       AWS_SECRET_ACCESS_KEY); admin reset deletes what the\n"
+    "                       proxy created there, nothing else\n"
     "  --plan FILE          fault rules, JSON (docs/FAULTS.md)\n"
     "  --seed N             seed of the probabilistic rules (default 1)\n"
-    "  --allow-remote       allow a non-loopback listen address and peers\n"
-    "  --auth KEY:SECRET    verify SigV4 signatures (403 otherwise)\n"
+    "  --allow-remote       allow a non-loopback listen address and peers (the\n"
+    "                       admin API stays loopback-only: --admin-remote)\n"
+    "  --auth KEY:SECRET    every request, admin ones too, SigV4-signed with these\n"
+    "                       (checked before the body; 403 otherwise)\n"
     "  --max-body BYTES     largest request body (default 67108864); more is 413\n"
     "  --idle-timeout S     close a connection silent for S seconds (default 30)\n"
+    SERVE_LIMITS_USAGE
     "Admin API under /_lhv1/: health, rules, log, reset (docs/FAULTS.md).\n";
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -53,11 +59,22 @@ int cmd_serve(int argc, char **argv)
     s.cfg.seed = 1;
     s.cfg.max_body = 64u << 20;
     s.cfg.idle_timeout = 30;
+    serve_limits_default(&s.cfg.lim);
     char auth[512] = "";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t n;
+        int used, lim = serve_limits_option(&s.cfg.lim, a, v, &used);
+        if (lim != 0) {
+            if (lim < 0) {
+                cli_error_in("lhv1 serve", a, "bad or missing value");
+                fputs(usage_text, stderr);
+                return EXIT_USAGE;
+            }
+            i += used - 1;
+            continue;
+        }
         if (!strcmp(a, "--allow-remote")) {
             s.cfg.allow_remote = 1;
             continue;
@@ -101,6 +118,10 @@ int cmd_serve(int argc, char **argv)
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
+    }
+    if (s.cfg.lim.max_inflight < s.cfg.max_body) {
+        fprintf(stderr, "lhv1 serve: --max-inflight is below --max-body: no such body fits\n");
+        return EXIT_USAGE;
     }
     if (s.cfg.root && s.cfg.upstream) {
         fprintf(stderr, "lhv1 serve: --root and --upstream exclude each other\n");

@@ -8,7 +8,8 @@
 #include "lhv1/index.h"
 
 static const char help[] =
-    "usage: lhv1 verify [--name NAME] [--json] [--lhv1-only] [--endpoint URL] FILE...\n"
+    "usage: lhv1 verify [--name NAME] [--json] [--lhv1-only] [--endpoint URL]\n"
+    "                   [--max-object-size BYTES] FILE...\n"
     "Prints one line per file: '<path>: <verdict>' and, when not ok,\n"
     "': <reason-code>: <message>'. With --json, one JSON object per line\n"
     "(file, format, verdict, reason, go, offset, message). --name checks\n"
@@ -21,6 +22,9 @@ static const char help[] =
     "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "A FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL\n"
     "(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).\n"
+    "No more than BYTES (default 5368709120, the largest single S3 PUT) is read\n"
+    "of a file or object: a larger one is an error, not judged. A FILE whose\n"
+    "first 8 bytes are no LHV1 or LHV2 header is bad-format without reading on.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory.\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
@@ -50,6 +54,7 @@ int cmd_verify(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"lhv1-only", no_argument, NULL, '1'},
         {"endpoint", required_argument, NULL, 'e'},
+        {"max-object-size", required_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -63,6 +68,10 @@ int cmd_verify(int argc, char **argv)
         case 'j': json = 1; break;
         case '1': lhv1_only = 1; break;
         case 'e': cli_endpoint = optarg; break;
+        case 'm':
+            if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
+                return EXIT_USAGE;
+            break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: cli_bad_option("verify", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }

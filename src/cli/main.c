@@ -20,6 +20,8 @@ static const struct {
     {"campaign", cmd_campaign, "fault-injection campaign over the persistor (docs/FAULTS.md)"},
     {"scan", cmd_scan, "verify every object under _vectors/ of an S3 bucket"},
     {"serve", cmd_serve, "S3-compatible HTTP server that injects faults (docs/FAULTS.md)"},
+    {"conform", cmd_conform, "run a reader under test over every golden (docs/CONFORMANCE.md)"},
+    {"testee", cmd_testee, "liblhv1 as a testee of lhv1 conform (docs/CONFORMANCE.md)"},
 };
 
 static void usage(FILE *to)

@@ -1,22 +1,101 @@
 /* The S3 client store (see s3_store.h). */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE /* tdestroy */
 #include "s3_store.h"
 
 #include <curl/curl.h>
+#include <search.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "s3_reply.h"
 
 typedef struct s3_store {
     lhv1_store base;
     CURL *curl; /* reused: keeps the connection alive between requests */
     char *endpoint, *bucket, *userpwd, *sigv4;
     long timeout_ms;
+    uint64_t max_object;
+    size_t max_keys;
 } s3_store;
+
+/* Where a reply's body goes and how much of it is read. The status decides
+ * at its first byte: a 200 to `body` or `page` (at most `limit_ok` bytes),
+ * anything else to `small` (at most LHV1_S3_ERROR_BODY_MAX). */
+typedef struct reply {
+    CURL *curl;
+    uint64_t limit_ok;
+    lhv1_buf *body;
+    lhv1_s3_page *page;
+    lhv1_buf small;
+    long status;       /* 0 until the body's first byte */
+    int to_body;
+    uint64_t limit, got;
+    int oom;           /* an allocation failed */
+    int excess;        /* bytes past the announced Content-Length */
+    char stop[192];    /* why the client stopped reading; "" when it did not */
+} reply;
+
+/* The first byte of the body: the status and Content-Length are known. */
+static void reply_start(reply *r)
+{
+    curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &r->status);
+    r->to_body = r->status == 200 && (r->body || r->page);
+    r->limit = r->to_body ? r->limit_ok : LHV1_S3_ERROR_BODY_MAX;
+    curl_off_t announced = -1;
+    curl_easy_getinfo(r->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+    if (announced > 0 && (uint64_t)announced > r->limit)
+        snprintf(r->stop, sizeof r->stop,
+                 "a %ld reply announcing %lld bytes, more than the %llu this client reads",
+                 r->status, (long long)announced, (unsigned long long)r->limit);
+    else if (announced > 0 && r->to_body && r->body &&
+             lhv1_buf_reserve(r->body, (size_t)announced) < 0)
+        r->oom = 1;
+}
 
 static size_t on_body(char *p, size_t size, size_t n, void *cls)
 {
-    return lhv1_buf_append(cls, p, size * n) < 0 ? 0 : size * n;
+    reply *r = cls;
+    size_t len = size * n;
+    if (!r->status)
+        reply_start(r);
+    if (r->stop[0] || r->oom)
+        return 0;
+    if (len > r->limit - r->got) {
+        snprintf(r->stop, sizeof r->stop,
+                 "a %ld reply of more than %llu bytes, the most this client reads", r->status,
+                 (unsigned long long)r->limit);
+        return 0;
+    }
+    r->got += len;
+    if (r->to_body && r->page) {
+        if (lhv1_s3_page_feed(r->page, p, len) == 0)
+            return len;
+        if (lhv1_s3_page_oom(r->page))
+            r->oom = 1;
+        else
+            snprintf(r->stop, sizeof r->stop, "listing page: %s", lhv1_s3_page_error(r->page));
+        return 0;
+    }
+    if (lhv1_buf_append(r->to_body ? r->body : &r->small, p, len) < 0) {
+        r->oom = 1;
+        return 0;
+    }
+    return len;
+}
+
+/* libcurl ends a body at its Content-Length; that more bytes came in the
+ * same read it says only in its verbose text ("Excess found"). Bytes that
+ * come later belong to no reply: the next request on the connection fails
+ * on them. */
+static int on_debug(CURL *c, curl_infotype type, char *text, size_t n, void *cls)
+{
+    (void)c;
+    static const char excess[] = "Excess found";
+    if (type == CURLINFO_TEXT && n >= sizeof excess - 1 && !memcmp(text, excess, sizeof excess - 1))
+        ((reply *)cls)->excess = 1;
+    return 0;
 }
 
 /* Percent-encodes a key for the path, keeping '/' (S3's own rule). */
@@ -32,39 +111,35 @@ static void path_escape(lhv1_buf *b, const uint8_t *s, size_t n, int keep_slash)
     }
 }
 
-/* The S3 error code of an XML error body, into code. */
-static void error_code(const lhv1_buf *body, char *code, size_t n)
+/* A connection that carried bytes past a reply is not reused: the handle
+ * (and its connection cache) is replaced. */
+static int renew_handle(s3_store *s)
 {
-    code[0] = 0;
-    if (!body->data)
-        return;
-    const char *p = memmem(body->data, body->len, "<Code>", 6);
-    if (!p)
-        return;
-    p += 6;
-    const char *e = memmem(p, body->len - (size_t)(p - (const char *)body->data), "</Code>", 7);
-    if (!e || (size_t)(e - p) >= n)
-        return;
-    memcpy(code, p, (size_t)(e - p));
-    code[e - p] = 0;
+    CURL *c = curl_easy_init();
+    if (!c)
+        return -1;
+    curl_easy_cleanup(s->curl);
+    s->curl = c;
+    return 0;
 }
 
 /* One request. Returns the HTTP status, or -1 with err filled on a
- * transport error. */
+ * transport error, a reply over its bound, or out of memory. A 200's body
+ * goes to r->body or r->page, any other status's to r->small. */
 static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_bytes body,
-                    lhv1_buf *out, lhv1_store_err *err)
+                    reply *r, lhv1_store_err *err)
 {
     CURL *c = s->curl;
     curl_easy_reset(c);
+    r->curl = c;
     lhv1_buf url;
     lhv1_buf_init(&url);
     lhv1_buf_puts(&url, s->endpoint);
     lhv1_buf_append(&url, path->data, path->len);
     lhv1_buf_putc(&url, 0);
-    if (url.failed) {
+    if (url.failed || path->failed) {
         lhv1_buf_free(&url);
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory");
-        return -1;
+        return lhv1_store_oom(err, "request URL");
     }
     curl_easy_setopt(c, CURLOPT_URL, (char *)url.data);
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
@@ -79,29 +154,63 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
      * removed header as "expect:" with an empty value, which no S3 server
      * that verifies signatures accepts. */
     struct curl_slist *h = NULL;
+    if (s->userpwd) {
+        /* S3 wants the payload's hash as a signed header; libcurl 7.88
+         * signs it when given (and hashes the body into the canonical
+         * request the same way). */
+        uint8_t d[crypto_hash_sha256_BYTES];
+        char line[32 + 2 * crypto_hash_sha256_BYTES + 1] = "x-amz-content-sha256: ";
+        crypto_hash_sha256(d, body.data ? body.data : (const uint8_t *)"", body.len);
+        sodium_bin2hex(line + strlen(line), 2 * sizeof d + 1, d, sizeof d);
+        struct curl_slist *n = curl_slist_append(h, line);
+        if (!n) {
+            lhv1_buf_free(&url);
+            return lhv1_store_oom(err, "request header");
+        }
+        h = n;
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    }
     if (!strcmp(method, "PUT")) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data ? (const char *)body.data : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, r);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
     lhv1_buf_free(&url);
+    if (r->excess && renew_handle(s) < 0)
+        r->oom = 1;
+    if (r->oom)
+        return lhv1_store_oom(err, "S3 reply");
+    if (r->stop[0])
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%s %s: %s", method,
+                               s->bucket, r->stop);
     if (rc != CURLE_OK) {
         /* A reset, a body shorter than its Content-Length, a timeout: the
          * store failed; what the server may have done is unknown. */
-        lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%s %s: %s", method,
-                        s->bucket, curl_easy_strerror(rc));
-        return -1;
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%s %s: %s", method,
+                               s->bucket, curl_easy_strerror(rc));
     }
-    if (out->failed) {
-        lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "out of memory");
-        return -1;
-    }
+    if (r->excess)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status,
+                               "%s %s: more bytes than the reply's Content-Length", method,
+                               s->bucket);
     return status;
+}
+
+static void reply_init(reply *r, uint64_t limit_ok, lhv1_buf *body, lhv1_s3_page *page)
+{
+    memset(r, 0, sizeof *r);
+    r->limit_ok = limit_ok;
+    r->body = body;
+    r->page = page;
+    lhv1_buf_init(&r->small);
 }
 
 static void object_path(s3_store *s, lhv1_bytes key, lhv1_buf *p)
@@ -112,11 +221,12 @@ static void object_path(s3_store *s, lhv1_bytes key, lhv1_buf *p)
     path_escape(p, key.data, key.len, 1);
 }
 
-/* A non-2xx reply as a store error: only NoSuchKey is NOT_FOUND. */
+/* A reply other than the success wanted, as a store error: only a 404
+ * whose error document's Code is NoSuchKey is NOT_FOUND. */
 static int reply_error(long status, const lhv1_buf *body, lhv1_store_err *err)
 {
     char code[64];
-    error_code(body, code, sizeof code);
+    lhv1_s3_error_code(body->data, body->len, code, sizeof code);
     if (status == 404 && !strcmp(code, "NoSuchKey"))
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "NoSuchKey");
     return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%ld %s: %.*s", status,
@@ -125,171 +235,216 @@ static int reply_error(long status, const lhv1_buf *body, lhv1_store_err *err)
                            body->data ? (const char *)body->data : "");
 }
 
-static int s3_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+/* A request whose success is any 2xx and whose body is not wanted. */
+static int request_2xx(s3_store *s, const char *method, lhv1_bytes key, lhv1_bytes body,
+                       lhv1_store_err *err)
 {
-    s3_store *s = (s3_store *)st;
-    lhv1_buf p, out;
+    lhv1_buf p;
     lhv1_buf_init(&p);
-    lhv1_buf_init(&out);
     object_path(s, key, &p);
-    long status = request(s, "PUT", &p, body, &out, err);
-    int rc = status < 0 ? -1 : status / 100 == 2 ? 0 : reply_error(status, &out, err);
+    reply r;
+    reply_init(&r, 0, NULL, NULL);
+    long status = request(s, method, &p, body, &r, err);
+    int rc = status < 0 ? -1 : status / 100 == 2 ? 0 : reply_error(status, &r.small, err);
     if (rc == 0)
         lhv1_store_err_ok(err);
     lhv1_buf_free(&p);
-    lhv1_buf_free(&out);
+    lhv1_buf_free(&r.small);
     return rc;
+}
+
+static int s3_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    return request_2xx((s3_store *)st, "PUT", key, body, err);
+}
+
+static int s3_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
+{
+    return request_2xx((s3_store *)st, "DELETE", key, (lhv1_bytes){NULL, 0}, err);
 }
 
 static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
 {
     s3_store *s = (s3_store *)st;
-    lhv1_buf p, got;
+    lhv1_buf p;
     lhv1_buf_init(&p);
-    lhv1_buf_init(&got);
     object_path(s, key, &p);
-    long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &got, err);
-    int rc;
-    if (status < 0) {
-        rc = -1;
-    } else if (status == 200) {
-        lhv1_buf_reset(out);
-        rc = lhv1_buf_append(out, got.data, got.len) < 0
-                 ? lhv1_store_fail(err, LHV1_STORE_FAILED, 507, "out of memory")
-                 : 0;
-        if (rc == 0)
-            lhv1_store_err_ok(err);
-    } else {
-        rc = reply_error(status, &got, err);
-    }
-    lhv1_buf_free(&p);
-    lhv1_buf_free(&got);
-    return rc;
-}
-
-static int s3_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
-{
-    s3_store *s = (s3_store *)st;
-    lhv1_buf p, out;
-    lhv1_buf_init(&p);
-    lhv1_buf_init(&out);
-    object_path(s, key, &p);
-    long status = request(s, "DELETE", &p, (lhv1_bytes){NULL, 0}, &out, err);
-    int rc = status < 0 ? -1 : status / 100 == 2 ? 0 : reply_error(status, &out, err);
+    lhv1_buf_reset(out);
+    reply r;
+    reply_init(&r, s->max_object, out, NULL);
+    long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
+    int rc = status < 0 ? -1 : status == 200 ? 0 : reply_error(status, &r.small, err);
     if (rc == 0)
         lhv1_store_err_ok(err);
+    else
+        lhv1_buf_reset(out);
     lhv1_buf_free(&p);
-    lhv1_buf_free(&out);
+    lhv1_buf_free(&r.small);
     return rc;
 }
 
-/* The text of each <tag>...</tag> in order; keys come URL-encoded
- * (encoding-type=url), so they hold no XML markup or entity. */
-static int each_tag(const lhv1_buf *xml, const char *tag, int (*fn)(void *, const char *, size_t),
-                    void *cls)
+/* --- listing ----------------------------------------------------------- */
+
+/* A byte string in a tsearch tree (glibc's red-black tree). */
+typedef struct seen_entry {
+    size_t len;
+    uint8_t data[];
+} seen_entry;
+
+static int seen_cmp(const void *a, const void *b)
 {
-    char open[64], close[64];
-    snprintf(open, sizeof open, "<%s>", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    const char *p = (const char *)xml->data, *end = p + xml->len;
-    while (p && p < end) {
-        const char *a = memmem(p, (size_t)(end - p), open, strlen(open));
-        if (!a)
-            break;
-        a += strlen(open);
-        const char *b = memmem(a, (size_t)(end - a), close, strlen(close));
-        if (!b)
-            return -1;
-        if (fn(cls, a, (size_t)(b - a)) < 0)
-            return -1;
-        p = b + strlen(close);
+    const seen_entry *x = a, *y = b;
+    return lhv1_bytes_cmp((lhv1_bytes){x->data, x->len}, (lhv1_bytes){y->data, y->len});
+}
+
+/* Adds s to the set: 1 when it was new, 0 when already there, -1 when out
+ * of memory. */
+static int seen_add(void **root, lhv1_bytes s)
+{
+    seen_entry *e = malloc(sizeof *e + s.len);
+    if (!e)
+        return -1;
+    e->len = s.len;
+    if (s.len)
+        memcpy(e->data, s.data, s.len);
+    void *slot = tsearch(e, root, seen_cmp);
+    if (!slot) {
+        free(e);
+        return -1;
     }
+    if (*(seen_entry **)slot != e) {
+        free(e);
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct listing {
+    s3_store *s;
+    lhv1_bytes prefix;
+    lhv1_key_list *keys, *outside;
+    void *seen_keys, *seen_tokens;
+    size_t count;
+    int stalled; /* truncated pages in a row that listed no key */
+} listing;
+
+/* The keys of one page into the listing. 0, or -1 with err filled. */
+static int take_page(listing *l, const lhv1_s3_page *page, lhv1_store_err *err)
+{
+    const lhv1_key_list *k = lhv1_s3_page_keys(page);
+    for (size_t i = 0; i < k->n; i++) {
+        lhv1_bytes key = k->keys[i];
+        if (++l->count > l->s->max_keys)
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                                   "listing: more than %zu keys (the client's key limit)",
+                                   l->s->max_keys);
+        int fresh = seen_add(&l->seen_keys, key);
+        if (fresh < 0)
+            return lhv1_store_oom(err, "listing");
+        if (!fresh)
+            return lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                                   "listing: a key listed twice (the listing does not advance)");
+        int inside = key.len >= l->prefix.len &&
+                     (!l->prefix.len || !memcmp(key.data, l->prefix.data, l->prefix.len));
+        if (lhv1_key_list_push(inside ? l->keys : l->outside, key) < 0)
+            return lhv1_store_oom(err, "listing");
+    }
+    if (!lhv1_s3_page_truncated(page))
+        return 0;
+    l->stalled = k->n ? 0 : l->stalled + 1;
+    if (l->stalled >= LHV1_S3_STALLED_PAGES)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                               "listing: %d truncated pages in a row without a key (the listing "
+                               "does not advance)", l->stalled);
+    int fresh = seen_add(&l->seen_tokens, lhv1_s3_page_token(page));
+    if (fresh < 0)
+        return lhv1_store_oom(err, "listing");
+    if (!fresh)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                               "listing: a continuation token repeated (the listing does not "
+                               "advance)");
     return 0;
 }
 
-static int hexval(char c)
+/* GETs one page (after token, when not empty) into *page. */
+static int get_page(listing *l, lhv1_bytes token, lhv1_s3_page **page, lhv1_store_err *err)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static int push_key(void *cls, const char *s, size_t n)
-{
-    lhv1_buf k;
-    lhv1_buf_init(&k);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-            hexval(s[i + 2]) >= 0) {
-            lhv1_buf_putc(&k, (uint8_t)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
-            i += 2;
-        } else if (s[i] == '%') {
-            lhv1_buf_free(&k);
-            return -1;
-        } else {
-            lhv1_buf_putc(&k, (uint8_t)s[i]);
-        }
+    s3_store *s = l->s;
+    lhv1_buf p;
+    lhv1_buf_init(&p);
+    /* Parameters in sorted order and fully escaped: libcurl 7.88 signs the
+     * query as written, SigV4 verifiers canonicalise it. */
+    lhv1_buf_printf(&p, "/%s?", s->bucket);
+    if (token.len) {
+        lhv1_buf_puts(&p, "continuation-token=");
+        path_escape(&p, token.data, token.len, 0);
+        lhv1_buf_putc(&p, '&');
     }
-    int rc = k.failed ? -1 : lhv1_key_list_push(cls, (lhv1_bytes){k.data, k.len});
-    lhv1_buf_free(&k);
+    lhv1_buf_puts(&p, "encoding-type=url&list-type=2&prefix=");
+    path_escape(&p, l->prefix.data, l->prefix.len, 0);
+    *page = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
+    if (!*page) {
+        lhv1_buf_free(&p);
+        return lhv1_store_oom(err, "listing");
+    }
+    reply r;
+    reply_init(&r, LHV1_S3_PAGE_MAX, NULL, *page);
+    long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
+    int rc = status < 0 ? -1 : status != 200 ? reply_error(status, &r.small, err) : 0;
+    if (rc == 0 && lhv1_s3_page_end(*page) < 0)
+        rc = lhv1_s3_page_oom(*page) ? lhv1_store_oom(err, "listing")
+                                      : lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                                                        "listing page: %s",
+                                                        lhv1_s3_page_error(*page));
+    lhv1_buf_free(&p);
+    lhv1_buf_free(&r.small);
     return rc;
 }
 
-static int copy_token(void *cls, const char *s, size_t n)
+static const lhv1_store_ops s3_ops;
+
+int lhv1_s3_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *keys, lhv1_key_list *outside,
+                 lhv1_store_err *err)
 {
-    lhv1_buf *t = cls;
-    lhv1_buf_reset(t);
-    return lhv1_buf_append(t, s, n);
+    if (st->ops != &s3_ops)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "not an S3 client store");
+    listing l = {.s = (s3_store *)st, .prefix = prefix, .keys = keys, .outside = outside};
+    lhv1_buf token;
+    lhv1_buf_init(&token);
+    int rc = 0;
+    for (;;) {
+        lhv1_s3_page *page = NULL;
+        rc = get_page(&l, (lhv1_bytes){token.data, token.len}, &page, err);
+        if (rc == 0)
+            rc = take_page(&l, page, err);
+        int more = rc == 0 && lhv1_s3_page_truncated(page);
+        if (more) {
+            lhv1_bytes t = lhv1_s3_page_token(page);
+            lhv1_buf_reset(&token);
+            if (lhv1_buf_append(&token, t.data, t.len) < 0)
+                rc = lhv1_store_oom(err, "listing");
+        }
+        lhv1_s3_page_free(page);
+        if (rc < 0 || !more)
+            break;
+    }
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    tdestroy(l.seen_keys, free);
+    tdestroy(l.seen_tokens, free);
+    lhv1_buf_free(&token);
+    return rc;
 }
 
 static int s3_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *out, lhv1_store_err *err)
 {
-    s3_store *s = (s3_store *)st;
-    lhv1_buf token, p, xml;
-    lhv1_buf_init(&token);
-    lhv1_buf_init(&p);
-    lhv1_buf_init(&xml);
-    int rc = 0;
-    for (int page = 0; rc == 0; page++) {
-        lhv1_buf_reset(&p);
-        lhv1_buf_reset(&xml);
-        /* Parameters in sorted order and fully escaped: libcurl 7.88 signs
-         * the query as written, SigV4 verifiers canonicalise it. */
-        lhv1_buf_printf(&p, "/%s?", s->bucket);
-        if (token.len) {
-            lhv1_buf_puts(&p, "continuation-token=");
-            path_escape(&p, token.data, token.len, 0);
-            lhv1_buf_putc(&p, '&');
-        }
-        lhv1_buf_puts(&p, "encoding-type=url&list-type=2&prefix=");
-        path_escape(&p, prefix.data, prefix.len, 0);
-        long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &xml, err);
-        if (status < 0) {
-            rc = -1;
-            break;
-        }
-        if (status != 200) {
-            rc = reply_error(status, &xml, err);
-            break;
-        }
-        if (each_tag(&xml, "Key", push_key, out) < 0) {
-            rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 200, "listing: a key is malformed");
-            break;
-        }
-        int truncated = xml.data && memmem(xml.data, xml.len, "<IsTruncated>true<", 18) != NULL;
-        lhv1_buf_reset(&token);
-        each_tag(&xml, "NextContinuationToken", copy_token, &token);
-        if (!truncated)
-            break;
-        if (!token.len || page > 1000000) {
-            rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 200, "listing: truncated without a token");
-            break;
-        }
-    }
-    if (rc == 0)
-        lhv1_store_err_ok(err);
-    lhv1_buf_free(&token);
-    lhv1_buf_free(&p);
-    lhv1_buf_free(&xml);
+    lhv1_key_list outside;
+    lhv1_key_list_init(&outside);
+    int rc = lhv1_s3_list(st, prefix, out, &outside, err);
+    if (rc == 0 && outside.n)
+        rc = lhv1_store_fail(err, LHV1_STORE_FAILED, 200,
+                             "listing: the server listed %zu keys outside the prefix", outside.n);
+    lhv1_key_list_free(&outside);
     return rc;
 }
 
@@ -329,6 +484,10 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
         s->endpoint[--el] = 0;
     s->bucket = strdup(cfg->bucket);
     s->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 30000;
+    s->max_object = cfg->max_object ? cfg->max_object : LHV1_S3_MAX_OBJECT_DEFAULT;
+    if (s->max_object > SIZE_MAX - 1)
+        s->max_object = SIZE_MAX - 1;
+    s->max_keys = cfg->max_keys ? cfg->max_keys : LHV1_S3_MAX_KEYS_DEFAULT;
     if (cfg->access_key && cfg->secret_key) {
         size_t n = strlen(cfg->access_key) + strlen(cfg->secret_key) + 2;
         s->userpwd = malloc(n);
@@ -377,12 +536,9 @@ int lhv1_s3_parse_url(const char *url, char **bucket, const char **key)
     return 0;
 }
 
-lhv1_store *lhv1_s3_store_from_env(const char *endpoint, const char *bucket,
-                                   lhv1_store_err *err)
+lhv1_store *lhv1_s3_store_from_env(const lhv1_s3_config *base, lhv1_store_err *err)
 {
-    lhv1_s3_config cfg = {0};
-    cfg.endpoint = endpoint;
-    cfg.bucket = bucket;
+    lhv1_s3_config cfg = *base;
     cfg.access_key = getenv("AWS_ACCESS_KEY_ID");
     cfg.secret_key = getenv("AWS_SECRET_ACCESS_KEY");
     cfg.region = getenv("AWS_REGION");

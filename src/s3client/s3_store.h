@@ -2,9 +2,22 @@
  * libcurl's own SigV4 (CURLOPT_AWS_SIGV4): what `lhv1 verify|dump s3://`
  * and `lhv1 scan` read through. Error model of store.h: only a 404 whose
  * S3 code is NoSuchKey is NOT_FOUND; every other failure, a transport
- * error included (reset, body cut short, timeout), is FAILED. */
+ * error included (reset, body cut short, timeout), is FAILED.
+ *
+ * It reads no more than it must (docs/FAULTS.md, "Bounds of the S3 client
+ * and of local reads"): an object body at most max_object bytes, announced
+ * or not; a body shorter than its Content-Length, or longer in the read
+ * that ends it, is FAILED; any
+ * other reply's body at most LHV1_S3_ERROR_BODY_MAX bytes; a listing page at
+ * most LHV1_S3_PAGE_MAX bytes (s3_reply.h) and max_keys keys in all; a
+ * listing stops with FAILED on a continuation token it already sent, a key
+ * it already listed, or LHV1_S3_STALLED_PAGES truncated pages in a row
+ * that list no key. */
 #ifndef LHV1_S3_STORE_H
 #define LHV1_S3_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "lhv1/store.h"
 
@@ -15,19 +28,40 @@ typedef struct lhv1_s3_config {
     const char *secret_key;
     const char *region;     /* default us-east-1 */
     long timeout_ms;        /* per request; 0 = 30 s */
+    uint64_t max_object;    /* largest object body read; 0 = LHV1_S3_MAX_OBJECT_DEFAULT */
+    size_t max_keys;        /* most keys a listing returns; 0 = LHV1_S3_MAX_KEYS_DEFAULT */
 } lhv1_s3_config;
+
+/* vectord writes each object with one PUT, and S3 refuses a single PUT
+ * over 5 GiB: no LHV1 object in S3 is larger. */
+#define LHV1_S3_MAX_OBJECT_DEFAULT ((uint64_t)5 << 30)
+/* One index per key: far more indexes than a service holds, and at most
+ * about 100 MiB of keys (S3 keys are at most 1024 bytes). */
+#define LHV1_S3_MAX_KEYS_DEFAULT ((size_t)100000)
+/* S3 error documents are a few hundred bytes. */
+#define LHV1_S3_ERROR_BODY_MAX 8192
+/* Truncated pages without a key are legal (a server may end a page
+ * early), but not without end. */
+#define LHV1_S3_STALLED_PAGES 8
 
 /* NULL with err filled on failure. */
 lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err);
+
+/* The whole listing of prefix: the keys that start with it into keys,
+ * those the server listed although they do not (a misbehaving server; the
+ * caller reports them) into outside. Both in listing order. The store's
+ * list() is this with any key outside the prefix a failure. s must be an
+ * S3 client store. */
+int lhv1_s3_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *keys, lhv1_key_list *outside,
+                 lhv1_store_err *err);
 
 /* Splits "s3://bucket/key" into bucket and key (pointers into a copy the
  * caller frees with free(*bucket)). Returns 0, or -1 when the URL is not
  * of that form. */
 int lhv1_s3_parse_url(const char *url, char **bucket, const char **key);
 
-/* A store for "s3://bucket/..." from --endpoint and the environment
- * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION). */
-lhv1_store *lhv1_s3_store_from_env(const char *endpoint, const char *bucket,
-                                   lhv1_store_err *err);
+/* lhv1_s3_store_new(cfg) with the credentials and region taken from the
+ * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION). */
+lhv1_store *lhv1_s3_store_from_env(const lhv1_s3_config *cfg, lhv1_store_err *err);
 
 #endif

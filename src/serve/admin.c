@@ -1,5 +1,6 @@
 /* The admin API on /_lhv1/ (docs/FAULTS.md): fault rules, the decision
- * log, resetting the store. Loopback-only like the rest of the server. */
+ * log, resetting the store. Who may call it is decided before the body is
+ * read (request_gate.c, docs/SECURITY.md). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +21,29 @@ static void json_reply(serve_reply *r, cJSON *j)
     serve_reply_header(r, "Content-Type", "application/json");
 }
 
-/* Empties the backend and forgets the fault store's history. */
-static int reset_store(serve_server *s, lhv1_store_err *err)
+/* Deletes every key of the server's own backend. */
+static int empty_store(lhv1_store *st, lhv1_store_err *err)
 {
-    if (s->etags) /* first: a failure below may have deleted some keys */
-        etag_cache_clear(s->etags);
     lhv1_key_list l;
     lhv1_key_list_init(&l);
-    if (lhv1_store_list(s->store, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
+    if (lhv1_store_list(st, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
         lhv1_key_list_free(&l);
         return -1;
     }
     int rc = 0;
     for (size_t i = 0; i < l.n && rc == 0; i++)
-        rc = lhv1_store_del(s->store, l.keys[i], err);
+        rc = lhv1_store_del(st, l.keys[i], err);
     lhv1_key_list_free(&l);
+    return rc;
+}
+
+/* Empties the backend (a proxy's: only what it created) and forgets the
+ * fault store's history. */
+static int reset_store(serve_server *s, lhv1_store_err *err)
+{
+    if (s->etags) /* first: a failure below may have deleted some keys */
+        etag_cache_clear(s->etags);
+    int rc = s->cfg.upstream ? serve_upstream_reset(s->store, err) : empty_store(s->store, err);
     if (rc < 0)
         return -1;
     lhv1_fault_config cfg = {0};
@@ -45,7 +54,9 @@ static int reset_store(serve_server *s, lhv1_store_err *err)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "out of memory");
     lhv1_store_destroy(s->faulty);
     s->faulty = f;
-    serve_buckets_free(s);
+    /* A proxy's upstream may keep buckets it did not create. */
+    if (serve_buckets_load(s) < 0)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "cannot list the buckets");
     http_faults_restart(s->faults);
     return 0;
 }

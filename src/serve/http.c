@@ -15,20 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "conn_guard.h"
+#include "request_gate.h"
 #include "serve.h"
 #include "serve_main.h"
+#include "sigv4.h"
 
 /* Threads that poll (epoll) and serve the connections: one. A thread per
  * connection paid a context switch per request, and even a second poller
  * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
  * the offload thread below instead (the bench/serve figures). */
 #define SERVE_THREADS 1
-/* Connections served at once, over all threads. */
-#define CONNECTION_LIMIT 256
+/* libmicrohttpd's own connection limits (over all, per address) are
+ * --max-connections and --max-peer-connections plus this: room for
+ * connections displaced (conn_guard) but not yet closed. */
+#define CONNECTION_SLACK 64
 
 /* libmicrohttpd's memory per connection: the request's headers, its read
  * buffer (about half of it), the reply's headers. It zeroes all of it
@@ -37,13 +43,17 @@
  * beyond it get 431. */
 #define CONNECTION_MEMORY ((size_t)32 * 1024)
 
-/* The most a request's announced Content-Length reserves up front. */
-#define BODY_RESERVE_MAX ((size_t)16 << 20)
-
-/* Per-request state kept across libmicrohttpd's calls. */
+/* Per-request state kept across libmicrohttpd's calls, from the request
+ * line (on_uri) to the end (on_completed). */
 typedef struct req_ctx {
+    char *path;           /* the request target as sent, cut at '?' */
+    const char *query;    /* the text after '?', or NULL */
+    int started;          /* the header passed the gate */
+    uint64_t id;          /* x-amz-request-id */
+    request_gate gate;
     lhv1_buf body;
     int too_large;
+    int over_budget;      /* a body without Content-Length went past --max-inflight */
     int answered; /* a response was queued early (413, 411) */
     serve_reply *delayed; /* a latency fault's or an offloaded request's
                            * reply, sent when resumed */
@@ -253,12 +263,12 @@ static void route(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 400, "InvalidURI", "the path must start with '/'");
         return;
     }
-    if (plen >= 7 && !strncmp(url, "/_lhv1/", 7)) {
+    if (sigv4_check_payload(q, r) < 0)
+        return;
+    if (serve_is_admin_path(url)) {
         serve_admin(q, r);
         return;
     }
-    if (sigv4_check(q, r) < 0)
-        return;
     const char *p = url + 1;
     size_t rest = plen - 1;
     if (rest == 0) {
@@ -508,6 +518,7 @@ static void *job_loop(void *arg)
         }
         lhv1_buf_free(&j->q.key);
         lhv1_buf_free(&j->q.body);
+        request_gate_release(j->q.srv, &j->ctx->gate);
         /* No reply (out of memory): resumed with none, the connection
          * is closed. */
         j->ctx->delayed = r;
@@ -566,33 +577,109 @@ static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
     return 0;
 }
 
-/* An answer before the body was read (413, 411): libmicrohttpd then closes
- * the connection instead of reading the rest. */
-static enum MHD_Result early_error(serve_server *s, struct MHD_Connection *conn,
-                                   const char *url, int status, const char *code,
-                                   const char *msg)
+/* An answer before the body was read (the gate's, 413): libmicrohttpd
+ * then closes the connection instead of reading the rest. */
+static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                                   const serve_request *q, serve_reply *r)
 {
-    serve_request q = {0};
-    q.srv = s;
-    q.conn = conn;
-    q.raw_url = url;
-    q.id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
-    serve_reply r;
-    serve_reply_init(&r);
-    serve_reply_error(&r, &q, status, code, "%s", msg);
-    enum MHD_Result rc = send_reply(conn, q.id, &r);
-    serve_reply_free(&r);
+    ctx->answered = 1;
+    request_gate_release(s, &ctx->gate);
+    conn_guard_body_done(conn);
+    enum MHD_Result rc = send_reply(conn, q->id, r);
+    serve_reply_free(r);
     return rc;
 }
 
-static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+static void request_init(serve_request *q, serve_server *s, struct MHD_Connection *conn,
+                         const char *method, const req_ctx *ctx)
 {
-    (void)kind;
-    (void)value;
-    if (!strcasecmp(key, "Content-Length"))
-        ++*(int *)cls;
+    memset(q, 0, sizeof *q);
+    q->srv = s;
+    q->conn = conn;
+    q->method = method;
+    q->raw_url = ctx->path;
+    q->raw_query = ctx->query;
+    lhv1_buf_init(&q->key);
+    q->auth = ctx->gate.authed ? &ctx->gate.auth : NULL;
+    q->id = ctx->id;
+}
+
+/* The request line is in (MHD_OPTION_URI_LOG_CALLBACK): its target, as
+ * sent, is what SigV4 signs. The context returned is the request's. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    req_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    lhv1_buf_init(&ctx->body);
+    ctx->path = strdup(uri);
+    if (ctx->path) {
+        char *qm = strchr(ctx->path, '?');
+        if (qm) {
+            *qm = 0;
+            ctx->query = qm + 1;
+        }
+    }
+    return ctx;
+}
+
+/* The header is complete: the gate decides before any body byte. */
+static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                                 const char *method, const char *version)
+{
+    ctx->started = 1;
+    ctx->id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
+    conn_guard_header_done(conn);
+    serve_request q;
+    request_init(&q, s, conn, method, ctx);
+    serve_reply r;
+    serve_reply_init(&r);
+    if (request_gate_check(&q, version, &ctx->gate, &r) < 0)
+        return early_reply(s, conn, ctx, &q, &r);
+    serve_reply_free(&r);
+    /* One buffer of the announced size instead of a doubling series of
+     * copies: the gate charged it to the in-flight budget, and pages a
+     * client never sends are never touched. */
+    if (ctx->gate.length && lhv1_buf_reserve(&ctx->body, (size_t)ctx->gate.length) < 0)
+        lhv1_buf_reset(&ctx->body);
     return MHD_YES;
+}
+
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes; when they are not there the copy is dropped for 503. */
+static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
+{
+    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
+/* Body bytes: kept within --max-body and the in-flight budget. */
+static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                          const char *data, size_t n)
+{
+    conn_guard_body_bytes(conn, n);
+    if (ctx->too_large || ctx->over_budget)
+        return;
+    size_t held = ctx->body.len + n;
+    if (held > s->cfg.max_body) {
+        ctx->too_large = 1;
+    } else if (held > ctx->gate.charged &&
+               request_gate_charge(s, &ctx->gate, held - ctx->gate.charged) < 0) {
+        ctx->over_budget = 1; /* a body without Content-Length, charged as it comes */
+    } else {
+        lhv1_buf_append(&ctx->body, data, n);
+        return;
+    }
+    lhv1_buf_free(&ctx->body);
+    request_gate_release(s, &ctx->gate);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -600,49 +687,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
+    (void)url; /* the raw target comes from on_uri */
     serve_server *s = cls;
     req_ctx *ctx = *con_cls;
-    if (!ctx) {
-        ctx = calloc(1, sizeof *ctx);
-        if (!ctx)
-            return MHD_NO;
-        lhv1_buf_init(&ctx->body);
-        *con_cls = ctx;
-        int n_cl = 0;
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_length, &n_cl);
-        if (n_cl > 1) {
-            ctx->answered = 1;
-            return early_error(s, conn, url, 400, "InvalidArgument",
-                               "more than one Content-Length");
-        }
-        if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
-            !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
-            ctx->answered = 1;
-            return early_error(s, conn, url, 400, "InvalidRequest", "HTTP/1.1 needs a Host");
-        }
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || *end || end == cl || cl[0] == '-') {
-                ctx->answered = 1;
-                return early_error(s, conn, url, 400, "InvalidArgument",
-                                   "Content-Length is not a number");
-            }
-            if (n > s->cfg.max_body) {
-                ctx->answered = 1;
-                return early_error(s, conn, url, 413, "EntityTooLarge",
-                                   "the body exceeds the server's --max-body");
-            }
-            /* One buffer of the announced size instead of a doubling series
-             * of copies; capped, as a client may announce and never send. */
-            if (n > 0 && lhv1_buf_reserve(&ctx->body, n < BODY_RESERVE_MAX ? (size_t)n
-                                                                           : BODY_RESERVE_MAX) < 0)
-                lhv1_buf_reset(&ctx->body);
-        }
-        return MHD_YES;
-    }
+    if (!ctx || !ctx->path)
+        return MHD_NO; /* no memory for the request's context: close */
+    if (!ctx->started)
+        return on_header(s, conn, ctx, method, version);
     if (ctx->delayed) { /* resumed after a latency fault or an offloaded request */
         enum MHD_Result rc = send_reply(conn, ctx->delayed_id, ctx->delayed);
         delayed_free(ctx);
@@ -655,35 +706,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!ctx->too_large) {
-            if (ctx->body.len + *upload_data_size > s->cfg.max_body)
-                ctx->too_large = 1, lhv1_buf_free(&ctx->body);
-            else
-                lhv1_buf_append(&ctx->body, upload_data, *upload_data_size);
-        }
+        on_body_bytes(s, conn, ctx, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
     ctx->answered = 1;
-    if (ctx->too_large)
-        return early_error(s, conn, url, 413, "EntityTooLarge",
-                           "the body exceeds the server's --max-body");
-    if (ctx->body.failed)
-        return early_error(s, conn, url, 500, "InternalError", "out of memory");
-    serve_request q = {0};
-    q.srv = s;
-    q.conn = conn;
-    q.method = method;
-    q.raw_url = url;
-    lhv1_buf_init(&q.key);
-    q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
-    lhv1_buf_init(&ctx->body);
-    q.id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
-    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0)
-        return MHD_YES;
+    conn_guard_body_done(conn);
+    serve_request q;
+    request_init(&q, s, conn, method, ctx);
     serve_reply r;
     serve_reply_init(&r);
+    if (ctx->too_large || ctx->over_budget || ctx->body.failed) {
+        if (ctx->too_large)
+            serve_reply_error(&r, &q, 413, "EntityTooLarge",
+                              "the body exceeds the server's --max-body");
+        else if (ctx->over_budget)
+            serve_reply_error(&r, &q, 503, "SlowDown",
+                              "the server holds its most request bytes (--max-inflight); "
+                              "retry later");
+        else
+            serve_reply_error(&r, &q, 500, "InternalError", "out of memory");
+        return early_reply(s, conn, ctx, &q, &r);
+    }
+    q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
+    lhv1_buf_init(&ctx->body);
+    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0) {
+        serve_reply_free(&r);
+        return MHD_YES;
+    }
     route(&q, &r);
+    lhv1_buf_free(&q.key);
+    lhv1_buf_free(&q.body);
+    request_gate_release(s, &ctx->gate);
+    hold_reply(s, ctx, &q, &r);
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */
@@ -691,24 +746,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rc = send_reply(conn, q.id, &r);
     }
     serve_reply_free(&r);
-    lhv1_buf_free(&q.key);
-    lhv1_buf_free(&q.body);
     return rc;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    serve_server *s = cls;
     (void)toe;
     req_ctx *ctx = *con_cls;
     if (ctx) {
         delayed_free(ctx);
         lhv1_buf_free(&ctx->body);
+        request_gate_release(s, &ctx->gate);
+        free(ctx->path);
         free(ctx);
         *con_cls = NULL;
     }
+    /* The next request's header deadline starts now. */
+    conn_guard_request_done(conn);
 }
 
 static int is_loopback(const struct sockaddr *a)
@@ -745,13 +801,40 @@ static void *accept_loop(void *arg)
             }
             return NULL; /* the listening socket was shut down */
         }
-        if (!a->srv->cfg.allow_remote && !is_loopback((struct sockaddr *)&peer)) {
+        if ((!a->srv->cfg.allow_remote && !is_loopback((struct sockaddr *)&peer)) ||
+            !conn_guard_admit(a->srv->guard, (struct sockaddr *)&peer)) {
             close(c);
             continue;
         }
         /* libmicrohttpd closes the socket itself when it cannot take it. */
-        MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
-                           len);
+        if (MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
+                               len) != MHD_YES)
+            conn_guard_not_added(a->srv->guard, (struct sockaddr *)&peer);
+    }
+}
+
+/* Enough descriptors for --max-connections (and libmicrohttpd's slack,
+ * the store's files, the upstream's sockets): the soft limit is raised up
+ * to the hard one, and the cap lowered (said on stderr) when that is not
+ * enough. */
+static void fit_descriptors(serve_limits *lim)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return;
+    rlim_t want = (rlim_t)lim->max_conns + CONNECTION_SLACK + 128;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want) {
+        unsigned fit = rl.rlim_cur > CONNECTION_SLACK + 128 + 16
+                           ? (unsigned)(rl.rlim_cur - CONNECTION_SLACK - 128)
+                           : 16;
+        fprintf(stderr, "lhv1 serve: --max-connections lowered to %u (RLIMIT_NOFILE %llu)\n",
+                fit, (unsigned long long)rl.rlim_cur);
+        lim->max_conns = fit;
     }
 }
 
@@ -796,10 +879,17 @@ int serve_run(serve_server *s)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* server threads inherit it */
     signal(SIGPIPE, SIG_IGN);
+    fit_descriptors(&s->cfg.lim);
+    s->guard = conn_guard_new(&s->cfg.lim);
+    if (!s->guard) {
+        fprintf(stderr, "lhv1 serve: out of memory\n");
+        return 2;
+    }
     acceptor a = {s, listen_on(&sa), {NULL}};
     if (a.fd < 0) {
         fprintf(stderr, "lhv1 serve: cannot listen on %s:%u: %s\n", host, s->cfg.port,
                 strerror(errno));
+        conn_guard_free(s->guard);
         return 2;
     }
     int ok = 1;
@@ -807,20 +897,26 @@ int serve_run(serve_server *s)
         a.workers[i] = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
                 MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME,
-            0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-            MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)s->cfg.idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned)(CONNECTION_LIMIT / SERVE_THREADS), MHD_OPTION_END);
+            0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+            conn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)((s->cfg.lim.max_conns + CONNECTION_SLACK) / SERVE_THREADS),
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned)(s->cfg.lim.max_peer_conns + CONNECTION_SLACK),
+            MHD_OPTION_END);
         ok = a.workers[i] != NULL;
     }
     pthread_t th;
-    if (!ok || offload_start() < 0 || pthread_create(&th, NULL, accept_loop, &a) != 0) {
+    if (!ok || conn_guard_start(s->guard) < 0 || offload_start() < 0 ||
+        pthread_create(&th, NULL, accept_loop, &a) != 0) {
         offload_stop();
         fprintf(stderr, "lhv1 serve: cannot start the server's threads\n");
         for (int i = 0; i < SERVE_THREADS; i++)
             if (a.workers[i])
                 MHD_stop_daemon(a.workers[i]);
+        conn_guard_free(s->guard);
         close(a.fd);
         return 2;
     }
@@ -835,5 +931,7 @@ int serve_run(serve_server *s)
     delay_stop_all();
     for (int i = 0; i < SERVE_THREADS; i++)
         MHD_stop_daemon(a.workers[i]);
+    conn_guard_free(s->guard); /* every connection closed: no slot left */
+    s->guard = NULL;
     return 0;
 }

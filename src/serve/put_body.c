@@ -1,7 +1,7 @@
 /* The body a PutObject stores: aws-chunked decoded, then every digest the
  * client sent verified (Content-MD5, x-amz-checksum-* as a header or as a
- * trailer, a hex x-amz-content-sha256). The headers it reads are gathered
- * in one pass over the request's headers. */
+ * trailer; a hex x-amz-content-sha256 is checked before routing). The
+ * headers it reads are gathered in one pass over the request's headers. */
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "aws_chunked.h"
 #include "checksums.h"
 #include "serve.h"
+#include "sigv4.h"
 
 /* What PutObject reads from the headers (the first of each, as
  * MHD_lookup_connection_value would find it). */
@@ -107,7 +108,15 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
     }
     out->data = (lhv1_bytes){q->body.data, q->body.len};
     const char *ce = h.content_encoding, *sha = h.sha;
-    int chunked = (ce && strstr(ce, "aws-chunked")) || (sha && !strncmp(sha, "STREAMING-", 10));
+    /* Signed, the body is what the signed x-amz-content-sha256 says; the
+     * unsigned Content-Encoding cannot make a signed body another. */
+    int streaming = sha && !strncmp(sha, "STREAMING-", 10);
+    int chunked = streaming || (!q->auth && ce && strstr(ce, "aws-chunked"));
+    if (streaming && !h.decoded_length) {
+        serve_reply_error(r, q, 411, "MissingContentLength",
+                          "a streaming upload needs x-amz-decoded-content-length");
+        return -1;
+    }
     if (chunked) {
         char why[160];
         if (aws_chunked_decode(dec, q->body.data, q->body.len, why, sizeof why) < 0) {
@@ -126,12 +135,22 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
                 return -1;
             }
         }
-        if (sha && !strncmp(sha, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 34) &&
-            sigv4_check_chunks(q, dec, r) < 0)
+        if (sigv4_check_chunks(q, dec, r) < 0)
             return -1;
-        for (size_t i = 0; i < dec->n_trailers; i++)
-            if (!strncasecmp(dec->trailer_name[i], "x-amz-checksum-", 15))
-                checksum_field(&h, dec->trailer_name[i], dec->trailer_value[i]);
+        /* Only the trailer x-amz-trailer announced: with an unsigned
+         * payload that header, signed, is what binds the trailer. */
+        for (size_t i = 0; i < dec->n_trailers; i++) {
+            const char *t = dec->trailer_name[i];
+            if (!strcmp(t, "x-amz-trailer-signature"))
+                continue;
+            if (!h.trailer || strcasecmp(t, h.trailer)) {
+                serve_reply_error(r, q, 400, "InvalidRequest",
+                                  "trailer %s was not announced in x-amz-trailer", t);
+                return -1;
+            }
+            if (!strncasecmp(t, "x-amz-checksum-", 15))
+                checksum_field(&h, t, dec->trailer_value[i]);
+        }
     }
     if (h.unknown[0]) {
         serve_reply_error(r, q, 400, "InvalidRequest", "checksum %s is not supported", h.unknown);
@@ -162,16 +181,7 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
                           announced);
         return -1;
     }
-    if (sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64) {
-        uint8_t d[32];
-        char hex[65];
-        serve_sha256(out->data.data, out->data.len, d);
-        serve_hex(d, 32, hex);
-        if (strcmp(hex, sha)) {
-            serve_reply_error(r, q, 400, "XAmzContentSHA256Mismatch",
-                              "The provided 'x-amz-content-sha256' header does not match what was computed.");
-            return -1;
-        }
-    }
+    /* A hex x-amz-content-sha256 was verified against the body before
+     * routing (sigv4_check_payload). */
     return 0;
 }

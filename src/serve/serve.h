@@ -12,11 +12,14 @@
 
 #include "checksums.h"
 #include "lhv1/bytes.h"
+#include "serve_limits.h"
 #include "lhv1/store.h"
 
 struct MHD_Connection;
 struct aws_chunked;
+struct conn_guard;
 struct http_faults;
+struct sigv4_verified;
 
 typedef struct serve_config {
     char host[64];
@@ -30,6 +33,7 @@ typedef struct serve_config {
     const char *auth_secret;
     uint64_t max_body;
     unsigned idle_timeout;  /* seconds a connection may stay silent */
+    serve_limits lim;       /* the security flags (serve_limits.h) */
 } serve_config;
 
 typedef struct serve_server {
@@ -44,6 +48,7 @@ typedef struct serve_server {
     uint64_t request_no;     /* atomic */
     struct http_faults *faults;
     struct etag_cache *etags; /* memory backend only: nothing else writes it */
+    struct conn_guard *guard; /* connection deadlines, caps, body budget */
 } serve_server;
 
 /* One HTTP request, raw path and decoded parts. */
@@ -51,12 +56,14 @@ typedef struct serve_request {
     serve_server *srv;
     struct MHD_Connection *conn;
     const char *method;
-    const char *raw_url;     /* as sent, percent-escapes intact */
+    const char *raw_url;     /* the path as sent, percent-escapes intact */
+    const char *raw_query;   /* the text after '?' as sent, or NULL */
     char bucket[64];         /* decoded; empty for the service root */
     lhv1_buf key;            /* decoded object key (may hold any byte) */
     int has_key;             /* a "/" followed the bucket */
     lhv1_buf body;           /* the raw request body (owned; a PUT may move it) */
     uint64_t id;
+    const struct sigv4_verified *auth; /* signed headers verified, or NULL */
 } serve_request;
 
 /* What the handler answers; http.c sends it (or misbehaves on purpose). */
@@ -112,11 +119,12 @@ int serve_bucket_name_ok(const uint8_t *s, size_t n);
 /* The store key of an object: "<bucket>/<key>". */
 int serve_object_key(const serve_request *q, lhv1_buf *out);
 
-/* SigV4 (sigv4.c): 0 when the request is authentic (or auth is off),
- * else -1 with `r` filled (403). Verifies the payload hash it was given. */
-int sigv4_check(serve_request *q, serve_reply *r);
-/* Verifies aws-chunked chunk signatures against the seed signature. */
-int sigv4_check_chunks(serve_request *q, const struct aws_chunked *c, serve_reply *r);
+/* Who may call: the credentials a path needs (the admin API's own under
+ * --admin-auth), NULL key when none; and whether the peer may call the
+ * admin API at all (loopback, or --admin-remote). */
+void serve_credentials_for(const serve_server *s, const char *path, const char **key,
+                           const char **secret);
+int serve_is_admin_path(const char *path);
 
 /* The body PutObject stores, decoded and verified. */
 typedef struct put_body {
@@ -145,6 +153,10 @@ void serve_admin(serve_request *q, serve_reply *r);
  * bucket, "<bucket>/<key>" an object); credentials from AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_REGION. NULL with err filled on failure. */
 lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
+/* Deletes what the proxy created on the upstream (the objects it wrote,
+ * the buckets its CreateBucket made, unless they hold other objects) and
+ * nothing else; 0 or -1. */
+int serve_upstream_reset(lhv1_store *upstream, lhv1_store_err *err);
 
 /* The HTTP server (http.c): starts, prints the address, runs until
  * SIGINT/SIGTERM. Returns the exit code. */

@@ -15,7 +15,7 @@ import (
 
 	"github.com/coder/hnsw"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func main() {

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"hash/crc32"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 const (

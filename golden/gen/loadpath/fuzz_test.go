@@ -13,8 +13,8 @@ import (
 	"bytes"
 	"testing"
 
-	"lhv1golden/clhv1"
-	"lhv1golden/dump"
+	"github.com/lhv1/harness/golden/gen/clhv1"
+	"github.com/lhv1/harness/golden/gen/dump"
 )
 
 // peakBound: the largest single allocation Go may be asked for here (the

@@ -10,8 +10,8 @@ import (
 	"bytes"
 	"fmt"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // Outcome is what the loader did, named as lhv1_go names it.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"lhv1golden/clhv1"
+	"github.com/lhv1/harness/golden/gen/clhv1"
 )
 
 // TestReplay loads every file under the directories in LHV1_REPLAY_DIRS

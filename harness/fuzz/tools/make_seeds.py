@@ -13,6 +13,9 @@ Sources, in order:
      envelope length, envelope fields removed or mistyped, graph headers
      with a bad version, an unknown distance, negative or huge counts.
   4. persistor: deterministic random operation scripts.
+  5. s3_listing: ListObjectsV2 pages as S3, MinIO and lhv1 serve write them,
+     and the shapes the client's parser refuses (listing_pages below).
+  6. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
 
 Generated files are named gen-* or golden-*; the script replaces exactly
 those and leaves merged fuzzer finds (hash names) alone.
@@ -28,6 +31,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_seeds  # noqa: E402
 
 MAX_SEED = 64 * 1024
 
@@ -160,6 +166,79 @@ def derived(obj):
     return out
 
 
+S3_NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+
+def listing_pages():
+    """ListObjectsV2 pages (and an error document) for the s3_listing target."""
+    def page(body, root="ListBucketResult", ns=S3_NS, decl=True):
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n' if decl else ""
+        return (f"{head}<{root} {ns}>{body}</{root}>").encode()
+
+    def contents(key, size=10):
+        return (f"<Contents><Key>{key}</Key><LastModified>2024-05-01T12:00:00.000Z"
+                f"</LastModified><ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag>"
+                f"<Size>{size}</Size><StorageClass>STANDARD</StorageClass></Contents>")
+
+    url = "<EncodingType>url</EncodingType>"
+    pages = {
+        "aws-truncated": page("<Name>b</Name><Prefix>_vectors%2F</Prefix><KeyCount>3</KeyCount>"
+                              "<MaxKeys>3</MaxKeys>" + url + "<IsTruncated>true</IsTruncated>" +
+                              contents("_vectors/alpha.lhv1") + contents("_vectors/beta+gamma.lhv1") +
+                              contents("_vectors/%E2%82%AC.lhv1") +
+                              "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="
+                              "</NextContinuationToken>"),
+        "aws-last": page("<Name>b</Name><Prefix>_vectors%2F</Prefix><KeyCount>2</KeyCount>" + url +
+                         "<ContinuationToken>abc</ContinuationToken><IsTruncated>false</IsTruncated>" +
+                         contents("_vectors/x.lhv1") + contents("_vectors/y.lhv1")),
+        "minio": page("<Name>b</Name><Prefix>_vectors/</Prefix><StartAfter></StartAfter><KeyCount>1"
+                      "</KeyCount><MaxKeys>1000</MaxKeys><Delimiter></Delimiter><IsTruncated>false"
+                      "</IsTruncated>" + contents("_vectors/one.lhv1") + url),
+        "lhv1-serve": page("<Name>b</Name><Prefix>_vectors%2F</Prefix><MaxKeys>1000</MaxKeys>" + url +
+                           "<KeyCount>1</KeyCount><IsTruncated>true</IsTruncated>" +
+                           contents("_vectors/p0000") +
+                           "<NextContinuationToken>X3ZlY3RvcnMvcDAwMDA=</NextContinuationToken>"),
+        "raw-entities": page("<IsTruncated>false</IsTruncated>" + contents("_vectors/a&amp;b&#x9;&lt;.lhv1") +
+                             "<Contents><Key><![CDATA[_vectors/c<d>.lhv1]]></Key></Contents>"),
+        "prefixed": page("<s3:IsTruncated>false</s3:IsTruncated><s3:Contents><s3:Key>k</s3:Key>"
+                         "</s3:Contents>", root="s3:ListBucketResult",
+                         ns='xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/"'),
+        "no-namespace": page("<IsTruncated>false</IsTruncated>" + contents("k"), ns="", decl=False),
+        "empty-truncated": page("<KeyCount>0</KeyCount><IsTruncated>true</IsTruncated>"
+                                "<NextContinuationToken>t1</NextContinuationToken>"),
+        "odd-keys": page(url + "<IsTruncated>false</IsTruncated>" + contents("_vectors/a%00b.lhv1") +
+                         contents("secrets/x.lhv1") + contents("_vectors/%FF%1B%5B2J.lhv1") +
+                         contents("_vectors/a+b%2Bc.lhv1")),
+        "bad-escape": page(url + "<IsTruncated>false</IsTruncated>" + contents("a%4") + contents("a%zz")),
+        "common-prefixes": page("<Delimiter>/</Delimiter>" + url + "<IsTruncated>false</IsTruncated>" +
+                                "<CommonPrefixes><Prefix>_vectors/sub/</Prefix></CommonPrefixes>" +
+                                contents("_vectors/top.lhv1")),
+        "owner-key": page("<IsTruncated>false</IsTruncated><Contents><Key>a</Key><Owner><ID>i</ID>"
+                          "<Key>not-a-key</Key></Owner></Contents>"),
+        "contents-without-key": page("<IsTruncated>false</IsTruncated><Contents><Size>1</Size></Contents>"),
+        "contents-two-keys": page("<IsTruncated>false</IsTruncated><Contents><Key>a</Key><Key>b</Key>"
+                                  "</Contents>"),
+        "twice": page("<IsTruncated>true</IsTruncated><IsTruncated>false</IsTruncated>"
+                      "<NextContinuationToken>a</NextContinuationToken>"
+                      "<NextContinuationToken>b</NextContinuationToken>"),
+        "no-token": page("<IsTruncated>true</IsTruncated>" + contents("a")),
+        "long-key": page("<IsTruncated>false</IsTruncated>" + contents("_vectors/" + "k" * 3000)),
+        "doctype": b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaa"><!ENTITY b '
+                   b'"&a;&a;&a;&a;&a;&a;&a;&a;">]><ListBucketResult><IsTruncated>false</IsTruncated>'
+                   b'<Contents><Key>&b;</Key></Contents></ListBucketResult>',
+        "cut": page("<IsTruncated>false</IsTruncated>" + contents("a"))[:90],
+        "latin1": ('<?xml version="1.0" encoding="ISO-8859-1"?><ListBucketResult>'
+                   '<IsTruncated>false</IsTruncated><Contents><Key>caf\xe9</Key></Contents>'
+                   '</ListBucketResult>').encode("latin-1"),
+        "utf16": ('<?xml version="1.0" encoding="UTF-16"?><ListBucketResult><IsTruncated>false'
+                  '</IsTruncated><Contents><Key>k</Key></Contents></ListBucketResult>').encode("utf-16"),
+        "error-nosuchkey": b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
+                           b'<Message>The specified key does not exist.</Message><Key>_vectors/x.lhv1'
+                           b'</Key><RequestId>4442587FB7D0A2F9</RequestId></Error>',
+    }
+    return pages
+
+
 def run_generator(binary, tmp):
     """Replays random build plans through roundtrip; returns {reason: [(obj, plan)]}."""
     rng = random.Random(20261124)
@@ -233,6 +312,11 @@ def main():
     for i in range(24):
         script = bytes(rng.getrandbits(8) for _ in range(rng.randint(16, 160)))
         seeds["persistor"][f"gen-ops-{i:02d}-{sha8(script)}.bin"] = script
+
+    for name, data in sorted(listing_pages().items()):
+        seeds["s3_listing"][f"gen-listing-{name}-{sha8(data)}.xml"] = data
+    seeds["sigv4"].update(serve_seeds.sigv4_seeds())
+    seeds["aws_chunked"].update(serve_seeds.aws_chunked_seeds())
 
     for target in TARGETS:
         d = os.path.join(corpus, target)

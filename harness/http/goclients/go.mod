@@ -1,4 +1,4 @@
-module lhv1serveclients
+module github.com/lhv1/harness/harness/http/goclients
 
 go 1.26.0
 

@@ -1,5 +1,5 @@
 // Command floatfmt prints how the Go reference's dump writes float64
-// numbers (dump.Number: encoding/json's shortest round-trip form), one
+// numbers (hnswdump.Number: encoding/json's shortest round-trip form), one
 // "<16 hex digits of the IEEE bits> <text>" line per value, for liblhv1's
 // float-format conformance test (harness/conformance/float_format.sh):
 // every finite power of two, subnormals, boundaries of the format rules,
@@ -18,7 +18,7 @@ import (
 	"os"
 	"strconv"
 
-	"lhv1golden/dump"
+	"github.com/lhv1/harness/go/hnswdump"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 			return // JSON holds finite numbers only
 		}
 		b.Reset()
-		if err := dump.Number(&b, x); err != nil {
+		if err := hnswdump.Number(&b, x); err != nil {
 			fmt.Fprintln(os.Stderr, "floatfmt:", err)
 			os.Exit(1)
 		}

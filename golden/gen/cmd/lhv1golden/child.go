@@ -5,28 +5,19 @@ package main
 // memory" kills only the child, and the parent records it as `fatal`.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/addrspace"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
-
-// childHeadroom is the address space the child may add to what it uses at
-// start: allocations beyond it die with Go's fatal out-of-memory, whatever
-// the machine's RAM, and no input can make the child take more than this.
-// docs/FORMAT.md 5a states the same bound for the C prediction.
-const childHeadroom = 4 << 30
 
 const childTimeout = 2 * time.Minute
 
@@ -39,7 +30,7 @@ type goResult struct {
 // Persistor over a directory store, print the outcome as one JSON line,
 // and write the dump to dumpPath when the load succeeds.
 func childLoad(file, name, dumpPath string) {
-	if err := limitAddressSpace(childHeadroom); err != nil {
+	if err := addrspace.Limit(addrspace.Headroom); err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(3)
 	}
@@ -87,30 +78,6 @@ func loadRecovering(ctx context.Context, p *model.Persistor, name string) (idx *
 		return nil, goResult{"error", err.Error()}
 	}
 	return idx, goResult{"ok", ""}
-}
-
-func limitAddressSpace(headroom uint64) error {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	var vm uint64
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmSize:"); ok {
-			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				return err
-			}
-			vm = kb << 10
-		}
-	}
-	if vm == 0 {
-		return errors.New("no VmSize in /proc/self/status")
-	}
-	lim := vm + headroom
-	return syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: lim, Max: lim})
 }
 
 // runChild is the parent's side. It returns Go's behaviour on `file`.

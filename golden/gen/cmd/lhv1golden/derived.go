@@ -12,8 +12,8 @@ import (
 	"math"
 	"strings"
 
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 func derived(bases map[string]*base) []golden {

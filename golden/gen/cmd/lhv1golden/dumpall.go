@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // dumpAll is the reverse direction: objects another writer (liblhv1) put in

@@ -17,8 +17,8 @@ import (
 	"sort"
 	"strings"
 
-	"lhv1golden/dump"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // span is a byte range of the envelope text.
@@ -421,7 +421,7 @@ func envelopeValues(files []string) error {
 		} else if idx, err := model.DecodeEnvelope(env); err != nil {
 			msg = err.Error()
 		} else {
-			d, err := dump.Envelope(idx)
+			d, err := dump.EnvelopeDump(idx)
 			if err != nil {
 				return fmt.Errorf("%s: %w", f, err)
 			}

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // generate rewrites out/objects, out/expected and out/MANIFEST.tsv from

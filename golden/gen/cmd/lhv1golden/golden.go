@@ -6,8 +6,8 @@ import (
 	"math"
 	"strings"
 
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // golden is one object with the verdict docs/FORMAT.md gives it. Its name

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
 )
 
 func hasKey(l *wire.Layer, key []byte) bool {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/coder/hnsw"
 
-	"lhv1golden/model"
-	"lhv1golden/wire"
+	"github.com/lhv1/harness/go/hnswdump/wire"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // base is a saved positive: its object, and its parts for derivations.
@@ -42,6 +42,13 @@ type spec struct {
 
 func params(name string, dim int, dist string, m int) model.Params {
 	return model.Params{Name: name, Dimension: dim, Distance: dist, M: m, EfSearch: 20}
+}
+
+// tuned is params with an EfSearch of its own.
+func tuned(name string, dim int, dist string, m, efSearch int) model.Params {
+	p := params(name, dim, dist, m)
+	p.EfSearch = efSearch
+	return p
 }
 
 func seqKeys(n int) []string {
@@ -130,6 +137,13 @@ func positiveSpecs() []spec {
 		{name: "after_deletions", about: "two vectors, then one deleted with Graph.Delete (larger deletions leave dangling links: n_go_delete_leaves_dangling)", params: params("after_deletions", 4, "cosine", 16), ml: 0.25, seed: 15, keys: seqKeys(2), vec: randVec(4),
 			deletes: []string{"v0001"}},
 		{name: "m_2", about: "M 2: short neighbour lists", params: params("m_2", 3, "euclidean", 2), ml: 0.25, seed: 16, keys: seqKeys(30), vec: randVec(3)},
+		// coder/hnsw's NewGraph defaults are M 16, Ml 0.25, EfSearch 20 and
+		// cosine: these three move every graph parameter away from them and
+		// from each other, so a reader that drops one (keeps the default) or
+		// swaps two fails a golden's dump, not only a fuzz seed.
+		{name: "params_distinct", about: "M 5, EfSearch 37, Ml 0.7, euclidean: every graph parameter off coder/hnsw's defaults and distinct from the others", params: tuned("params_distinct", 5, "euclidean", 5, 37), ml: 0.7, seed: 19, keys: seqKeys(40), vec: randVec(5), meta: richMeta},
+		{name: "params_ef_search_1", about: "EfSearch 1 (the smallest) below M 3, Ml 1/ln 3", params: tuned("params_ef_search_1", 4, "cosine", 3, 1), ml: 1 / math.Log(3), seed: 20, keys: seqKeys(25), vec: randVec(4)},
+		{name: "params_wide", about: "EfSearch 400 above the vector count, M 32, Ml 1/ln 32", params: tuned("params_wide", 6, "cosine", 32, 400), ml: 1 / math.Log(32), seed: 21, keys: seqKeys(80), vec: randVec(6)},
 		{name: "special_floats", about: "components -0, subnormal and near float32 max", params: params("special_floats", 3, "euclidean", 16), ml: 0.25, seed: 17, keys: seqKeys(6),
 			vec: func(r *rand.Rand, i int) []float32 {
 				return [][]float32{{float32(math.Copysign(0, -1)), 1, 2}, {math.SmallestNonzeroFloat32, 0, 1}, {1e38, -1e38, 0}, {0.5, 0.25, 0.125}, {-1, -2, -3}, {3, 2, 1}}[i]

@@ -22,7 +22,7 @@ import (
 	"runtime/debug"
 	"unsafe"
 
-	"lhv1golden/loadpath"
+	"github.com/lhv1/harness/golden/gen/loadpath"
 )
 
 func init() {

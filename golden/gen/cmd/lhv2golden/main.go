@@ -18,9 +18,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"lhv1golden/dump"
-	"lhv1golden/lhv2"
-	"lhv1golden/model"
+	"github.com/lhv1/harness/golden/gen/dump"
+	"github.com/lhv1/harness/golden/gen/lhv2"
+	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // The LHV1 goldens the valid LHV2 objects are made from.

@@ -1,0 +1,193 @@
+/* lhv1 conform [options] -- TESTEE ARGS...: any reader under test
+ * (docs/CONFORMANCE.md; the runner is lhv1testing/conform.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lhv1testing/conform.h"
+
+static const char help[] =
+    "usage: lhv1 conform [--failure-list FILE] [--write-failure-list FILE]\n"
+    "                    [--junit FILE] [--markdown FILE] [--json FILE] [--timeout S]\n"
+    "                    [--goldens DIR] [--edits N] [--seed N] [--memory-headroom MIB]\n"
+    "                    -- TESTEE [ARGS...]\n"
+    "Starts TESTEE, a program serving the testee protocol (docs/CONFORMANCE.md) on its\n"
+    "stdin and stdout, and runs every golden of DIR (default: golden) through it:\n"
+    "golden/<file> (its load against the spec's verdict, Go's recorded behaviour and\n"
+    "the expected dump), golden/<file>/use and golden/<file>/save when it has those\n"
+    "capabilities, lhv2/<file>, archive/<id>/<file>, and N generated edits\n"
+    "edit/<golden>/<n> (default 200, seed 1), judged against liblhv1.\n"
+    "A testee that crashes or does not answer within S seconds (default 10) is\n"
+    "recorded as crash or timeout for that request and restarted; its address space\n"
+    "is capped at what it maps after hello plus MIB (default 4096; 0: no cap).\n"
+    "--failure-list FILE: the failures the testee is known to have ('<case>  #\n"
+    "<message>' lines); a listed failure is expected, a listed case that passes or\n"
+    "fails with another message, and an unlisted failure, fail the run.\n"
+    "--write-failure-list FILE writes this run's failures in that format.\n"
+    "Reports: --junit (one testcase per case), --markdown, --json; a progress line on\n"
+    "stderr every few seconds, then a summary.\n"
+    "Exit: 0 the run passes, 1 it fails, 2 usage error or the testee cannot be run.\n";
+
+static int write_report(const char *path, int (*fn)(const lhv1_conform_result *, lhv1_buf *),
+                        const lhv1_conform_result *res)
+{
+    if (!path)
+        return 0;
+    lhv1_buf b;
+    lhv1_buf_init(&b);
+    int rc = fn(res, &b) == 0 ? cli_write_file(path, b.data, b.len) : -1;
+    if (b.failed)
+        cli_error(path, "out of memory");
+    lhv1_buf_free(&b);
+    return rc;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One line of the summary: "<tag>  <case>: <text>", the case's words escaped. */
+static void line(const char *tag, const char *name, const char *text, const char *listed)
+{
+    fprintf(stderr, "%s  ", tag);
+    cli_text_str(stderr, name, NULL);
+    fputs(": ", stderr);
+    cli_text_str(stderr, text, NULL);
+    if (listed) {
+        fputs(" (listed: ", stderr);
+        cli_text_str(stderr, listed, NULL);
+        fputc(')', stderr);
+    }
+    fputc('\n', stderr);
+}
+
+static void summary(const lhv1_conform_result *res)
+{
+    for (size_t i = 0; i < res->n; i++) {
+        const lhv1_conform_case *c = &res->cases[i];
+        if (c->result == LHV1_CASE_FAIL)
+            line("FAIL", c->name, c->failure, NULL);
+        else if (c->result == LHV1_CASE_NOW_PASSES)
+            line("NOW PASSES", c->name, "remove it from the failure list", NULL);
+        else if (c->result == LHV1_CASE_MESSAGE_CHANGED)
+            line("MESSAGE CHANGED", c->name, c->failure, c->listed_message);
+    }
+    for (size_t i = 0; i < res->n_stale; i++)
+        line("NOT RUN", res->stale[i], "listed, but no case has that name", NULL);
+    fputs("lhv1 conform: ", stderr);
+    cli_text_str(stderr, res->testee ? res->testee : "?", NULL);
+    fputs(" (", stderr);
+    cli_text_str(stderr, res->version ? res->version : "?", NULL);
+    fprintf(stderr,
+            "): %s: %zu cases, %zu pass, %zu unexpected failures, %zu expected, %zu now pass, "
+            "%zu with another message, %zu skipped; %zu restarts; %.1f s\n",
+            res->failed ? "FAILED" : "passed", res->n, res->counts[LHV1_CASE_PASS],
+            res->counts[LHV1_CASE_FAIL], res->counts[LHV1_CASE_EXPECTED],
+            res->counts[LHV1_CASE_NOW_PASSES], res->counts[LHV1_CASE_MESSAGE_CHANGED],
+            res->counts[LHV1_CASE_SKIPPED], res->restarts, res->seconds);
+}
+
+int cmd_conform(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"failure-list", required_argument, NULL, 'f'},
+        {"write-failure-list", required_argument, NULL, 'w'},
+        {"junit", required_argument, NULL, 'J'},
+        {"markdown", required_argument, NULL, 'm'},
+        {"json", required_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, 't'},
+        {"goldens", required_argument, NULL, 'g'},
+        {"edits", required_argument, NULL, 'e'},
+        {"seed", required_argument, NULL, 's'},
+        {"memory-headroom", required_argument, NULL, 'M'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *list_path = NULL, *write_list = NULL, *junit = NULL, *markdown = NULL,
+               *json = NULL;
+    lhv1_conform_opts o = {.goldens = "golden", .timeout_ms = 10000, .headroom = 4096ull << 20,
+                           .edits = 200, .seed = 1, .progress = stderr};
+    unsigned long long v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    /* "+": stop at the first non-option, so the testee's own arguments stay its own. */
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': list_path = optarg; break;
+        case 'w': write_list = optarg; break;
+        case 'J': junit = optarg; break;
+        case 'm': markdown = optarg; break;
+        case 'j': json = optarg; break;
+        case 'g': o.goldens = optarg; break;
+        case 't':
+            if (parse_uint(optarg, 86400, &v) != 0 || v == 0)
+                goto usage;
+            o.timeout_ms = (unsigned)v * 1000u;
+            break;
+        case 'e':
+            if (parse_uint(optarg, 1000000, &v) != 0)
+                goto usage;
+            o.edits = (unsigned)v;
+            break;
+        case 's':
+            if (parse_uint(optarg, UINT64_MAX, &v) != 0)
+                goto usage;
+            o.seed = v;
+            break;
+        case 'M':
+            if (parse_uint(optarg, 1ull << 30, &v) != 0)
+                goto usage;
+            o.headroom = (uint64_t)v << 20;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("conform", argv, argc); goto usage;
+        }
+    }
+    if (optind >= argc)
+        goto usage;
+    o.argv = argv + optind;
+    lhv1_failure_list list;
+    char err[1024];
+    if (list_path) {
+        if (lhv1_failure_list_read(list_path, &list, err, sizeof err) != 0) {
+            cli_error_in("lhv1 conform", list_path, err);
+            return EXIT_USAGE;
+        }
+        o.expected = &list;
+    }
+    /* A testee that exits while it is written to must not take the runner along. */
+    signal(SIGPIPE, SIG_IGN);
+    lhv1_conform_result res;
+    int rc;
+    if (lhv1_conform_run(&o, &res, err, sizeof err) != 0) {
+        cli_error_in("lhv1 conform", o.argv[0], err);
+        rc = EXIT_USAGE;
+    } else {
+        summary(&res);
+        rc = res.failed ? EXIT_NOT_OK : EXIT_ALL_OK;
+        if (write_report(junit, lhv1_conform_junit, &res) ||
+            write_report(markdown, lhv1_conform_markdown, &res) ||
+            write_report(json, lhv1_conform_json, &res) ||
+            write_report(write_list, lhv1_conform_failure_list, &res))
+            rc = EXIT_USAGE;
+    }
+    lhv1_conform_result_free(&res);
+    if (list_path)
+        lhv1_failure_list_free(&list);
+    return rc;
+usage:
+    fputs(help, stderr);
+    return EXIT_USAGE;
+}
