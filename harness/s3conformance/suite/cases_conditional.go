@@ -80,17 +80,25 @@ func init() {
 		condCase("cond/get-if-match", "GetObject If-Match with the object's ETag: 200", "GET", 200,
 			func(e string, _ time.Time) map[string]string { return hdr("If-Match", e) }),
 		condCase("cond/get-if-match-other", "GetObject If-Match with another ETag: 412 PreconditionFailed", "GET", 412,
-			func(string, time.Time) map[string]string { return hdr("If-Match", `"00000000000000000000000000000000"`) }),
+			func(string, time.Time) map[string]string {
+				return hdr("If-Match", `"00000000000000000000000000000000"`)
+			}),
 		condCase("cond/get-if-none-match-other", "GetObject If-None-Match with another ETag: 200", "GET", 200,
-			func(string, time.Time) map[string]string { return hdr("If-None-Match", `"00000000000000000000000000000000"`) }),
+			func(string, time.Time) map[string]string {
+				return hdr("If-None-Match", `"00000000000000000000000000000000"`)
+			}),
 		condCase("cond/get-if-none-match", "GetObject If-None-Match with the object's ETag: 304 Not Modified, no body, the ETag sent", "GET", 304,
 			func(e string, _ time.Time) map[string]string { return hdr("If-None-Match", e) }),
 		condCase("cond/get-if-modified-since-earlier", "GetObject If-Modified-Since a day before Last-Modified: 200", "GET", 200,
-			func(_ string, lm time.Time) map[string]string { return hdr("If-Modified-Since", httpDate(lm.Add(-day))) }),
+			func(_ string, lm time.Time) map[string]string {
+				return hdr("If-Modified-Since", httpDate(lm.Add(-day)))
+			}),
 		condCase("cond/get-if-modified-since-equal", "GetObject If-Modified-Since equal to Last-Modified: 304 Not Modified", "GET", 304,
 			func(_ string, lm time.Time) map[string]string { return hdr("If-Modified-Since", httpDate(lm)) }),
 		condCase("cond/get-if-unmodified-since-earlier", "GetObject If-Unmodified-Since a day before Last-Modified: 412 PreconditionFailed", "GET", 412,
-			func(_ string, lm time.Time) map[string]string { return hdr("If-Unmodified-Since", httpDate(lm.Add(-day))) }),
+			func(_ string, lm time.Time) map[string]string {
+				return hdr("If-Unmodified-Since", httpDate(lm.Add(-day)))
+			}),
 		condCase("cond/get-if-unmodified-since-equal", "GetObject If-Unmodified-Since equal to Last-Modified: 200", "GET", 200,
 			func(_ string, lm time.Time) map[string]string { return hdr("If-Unmodified-Since", httpDate(lm)) }),
 		condCase("cond/get-if-match-beats-unmodified-since",
@@ -104,13 +112,17 @@ func init() {
 				return hdr("If-None-Match", e, "If-Modified-Since", httpDate(lm.Add(-day)))
 			}),
 		condCase("cond/head-if-match-other", "HeadObject If-Match with another ETag: 412", "HEAD", 412,
-			func(string, time.Time) map[string]string { return hdr("If-Match", `"00000000000000000000000000000000"`) }),
+			func(string, time.Time) map[string]string {
+				return hdr("If-Match", `"00000000000000000000000000000000"`)
+			}),
 		condCase("cond/head-if-none-match", "HeadObject If-None-Match with the object's ETag: 304", "HEAD", 304,
 			func(e string, _ time.Time) map[string]string { return hdr("If-None-Match", e) }),
 		condCase("cond/head-if-modified-since-equal", "HeadObject If-Modified-Since equal to Last-Modified: 304", "HEAD", 304,
 			func(_ string, lm time.Time) map[string]string { return hdr("If-Modified-Since", httpDate(lm)) }),
 		condCase("cond/head-if-unmodified-since-earlier", "HeadObject If-Unmodified-Since a day before Last-Modified: 412", "HEAD", 412,
-			func(_ string, lm time.Time) map[string]string { return hdr("If-Unmodified-Since", httpDate(lm.Add(-day))) }),
+			func(_ string, lm time.Time) map[string]string {
+				return hdr("If-Unmodified-Since", httpDate(lm.Add(-day)))
+			}),
 	)
 }
 
