@@ -2,6 +2,8 @@ package suite
 
 import (
 	"encoding/xml"
+	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -57,9 +59,11 @@ func init() {
 }
 
 type listBucketsResult struct {
-	XMLName xml.Name `xml:"ListAllMyBucketsResult"`
-	Owner   *owner   `xml:"Owner"`
-	Buckets []struct {
+	XMLName           xml.Name `xml:"ListAllMyBucketsResult"`
+	Owner             *owner   `xml:"Owner"`
+	Prefix            *string  `xml:"Prefix"`
+	ContinuationToken *string  `xml:"ContinuationToken"`
+	Buckets           []struct {
 		Name         string `xml:"Name"`
 		CreationDate string `xml:"CreationDate"`
 	} `xml:"Buckets>Bucket"`
@@ -133,6 +137,38 @@ func init() {
 					}
 				}
 				Equal(t, "new buckets listed", found, 2)
+			}},
+		Case{"bucket/list-buckets-paginated",
+			"ListBuckets with prefix and max-buckets: only the buckets with that prefix, Prefix echoed, a ContinuationToken while more remain, continuation-token resumes",
+			func(t *T) {
+				b1, b2 := t.NewBucket(), t.NewBucket()
+				prefix := b1[:len(b1)-1] // both names but for their last character
+				var got []string
+				token := ""
+				for page := 1; page <= 3; page++ {
+					q := "max-buckets=1&prefix=" + prefix
+					if token != "" {
+						q += "&continuation-token=" + url.QueryEscape(token)
+					}
+					r := t.Do(Request{Method: "GET", Query: q})
+					var l listBucketsResult
+					if !t.Status(fmt.Sprintf("ListBuckets page %d", page), r, 200) ||
+						!t.XML(fmt.Sprintf("ListBuckets page %d", page), r, &l) {
+						return
+					}
+					if len(l.Buckets) > 1 {
+						t.Errorf("page %d: %d buckets for max-buckets=1", page, len(l.Buckets))
+					}
+					for _, x := range l.Buckets {
+						got = append(got, x.Name)
+					}
+					t.strField(fmt.Sprintf("page %d Prefix", page), l.Prefix, prefix)
+					if l.ContinuationToken == nil || *l.ContinuationToken == "" {
+						break
+					}
+					token = *l.ContinuationToken
+				}
+				t.Strings("buckets over the pages", got, []string{b1, b2})
 			}},
 		Case{"bucket/location",
 			"GetBucketLocation of a us-east-1 bucket: an empty LocationConstraint",

@@ -9,7 +9,9 @@ import (
 	"encoding/binary"
 	"hash"
 	"hash/crc32"
+	"hash/crc64"
 	"io"
+	"math/bits"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -29,6 +31,16 @@ func crc32Of(tab *crc32.Table, body []byte) string {
 	return base64.StdEncoding.EncodeToString(b[:])
 }
 
+// CRC-64/NVME (reflected polynomial 0xad93d23594c93659, S3's
+// x-amz-checksum-crc64nvme).
+var crc64nvme = crc64.MakeTable(bits.Reverse64(0xad93d23594c93659))
+
+func crc64Of(body []byte) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], crc64.Checksum(body, crc64nvme))
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
 type algorithm struct {
 	name, header string
 	sum          func([]byte) string
@@ -39,6 +51,7 @@ var algorithms = []algorithm{
 	{"crc32c", "x-amz-checksum-crc32c", func(b []byte) string { return crc32Of(crc32.MakeTable(crc32.Castagnoli), b) }},
 	{"sha1", "x-amz-checksum-sha1", func(b []byte) string { return b64sum(sha1.New(), b) }},
 	{"sha256", "x-amz-checksum-sha256", func(b []byte) string { return b64sum(sha256.New(), b) }},
+	{"crc64nvme", "x-amz-checksum-crc64nvme", crc64Of},
 }
 
 func checksumGood(a algorithm) Case {

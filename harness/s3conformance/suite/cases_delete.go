@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
+	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -73,7 +74,8 @@ func init() {
 				for _, d := range res.Deleted {
 					got = append(got, d.Key)
 				}
-				t.Strings("Deleted keys", got, []string{"a", "b/c", "x&<y>", "never-existed"})
+				sort.Strings(got) // S3 does not promise the request's order
+				t.Strings("Deleted keys", got, []string{"a", "b/c", "never-existed", "x&<y>"})
 				Equal(t, "Error entries", len(res.Errors), 0)
 				for _, k := range []string{"a", "b/c", "x&<y>"} {
 					t.Stored("DeleteObjects", b, k, nil)

@@ -405,6 +405,20 @@ func init() {
 					t.Errorf("%d keys listed, 1 put", len(l.Contents))
 				}
 			}},
+		Case{"list/v1-encoding-type-url-prefix",
+			"ListObjects (v1) encoding-type=url encodes Key, Delimiter, Marker and NextMarker but returns Prefix as sent: botocore (boto3, the AWS CLI) decodes only those, so an encoded Prefix reaches its users encoded",
+			func(t *T) {
+				b := t.NewBucket()
+				t.PutKeys(b, "a b/c")
+				l := t.listV1("list", b, "encoding-type=url&prefix=a%20b%2F")
+				t.strField("Prefix", l.Prefix, "a b/")
+				if len(l.Contents) != 1 {
+					t.Fatalf("%d keys listed, 1 put under the prefix", len(l.Contents))
+				}
+				if d, err := url.QueryUnescape(l.Contents[0].Key); err != nil || d != "a b/c" || l.Contents[0].Key == d {
+					t.Errorf("Key %q is not %q URL-encoded", l.Contents[0].Key, "a b/c")
+				}
+			}},
 	)
 }
 
