@@ -9,5 +9,6 @@ Suite *suite_faults(void);
 Suite *suite_malformed(void);
 Suite *suite_load(void);
 Suite *suite_client(void);
+Suite *suite_storage(void);
 
 #endif

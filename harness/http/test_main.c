@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(sr, suite_malformed());
     srunner_add_suite(sr, suite_load());
     srunner_add_suite(sr, suite_client());
+    srunner_add_suite(sr, suite_storage());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
