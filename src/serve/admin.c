@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etag_cache.h"
 #include "http_faults.h"
+#include "object_meta.h"
 #include "serve.h"
 
 static void json_reply(serve_reply *r, cJSON *j)
@@ -23,8 +23,7 @@ static void json_reply(serve_reply *r, cJSON *j)
 /* Empties the backend and forgets the fault store's history. */
 static int reset_store(serve_server *s, lhv1_store_err *err)
 {
-    if (s->etags) /* first: a failure below may have deleted some keys */
-        etag_cache_clear(s->etags);
+    object_meta_clear(s->meta); /* first: a failure below may have deleted some keys */
     lhv1_key_list l;
     lhv1_key_list_init(&l);
     if (lhv1_store_list(s->store, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
@@ -93,6 +92,9 @@ void serve_admin(serve_request *q, serve_reply *r)
         http_faults_log_text(s->faults, &r->body);
         pthread_mutex_unlock(&s->lock);
         serve_reply_header(r, "Content-Type", "application/x-ndjson");
+    } else if (IS("reset") && !strcmp(m, "POST") && !q->on_worker &&
+               !lhv1_is_memory_store(s->store)) {
+        r->offload = 1; /* deleting every file or upstream object: not on the event thread */
     } else if (IS("reset") && !strcmp(m, "POST")) {
         lhv1_store_err err;
         pthread_mutex_lock(&s->lock);

@@ -62,6 +62,7 @@ void serve_reply_init(serve_reply *r)
     r->reset = 0;
     r->cut_at = -1;
     r->delay_ms = 0;
+    r->offload = 0;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -257,8 +258,9 @@ static void route(serve_request *q, serve_reply *r)
         serve_admin(q, r);
         return;
     }
-    if (sigv4_check(q, r) < 0)
+    if (!q->authed && sigv4_check(q, r) < 0)
         return;
+    q->authed = 1;
     const char *p = url + 1;
     size_t rest = plen - 1;
     if (rest == 0) {
@@ -466,14 +468,19 @@ static void delayed_free(req_ctx *ctx)
     }
 }
 
-/* --- large PUTs off the event thread -------------------------------- */
+/* --- work off the event thread -------------------------------------- */
 
 /* One thread runs every connection's I/O: at 1 KiB a second one costs
  * more in wake-ups than it brings (bench/serve). What would hold that
- * thread for long, a large PUT (its MD5, its checksums), runs here
- * instead, the connection suspended meanwhile, so a 1 MiB PUT+GET uses
- * both cores. */
-#define OFFLOAD_MIN ((size_t)256 << 10)
+ * thread for long runs on the workers instead, the connection suspended
+ * meanwhile: a large PUT (its MD5, its checksums), so a 1 MiB PUT+GET
+ * uses both cores, and whatever a handler hands over (serve_reply's
+ * `offload`: listings, the file and proxy backends' I/O). */
+#define OFFLOAD_MIN SERVE_OFFLOAD_MIN
+/* Workers: more than the listings or large PUTs that may run at once, so
+ * a small request that needs a worker (the file backend's) still finds
+ * one free while they hash. */
+#define SERVE_WORKERS 8
 
 typedef struct job {
     struct job *next;
@@ -486,7 +493,7 @@ static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
 static job *job_head, **job_tail = &job_head;
 static int job_stopping, job_running;
-static pthread_t job_thread;
+static pthread_t job_threads[SERVE_WORKERS];
 
 static void *job_loop(void *arg)
 {
@@ -504,6 +511,7 @@ static void *job_loop(void *arg)
         serve_reply *r = malloc(sizeof *r);
         if (r) {
             serve_reply_init(r);
+            j->q.on_worker = 1;
             route(&j->q, r);
         }
         lhv1_buf_free(&j->q.key);
@@ -521,11 +529,13 @@ static void *job_loop(void *arg)
 
 static int offload_start(void)
 {
-    job_running = pthread_create(&job_thread, NULL, job_loop, NULL) == 0;
-    return job_running ? 0 : -1;
+    while (job_running < SERVE_WORKERS &&
+           pthread_create(&job_threads[job_running], NULL, job_loop, NULL) == 0)
+        job_running++;
+    return job_running == SERVE_WORKERS ? 0 : -1;
 }
 
-/* Finishes the queued jobs (each connection resumed) and ends the thread. */
+/* Finishes the queued jobs (each connection resumed) and ends the threads. */
 static void offload_stop(void)
 {
     if (!job_running)
@@ -533,9 +543,13 @@ static void offload_stop(void)
     pthread_mutex_lock(&job_lock);
     job_stopping = 1;
     pthread_cond_broadcast(&job_cond);
+    int n = job_running;
     pthread_mutex_unlock(&job_lock);
-    pthread_join(job_thread, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(job_threads[i], NULL);
+    pthread_mutex_lock(&job_lock);
     job_running = 0;
+    pthread_mutex_unlock(&job_lock);
 }
 
 /* 0: the request (its body moved into the job) is queued and the
@@ -684,6 +698,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     serve_reply r;
     serve_reply_init(&r);
     route(&q, &r);
+    if (r.offload) { /* the handler did nothing: a worker serves it */
+        serve_reply_free(&r);
+        if (offload(conn, ctx, &q) == 0)
+            return MHD_YES;
+        serve_reply_init(&r);
+        q.on_worker = 1; /* no worker (shutting down): here after all */
+        route(&q, &r);
+    }
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */
