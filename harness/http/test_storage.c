@@ -1,8 +1,9 @@
 /* The storage side of `lhv1 serve` under attack (ctest labels http and
- * security): every digest a client sends is verified; the file backend's
- * key conflicts are a 4xx on both backends, deleted keys leave no
- * directories behind, a crash leaves no temporary file; listings never
- * read object bodies on the event thread. */
+ * security): every digest a client sends is verified; fault rules are
+ * taken as written or refused; the file backend's key conflicts are a 4xx
+ * on both backends, deleted keys leave no directories behind, a crash
+ * leaves no temporary file; listings never read object bodies on the
+ * event thread. */
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -90,6 +91,67 @@ START_TEST(every_digest_verified)
         snprintf(path, sizeof path, "/dig/%s", refused[i]);
         ck_assert_int_eq(req(&srv, "GET", path, NULL, NULL, NULL), 404);
     }
+}
+END_TEST
+
+/* --- fault rules ------------------------------------------------------ */
+
+static long post_rules(const server *s, const char *json, const char *code)
+{
+    return req(s, "POST", "/_lhv1/rules", json, NULL, code);
+}
+
+/* What the fault_rules fuzz target found, through the admin API: a
+ * second document after the first (JSON lines) and a field given twice
+ * were silently dropped, rules piled up without bound, the decision log
+ * printed a key's raw bytes (not JSON once they are not UTF-8), and the
+ * rule list printed 2^53 as 9007199254740990. */
+START_TEST(fault_rules_are_taken_as_written)
+{
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"get-fail\"}\n{\"kind\":\"put-lost\"}\n",
+                                "MalformedJSON"), 400);
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"http-delay\",\"delay_ms\":10,\"delay_ms\":0}",
+                                "InvalidRule"), 400);
+    ck_assert_int_eq(post_rules(&srv, "{\"rules\":[{\"kind\":\"get-fail\"}],\"typo\":1}",
+                                "InvalidRule"), 400);
+    resp r;
+    http_req(&srv, &r, "GET", "/_lhv1/rules", NULL, 0, NULL);
+    ck_assert_str_eq((char *)r.body.data, "[]\n");
+    resp_free(&r);
+    /* listed as written */
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"put-lost\",\"key\":\"none/*\","
+                                      "\"nth\":9007199254740992}", NULL), 200);
+    http_req(&srv, &r, "GET", "/_lhv1/rules", NULL, 0, NULL);
+    ck_assert_msg(strstr((char *)r.body.data, "\"nth\":9007199254740992"), "%s",
+                  (char *)r.body.data);
+    resp_free(&r);
+    /* the log stays JSON in UTF-8 */
+    ck_assert_int_eq(req(&srv, "PUT", "/rul", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"rul/*\"}",
+                                NULL), 200);
+    ck_assert_int_eq(req(&srv, "GET", "/rul/%FFk", NULL, NULL, "SlowDown"), 503);
+    http_req(&srv, &r, "GET", "/_lhv1/log", NULL, 0, NULL);
+    for (size_t i = 0; i < r.body.len; i++)
+        ck_assert_msg(r.body.data[i] < 0x80, "raw byte 0x%02x in the log: %s", r.body.data[i],
+                      (char *)r.body.data);
+    ck_assert_msg(strstr((char *)r.body.data, "\"key\":{\"hex\":\"72756c2fff6b\"}"), "%s",
+                  (char *)r.body.data);
+    resp_free(&r);
+    /* a bound on the rules in all */
+    ck_assert_int_eq(req(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+    lhv1_buf many;
+    lhv1_buf_init(&many);
+    lhv1_buf_puts(&many, "[");
+    for (int i = 0; i < 10000; i++)
+        lhv1_buf_puts(&many, i ? ",{\"kind\":\"get-fail\",\"key\":\"none\"}"
+                                : "{\"kind\":\"get-fail\",\"key\":\"none\"}");
+    lhv1_buf_puts(&many, "]");
+    lhv1_buf_putc(&many, 0);
+    ck_assert_int_eq(post_rules(&srv, (char *)many.data, NULL), 200);
+    lhv1_buf_free(&many);
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"get-fail\"}", "InvalidRule"), 400);
+    ck_assert_int_eq(req(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"get-fail\",\"key\":\"none\"}", NULL), 200);
 }
 END_TEST
 
@@ -512,6 +574,7 @@ Suite *suite_storage(void)
     tcase_add_checked_fixture(tc, up, down);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_digest_verified);
+    tcase_add_test(tc, fault_rules_are_taken_as_written);
     tcase_add_test(tc, key_conflicts_are_409_on_both_backends);
     tcase_add_test(tc, crash_mid_put_leaves_no_temporary_file);
     tcase_add_test(tc, listed_etags_are_the_stored_bodies);

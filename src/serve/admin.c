@@ -65,9 +65,9 @@ void serve_admin(serve_request *q, serve_reply *r)
         pthread_mutex_unlock(&s->lock);
         json_reply(r, j);
     } else if (IS("rules") && !strcmp(m, "POST")) {
-        cJSON *j = cJSON_ParseWithLength((const char *)q->body.data, q->body.len);
+        cJSON *j = http_faults_parse((const char *)q->body.data, q->body.len);
         if (!j) {
-            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not JSON");
+            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not one JSON document");
             return;
         }
         char why[256];

@@ -50,10 +50,10 @@ static int load_plan(http_faults *f, const char *path)
     size_t len;
     if (cli_read_file(path, &data, &len) < 0)
         return -1;
-    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
+    cJSON *j = http_faults_parse((const char *)data, len);
     free(data);
     if (!j) {
-        cli_error_in("lhv1 serve", path, "not JSON");
+        cli_error_in("lhv1 serve", path, "not one JSON document");
         return -1;
     }
     char why[256];
