@@ -450,6 +450,16 @@ static void log_decision(http_faults *f, lhv1_store_op op, lhv1_bytes key,
     cJSON_Delete(o);
 }
 
+int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key)
+{
+    for (size_t i = 0; f && i < f->n; i++) {
+        const http_rule *r = &f->rules[i];
+        if ((r->op == LHV1_OP_COUNT || r->op == (int)op) && key_matches(r, key))
+            return 1;
+    }
+    return 0;
+}
+
 void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t len,
                         http_fault_decision *d)
 {

@@ -70,6 +70,10 @@ cJSON *http_faults_rules_json(const http_faults *f);
 void http_faults_log_text(const http_faults *f, lhv1_buf *out);
 int http_faults_active(const http_faults *f);
 
+/* Whether some rule matches the operation on the key (nothing counted or
+ * logged): when none does, the operation's decision is "no fault". */
+int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key);
+
 /* Decides the fault of one operation on the store key (for a list, the
  * prefix) and logs the decision. Caller holds the server lock. */
 void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t len,

@@ -124,7 +124,8 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
     if (!q->on_worker) {
         /* Inline only a 404 or a small object whose ETag is known, with no
          * rule that could hand back another body to hash. */
-        int p = http_faults_active(s->faults) ? 0 : object_meta_peek(s, skey, &stored);
+        int p = http_faults_matches(s->faults, LHV1_OP_GET, skey) ? 0
+                                                                  : object_meta_peek(s, skey, &stored);
         if (p != -1 && !(p == 1 && stored.size < SERVE_OFFLOAD_MIN)) {
             pthread_mutex_unlock(&s->lock);
             r->offload = 1;
