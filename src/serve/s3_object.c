@@ -126,7 +126,7 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
          * rule that could hand back another body to hash. */
         int p = http_faults_matches(s->faults, LHV1_OP_GET, skey) ? 0
                                                                   : object_meta_peek(s, skey, &stored);
-        if (p != -1 && !(p == 1 && stored.size < SERVE_OFFLOAD_MIN)) {
+        if (p != -1 && !(p == 1 && stored.size <= SERVE_GET_INLINE_MAX)) {
             pthread_mutex_unlock(&s->lock);
             r->offload = 1;
             return;
