@@ -59,6 +59,10 @@ void serve_admin(serve_request *q, serve_reply *r)
     if (IS("health") && !strcmp(m, "GET")) {
         lhv1_buf_puts(&r->body, "ok\n");
         serve_reply_header(r, "Content-Type", "text/plain");
+    } else if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        /* The rest takes the server lock, which a worker may hold through
+         * disk or upstream I/O (and reset does such I/O itself). */
+        r->offload = 1;
     } else if (IS("rules") && !strcmp(m, "GET")) {
         pthread_mutex_lock(&s->lock);
         cJSON *j = http_faults_rules_json(s->faults);
@@ -92,9 +96,6 @@ void serve_admin(serve_request *q, serve_reply *r)
         http_faults_log_text(s->faults, &r->body);
         pthread_mutex_unlock(&s->lock);
         serve_reply_header(r, "Content-Type", "application/x-ndjson");
-    } else if (IS("reset") && !strcmp(m, "POST") && !q->on_worker &&
-               !lhv1_is_memory_store(s->store)) {
-        r->offload = 1; /* deleting every file or upstream object: not on the event thread */
     } else if (IS("reset") && !strcmp(m, "POST")) {
         lhv1_store_err err;
         pthread_mutex_lock(&s->lock);
