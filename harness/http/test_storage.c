@@ -312,7 +312,7 @@ START_TEST(crash_mid_put_leaves_no_temporary_file)
         do {
             caught = count_temporaries(root) > 0;
             clock_gettime(CLOCK_MONOTONIC, &t);
-        } while (!caught && (t.tv_sec - t0.tv_sec) < 20);
+        } while (!caught && (t.tv_sec - t0.tv_sec) < 20 && usleep(500) == 0);
         server_kill(&s);
         pthread_join(th, NULL);
         if (caught) /* the kill came before a rename that would remove it */
