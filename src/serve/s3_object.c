@@ -120,6 +120,7 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
     lhv1_store_err err;
     http_fault_decision d;
     obj_info stored;
+    int peeked = 0; /* 1: `stored` is what the store holds now */
     pthread_mutex_lock(&s->lock);
     if (!q->on_worker) {
         /* Inline only a 404 or a small object whose ETag is known, with no
@@ -131,13 +132,15 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
             r->offload = 1;
             return;
         }
+        peeked = p == 1;
     }
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &d);
     int rc = http_faults_get(s, &d, skey, &r->body, &err);
     uint8_t md5[16];
     /* A GET no rule touched returns the stored body: its ETag may be known. */
     int untouched = rc == 0 && d.rule_id == 0;
-    int known = untouched && object_meta_peek(s, skey, &stored) == 1 && stored.size == r->body.len;
+    int known = untouched && (peeked || object_meta_peek(s, skey, &stored) == 1) &&
+                stored.size == r->body.len;
     if (known)
         memcpy(md5, stored.md5, 16);
     pthread_mutex_unlock(&s->lock);
