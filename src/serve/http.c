@@ -28,8 +28,8 @@
 
 /* Threads that poll (epoll) and serve the connections: one. A thread per
  * connection paid a context switch per request, and even a second poller
- * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
- * the offload thread below instead (the bench/serve figures). */
+ * costs a 1 KiB PUT+GET more in wake-ups than it brings; what would hold
+ * it for long goes to the workers below instead (the bench/serve figures). */
 #define SERVE_THREADS 1
 /* libmicrohttpd's own connection limits (over all, per address) are
  * --max-connections and --max-peer-connections plus this: room for
@@ -72,6 +72,7 @@ void serve_reply_init(serve_reply *r)
     r->reset = 0;
     r->cut_at = -1;
     r->delay_ms = 0;
+    r->offload = 0;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -263,8 +264,12 @@ static void route(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 400, "InvalidURI", "the path must start with '/'");
         return;
     }
-    if (sigv4_check_payload(q, r) < 0)
+    /* Who is calling was decided before the body was read (the gate);
+     * what is left is the body against its signed hash, once, though a
+     * request handed to a worker is routed again there. */
+    if (!q->payload_checked && sigv4_check_payload(q, r) < 0)
         return;
+    q->payload_checked = 1;
     if (serve_is_admin_path(url)) {
         serve_admin(q, r);
         return;
@@ -476,14 +481,35 @@ static void delayed_free(req_ctx *ctx)
     }
 }
 
-/* --- large PUTs off the event thread -------------------------------- */
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes; when they are not there the copy is dropped for 503. On the
+ * event thread or a worker: the budget is atomic, and the connection of
+ * an offloaded request is suspended (its context is the worker's). */
+static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
+{
+    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
+/* --- work off the event thread -------------------------------------- */
 
 /* One thread runs every connection's I/O: at 1 KiB a second one costs
  * more in wake-ups than it brings (bench/serve). What would hold that
- * thread for long, a large PUT (its MD5, its checksums), runs here
- * instead, the connection suspended meanwhile, so a 1 MiB PUT+GET uses
- * both cores. */
-#define OFFLOAD_MIN ((size_t)256 << 10)
+ * thread for long runs on the workers instead, the connection suspended
+ * meanwhile: a large PUT (its MD5, its checksums), so a 1 MiB PUT+GET
+ * uses both cores, and whatever a handler hands over (serve_reply's
+ * `offload`: listings, the file and proxy backends' I/O). */
+#define OFFLOAD_MIN SERVE_OFFLOAD_MIN
+/* Workers: more than the listings or large PUTs that may run at once, so
+ * a small request that needs a worker (the file backend's) still finds
+ * one free while they hash. */
+#define SERVE_WORKERS 8
 
 typedef struct job {
     struct job *next;
@@ -496,7 +522,7 @@ static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
 static job *job_head, **job_tail = &job_head;
 static int job_stopping, job_running;
-static pthread_t job_thread;
+static pthread_t job_threads[SERVE_WORKERS];
 
 static void *job_loop(void *arg)
 {
@@ -514,11 +540,16 @@ static void *job_loop(void *arg)
         serve_reply *r = malloc(sizeof *r);
         if (r) {
             serve_reply_init(r);
+            j->q.on_worker = 1;
             route(&j->q, r);
         }
         lhv1_buf_free(&j->q.key);
         lhv1_buf_free(&j->q.body);
+        /* The request's body leaves the budget, the reply (a large GET, a
+         * listing) enters it, as on the event thread. */
         request_gate_release(j->q.srv, &j->ctx->gate);
+        if (r)
+            hold_reply(j->q.srv, j->ctx, &j->q, r);
         /* No reply (out of memory): resumed with none, the connection
          * is closed. */
         j->ctx->delayed = r;
@@ -532,11 +563,13 @@ static void *job_loop(void *arg)
 
 static int offload_start(void)
 {
-    job_running = pthread_create(&job_thread, NULL, job_loop, NULL) == 0;
-    return job_running ? 0 : -1;
+    while (job_running < SERVE_WORKERS &&
+           pthread_create(&job_threads[job_running], NULL, job_loop, NULL) == 0)
+        job_running++;
+    return job_running == SERVE_WORKERS ? 0 : -1;
 }
 
-/* Finishes the queued jobs (each connection resumed) and ends the thread. */
+/* Finishes the queued jobs (each connection resumed) and ends the threads. */
 static void offload_stop(void)
 {
     if (!job_running)
@@ -544,9 +577,13 @@ static void offload_stop(void)
     pthread_mutex_lock(&job_lock);
     job_stopping = 1;
     pthread_cond_broadcast(&job_cond);
+    int n = job_running;
     pthread_mutex_unlock(&job_lock);
-    pthread_join(job_thread, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(job_threads[i], NULL);
+    pthread_mutex_lock(&job_lock);
     job_running = 0;
+    pthread_mutex_unlock(&job_lock);
 }
 
 /* 0: the request (its body moved into the job) is queued and the
@@ -647,20 +684,6 @@ static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, r
     return MHD_YES;
 }
 
-/* A reply's body is held until it is sent (a slow reader keeps it): it
- * takes its bytes from the in-flight budget, released when the request
- * completes; when they are not there the copy is dropped for 503. */
-static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
-{
-    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
-        return;
-    serve_reply_free(r);
-    serve_reply_init(r);
-    serve_reply_error(r, q, 503, "SlowDown",
-                      "the server holds its most bytes (--max-inflight); retry later");
-    serve_reply_header(r, "Retry-After", "1");
-}
-
 /* Body bytes: kept within --max-body and the in-flight budget. */
 static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
                           const char *data, size_t n)
@@ -735,6 +758,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     route(&q, &r);
+    if (r.offload) { /* the handler did nothing: a worker serves it */
+        serve_reply_free(&r);
+        if (offload(conn, ctx, &q) == 0)
+            return MHD_YES;
+        serve_reply_init(&r);
+        q.on_worker = 1; /* no worker (shutting down): here after all */
+        route(&q, &r);
+    }
     lhv1_buf_free(&q.key);
     lhv1_buf_free(&q.body);
     request_gate_release(s, &ctx->gate);
