@@ -411,6 +411,37 @@ typedef struct lister {
 
 static volatile int listings_running;
 
+/* BIG_OBJECTS sparse files of BIG_SIZE under <root>/lst/big/, placed by
+ * hand: no ETag is known for them until a worker hashes them. */
+static void place_big_objects(const char *root)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/lst", root);
+    mkdir(path, 0777); /* the bucket's directory, when no object made it */
+    snprintf(path, sizeof path, "%s/lst/big", root);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    for (int i = 0; i < BIG_OBJECTS; i++) {
+        snprintf(path, sizeof path, "%s/lst/big/o%02d", root, i);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(ftruncate(fd, BIG_SIZE), 0);
+        close(fd);
+    }
+}
+
+/* How many of the objects place_big_objects placed have been hashed (the
+ * server keeps the ETag in the file's extended attribute). */
+static int big_objects_hashed(const char *root)
+{
+    int n = 0;
+    for (int i = 0; i < BIG_OBJECTS; i++) {
+        char path[256], v[128];
+        snprintf(path, sizeof path, "%s/lst/big/o%02d", root, i);
+        n += getxattr(path, "user.lhv1.etag", v, sizeof v) > 0;
+    }
+    return n;
+}
+
 static void *list_big(void *arg)
 {
     lister *l = arg;
@@ -503,16 +534,8 @@ START_TEST(listings_do_not_block_the_event_thread)
     server_start(&s, args);
     ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
     ck_assert_int_eq(req(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
+    place_big_objects(root);
     char path[256];
-    snprintf(path, sizeof path, "%s/lst/big", root);
-    ck_assert_int_eq(mkdir(path, 0777), 0);
-    for (int i = 0; i < BIG_OBJECTS; i++) {
-        snprintf(path, sizeof path, "%s/lst/big/o%02d", root, i);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        ck_assert_int_ge(fd, 0);
-        ck_assert_int_eq(ftruncate(fd, BIG_SIZE), 0);
-        close(fd);
-    }
     static check_times idle, during;
     time_checks(&s, never, 40, &idle);
     long idle_worst = worst_us(&idle), idle_median = median_us(&idle);
@@ -567,6 +590,63 @@ START_TEST(listings_do_not_block_the_event_thread)
 }
 END_TEST
 
+/* Listings may take seconds each (here: hashing 20 objects of 60 MiB
+ * placed by hand), and a client may send as many as it has connections:
+ * with more listings under way than the server has workers, a small GET
+ * of the file backend (which needs a worker too) is still served while
+ * they hash. When listings could take every worker it waited for all of
+ * the hashing (the listings end only once every object they list is
+ * hashed): the check is that it comes back with objects still unhashed,
+ * which needs no clock. */
+#define MANY_LISTINGS 12 /* more than the server's 8 workers */
+
+START_TEST(listings_leave_workers_for_the_rest)
+{
+    char root[64];
+    make_root(root, sizeof root, "lanes");
+    const char *args[] = {"--root", root, NULL};
+    server s;
+    server_start(&s, args);
+    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(req(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
+    place_big_objects(root);
+    lister ls[MANY_LISTINGS];
+    pthread_t th[MANY_LISTINGS];
+    listings_running = MANY_LISTINGS;
+    for (int i = 0; i < MANY_LISTINGS; i++) {
+        ls[i].s = &s;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, list_big, &ls[i]), 0);
+    }
+    /* the listings are under way once the first object is hashed */
+    for (long deadline = mono_ms() + 60000; !big_objects_hashed(root) && mono_ms() < deadline;)
+        usleep(2000);
+    int before = big_objects_hashed(root);
+    long t0 = now_us();
+    resp r;
+    http_req(&s, &r, "GET", "/lst/small", NULL, 0, NULL);
+    long took = now_us() - t0;
+    int after = big_objects_hashed(root);
+    int running = __atomic_load_n(&listings_running, __ATOMIC_SEQ_CST);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq((char *)r.body.data, "small");
+    resp_free(&r);
+    for (int i = 0; i < MANY_LISTINGS; i++)
+        pthread_join(th[i], NULL);
+    printf("lanes: a small GET during %d listings took %.1f ms; %d then %d of %d objects "
+           "hashed, %d listings under way\n",
+           MANY_LISTINGS, (double)took / 1e3, before, after, BIG_OBJECTS, running);
+    ck_assert_msg(before >= 1, "the listings never started hashing");
+    ck_assert_msg(after < BIG_OBJECTS && running > 0,
+                  "the small GET waited for the listings: %d of %d objects hashed, %d "
+                  "listings under way when it came back (%.1f ms)",
+                  after, BIG_OBJECTS, running, (double)took / 1e3);
+    for (int i = 0; i < MANY_LISTINGS; i++)
+        ck_assert_msg(ls[i].ok, "listing %d: %s", i, ls[i].msg);
+    server_stop(&s);
+    rm_root(root);
+}
+END_TEST
+
 Suite *suite_storage(void)
 {
     Suite *s = suite_create("storage");
@@ -579,6 +659,7 @@ Suite *suite_storage(void)
     tcase_add_test(tc, crash_mid_put_leaves_no_temporary_file);
     tcase_add_test(tc, listed_etags_are_the_stored_bodies);
     tcase_add_test(tc, listings_do_not_block_the_event_thread);
+    tcase_add_test(tc, listings_leave_workers_for_the_rest);
     suite_add_tcase(s, tc);
     return s;
 }

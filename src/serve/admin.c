@@ -73,7 +73,7 @@ void serve_admin(serve_request *q, serve_reply *r)
     } else if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
         /* The rest takes the server lock, which a worker may hold through
          * disk or upstream I/O (and reset does such I/O itself). */
-        r->offload = 1;
+        r->offload = SERVE_OFFLOAD;
     } else if (IS("rules") && !strcmp(m, "GET")) {
         pthread_mutex_lock(&s->lock);
         cJSON *j = http_faults_rules_json(s->faults);

@@ -72,7 +72,7 @@ void serve_reply_init(serve_reply *r)
     r->reset = 0;
     r->cut_at = -1;
     r->delay_ms = 0;
-    r->offload = 0;
+    r->offload = SERVE_INLINE;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -510,30 +510,53 @@ static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, se
  * a small request that needs a worker (the file backend's) still finds
  * one free while they hash. */
 #define SERVE_WORKERS 8
+/* Listings at once: a listing may take seconds (hashing objects placed by
+ * hand, reading each object of the upstream), and a client can send as
+ * many as it has connections; beyond this they wait in the queue, which
+ * the rest of the work passes, so the other half of the workers is
+ * always there for it. */
+#define LISTING_WORKERS (SERVE_WORKERS / 2)
 
 typedef struct job {
     struct job *next;
     struct MHD_Connection *conn;
     req_ctx *ctx;
     serve_request q;
+    int listing; /* SERVE_OFFLOAD_LISTING */
 } job;
 
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
 static job *job_head, **job_tail = &job_head;
 static int job_stopping, job_running;
+static unsigned listings_running;
 static pthread_t job_threads[SERVE_WORKERS];
+
+/* The oldest job a worker may take now (a listing only while fewer than
+ * LISTING_WORKERS run), unlinked; NULL when none. job_lock held. */
+static job *take_job(void)
+{
+    job **pp = &job_head;
+    while (*pp && (*pp)->listing && listings_running >= LISTING_WORKERS)
+        pp = &(*pp)->next;
+    job *j = *pp;
+    if (!j)
+        return NULL;
+    *pp = j->next;
+    if (job_tail == &j->next)
+        job_tail = pp;
+    listings_running += j->listing != 0;
+    return j;
+}
 
 static void *job_loop(void *arg)
 {
     (void)arg;
     for (;;) {
         pthread_mutex_lock(&job_lock);
-        while (!job_head && !job_stopping)
+        job *j;
+        while (!(j = take_job()) && !(job_stopping && !job_head))
             pthread_cond_wait(&job_cond, &job_lock);
-        job *j = job_head;
-        if (j && !(job_head = j->next))
-            job_tail = &job_head;
         pthread_mutex_unlock(&job_lock);
         if (!j)
             return NULL; /* stopping, queue drained */
@@ -550,6 +573,12 @@ static void *job_loop(void *arg)
         request_gate_release(j->q.srv, &j->ctx->gate);
         if (r)
             hold_reply(j->q.srv, j->ctx, &j->q, r);
+        if (j->listing) { /* a queued listing may start now */
+            pthread_mutex_lock(&job_lock);
+            listings_running--;
+            pthread_cond_broadcast(&job_cond);
+            pthread_mutex_unlock(&job_lock);
+        }
         /* No reply (out of memory): resumed with none, the connection
          * is closed. */
         j->ctx->delayed = r;
@@ -587,8 +616,9 @@ static void offload_stop(void)
 }
 
 /* 0: the request (its body moved into the job) is queued and the
- * connection suspended; -1: serve it here. */
-static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
+ * connection suspended; -1: serve it here. `kind` is SERVE_OFFLOAD or
+ * SERVE_OFFLOAD_LISTING. */
+static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q, int kind)
 {
     job *j = malloc(sizeof *j);
     if (!j)
@@ -597,6 +627,7 @@ static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
     j->conn = conn;
     j->ctx = ctx;
     j->q = *q;
+    j->listing = kind == SERVE_OFFLOAD_LISTING;
     MHD_suspend_connection(conn);
     pthread_mutex_lock(&job_lock);
     int ok = job_running && !job_stopping;
@@ -753,14 +784,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
     lhv1_buf_init(&ctx->body);
-    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0) {
+    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") &&
+        offload(conn, ctx, &q, SERVE_OFFLOAD) == 0) {
         serve_reply_free(&r);
         return MHD_YES;
     }
     route(&q, &r);
     if (r.offload) { /* the handler did nothing: a worker serves it */
         serve_reply_free(&r);
-        if (offload(conn, ctx, &q) == 0)
+        if (offload(conn, ctx, &q, r.offload) == 0)
             return MHD_YES;
         serve_reply_init(&r);
         q.on_worker = 1; /* no worker (shutting down): here after all */

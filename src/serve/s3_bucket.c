@@ -100,7 +100,7 @@ void s3_list_buckets(serve_request *q, serve_reply *r)
         return;
     serve_server *s = q->srv;
     if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
-        r->offload = 1; /* the lock: a worker may hold it through disk or upstream I/O */
+        r->offload = SERVE_OFFLOAD; /* the lock: a worker may hold it through disk or upstream I/O */
         return;
     }
     lhv1_buf *b = &r->body;
@@ -247,7 +247,7 @@ static void put_key(lhv1_buf *b, const list_args *a, const char *tag, const uint
 static void list_objects(serve_request *q, serve_reply *r)
 {
     if (!q->on_worker) {
-        r->offload = 1; /* it may have to hash objects, or ask a disk */
+        r->offload = SERVE_OFFLOAD_LISTING; /* it may hash objects, or ask a disk */
         return;
     }
     list_args a;
@@ -416,8 +416,11 @@ static void list_objects(serve_request *q, serve_reply *r)
 void s3_bucket_op(serve_request *q, serve_reply *r)
 {
     serve_server *s = q->srv;
+    char loc[4];
+    int listing = !strcmp(q->method, "GET") && serve_query(q, "location", loc, sizeof loc) != 1;
     if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
-        r->offload = 1; /* disk or network I/O */
+        /* disk or network I/O */
+        r->offload = listing ? SERVE_OFFLOAD_LISTING : SERVE_OFFLOAD;
         return;
     }
     if (serve_query_allowed(q, r, bucket_args) < 0)
@@ -433,12 +436,11 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
         return;
     }
-    char loc[4];
     if (!strcmp(q->method, "HEAD")) {
         serve_reply_header(r, "x-amz-bucket-region", "us-east-1");
     } else if (!strcmp(q->method, "DELETE")) {
         delete_bucket(q, r);
-    } else if (!strcmp(q->method, "GET") && serve_query(q, "location", loc, sizeof loc) == 1) {
+    } else if (!strcmp(q->method, "GET") && !listing) {
         lhv1_buf_puts(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
                                 "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>\n");
         serve_reply_header(r, "Content-Type", "application/xml");

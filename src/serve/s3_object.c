@@ -129,7 +129,7 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
                                                                   : object_meta_peek(s, skey, &stored);
         if (p != -1 && !(p == 1 && stored.size <= SERVE_GET_INLINE_MAX)) {
             pthread_mutex_unlock(&s->lock);
-            r->offload = 1;
+            r->offload = SERVE_OFFLOAD;
             return;
         }
         peeked = p == 1;
@@ -202,7 +202,7 @@ void s3_object_op(serve_request *q, serve_reply *r)
 {
     serve_server *s = q->srv;
     if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
-        r->offload = 1; /* disk or network I/O */
+        r->offload = SERVE_OFFLOAD; /* disk or network I/O */
         return;
     }
     if (serve_query_allowed(q, r, object_args) < 0)

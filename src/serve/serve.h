@@ -89,8 +89,14 @@ typedef struct serve_reply {
     int reset;               /* close with RST before the status line */
     int64_t cut_at;          /* >= 0: send this many body bytes, then close */
     uint64_t delay_ms;       /* sleep before answering */
-    int offload;             /* nothing done: route the request again on a worker */
+    int offload;             /* nothing done: a worker routes it again (below) */
 } serve_reply;
+
+/* serve_reply.offload. A listing's time grows with its bucket (it may
+ * hash every object it lists, or read each from the upstream), so
+ * listings take at most half of the workers and other work never queues
+ * behind them (http.c). */
+enum { SERVE_INLINE = 0, SERVE_OFFLOAD = 1, SERVE_OFFLOAD_LISTING = 2 };
 
 void serve_reply_init(serve_reply *r);
 void serve_reply_free(serve_reply *r);
