@@ -647,6 +647,52 @@ START_TEST(listings_leave_workers_for_the_rest)
 }
 END_TEST
 
+/* Under --auth every request of the file backend goes to a worker (disk
+ * I/O), and who is calling is still decided before that: unsigned, a
+ * listing of objects whose ETags are not known hashes nothing, a PUT's
+ * body is not read (a client waiting for 100 Continue gets the 403
+ * instead), a GET reads nothing; signed, the same listing hashes them. */
+START_TEST(unsigned_requests_never_reach_a_worker)
+{
+    char root[64];
+    make_root(root, sizeof root, "authw");
+    const char *args[] = {"--root", root, "--auth", "AKWORK:work-secret", NULL};
+    server s;
+    server_start(&s, args);
+    resp r;
+    http_signed(&s, &r, "PUT", "/lst", NULL, 0, NULL, "AKWORK:work-secret");
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    place_big_objects(root);
+    static const char *const heads[] = {
+        "GET /lst?list-type=2&prefix=big%2F HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /lst/big/o00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "PUT /lst/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n"
+        "Expect: 100-continue\r\n\r\n",
+        "PUT /lst/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
+        "POST /_lhv1/reset HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        lhv1_buf out;
+        int st = raw_exchange(s.port, heads[i], strlen(heads[i]), 0, 20000, &out);
+        ck_assert_msg(st == 403, "request %zu: %d %.300s", i, st, (char *)out.data);
+        ck_assert_msg(!strstr((char *)out.data, "100 Continue"), "%.300s", (char *)out.data);
+        lhv1_buf_free(&out);
+    }
+    ck_assert_int_eq(big_objects_hashed(root), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/lst/k", root);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    http_signed(&s, &r, "GET", "/lst?list-type=2&prefix=big%2F", NULL, 0, NULL,
+                "AKWORK:work-secret");
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(big_objects_hashed(root), BIG_OBJECTS);
+    server_stop(&s);
+    rm_root(root);
+}
+END_TEST
+
 Suite *suite_storage(void)
 {
     Suite *s = suite_create("storage");
@@ -660,6 +706,7 @@ Suite *suite_storage(void)
     tcase_add_test(tc, listed_etags_are_the_stored_bodies);
     tcase_add_test(tc, listings_do_not_block_the_event_thread);
     tcase_add_test(tc, listings_leave_workers_for_the_rest);
+    tcase_add_test(tc, unsigned_requests_never_reach_a_worker);
     suite_add_tcase(s, tc);
     return s;
 }
