@@ -73,6 +73,7 @@ void serve_reply_init(serve_reply *r)
     r->cut_at = -1;
     r->delay_ms = 0;
     r->offload = SERVE_INLINE;
+    r->reserved = 0;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -483,18 +484,41 @@ static void delayed_free(req_ctx *ctx)
 
 /* A reply's body is held until it is sent (a slow reader keeps it): it
  * takes its bytes from the in-flight budget, released when the request
- * completes; when they are not there the copy is dropped for 503. On the
- * event thread or a worker: the budget is atomic, and the connection of
- * an offloaded request is suspended (its context is the worker's). */
-static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
+ * completes. A handler reserves them before making a large body (a GET's
+ * copy of its object: serve_reply_reserve); the rest are taken once the
+ * handler is done, and when they are not there the body is dropped for
+ * 503. */
+static void busy_reply(const serve_request *q, serve_reply *r)
 {
-    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
-        return;
-    serve_reply_free(r);
-    serve_reply_init(r);
     serve_reply_error(r, q, 503, "SlowDown",
                       "the server holds its most bytes (--max-inflight); retry later");
     serve_reply_header(r, "Retry-After", "1");
+}
+
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n)
+{
+    if (!q->gate || request_gate_charge(q->srv, q->gate, n) == 0) {
+        r->reserved += n;
+        return 0;
+    }
+    busy_reply(q, r);
+    return -1;
+}
+
+/* After the handler, on the event thread or a worker (the budget is
+ * atomic; an offloaded request's connection is suspended, so its context
+ * is the worker's): the request body's share, `body_charge`, goes back,
+ * and the reply takes what it has not reserved. */
+static void settle_budget(serve_server *s, req_ctx *ctx, const serve_request *q,
+                          serve_reply *r, uint64_t body_charge)
+{
+    request_gate_give(s, &ctx->gate, body_charge);
+    uint64_t more = r->body.len > r->reserved ? r->body.len - r->reserved : 0;
+    if (!more || request_gate_charge(s, &ctx->gate, more) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    busy_reply(q, r);
 }
 
 /* --- work off the event thread -------------------------------------- */
@@ -560,6 +584,7 @@ static void *job_loop(void *arg)
         pthread_mutex_unlock(&job_lock);
         if (!j)
             return NULL; /* stopping, queue drained */
+        uint64_t body_charge = j->ctx->gate.charged;
         serve_reply *r = malloc(sizeof *r);
         if (r) {
             serve_reply_init(r);
@@ -568,11 +593,10 @@ static void *job_loop(void *arg)
         }
         lhv1_buf_free(&j->q.key);
         lhv1_buf_free(&j->q.body);
-        /* The request's body leaves the budget, the reply (a large GET, a
-         * listing) enters it, as on the event thread. */
-        request_gate_release(j->q.srv, &j->ctx->gate);
         if (r)
-            hold_reply(j->q.srv, j->ctx, &j->q, r);
+            settle_budget(j->q.srv, j->ctx, &j->q, r, body_charge);
+        else
+            request_gate_release(j->q.srv, &j->ctx->gate);
         if (j->listing) { /* a queued listing may start now */
             pthread_mutex_lock(&job_lock);
             listings_running--;
@@ -659,7 +683,7 @@ static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn,
 }
 
 static void request_init(serve_request *q, serve_server *s, struct MHD_Connection *conn,
-                         const char *method, const req_ctx *ctx)
+                         const char *method, req_ctx *ctx)
 {
     memset(q, 0, sizeof *q);
     q->srv = s;
@@ -669,6 +693,7 @@ static void request_init(serve_request *q, serve_server *s, struct MHD_Connectio
     q->raw_query = ctx->query;
     lhv1_buf_init(&q->key);
     q->auth = ctx->gate.authed ? &ctx->gate.auth : NULL;
+    q->gate = &ctx->gate;
     q->id = ctx->id;
 }
 
@@ -784,6 +809,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
     lhv1_buf_init(&ctx->body);
+    uint64_t body_charge = ctx->gate.charged;
     if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") &&
         offload(conn, ctx, &q, SERVE_OFFLOAD) == 0) {
         serve_reply_free(&r);
@@ -800,8 +826,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     lhv1_buf_free(&q.key);
     lhv1_buf_free(&q.body);
-    request_gate_release(s, &ctx->gate);
-    hold_reply(s, ctx, &q, &r);
+    settle_budget(s, ctx, &q, &r, body_charge);
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */

@@ -23,6 +23,9 @@ struct object_meta {
     meta_table *t;
     pthread_cond_t hashed; /* with the server lock: a `computing` ended */
     int hashing;           /* objects being hashed now */
+    uint64_t writes;       /* memory backend: the last version given (never
+                            * reset, so a version is not reused after a
+                            * clear) */
 };
 
 object_meta *object_meta_new(void)
@@ -223,7 +226,7 @@ void object_meta_written(serve_server *s, lhv1_bytes key, int exact, const uint8
         meta_entry *e;
         int present = memory_presence(s, key, &e);
         if (e) {
-            e->version++;
+            e->version = ++s->meta->writes;
             e->known = present && exact;
             if (e->known)
                 memcpy(e->md5, md5, 16);
@@ -249,7 +252,7 @@ void object_meta_deleted(serve_server *s, lhv1_bytes key)
     meta_entry *e;
     int present = memory_presence(s, key, &e);
     if (e && !present) {
-        e->version++;
+        e->version = ++s->meta->writes;
         e->known = 0;
     }
 }
@@ -279,6 +282,16 @@ int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out)
         return rc;
     }
     return 0; /* proxy: read it */
+}
+
+int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd)
+{
+    memset(out, 0, sizeof *out);
+    *fd = -1;
+    int rc = file_peek(s, key, out, fd);
+    if (rc < 0 && *fd >= 0)
+        close(*fd), *fd = -1;
+    return rc;
 }
 
 void object_meta_learned(serve_server *s, lhv1_bytes key, const obj_info *read,

@@ -30,7 +30,7 @@ typedef struct object_meta object_meta;
 typedef struct obj_info {
     uint64_t size;
     uint8_t md5[16];
-    uint64_t version; /* memory backend */
+    uint64_t version; /* memory backend: never the same for two bodies; 0 unknown */
     file_id id;       /* file backend */
 } obj_info;
 
@@ -56,6 +56,12 @@ void object_meta_deleted(serve_server *s, lhv1_bytes key);
  * and the version or file id filled), -1 no such object, -2 the file
  * could not be examined. */
 int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out);
+
+/* File backend, as object_meta_peek (lock held), the file left open in
+ * *fd when it returns 0 or 1 (the caller closes it): a Put renames a new
+ * file in, so what the descriptor reads stays the object peeked, after
+ * the lock too. */
+int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd);
 
 /* A worker that read the object as stored (a GET no rule touched) and
  * hashed it: the MD5 is kept if the object is still the one `read`

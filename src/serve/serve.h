@@ -19,6 +19,7 @@ struct MHD_Connection;
 struct aws_chunked;
 struct conn_guard;
 struct http_faults;
+struct request_gate;
 struct sigv4_verified;
 
 typedef struct serve_config {
@@ -75,6 +76,7 @@ typedef struct serve_request {
     const struct sigv4_verified *auth; /* signed headers verified, or NULL */
     int on_worker;           /* routed on a worker thread, not the event thread */
     int payload_checked;     /* x-amz-content-sha256 checked (before an offload) */
+    struct request_gate *gate; /* its share of the in-flight budget (http.c) */
 } serve_request;
 
 /* What the handler answers; http.c sends it (or misbehaves on purpose). */
@@ -90,6 +92,7 @@ typedef struct serve_reply {
     int64_t cut_at;          /* >= 0: send this many body bytes, then close */
     uint64_t delay_ms;       /* sleep before answering */
     int offload;             /* nothing done: a worker routes it again (below) */
+    uint64_t reserved;       /* in-flight budget taken for the body already */
 } serve_reply;
 
 /* serve_reply.offload. A listing's time grows with its bucket (it may
@@ -106,6 +109,11 @@ void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Takes n bytes of the in-flight budget (--max-inflight) for the reply
+ * body about to be made, before it is (a GET's copy of its object): 0, or
+ * -1 with `r` filled (503 SlowDown). Held until the request completes. */
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n);
 
 /* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
  * -1 too long for out. NUL bytes in values are reported as -1 too. */
