@@ -8,9 +8,9 @@
 
 #include "../cli/cli.h"
 #include "checksums.h"
-#include "etag_cache.h"
 #include "http_faults.h"
 #include "lhv1/fault_store.h"
+#include "object_meta.h"
 #include "serve.h"
 
 static const char usage_text[] =
@@ -55,10 +55,10 @@ static int load_plan(http_faults *f, const char *path)
     size_t len;
     if (cli_read_file(path, &data, &len) < 0)
         return -1;
-    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
+    cJSON *j = http_faults_parse((const char *)data, len);
     free(data);
     if (!j) {
-        cli_error_in("lhv1 serve", path, "not JSON");
+        cli_error_in("lhv1 serve", path, "not one JSON document");
         return -1;
     }
     char why[256];
@@ -183,22 +183,21 @@ int cmd_serve(int argc, char **argv)
             cli_error_in("lhv1 serve: --root", s.cfg.root, err.body);
             return EXIT_USAGE;
         }
-    } else {
-        s.store = lhv1_memory_store_new();
-        s.etags = etag_cache_new();
-        if (!s.etags) {
-            fprintf(stderr, "lhv1 serve: out of memory\n");
+        if (serve_root_claim(&s) < 0) {
             lhv1_store_destroy(s.store);
             return EXIT_USAGE;
         }
+    } else {
+        s.store = lhv1_memory_store_new();
     }
+    s.meta = object_meta_new();
     lhv1_fault_config fcfg = {0};
     fcfg.history_max = 8;
     fcfg.no_log = 1; /* the rules' decision log is the server's log */
     s.faulty = s.store ? lhv1_fault_store_new(s.store, &fcfg) : NULL;
     s.faults = http_faults_new(s.cfg.seed);
     int rc = EXIT_USAGE;
-    if (!s.faulty || !s.faults) {
+    if (!s.faulty || !s.faults || !s.meta) {
         fprintf(stderr, "lhv1 serve: out of memory\n");
     } else if (s.cfg.plan && load_plan(s.faults, s.cfg.plan) < 0) {
         /* reported */
@@ -213,7 +212,7 @@ int cmd_serve(int argc, char **argv)
     }
     serve_buckets_free(&s);
     http_faults_free(s.faults);
-    etag_cache_free(s.etags);
+    object_meta_free(s.meta);
     lhv1_store_destroy(s.faulty);
     lhv1_store_destroy(s.store);
     return rc;
