@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "etag_cache.h"
 #include "http_faults.h"
 #include "lhv1testing/fault_store.h"
+#include "object_meta.h"
 #include "serve_main.h"
 
 static serve_report_fn reporter;
@@ -22,9 +22,9 @@ void serve_report(const char *who, const char *subject, const char *what)
 
 static int load_plan(http_faults *f, const char *path, const uint8_t *data, size_t len)
 {
-    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
+    cJSON *j = http_faults_parse((const char *)data, len);
     if (!j) {
-        serve_report("lhv1 serve", path, "not JSON");
+        serve_report("lhv1 serve", path, "not one JSON document");
         return -1;
     }
     char why[256];
@@ -76,22 +76,21 @@ int serve_main(const serve_config *cfg, const uint8_t *plan, size_t plan_len,
             serve_report("lhv1 serve: --root", s.cfg.root, err.body);
             return 2;
         }
-    } else {
-        s.store = lhv1_memory_store_new();
-        s.etags = etag_cache_new();
-        if (!s.etags) {
-            fprintf(stderr, "lhv1 serve: out of memory\n");
+        if (serve_root_claim(&s) < 0) {
             lhv1_store_destroy(s.store);
             return 2;
         }
+    } else {
+        s.store = lhv1_memory_store_new();
     }
+    s.meta = object_meta_new();
     lhv1_fault_config fcfg = {0};
     fcfg.history_max = 8;
     fcfg.no_log = 1; /* the rules' decision log is the server's log */
     s.faulty = s.store ? lhv1_fault_store_new(s.store, &fcfg) : NULL;
     s.faults = http_faults_new(s.cfg.seed);
     int rc = 2;
-    if (!s.faulty || !s.faults) {
+    if (!s.faulty || !s.faults || !s.meta) {
         fprintf(stderr, "lhv1 serve: out of memory\n");
     } else if (plan && load_plan(s.faults, s.cfg.plan, plan, plan_len) < 0) {
         /* reported */
@@ -106,7 +105,7 @@ int serve_main(const serve_config *cfg, const uint8_t *plan, size_t plan_len,
     }
     serve_buckets_free(&s);
     http_faults_free(s.faults);
-    etag_cache_free(s.etags);
+    object_meta_free(s.meta);
     lhv1_store_destroy(s.faulty);
     lhv1_store_destroy(s.store);
     return rc;

@@ -163,28 +163,63 @@ static int create_temporary(int dir, char *name, size_t cap)
     return -1;
 }
 
-static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+/* The key and another key are a path and its prefix ("a/b" and
+ * "a/b/c"): the directory tree cannot hold both. */
+static int conflict(lhv1_store_err *err, const char *path, int key_is_prefix)
 {
-    file_store *f = (file_store *)s;
-    char *path = checked_path(key, err);
-    if (!path)
+    return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 409,
+                           key_is_prefix ? "key conflict: %s is a prefix of other keys"
+                                         : "key conflict: a prefix of %s is an object",
+                           path);
+}
+
+/* Removes the directory `name` in `dir` if its tree holds no file (only
+ * empty directories, which mean nothing in an object store: a crash
+ * between a Delete and its pruning leaves them). 0 removed, -1 not. */
+static int remove_empty_tree(int dir, const char *name, int depth)
+{
+    if (depth > 64)
         return -1;
+    int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0)
+        return -1;
+    DIR *d = fdopendir(sub);
+    if (!d) {
+        close(sub);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
+            rc = -1;
+        else
+            rc = remove_empty_tree(dirfd(d), de->d_name, depth + 1);
+    }
+    closedir(d);
+    return rc == 0 ? unlinkat(dir, name, AT_REMOVEDIR) : -1;
+}
+
+/* One attempt of a Put. 1 when a directory on the way vanished meanwhile
+ * (another handle pruned it after a Delete): the caller tries again. */
+static int put_once(file_store *f, char *path, lhv1_bytes body, lhv1_store_err *err)
+{
     char *leaf;
     int dir = open_parent(f, path, 1, &leaf);
     if (dir < 0) {
         int e = errno;
-        int rc = (e == ENOTDIR || e == ELOOP)
-                     ? lhv1_store_fail(err, LHV1_STORE_FAILED, 409,
-                                       "put %s: a prefix of the key is an object", path)
-                     : io_fail(err, "put", path, e);
-        lhv1_free(path);
-        return rc;
+        return e == ENOENT ? 1
+               : (e == ENOTDIR || e == ELOOP) ? conflict(err, path, 0)
+                                              : io_fail(err, "put", path, e);
     }
     char tmp[NAME_MAX + 1];
     int rc = 0;
     int fd = create_temporary(dir, tmp, sizeof tmp);
     if (fd < 0) {
-        rc = io_fail(err, "create temporary for", path, errno);
+        rc = errno == ENOENT ? 1 : io_fail(err, "create temporary for", path, errno);
         goto out;
     }
     if (write_all(fd, body.data, body.len) < 0 || fsync(fd) < 0) {
@@ -198,19 +233,34 @@ static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_e
         unlinkat(dir, tmp, 0);
         goto out;
     }
-    if (renameat(dir, tmp, dir, leaf) < 0) {
+    int renamed = renameat(dir, tmp, dir, leaf);
+    if (renamed < 0 && (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) &&
+        remove_empty_tree(dir, leaf, 0) == 0)
+        renamed = renameat(dir, tmp, dir, leaf);
+    if (renamed < 0) {
         int e = errno;
         unlinkat(dir, tmp, 0);
-        rc = (e == EISDIR || e == ENOTEMPTY || e == EEXIST)
-                 ? lhv1_store_fail(err, LHV1_STORE_FAILED, 409,
-                                   "put %s: the key is a prefix of other keys", path)
-                 : io_fail(err, "rename", path, e);
+        rc = (e == EISDIR || e == ENOTEMPTY || e == EEXIST) ? conflict(err, path, 1)
+                                                             : io_fail(err, "rename", path, e);
         goto out;
     }
     if (fsync(dir) < 0)
         rc = io_fail(err, "fsync directory of", path, errno);
 out:
     close(dir);
+    return rc;
+}
+
+static int file_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
+{
+    char *path = checked_path(key, err);
+    if (!path)
+        return -1;
+    int rc = 1;
+    for (int attempt = 0; rc == 1 && attempt < 8; attempt++)
+        rc = put_once((file_store *)s, path, body, err);
+    if (rc == 1)
+        rc = io_fail(err, "put", path, ENOENT);
     lhv1_free(path);
     return rc;
 }
@@ -234,37 +284,68 @@ static int read_all(int fd, lhv1_buf *out)
     }
 }
 
-static int file_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+/* Opens the key's regular file read-only into *fd; NOT_FOUND when there
+ * is none (no such file, a directory, a FIFO, a symlink, a file where a
+ * directory was expected). */
+static int open_key(file_store *f, lhv1_bytes key, int *fd, lhv1_store_err *err)
 {
-    file_store *f = (file_store *)s;
     char *path = checked_path(key, err);
     if (!path)
         return -1;
     char *leaf;
     int rc = 0;
     int dir = open_parent(f, path, 0, &leaf);
-    int fd = dir < 0 ? -1 : openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    /* O_NONBLOCK: a FIFO planted under the root must not block the open. */
+    *fd = dir < 0 ? -1 : openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     int e = errno;
     struct stat sb;
-    if (fd < 0) {
-        /* No such file, a file where a directory was expected, a symlink:
-         * none of them is an object. */
+    if (*fd < 0) {
         rc = (e == ENOENT || e == ENOTDIR || e == ELOOP)
                  ? lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found")
                  : io_fail(err, "get", path, e);
-    } else if (fstat(fd, &sb) < 0) {
+    } else if (fstat(*fd, &sb) < 0) {
         rc = io_fail(err, "stat", path, errno);
     } else if (!S_ISREG(sb.st_mode)) {
         rc = lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
-    } else if (read_all(fd, out) < 0) {
-        rc = io_fail(err, "read", path, errno);
     }
-    if (fd >= 0)
-        close(fd);
+    if (rc < 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
     if (dir >= 0)
         close(dir);
     lhv1_free(path);
     return rc;
+}
+
+static int file_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+{
+    int fd;
+    if (open_key((file_store *)s, key, &fd, err) < 0)
+        return -1;
+    int rc = 0;
+    if (read_all(fd, out) < 0)
+        rc = io_fail(err, "read", "object", errno);
+    close(fd);
+    return rc;
+}
+
+/* Removes the empty directories above a deleted key's file, deepest
+ * first, up to the root: a later Put of their name must not find them in
+ * the way. Best effort: a directory that is not empty (or gone) stops it. */
+static void prune_parents(file_store *f, char *path)
+{
+    for (char *slash = strrchr(path, '/'); slash; slash = strrchr(path, '/')) {
+        *slash = '\0'; /* path now names the directory */
+        char *leaf;
+        int dir = open_parent(f, path, 0, &leaf);
+        if (dir < 0)
+            return;
+        int removed = unlinkat(dir, leaf, AT_REMOVEDIR) == 0;
+        close(dir);
+        if (!removed)
+            return;
+    }
 }
 
 static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
@@ -274,7 +355,7 @@ static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
     if (!path)
         return -1;
     char *leaf;
-    int rc = 0;
+    int rc = 0, deleted = 0;
     int dir = open_parent(f, path, 0, &leaf);
     if (dir < 0) {
         if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
@@ -288,8 +369,12 @@ static int file_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err)
             rc = io_fail(err, "delete", path, errno);
         else if (fsync(dir) < 0)
             rc = io_fail(err, "fsync directory of", path, errno);
+        else
+            deleted = 1;
     }
     close(dir);
+    if (deleted)
+        prune_parents(f, path);
     lhv1_free(path);
     return rc;
 }
@@ -390,6 +475,84 @@ static void file_destroy(lhv1_store *s)
 static const lhv1_store_ops file_ops = {
     "file", file_put, file_get, file_del, file_list, file_destroy,
 };
+
+int lhv1_is_file_store(const lhv1_store *s)
+{
+    return s && s->ops == &file_ops;
+}
+
+int lhv1_file_store_open(lhv1_store *s, lhv1_bytes key, int *fd, lhv1_store_err *err)
+{
+    lhv1_store_err_ok(err);
+    *fd = -1;
+    if (!lhv1_is_file_store(s))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "not a file store");
+    return open_key((file_store *)s, key, fd, err);
+}
+
+/* Removes the temporaries under `dir` (closed here) and the directories
+ * that are or become empty; *empty tells whether `dir` is empty then. */
+static int recover_dir(int dir, size_t *removed, int depth, int *empty, int *e)
+{
+    DIR *d = fdopendir(dir);
+    if (!d) {
+        *e = errno;
+        close(dir);
+        return -1;
+    }
+    int rc = 0, left = 0;
+    struct dirent *de;
+    while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        if (!strcmp(name, ".") || !strcmp(name, ".."))
+            continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT)
+                rc = -1, *e = errno;
+            continue;
+        }
+        if (S_ISREG(sb.st_mode) && has_suffix((const uint8_t *)name, strlen(name), TMP_SUFFIX)) {
+            if (unlinkat(dirfd(d), name, 0) < 0 && errno != ENOENT)
+                rc = -1, *e = errno;
+            else
+                ++*removed;
+            continue;
+        }
+        int sub_empty = 0;
+        if (S_ISDIR(sb.st_mode) && depth < 256) {
+            int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0)
+                rc = -1, *e = errno;
+            else
+                rc = recover_dir(sub, removed, depth + 1, &sub_empty, e);
+        }
+        if (rc == 0 && !(sub_empty && unlinkat(dirfd(d), name, AT_REMOVEDIR) == 0))
+            left++;
+    }
+    if (rc == 0 && errno != 0)
+        rc = -1, *e = errno;
+    closedir(d);
+    *empty = rc == 0 && left == 0;
+    return rc;
+}
+
+int lhv1_file_store_recover(lhv1_store *s, size_t *removed, lhv1_store_err *err)
+{
+    lhv1_store_err_ok(err);
+    *removed = 0;
+    if (!lhv1_is_file_store(s))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "not a file store");
+    int dir = openat(((file_store *)s)->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return io_fail(err, "recover", "(root)", errno);
+    int empty, e = 0;
+    if (recover_dir(dir, removed, 0, &empty, &e) < 0)
+        return e == ENOMEM ? lhv1_store_oom(err, "file store recover")
+                           : lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "recover: %s",
+                                             strerror(e));
+    return 0;
+}
 
 /* mkdir -p for the root itself (a path chosen by the operator, so it may
  * be absolute and may contain symlinks). */
