@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by go/use-checkout and go/release: what a go.mod requires of the
 # harness's own modules.
 prefix=github.com/lhv1/harness/

@@ -1,6 +1,6 @@
 // Package lhv1campaign is the fault campaign of docs/FAULTS.md over a
 // team's own Persistor: the C campaign's workload (`lhv1 campaign`,
-// src/campaign/), fault rows, offset classes, seeds, classification and
+// src/testing/), fault rows, offset classes, seeds, classification and
 // self-checks, with every write through the Persistor's Save and every
 // read through its Load (lhv1test.Persistor), over a memory store or any
 // real client, faults injected by lhv1test.FaultStore (or by a Backend of

@@ -12,7 +12,7 @@ import (
 	"github.com/lhv1/harness/go/lhv1test"
 )
 
-// spec and ops are src/campaign/campaign_content.c's, value for value.
+// spec and ops are src/testing/campaign_content.c's, value for value.
 type spec struct {
 	index                string
 	gen                  int

@@ -10,7 +10,7 @@ import (
 
 // The outcomes are the C campaign's columns, in its order.
 func TestOutcomesMatchTheCTable(t *testing.T) {
-	src, err := os.ReadFile("../../src/campaign/include/lhv1/fault_kinds.h")
+	src, err := os.ReadFile("../../src/testing/include/lhv1testing/fault_kinds.h")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lhv1/campaign_replay.h"
+#include "lhv1testing/campaign_replay.h"
 #include "lhv1/graph.h"
 #include "lhv1/index.h"
-#include "lhv1/plan_offset.h"
+#include "lhv1testing/plan_offset.h"
 #include "store_tests.h"
 
 START_TEST(offsets_round_trip)

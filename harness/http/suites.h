@@ -15,5 +15,6 @@ Suite *suite_sec_admin(void);
 Suite *suite_sec_sigv4(void);
 Suite *suite_sec_body(void);
 Suite *suite_sec_conn(void);
+Suite *suite_storage(void);
 
 #endif

@@ -461,7 +461,7 @@ START_TEST(delay_does_not_stall_other_connections)
 }
 END_TEST
 
-/* PUTs of 256 KiB and more are served by the offload thread, their
+/* PUTs of 256 KiB and more are served by a worker thread, their
  * connection suspended meanwhile: the same replies, digests and faults
  * as any other, and a delayed one holds back only its own connection. */
 START_TEST(large_puts_run_off_the_event_thread)

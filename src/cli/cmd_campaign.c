@@ -8,9 +8,9 @@
 #include "cli.h"
 #include <string.h>
 
-#include "../campaign/campaign_http.h"
-#include "lhv1/campaign.h"
-#include "lhv1/campaign_replay.h"
+#include "campaign_http.h"
+#include "lhv1testing/campaign.h"
+#include "lhv1testing/campaign_replay.h"
 
 static const char help[] =
     "usage: lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R]\n"

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "etag_cache.h"
 #include "http_faults.h"
+#include "object_meta.h"
 #include "serve.h"
 
 static void json_reply(serve_reply *r, cJSON *j)
@@ -41,8 +41,7 @@ static int empty_store(lhv1_store *st, lhv1_store_err *err)
  * fault store's history. */
 static int reset_store(serve_server *s, lhv1_store_err *err)
 {
-    if (s->etags) /* first: a failure below may have deleted some keys */
-        etag_cache_clear(s->etags);
+    object_meta_clear(s->meta); /* first: a failure below may have deleted some keys */
     int rc = s->cfg.upstream ? serve_upstream_reset(s->store, err) : empty_store(s->store, err);
     if (rc < 0)
         return -1;
@@ -71,15 +70,19 @@ void serve_admin(serve_request *q, serve_reply *r)
     if (IS("health") && !strcmp(m, "GET")) {
         lhv1_buf_puts(&r->body, "ok\n");
         serve_reply_header(r, "Content-Type", "text/plain");
+    } else if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        /* The rest takes the server lock, which a worker may hold through
+         * disk or upstream I/O (and reset does such I/O itself). */
+        r->offload = SERVE_OFFLOAD;
     } else if (IS("rules") && !strcmp(m, "GET")) {
         pthread_mutex_lock(&s->lock);
         cJSON *j = http_faults_rules_json(s->faults);
         pthread_mutex_unlock(&s->lock);
         json_reply(r, j);
     } else if (IS("rules") && !strcmp(m, "POST")) {
-        cJSON *j = cJSON_ParseWithLength((const char *)q->body.data, q->body.len);
+        cJSON *j = http_faults_parse((const char *)q->body.data, q->body.len);
         if (!j) {
-            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not JSON");
+            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not one JSON document");
             return;
         }
         char why[256];

@@ -20,16 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
 #include "conn_guard.h"
 #include "request_gate.h"
 #include "serve.h"
+#include "serve_main.h"
 #include "sigv4.h"
 
 /* Threads that poll (epoll) and serve the connections: one. A thread per
  * connection paid a context switch per request, and even a second poller
- * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
- * the offload thread below instead (the bench/serve figures). */
+ * costs a 1 KiB PUT+GET more in wake-ups than it brings; what would hold
+ * it for long goes to the workers below instead (the bench/serve figures). */
 #define SERVE_THREADS 1
 /* libmicrohttpd's own connection limits (over all, per address) are
  * --max-connections and --max-peer-connections plus this: room for
@@ -72,6 +72,8 @@ void serve_reply_init(serve_reply *r)
     r->reset = 0;
     r->cut_at = -1;
     r->delay_ms = 0;
+    r->offload = SERVE_INLINE;
+    r->reserved = 0;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -263,8 +265,12 @@ static void route(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 400, "InvalidURI", "the path must start with '/'");
         return;
     }
-    if (sigv4_check_payload(q, r) < 0)
+    /* Who is calling was decided before the body was read (the gate);
+     * what is left is the body against its signed hash, once, though a
+     * request handed to a worker is routed again there. */
+    if (!q->payload_checked && sigv4_check_payload(q, r) < 0)
         return;
+    q->payload_checked = 1;
     if (serve_is_admin_path(url)) {
         serve_admin(q, r);
         return;
@@ -476,49 +482,127 @@ static void delayed_free(req_ctx *ctx)
     }
 }
 
-/* --- large PUTs off the event thread -------------------------------- */
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes. A handler reserves them before making a large body (a GET's
+ * copy of its object: serve_reply_reserve); the rest are taken once the
+ * handler is done, and when they are not there the body is dropped for
+ * 503. */
+static void busy_reply(const serve_request *q, serve_reply *r)
+{
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n)
+{
+    if (!q->gate || request_gate_charge(q->srv, q->gate, n) == 0) {
+        r->reserved += n;
+        return 0;
+    }
+    busy_reply(q, r);
+    return -1;
+}
+
+/* After the handler, on the event thread or a worker (the budget is
+ * atomic; an offloaded request's connection is suspended, so its context
+ * is the worker's): the request body's share, `body_charge`, goes back,
+ * and the reply takes what it has not reserved. */
+static void settle_budget(serve_server *s, req_ctx *ctx, const serve_request *q,
+                          serve_reply *r, uint64_t body_charge)
+{
+    request_gate_give(s, &ctx->gate, body_charge);
+    uint64_t more = r->body.len > r->reserved ? r->body.len - r->reserved : 0;
+    if (!more || request_gate_charge(s, &ctx->gate, more) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    busy_reply(q, r);
+}
+
+/* --- work off the event thread -------------------------------------- */
 
 /* One thread runs every connection's I/O: at 1 KiB a second one costs
  * more in wake-ups than it brings (bench/serve). What would hold that
- * thread for long, a large PUT (its MD5, its checksums), runs here
- * instead, the connection suspended meanwhile, so a 1 MiB PUT+GET uses
- * both cores. */
-#define OFFLOAD_MIN ((size_t)256 << 10)
+ * thread for long runs on the workers instead, the connection suspended
+ * meanwhile: a large PUT (its MD5, its checksums), so a 1 MiB PUT+GET
+ * uses both cores, and whatever a handler hands over (serve_reply's
+ * `offload`: listings, the file and proxy backends' I/O). */
+#define OFFLOAD_MIN SERVE_OFFLOAD_MIN
+/* Workers: more than the listings or large PUTs that may run at once, so
+ * a small request that needs a worker (the file backend's) still finds
+ * one free while they hash. */
+#define SERVE_WORKERS 8
+/* Listings at once: a listing may take seconds (hashing objects placed by
+ * hand, reading each object of the upstream), and a client can send as
+ * many as it has connections; beyond this they wait in the queue, which
+ * the rest of the work passes, so the other half of the workers is
+ * always there for it. */
+#define LISTING_WORKERS (SERVE_WORKERS / 2)
 
 typedef struct job {
     struct job *next;
     struct MHD_Connection *conn;
     req_ctx *ctx;
     serve_request q;
+    int listing; /* SERVE_OFFLOAD_LISTING */
 } job;
 
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
 static job *job_head, **job_tail = &job_head;
 static int job_stopping, job_running;
-static pthread_t job_thread;
+static unsigned listings_running;
+static pthread_t job_threads[SERVE_WORKERS];
+
+/* The oldest job a worker may take now (a listing only while fewer than
+ * LISTING_WORKERS run), unlinked; NULL when none. job_lock held. */
+static job *take_job(void)
+{
+    job **pp = &job_head;
+    while (*pp && (*pp)->listing && listings_running >= LISTING_WORKERS)
+        pp = &(*pp)->next;
+    job *j = *pp;
+    if (!j)
+        return NULL;
+    *pp = j->next;
+    if (job_tail == &j->next)
+        job_tail = pp;
+    listings_running += j->listing != 0;
+    return j;
+}
 
 static void *job_loop(void *arg)
 {
     (void)arg;
     for (;;) {
         pthread_mutex_lock(&job_lock);
-        while (!job_head && !job_stopping)
+        job *j;
+        while (!(j = take_job()) && !(job_stopping && !job_head))
             pthread_cond_wait(&job_cond, &job_lock);
-        job *j = job_head;
-        if (j && !(job_head = j->next))
-            job_tail = &job_head;
         pthread_mutex_unlock(&job_lock);
         if (!j)
             return NULL; /* stopping, queue drained */
+        uint64_t body_charge = j->ctx->gate.charged;
         serve_reply *r = malloc(sizeof *r);
         if (r) {
             serve_reply_init(r);
+            j->q.on_worker = 1;
             route(&j->q, r);
         }
         lhv1_buf_free(&j->q.key);
         lhv1_buf_free(&j->q.body);
-        request_gate_release(j->q.srv, &j->ctx->gate);
+        if (r)
+            settle_budget(j->q.srv, j->ctx, &j->q, r, body_charge);
+        else
+            request_gate_release(j->q.srv, &j->ctx->gate);
+        if (j->listing) { /* a queued listing may start now */
+            pthread_mutex_lock(&job_lock);
+            listings_running--;
+            pthread_cond_broadcast(&job_cond);
+            pthread_mutex_unlock(&job_lock);
+        }
         /* No reply (out of memory): resumed with none, the connection
          * is closed. */
         j->ctx->delayed = r;
@@ -532,11 +616,13 @@ static void *job_loop(void *arg)
 
 static int offload_start(void)
 {
-    job_running = pthread_create(&job_thread, NULL, job_loop, NULL) == 0;
-    return job_running ? 0 : -1;
+    while (job_running < SERVE_WORKERS &&
+           pthread_create(&job_threads[job_running], NULL, job_loop, NULL) == 0)
+        job_running++;
+    return job_running == SERVE_WORKERS ? 0 : -1;
 }
 
-/* Finishes the queued jobs (each connection resumed) and ends the thread. */
+/* Finishes the queued jobs (each connection resumed) and ends the threads. */
 static void offload_stop(void)
 {
     if (!job_running)
@@ -544,14 +630,19 @@ static void offload_stop(void)
     pthread_mutex_lock(&job_lock);
     job_stopping = 1;
     pthread_cond_broadcast(&job_cond);
+    int n = job_running;
     pthread_mutex_unlock(&job_lock);
-    pthread_join(job_thread, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(job_threads[i], NULL);
+    pthread_mutex_lock(&job_lock);
     job_running = 0;
+    pthread_mutex_unlock(&job_lock);
 }
 
 /* 0: the request (its body moved into the job) is queued and the
- * connection suspended; -1: serve it here. */
-static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
+ * connection suspended; -1: serve it here. `kind` is SERVE_OFFLOAD or
+ * SERVE_OFFLOAD_LISTING. */
+static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q, int kind)
 {
     job *j = malloc(sizeof *j);
     if (!j)
@@ -560,6 +651,7 @@ static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
     j->conn = conn;
     j->ctx = ctx;
     j->q = *q;
+    j->listing = kind == SERVE_OFFLOAD_LISTING;
     MHD_suspend_connection(conn);
     pthread_mutex_lock(&job_lock);
     int ok = job_running && !job_stopping;
@@ -591,7 +683,7 @@ static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn,
 }
 
 static void request_init(serve_request *q, serve_server *s, struct MHD_Connection *conn,
-                         const char *method, const req_ctx *ctx)
+                         const char *method, req_ctx *ctx)
 {
     memset(q, 0, sizeof *q);
     q->srv = s;
@@ -601,6 +693,7 @@ static void request_init(serve_request *q, serve_server *s, struct MHD_Connectio
     q->raw_query = ctx->query;
     lhv1_buf_init(&q->key);
     q->auth = ctx->gate.authed ? &ctx->gate.auth : NULL;
+    q->gate = &ctx->gate;
     q->id = ctx->id;
 }
 
@@ -645,20 +738,6 @@ static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, r
     if (ctx->gate.length && lhv1_buf_reserve(&ctx->body, (size_t)ctx->gate.length) < 0)
         lhv1_buf_reset(&ctx->body);
     return MHD_YES;
-}
-
-/* A reply's body is held until it is sent (a slow reader keeps it): it
- * takes its bytes from the in-flight budget, released when the request
- * completes; when they are not there the copy is dropped for 503. */
-static void hold_reply(serve_server *s, req_ctx *ctx, const serve_request *q, serve_reply *r)
-{
-    if (!r->body.len || request_gate_charge(s, &ctx->gate, r->body.len) == 0)
-        return;
-    serve_reply_free(r);
-    serve_reply_init(r);
-    serve_reply_error(r, q, 503, "SlowDown",
-                      "the server holds its most bytes (--max-inflight); retry later");
-    serve_reply_header(r, "Retry-After", "1");
 }
 
 /* Body bytes: kept within --max-body and the in-flight budget. */
@@ -730,15 +809,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
     lhv1_buf_init(&ctx->body);
-    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0) {
+    uint64_t body_charge = ctx->gate.charged;
+    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") &&
+        offload(conn, ctx, &q, SERVE_OFFLOAD) == 0) {
         serve_reply_free(&r);
         return MHD_YES;
     }
     route(&q, &r);
+    if (r.offload) { /* the handler did nothing: a worker serves it */
+        serve_reply_free(&r);
+        if (offload(conn, ctx, &q, r.offload) == 0)
+            return MHD_YES;
+        serve_reply_init(&r);
+        q.on_worker = 1; /* no worker (shutting down): here after all */
+        route(&q, &r);
+    }
     lhv1_buf_free(&q.key);
     lhv1_buf_free(&q.body);
-    request_gate_release(s, &ctx->gate);
-    hold_reply(s, ctx, &q, &r);
+    settle_budget(s, ctx, &q, &r, body_charge);
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */
@@ -865,7 +953,7 @@ int serve_run(serve_server *s)
     sa.sin_port = htons((uint16_t)s->cfg.port);
     const char *host = strcmp(s->cfg.host, "localhost") ? s->cfg.host : "127.0.0.1";
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        cli_error_in("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
+        serve_report("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
         return 2;
     }
     if (!s->cfg.allow_remote && !is_loopback((struct sockaddr *)&sa)) {

@@ -10,6 +10,7 @@
 
 #include "aws_chunked.h"
 #include "checksums.h"
+#include "put_digests.h"
 #include "serve.h"
 #include "sigv4.h"
 
@@ -17,10 +18,11 @@
  * MHD_lookup_connection_value would find it). */
 typedef struct put_headers {
     const char *copy_source, *content_length, *transfer_encoding;
-    const char *content_encoding, *content_md5;
+    const char *content_encoding;
     const char *sha, *trailer, *decoded_length;
-    const char *cksum[CKSUM_COUNT];
+    const char *cksum[CKSUM_COUNT]; /* the first of each: echoed in the reply */
     char unknown[64]; /* an x-amz-checksum-* we cannot verify (crc64nvme) */
+    put_digests digests; /* every occurrence, headers and trailers */
 } put_headers;
 
 static void first(const char **slot, const char *value)
@@ -34,9 +36,10 @@ static void first(const char **slot, const char *value)
 static void checksum_field(put_headers *h, const char *name, const char *value)
 {
     serve_cksum_alg a = serve_cksum_from_header(name);
-    if (a != CKSUM_COUNT)
+    if (a != CKSUM_COUNT) {
         first(&h->cksum[a], value);
-    else if (strcasecmp(name, "x-amz-checksum-algorithm") &&
+        put_digests_add(&h->digests, a, value);
+    } else if (strcasecmp(name, "x-amz-checksum-algorithm") &&
              strcasecmp(name, "x-amz-checksum-type") && !h->unknown[0])
         snprintf(h->unknown, sizeof h->unknown, "%s", name);
 }
@@ -65,31 +68,9 @@ static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *ke
     } else if (!strcasecmp(key, "Content-Encoding")) {
         first(&h->content_encoding, value);
     } else if (!strcasecmp(key, "Content-MD5")) {
-        first(&h->content_md5, value);
+        put_digests_add(&h->digests, DIGEST_CONTENT_MD5, value);
     }
     return MHD_YES;
-}
-
-static int verify(serve_request *q, serve_reply *r, serve_cksum_alg a, const char *b64,
-                  lhv1_bytes body)
-{
-    uint8_t want[SERVE_DIGEST_MAX + 4], got[SERVE_DIGEST_MAX];
-    size_t n = serve_cksum(a, body.data, body.len, got);
-    long wn = serve_base64_decode(b64, want, sizeof want);
-    if (wn != (long)n) {
-        serve_reply_error(r, q, 400, "InvalidRequest",
-                          "Value for x-amz-checksum-%s header is invalid.", serve_cksum_name(a));
-        return -1;
-    }
-    if (memcmp(want, got, n)) {
-        char b[64];
-        serve_base64(got, n, b, sizeof b);
-        serve_reply_error(r, q, 400, "BadDigest",
-                          "The %s you specified did not match the calculated checksum (%s).",
-                          serve_cksum_name(a), b);
-        return -1;
-    }
-    return 0;
 }
 
 int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body *out)
@@ -156,23 +137,10 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
         serve_reply_error(r, q, 400, "InvalidRequest", "checksum %s is not supported", h.unknown);
         return -1;
     }
-    /* One MD5 serves Content-MD5 and the ETag. */
-    uint8_t want[20];
-    if (h.content_md5 && serve_base64_decode(h.content_md5, want, sizeof want) != 16) {
-        serve_reply_error(r, q, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+    if (put_digests_verify(q, r, &h.digests, out->data, out->md5) < 0)
         return -1;
-    }
-    serve_md5(out->data.data, out->data.len, out->md5);
-    if (h.content_md5 && memcmp(want, out->md5, 16)) {
-        serve_reply_error(r, q, 400, "BadDigest",
-                          "The Content-MD5 you specified did not match what we received.");
-        return -1;
-    }
-    for (int a = 0; a < CKSUM_COUNT; a++) {
+    for (int a = 0; a < CKSUM_COUNT; a++)
         out->cksum[a] = h.cksum[a];
-        if (h.cksum[a] && verify(q, r, (serve_cksum_alg)a, h.cksum[a], out->data) < 0)
-            return -1;
-    }
     /* A trailer announced but not sent is a body cut short. */
     const char *announced = h.trailer;
     if (chunked && announced && serve_cksum_from_header(announced) != CKSUM_COUNT &&
@@ -181,7 +149,7 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
                           announced);
         return -1;
     }
-    /* A hex x-amz-content-sha256 was verified against the body before
-     * routing (sigv4_check_payload). */
+    /* Every hex x-amz-content-sha256 was verified against the body
+     * before routing (sigv4_check_payload). */
     return 0;
 }

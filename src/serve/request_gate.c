@@ -133,3 +133,12 @@ void request_gate_release(serve_server *s, request_gate *g)
         conn_guard_budget_give(s->guard, g->charged);
     g->charged = 0;
 }
+
+void request_gate_give(serve_server *s, request_gate *g, uint64_t n)
+{
+    if (n > g->charged)
+        n = g->charged;
+    if (n)
+        conn_guard_budget_give(s->guard, n);
+    g->charged -= n;
+}

@@ -32,6 +32,8 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
 int request_gate_charge(serve_server *s, request_gate *g, uint64_t n);
 /* Gives back what the request holds of the budget. */
 void request_gate_release(serve_server *s, request_gate *g);
+/* Gives back n of it (at most what it holds). */
+void request_gate_give(serve_server *s, request_gate *g, uint64_t n);
 
 /* 1 if the peer of `conn` is on loopback (127.0.0.0/8). */
 int serve_peer_is_loopback(struct MHD_Connection *conn);

@@ -291,16 +291,37 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
     return 0;
 }
 
+/* Each hex x-amz-content-sha256 of a request (unsigned, a client may send
+ * more than one: every one is checked), against the body's SHA-256,
+ * computed once. */
+typedef struct payload_scan {
+    serve_request *q;
+    char hex[65]; /* empty until computed */
+    int mismatch;
+} payload_scan;
+
+static enum MHD_Result check_one_payload(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    (void)kind;
+    payload_scan *p = cls;
+    if (strcasecmp(key, "x-amz-content-sha256") || !value ||
+        sigv4_payload_of(value) != SIGV4_PAYLOAD_HEX)
+        return MHD_YES;
+    if (!p->hex[0]) {
+        uint8_t d[32];
+        serve_sha256(p->q->body.data, p->q->body.len, d);
+        serve_hex(d, 32, p->hex);
+    }
+    p->mismatch = strcmp(p->hex, value) != 0;
+    return p->mismatch ? MHD_NO : MHD_YES;
+}
+
 int sigv4_check_payload(serve_request *q, serve_reply *r)
 {
-    const char *sha = serve_header(q, "x-amz-content-sha256");
-    if (!sha || sigv4_payload_of(sha) != SIGV4_PAYLOAD_HEX)
-        return 0;
-    uint8_t d[32];
-    char hex[65];
-    serve_sha256(q->body.data, q->body.len, d);
-    serve_hex(d, 32, hex);
-    if (strcmp(hex, sha)) {
+    payload_scan p = {q, "", 0};
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, check_one_payload, &p);
+    if (p.mismatch) {
         serve_reply_error(r, q, 400, "XAmzContentSHA256Mismatch",
                           "The provided 'x-amz-content-sha256' header does not match what was "
                           "computed.");

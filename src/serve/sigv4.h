@@ -41,8 +41,9 @@ int sigv4_payload_of(const char *value);
 int sigv4_check_headers(struct serve_request *q, const char *key, const char *secret,
                         sigv4_verified *out, struct serve_reply *r);
 
-/* After the body: a hex x-amz-content-sha256 (signed or not) equals the
- * body's SHA-256 (400 XAmzContentSHA256Mismatch). 0 or -1 with `r` filled. */
+/* After the body: every hex x-amz-content-sha256 (signed or not; an
+ * unsigned request may send several) equals the body's SHA-256 (400
+ * XAmzContentSHA256Mismatch). 0 or -1 with `r` filled. */
 int sigv4_check_payload(struct serve_request *q, struct serve_reply *r);
 
 /* An aws-chunked body of a verified STREAMING-AWS4-HMAC-SHA256-PAYLOAD
