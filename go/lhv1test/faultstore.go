@@ -116,7 +116,7 @@ func splitmix64(state *uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// selectFault is select_fault of src/store/fault_store.c.
+// selectFault is select_fault of src/testing/fault_store.c.
 func (f *FaultStore) selectFault(op Op, n int) Fault {
 	i := f.ops[op]
 	f.ops[op]++

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/serve/http_faults.h"
+#include "http_faults.h"
 #include "fuzz_helpers.h"
 #include "internal.h"
 

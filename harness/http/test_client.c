@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/s3client/s3_store.h"
+#include "s3_store.h"
 #include "http_util.h"
 #include "suites.h"
 

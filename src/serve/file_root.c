@@ -6,8 +6,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
+
 #include "serve.h"
+#include "serve_main.h"
 
 int serve_root_claim(serve_server *s)
 {
@@ -16,11 +17,11 @@ int serve_root_claim(serve_server *s)
      * flight. */
     int fd = open(s->cfg.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        cli_error_in("lhv1 serve: --root", s->cfg.root, strerror(errno));
+        serve_report("lhv1 serve: --root", s->cfg.root, strerror(errno));
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        cli_error_in("lhv1 serve: --root", s->cfg.root,
+        serve_report("lhv1 serve: --root", s->cfg.root,
                      errno == EWOULDBLOCK ? "another lhv1 serve uses it" : strerror(errno));
         close(fd);
         return -1;
@@ -29,7 +30,7 @@ int serve_root_claim(serve_server *s)
     size_t removed = 0;
     lhv1_store_err err;
     if (lhv1_file_store_recover(s->store, &removed, &err) < 0) {
-        cli_error_in("lhv1 serve: --root", s->cfg.root, err.body);
+        serve_report("lhv1 serve: --root", s->cfg.root, err.body);
         return -1;
     }
     if (removed)

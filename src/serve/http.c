@@ -20,10 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
 #include "conn_guard.h"
 #include "request_gate.h"
 #include "serve.h"
+#include "serve_main.h"
 #include "sigv4.h"
 
 /* Threads that poll (epoll) and serve the connections: one. A thread per
@@ -953,7 +953,7 @@ int serve_run(serve_server *s)
     sa.sin_port = htons((uint16_t)s->cfg.port);
     const char *host = strcmp(s->cfg.host, "localhost") ? s->cfg.host : "127.0.0.1";
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        cli_error_in("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
+        serve_report("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
         return 2;
     }
     if (!s->cfg.allow_remote && !is_loopback((struct sockaddr *)&sa)) {

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "serve.h"
 
 /* X-macro: id, name, what it does. They apply to any operation. */

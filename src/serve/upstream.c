@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../s3client/s3_store.h"
+#include "s3_store.h"
 #include "serve.h"
 
 #define MARKER_PREFIX "_buckets/"

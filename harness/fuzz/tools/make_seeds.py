@@ -17,7 +17,7 @@ Sources, in order:
      and the shapes the client's parser refuses (listing_pages below).
   6. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
   7. fault_rules: `lhv1 serve` fault rules, one of each kind (named in the
-     kind tables, src/campaign/include/lhv1/fault_kinds.h and
+     kind tables, src/testing/include/lhv1testing/fault_kinds.h and
      src/serve/http_faults.h) with its parameters, the plan of
      docs/FAULTS.md, the wrapper and list forms, and rules the parser must
      refuse (unknown, duplicate and mistyped fields, values out of range).
@@ -248,7 +248,7 @@ def listing_pages():
 def fault_kinds(root):
     """The fault kinds' names, from the X-macro tables that define them."""
     names = []
-    for rel, table in (("src/campaign/include/lhv1/fault_kinds.h", "LHV1_FAULT_KINDS"),
+    for rel, table in (("src/testing/include/lhv1testing/fault_kinds.h", "LHV1_FAULT_KINDS"),
                        ("src/serve/http_faults.h", "HTTP_FAULT_KINDS")):
         with open(os.path.join(root, rel)) as f:
             text = f.read()

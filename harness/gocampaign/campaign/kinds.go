@@ -24,7 +24,7 @@ var (
 )
 
 // kindFacts are the campaign columns of LHV1_FAULT_KINDS
-// (src/campaign/include/lhv1/fault_kinds.h): the rows a kind gets, the
+// (src/testing/include/lhv1testing/fault_kinds.h): the rows a kind gets, the
 // outcomes the format cannot prevent for it, and its row's self-check
 // (some case in `any`, each of `each` seen, every case in `only`).
 // kinds_test.go parses the C table and fails on any difference.

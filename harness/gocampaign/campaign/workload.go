@@ -1,4 +1,4 @@
-// Package campaign is the Go twin of `lhv1 campaign` (src/campaign/): the
+// Package campaign is the Go twin of `lhv1 campaign` (src/testing/): the
 // same workload, fault rows, offset classes, classification and self-checks,
 // run through the Go model of the upstream Persistor over any model.Store
 // (the memory model, or a real S3 client) wrapped in lhv1test.FaultStore.
@@ -15,7 +15,7 @@ import (
 	"github.com/lhv1/harness/golden/gen/model"
 )
 
-// spec and ops are src/campaign/campaign_content.c's, value for value.
+// spec and ops are src/testing/campaign_content.c's, value for value.
 type spec struct {
 	index                string
 	gen                  int
