@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/coder/hnsw v0.6.1
 	github.com/lhv1/harness/go/hnswdump v0.0.0
+	github.com/lhv1/harness/go/lhv1campaign v0.0.0
 	github.com/lhv1/harness/go/lhv1serve v0.0.0
 	github.com/lhv1/harness/go/lhv1test v0.0.0
 	github.com/lhv1/harness/go/s3stores v0.0.0
@@ -52,6 +53,7 @@ require (
 // The harness from this checkout; with a tagged harness these lines go.
 replace (
 	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/go/lhv1campaign => ../../go/lhv1campaign
 	github.com/lhv1/harness/go/lhv1serve => ../../go/lhv1serve
 	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
 	github.com/lhv1/harness/go/s3stores => ../../go/s3stores

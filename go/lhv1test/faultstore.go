@@ -29,6 +29,21 @@ type Config struct {
 	// log ("not-found 404", as the C store logs it). Default: errors.Is
 	// ErrKeyNotFound, or the sentinel of a NotFoundWrapping NotFound.
 	IsNotFound func(error) bool
+	// Record keeps an Effect for every fault that fires (Effects): the
+	// bytes before and after, for a replay file.
+	Record bool
+}
+
+// Effect is what a fault that fired did to one key: the fault, its cut or
+// bit resolved to a number (At kept), the bytes the store held before, a
+// Put's body, and the bytes the store held after (for a bit flip: what the
+// Get returned). nil is "no object".
+type Effect struct {
+	Fault   Fault
+	Key     string
+	Before  []byte
+	Written []byte
+	After   []byte
 }
 
 // FaultStore wraps a Store and injects the faults of docs/FAULTS.md. It
@@ -51,6 +66,7 @@ type FaultStore struct {
 	hist        map[string]*keyHist
 	histKeys    []string // first-use order, for listings
 	log         strings.Builder
+	effects     []Effect
 }
 
 type version struct {
@@ -86,6 +102,19 @@ func (f *FaultStore) Log() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.log.String()
+}
+
+// Effects are the faults that fired, in order (with Config.Record).
+func (f *FaultStore) Effects() []Effect {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Effect(nil), f.effects...)
+}
+
+func (f *FaultStore) record(e Effect) {
+	if f.cfg.Record {
+		f.effects = append(f.effects, e)
+	}
 }
 
 // Fired is how many times a kind fired.
@@ -211,6 +240,13 @@ func (f *FaultStore) describe(err error) string {
 	return "failed: " + err.Error()
 }
 
+func presentBody(v version) []byte {
+	if !v.present {
+		return nil
+	}
+	return bytes.Clone(v.body)
+}
+
 func fail(status int, body string) error { return &StatusError{Status: status, Body: body} }
 
 func (f *FaultStore) Put(ctx context.Context, key string, body []byte) error {
@@ -239,10 +275,24 @@ func (f *FaultStore) Put(ctx context.Context, key string, body []byte) error {
 		f.logEnd("put-fail-after: whole body written, reply 500")
 		return fail(500, "internal server error")
 	case PutTornPrefix, PutTornOverOld:
+		cur := h.v[len(h.v)-1]
+		if fault.At.Relative() {
+			var old []byte
+			if cur.present {
+				old = cur.body
+			}
+			at, err := fault.At.cut(body, old)
+			if err != nil {
+				fmt.Fprintf(&f.log, ": %s cut=%s: %v; nothing injected", fault.Kind, fault.At, err)
+				break
+			}
+			fault.Cut = at
+		}
 		cut := int(min(fault.Cut, uint64(len(body))))
+		fault.Cut = uint64(cut)
 		torn := bytes.Clone(body[:cut])
 		oldTail := 0
-		if cur := h.v[len(h.v)-1]; fault.Kind == PutTornOverOld && cur.present && len(cur.body) > cut {
+		if fault.Kind == PutTornOverOld && cur.present && len(cur.body) > cut {
 			oldTail = len(cur.body) - cut
 			torn = append(torn, cur.body[cut:]...)
 		}
@@ -252,6 +302,7 @@ func (f *FaultStore) Put(ctx context.Context, key string, body []byte) error {
 		}
 		f.histRecord(ctx, key, true, torn)
 		f.fired[fault.Kind]++
+		f.record(Effect{Fault: fault, Key: key, Before: presentBody(cur), Written: bytes.Clone(body), After: torn})
 		tail := ""
 		if oldTail > 0 {
 			tail = fmt.Sprintf(", %d B of the old object after it", oldTail)
@@ -320,10 +371,22 @@ func (f *FaultStore) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	if fault.Kind == GetBitFlip && len(out) > 0 {
+		bit := fault.Bit
+		if fault.At.Relative() {
+			at, err := fault.At.bit(out)
+			if err != nil {
+				f.logEnd("ok (%d B); get-bit-flip bit=%s: %v; nothing flipped", len(out), fault.At, err)
+				return out, nil
+			}
+			bit = at
+		}
+		before := out
 		out = bytes.Clone(out) // never touch what the inner store holds
-		bit := fault.Bit % (uint64(len(out)) * 8)
+		bit %= uint64(len(out)) * 8
 		out[bit/8] ^= 1 << (bit % 8)
 		f.fired[fault.Kind]++
+		fault.Bit = bit
+		f.record(Effect{Fault: fault, Key: key, Before: before, After: bytes.Clone(out)})
 		f.logEnd("get-bit-flip: bit %d (byte %d, mask 0x%02x) of %d B flipped", bit, bit/8, 1<<(bit%8), len(out))
 		return out, nil
 	}

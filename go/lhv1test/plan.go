@@ -17,6 +17,10 @@ type Fault struct {
 	Bit        uint64 // bit flip: bit index in the returned body (mod 8*len)
 	Ack        bool   // torn writes: reply 200 (true) or 503
 	Lag        uint64 // stale read/list: versions or mutations back; 0 means 1
+	// At, when it names a place (cut=layer0.node3, bit=graph+40), places
+	// the cut or the bit in the body the fault acts on, instead of Cut or
+	// Bit: the same field on every run, whatever order the writer chose.
+	At Offset
 }
 
 // String is the plan line of the fault, the format of lhv1_fault_format:
@@ -33,13 +37,21 @@ func (f Fault) String() string {
 		if f.Ack {
 			reply = 200
 		}
-		fmt.Fprintf(&b, " cut=%d reply=%d", f.Cut, reply)
+		fmt.Fprintf(&b, " cut=%s reply=%d", f.where(f.Cut), reply)
 	case f.Kind == GetBitFlip:
-		fmt.Fprintf(&b, " bit=%d", f.Bit)
+		fmt.Fprintf(&b, " bit=%s", f.where(f.Bit))
 	case f.Kind == GetStale || f.Kind == ListStale:
 		fmt.Fprintf(&b, " lag=%d", max(f.Lag, 1))
 	}
 	return b.String()
+}
+
+// where is the text of the cut or bit: the place, or the number.
+func (f Fault) where(n uint64) string {
+	if f.At.Relative() {
+		return f.At.String()
+	}
+	return strconv.FormatUint(n, 10)
 }
 
 // ParseFault reads one plan line (the format of Fault.String). Fields a
@@ -69,6 +81,18 @@ func ParseFault(line string) (Fault, error) {
 		}
 		seen[name] = true
 		n, err := strconv.ParseUint(val, 10, 64)
+		if err != nil && ((name == "cut" && k.torn()) || (name == "bit" && k == GetBitFlip)) {
+			// Not a number: a place in the object (ParseOffset).
+			at, err := ParseOffset(val)
+			if err != nil {
+				return Fault{}, fmt.Errorf("plan: %q: %s=: %v", line, name, err)
+			}
+			if at.Old && (name != "cut" || k != PutTornOverOld) {
+				return Fault{}, fmt.Errorf("plan: %q: an old. place is for the cut of put-torn-over-old", line)
+			}
+			f.At = at
+			continue
+		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("plan: %q: %s=%q is not an unsigned integer", line, name, val)
 		}
@@ -77,13 +101,13 @@ func ParseFault(line string) (Fault, error) {
 			f.Nth = n
 		case name == "cut" && k.torn():
 			f.Cut = n
+		case name == "bit" && k == GetBitFlip:
+			f.Bit = n
 		case name == "reply" && k.torn():
 			if n != 200 && n != 503 {
 				return Fault{}, fmt.Errorf("plan: %q: reply must be 200 or 503", line)
 			}
 			f.Ack = n == 200
-		case name == "bit" && k == GetBitFlip:
-			f.Bit = n
 		case name == "lag" && (k == GetStale || k == ListStale):
 			f.Lag = n
 		default:
@@ -112,4 +136,11 @@ func ParsePlan(text string) ([]Fault, error) {
 		plan = append(plan, f)
 	}
 	return plan, nil
+}
+
+// Absolute is the fault with its place dropped: after a FaultStore
+// resolved a place (Effect.Fault), its plan line with the numbers.
+func (f Fault) Absolute() Fault {
+	f.At = Offset{}
+	return f
 }

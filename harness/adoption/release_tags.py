@@ -5,11 +5,11 @@
 
 This checkout's working tree becomes the harness's repository (steps.py);
 go/release tags a release in a clone of it, which is pushed back. A new
-module outside the checkout then `go get`s go/hnswdump, go/s3stores and
-go/lhv1serve at that version (go/lhv1test comes with them), Go fetching
-them from the tags with git (GOPRIVATE, no proxy for them), and must
-build, vet and pass a test using all four, with a go.mod that has no
-replace line and requires the four at the version. Go's module cache for it is scratch
+module outside the checkout then `go get`s go/hnswdump, go/s3stores,
+go/lhv1serve and go/lhv1campaign at that version (go/lhv1test comes with
+them), Go fetching them from the tags with git (GOPRIVATE, no proxy for
+them), and must build, vet and pass a test using all five, with a go.mod
+that has no replace line and requires the five at the version. Go's module cache for it is scratch
 (the release's versions never reach the shared one); other modules come
 from the shared cache, read as a file proxy (no network).
 """
@@ -22,7 +22,7 @@ import tempfile
 
 import steps as st
 
-MODULES = ["go/lhv1test", "go/hnswdump", "go/s3stores", "go/lhv1serve"]
+MODULES = ["go/lhv1test", "go/hnswdump", "go/s3stores", "go/lhv1serve", "go/lhv1campaign"]
 
 TEAM_TEST = '''package team
 
@@ -32,6 +32,7 @@ import (
 	"testing"
 
 	"github.com/lhv1/harness/go/hnswdump"
+	"github.com/lhv1/harness/go/lhv1campaign"
 	"github.com/lhv1/harness/go/lhv1serve"
 	"github.com/lhv1/harness/go/lhv1test"
 	"github.com/lhv1/harness/go/s3stores"
@@ -53,6 +54,9 @@ func TestTaggedModules(t *testing.T) {
 	}
 	if _, err := hnswdump.Parse([]byte("{}")); err == nil {
 		t.Fatal("hnswdump.Parse accepted {}")
+	}
+	if w, err := lhv1campaign.Workload(); err != nil || len(w) != 12 {
+		t.Fatal(len(w), err)
 	}
 }
 '''
@@ -82,7 +86,7 @@ def main():
         s.run("go/release %s in a clone, pushed" % a.version, lambda: release(remote, clone, a.version, env))
         s.run("a team module gets the tagged modules", lambda: team_get(team, a.version, env))
         s.run("go vet and go test on the tags", lambda: st.shell("go vet ./... && go test -count=1 ./...", team, env))
-        s.run("go.mod: no replace, the four at the version", lambda: check_gomod(team, a.version))
+        s.run("go.mod: no replace, the five at the version", lambda: check_gomod(team, a.version))
         return s.finish()
     finally:
         if a.keep:
@@ -120,7 +124,7 @@ def check_gomod(team, version):
         if not re.search(r"^\s*(require\s+)?github\.com/lhv1/harness/%s %s$" % (re.escape(m), re.escape(version)),
                          text, re.M):
             raise RuntimeError("go.mod does not require %s %s:\n%s" % (m, version, text))
-    return "go.mod requires the four at %s, no replace" % version
+    return "go.mod requires the five at %s, no replace" % version
 
 
 if __name__ == "__main__":

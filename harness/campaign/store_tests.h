@@ -14,6 +14,7 @@ Suite *suite_file_store_integrity(void);
 Suite *suite_persistor(void);
 Suite *suite_fault_store(void);
 Suite *suite_campaign(void);
+Suite *suite_plan_offset(void);
 
 /* A fresh directory under $TMPDIR; removed (recursively) by rm_tree. */
 char *make_temp_dir(void);

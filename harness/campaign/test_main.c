@@ -11,6 +11,7 @@ int main(void)
     srunner_add_suite(sr, suite_persistor());
     srunner_add_suite(sr, suite_fault_store());
     srunner_add_suite(sr, suite_campaign());
+    srunner_add_suite(sr, suite_plan_offset());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -5,7 +5,9 @@ go 1.26.0
 require (
 	github.com/coder/hnsw v0.6.1
 	github.com/johannesboyne/gofakes3 v1.2.0
-	github.com/lhv1/harness/go/hnswdump v0.0.0
+	github.com/lhv1/harness/examples/vectord v0.0.0
+	github.com/lhv1/harness/go/lhv1campaign v0.0.0
+	github.com/lhv1/harness/go/lhv1serve v0.0.0
 	github.com/lhv1/harness/go/lhv1test v0.0.0
 	github.com/lhv1/harness/go/s3stores v0.0.0
 	github.com/lhv1/harness/golden/gen v0.0.0
@@ -32,7 +34,7 @@ require (
 	github.com/klauspost/compress v1.19.2 // indirect
 	github.com/klauspost/cpuid/v2 v2.4.0 // indirect
 	github.com/klauspost/crc32 v1.3.0 // indirect
-	github.com/lhv1/harness/go/lhv1serve v0.0.0
+	github.com/lhv1/harness/go/hnswdump v0.0.0 // indirect
 	github.com/minio/crc64nvme v1.1.1 // indirect
 	github.com/minio/md5-simd v1.1.2 // indirect
 	github.com/minio/minio-go/v7 v7.4.1 // indirect
@@ -55,10 +57,11 @@ require (
 )
 
 replace (
+	github.com/lhv1/harness/examples/vectord => ../../examples/vectord
 	github.com/lhv1/harness/go/hnswdump => ../../go/hnswdump
+	github.com/lhv1/harness/go/lhv1campaign => ../../go/lhv1campaign
+	github.com/lhv1/harness/go/lhv1serve => ../../go/lhv1serve
 	github.com/lhv1/harness/go/lhv1test => ../../go/lhv1test
 	github.com/lhv1/harness/go/s3stores => ../../go/s3stores
 	github.com/lhv1/harness/golden/gen => ../../golden/gen
 )
-
-replace github.com/lhv1/harness/go/lhv1serve => ../../go/lhv1serve

@@ -1,5 +1,6 @@
 /* lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R] [--json FILE]
- *               [--markdown FILE] [--stride N] [--http] */
+ *               [--markdown FILE] [--stride N] [--http]
+ * lhv1 campaign --replay FILE */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +10,13 @@
 
 #include "campaign_http.h"
 #include "lhv1testing/campaign.h"
+#include "lhv1testing/campaign_replay.h"
 
 static const char help[] =
     "usage: lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R]\n"
     "                     [--json FILE] [--markdown FILE] [--junit FILE] [--quiet]\n"
     "                     [--no-inject] [--stride N] [--http]\n"
+    "       lhv1 campaign [--quiet] --replay FILE [FILE...]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
@@ -30,6 +33,12 @@ static const char help[] =
     "--http runs every case against a `lhv1 serve` it starts on 127.0.0.1 (the\n"
     "fault added as a rule over its admin API) through the S3 client store,\n"
     "plus rows for the faults only HTTP has; the seeded mix is skipped.\n"
+    "--replay FILE runs the case of a replay file (written by the Go campaign,\n"
+    "docs/FAULTS.md) again, and of each FILE after it: the fault reapplied to the\n"
+    "recorded bytes, its place resolved, the bytes loaded by liblhv1 and judged\n"
+    "against the recorded states (--quiet: print only what failed); exit 0 when\n"
+    "the bytes come out as recorded (and, for a case liblhv1 judged, the outcome\n"
+    "too), 1 when not, 2 when a file is unusable.\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
     "the documented expected classes, every fault fired and had its effect),\n"
     "1 a check failed, 2 usage or I/O error.\n";
@@ -47,6 +56,61 @@ static void bad_arg(const char *opt, const char *value, const char *hint)
     fprintf(stderr, "\"%s\n", hint);
 }
 
+/* A field of the file, escaped, on a line of its own. */
+static void line(const char *label, const char *value)
+{
+    printf("  %s", label);
+    cli_text_str(stdout, value, "");
+    putchar('\n');
+}
+
+/* lhv1 campaign --replay FILE: what liblhv1 makes of the case (nothing
+ * when quiet and it replayed). */
+static int replay_file(const char *path, int quiet)
+{
+    uint8_t *data;
+    size_t len;
+    if (cli_read_file(path, &data, &len) < 0)
+        return EXIT_USAGE;
+    lhv1_replay_result r;
+    char why[512];
+    int rc = lhv1_replay_run(data, len, &r, why, sizeof why);
+    free(data);
+    if (rc != 0) {
+        cli_error_in("lhv1 campaign --replay", path, why);
+        return rc > 0 ? EXIT_NOT_OK : EXIT_USAGE;
+    }
+    /* A case liblhv1 itself judged must come out the same. */
+    int same = strcmp(r.persistor, "C model") || !strcmp(r.recorded_outcome, lhv1_outcome_name(r.outcome));
+    if (quiet && same)
+        return EXIT_ALL_OK;
+    printf("replay ");
+    cli_text_str(stdout, path, "");
+    printf("\n");
+    line("index: ", r.index);
+    line("plan: ", r.plan);
+    line("where: ", r.where);
+    if (r.reproduced)
+        line("reproduced: the recorded bytes, with ", r.resolved);
+    else
+        printf("  reproduced: nothing to reproduce; the recorded bytes are loaded\n");
+    if (r.ended_absent)
+        printf("  object: none\n");
+    else
+        printf("  object: %zu B\n", r.ended_len);
+    printf("  liblhv1: %s: ", lhv1_outcome_name(r.outcome));
+    cli_text_str(stdout, r.detail, "");
+    printf("\n  Go (predicted by liblhv1): %s\n", r.ended_absent ? "-" : lhv1_go_name(r.go));
+    printf("  recorded (");
+    cli_text_str(stdout, r.persistor, "");
+    printf("): ");
+    cli_text_str(stdout, r.recorded_outcome, "");
+    printf(": ");
+    cli_text_str(stdout, r.recorded_detail, "");
+    printf("\n");
+    return same ? EXIT_ALL_OK : EXIT_NOT_OK;
+}
+
 int cmd_campaign(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -61,19 +125,20 @@ int cmd_campaign(int argc, char **argv)
         {"no-inject", no_argument, NULL, 'n'},
         {"stride", required_argument, NULL, 't'},
         {"http", no_argument, NULL, 'H'},
+        {"replay", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     lhv1_campaign_opts o = {0};
     o.seed = 1;
     o.progress = stderr;
-    const char *json = NULL, *markdown = NULL, *junit = NULL;
+    const char *json = NULL, *markdown = NULL, *junit = NULL, *replay = NULL;
     int inject = 1, http = 0;
     int c;
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hr:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -117,6 +182,7 @@ int cmd_campaign(int argc, char **argv)
             break;
         }
         case 'H': http = 1; break;
+        case 'r': replay = optarg; break;
         case 'j': json = optarg; break;
         case 'm': markdown = optarg; break;
         case 'u': junit = optarg; break;
@@ -125,6 +191,14 @@ int cmd_campaign(int argc, char **argv)
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: cli_bad_option("campaign", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
+    }
+    if (replay) {
+        int worst = replay_file(replay, o.progress == NULL);
+        for (int i = optind; i < argc; i++) {
+            int rc = replay_file(argv[i], o.progress == NULL);
+            worst = rc > worst ? rc : worst;
+        }
+        return worst;
     }
     if (optind != argc) {
         fputs(help, stderr);

@@ -283,67 +283,33 @@ static void note(case_result *r, lhv1_outcome o, const char *index, const char *
     }
 }
 
-/* The first line where two dumps differ, for the report. */
-static void first_diff(const lhv1_buf *a, const lhv1_buf *b, char *out, size_t n)
-{
-    size_t i = 0, line = 1, start = 0;
-    while (i < a->len && i < b->len && a->data[i] == b->data[i]) {
-        if (a->data[i] == '\n') {
-            line++;
-            start = i + 1;
-        }
-        i++;
-    }
-    size_t end = start;
-    while (end < a->len && a->data[end] != '\n' && end - start < 120)
-        end++;
-    snprintf(out, n, "dump line %zu: %.*s", line, (int)(end - start),
-             (const char *)a->data + start);
-}
-
+/* Files a load against the states the client was told about, as
+ * lhv1_judge_load does for a replay. */
 static lhv1_outcome classify_load(const camp_workload *w, const char *name,
                                   const name_state *s, lhv1_verdict v,
                                   const lhv1_loaded *l, const lhv1_status *st,
                                   char *detail, size_t dn)
 {
-    snprintf(detail, dn, "%s: %.200s", lhv1_reason_code(st->reason), st->message);
-    switch (v) {
-    case LHV1_MISSING:
-        if (s->acked == ABSENT)
-            return LHV1_OUT_LATEST;
-        return inflight_has(s, ABSENT) ? LHV1_OUT_IN_FLIGHT : LHV1_OUT_MISSING;
-    case LHV1_STORE_ERROR: return LHV1_OUT_STORE_ERROR;
-    case LHV1_BAD_FORMAT: return LHV1_OUT_BAD_FORMAT;
-    case LHV1_DECODE_ERROR: return LHV1_OUT_DECODE_ERROR;
-    case LHV1_INCONSISTENT: return LHV1_OUT_INCONSISTENT;
-    default: break;
+    lhv1_known_state states[MAX_INFLIGHT + 8];
+    size_t n = 0;
+    if (s->acked == ABSENT || inflight_has(s, ABSENT))
+        states[n++] = (lhv1_known_state){0, s->acked == ABSENT ? LHV1_ROLE_ACKED : LHV1_ROLE_IN_FLIGHT,
+                                         {NULL, 0}};
+    for (size_t c = 0; c < w->n_contents && n < sizeof states / sizeof states[0]; c++) {
+        if (strcmp(w->contents[c].index, name))
+            continue;
+        lhv1_state_role role = (int)c == s->acked       ? LHV1_ROLE_ACKED
+                               : inflight_has(s, (int)c) ? LHV1_ROLE_IN_FLIGHT
+                                                         : LHV1_ROLE_OLDER;
+        states[n++] = (lhv1_known_state){w->contents[c].gen, role,
+                                         {w->contents[c].dump.data, w->contents[c].dump.len}};
     }
     lhv1_buf dump;
     lhv1_buf_init(&dump);
-    lhv1_index_dump(&l->idx, &dump);
-    int match = -2;
-    for (size_t c = 0; c < w->n_contents; c++)
-        if (!strcmp(w->contents[c].index, name) &&
-            lhv1_bytes_eq((lhv1_bytes){dump.data, dump.len},
-                          (lhv1_bytes){w->contents[c].dump.data, w->contents[c].dump.len}))
-            match = (int)c;
-    lhv1_outcome o;
-    if (match == -2) {
-        o = LHV1_OUT_SILENT_WRONG;
-        if (s->acked >= 0)
-            first_diff(&dump, &w->contents[s->acked].dump, detail, dn);
-        else
-            snprintf(detail, dn, "loads ok; the last acknowledged op deleted it");
-    } else if (match == s->acked) {
-        o = LHV1_OUT_LATEST;
-    } else if (inflight_has(s, match)) {
-        o = LHV1_OUT_IN_FLIGHT;
-    } else {
-        o = LHV1_OUT_STALE;
-        snprintf(detail, dn, "loads %s generation %d; acknowledged: %s", name,
-                 w->contents[match].gen,
-                 s->acked >= 0 ? "a newer generation" : "its deletion");
-    }
+    if (v == LHV1_OK)
+        lhv1_index_dump(&l->idx, &dump);
+    lhv1_outcome o = lhv1_judge_load(name, v, st, (lhv1_bytes){dump.data, dump.len}, states, n,
+                                     detail, dn);
     lhv1_buf_free(&dump);
     return o;
 }

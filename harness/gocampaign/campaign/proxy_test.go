@@ -76,7 +76,7 @@ func TestProxyFaultsReachTheUpstream(t *testing.T) {
 func proxiedPair(t *testing.T, proxy *lhv1serve.Server, upstream string) (via, direct s3stores.Store) {
 	t.Helper()
 	o := s3stores.Options{Endpoint: proxy.Endpoint, Bucket: "proxied", AccessKey: proxy.AccessKey, SecretKey: proxy.SecretKey,
-		NotFound: ModelNotFound}
+		NotFound: goModel.NotFound}
 	via, err := s3stores.NewAWS(o)
 	if err != nil {
 		t.Fatal(err)

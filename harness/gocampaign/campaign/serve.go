@@ -5,22 +5,24 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/lhv1/harness/go/lhv1campaign"
 	"github.com/lhv1/harness/go/lhv1serve"
 	"github.com/lhv1/harness/go/lhv1test"
 	s3stores "github.com/lhv1/harness/go/s3stores"
-	"github.com/lhv1/harness/golden/gen/model"
 )
 
 // Serve is the backend for a running `lhv1 serve`: the faults act below
 // the client, on the wire. Each case resets the server (store, history,
 // rule counters, log), creates the bucket through the client, and arms
 // the planned fault as an admin-API rule matching every key: the rule's
-// nth counts the operations of the kind's type, as the fault store does.
-// A seeded mix has no rule equivalent (the server draws per rule, not per
-// operation) and is refused.
-func Serve(srv *lhv1serve.Server, open func(s3stores.Options) (s3stores.Store, error)) Backend {
+// nth counts the operations of the kind's type, as the fault store does,
+// and its cut or bit is the number the campaign resolved the fault's
+// place to (the server takes numbers). A seeded mix has no rule
+// equivalent (the server draws per rule, not per operation) and is
+// refused.
+func Serve(srv *lhv1serve.Server, open func(s3stores.Options) (s3stores.Store, error)) lhv1campaign.Backend {
 	var n atomic.Int64
-	return func(ctx context.Context, cfg lhv1test.Config) (model.Store, Injector, func(), error) {
+	return func(ctx context.Context, cfg lhv1test.Config) (lhv1test.Store, lhv1campaign.Injector, func(), error) {
 		if cfg.RatePPM != 0 {
 			return nil, nil, nil, fmt.Errorf("lhv1 serve: a seeded mix is not available over HTTP")
 		}
@@ -31,7 +33,7 @@ func Serve(srv *lhv1serve.Server, open func(s3stores.Options) (s3stores.Store, e
 			return nil, nil, nil, err
 		}
 		s, err := open(s3stores.Options{Endpoint: srv.Endpoint, Bucket: fmt.Sprintf("case-%07d", n.Add(1)),
-			AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, NotFound: ModelNotFound})
+			AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, NotFound: cfg.NotFound})
 		if err == nil {
 			err = s.CreateBucket(ctx)
 		}
@@ -75,4 +77,20 @@ func (s *serveInjector) Log() string {
 		return err.Error()
 	}
 	return text
+}
+
+// buckets numbers the buckets of every S3Stores: clients may share a server.
+var buckets atomic.Int64
+
+// S3Stores gives each case a fresh bucket on the S3 server at endpoint
+// (gofakes3 in-process), through the client open makes.
+func S3Stores(endpoint string, open func(s3stores.Options) (s3stores.Store, error)) lhv1campaign.NewStore {
+	return func(ctx context.Context, notFound func(string) error) (lhv1test.Store, func(), error) {
+		s, err := open(s3stores.Options{Endpoint: endpoint, Bucket: fmt.Sprintf("case-%07d", buckets.Add(1)),
+			AccessKey: "k", SecretKey: "s", NotFound: notFound})
+		if err == nil {
+			err = s.CreateBucket(ctx)
+		}
+		return s, func() {}, err
+	}
 }

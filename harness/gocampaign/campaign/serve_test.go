@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lhv1/harness/go/lhv1campaign"
 	"github.com/lhv1/harness/go/lhv1serve"
 	s3stores "github.com/lhv1/harness/go/s3stores"
 )
@@ -33,10 +34,10 @@ func TestCampaignThroughServe(t *testing.T) {
 // srv (label names it in the reports).
 func campaignThroughServe(t *testing.T, srv *lhv1serve.Server, label string) {
 	quiet := []string{"put-torn-prefix reply=200", "put-lost", "get-not-found", "get-stale", "list-stale", "del-lost"}
-	o := Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after")}
+	o := lhv1campaign.Options{Seed: 1, Thin: 12, Rows: append(quiet, "put-fail-after")}
 	ctx := context.Background()
 	o.Client = "memory"
-	mem, err := Run(ctx, MemoryStores, o)
+	mem, err := lhv1campaign.Run(ctx, goModel, lhv1campaign.MemoryStores, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func campaignThroughServe(t *testing.T, srv *lhv1serve.Server, label string) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o.Client = c.name + " via " + label
-			res, err := RunWith(ctx, Serve(srv, c.open), o)
+			res, err := lhv1campaign.RunWith(ctx, goModel, Serve(srv, c.open), o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,13 +63,13 @@ func campaignThroughServe(t *testing.T, srv *lhv1serve.Server, label string) {
 					t.Errorf("%s: fired in %d of %d cases", row.Fault, row.Fired, row.Cases)
 				}
 				if row.Fault == "put-fail-after" {
-					if row.counts[Latest] != row.Cases {
-						t.Errorf("put-fail-after: %v, want every case latest (the client's retry lands)", row.counts)
+					if row.Counts()[lhv1campaign.Latest] != row.Cases {
+						t.Errorf("put-fail-after: %v, want every case latest (the client's retry lands)", row.Counts())
 					}
 					continue
 				}
-				if row.counts != mem.Rows[i].counts {
-					t.Errorf("%s: %v, Go model %v", row.Fault, row.counts, mem.Rows[i].counts)
+				if row.Counts() != mem.Rows[i].Counts() {
+					t.Errorf("%s: %v, Go model %v", row.Fault, row.Counts(), mem.Rows[i].Counts())
 				}
 			}
 		})

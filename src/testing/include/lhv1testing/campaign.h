@@ -24,6 +24,33 @@ extern "C" {
 #endif
 
 const char *lhv1_outcome_name(lhv1_outcome o);
+/* LHV1_OUTCOME_COUNT when unknown. */
+lhv1_outcome lhv1_outcome_from_name(const char *name);
+
+/* A state of an index the client was told about: the last acknowledged
+ * one, one of an operation answered with an error since, or an older one;
+ * `dump` is its canonical dump, data NULL for "no object". */
+typedef enum lhv1_state_role {
+    LHV1_ROLE_OLDER = 0,
+    LHV1_ROLE_ACKED,
+    LHV1_ROLE_IN_FLIGHT
+} lhv1_state_role;
+
+typedef struct lhv1_known_state {
+    int generation;
+    lhv1_state_role role;
+    lhv1_bytes dump;
+} lhv1_known_state;
+
+/* Files one load of index `name` against its known states, as the
+ * campaign (and a replay) does: a verdict other than ok is its outcome
+ * (missing: latest or in-flight when "no object" is acknowledged or in
+ * flight); an ok load's `dump` is the state it equals (latest, in-flight,
+ * stale) or none (SILENT-WRONG). `detail` gets one line. The same rules
+ * as lhv1test.JudgeLoad. */
+lhv1_outcome lhv1_judge_load(const char *name, lhv1_verdict v, const lhv1_status *st,
+                             lhv1_bytes dump, const lhv1_known_state *states, size_t n,
+                             char *detail, size_t detail_len);
 
 /* Where each case's store comes from. Without one (opts.store_hook NULL)
  * a case runs over an in-process memory store behind a fault store; `lhv1

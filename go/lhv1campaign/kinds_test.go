@@ -1,4 +1,4 @@
-package campaign
+package lhv1campaign
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 // []string of macro arguments per kind.
 func cTable(t *testing.T) [][]string {
 	t.Helper()
-	src, err := os.ReadFile("../../../src/testing/include/lhv1testing/fault_kinds.h")
+	src, err := os.ReadFile("../../src/testing/include/lhv1testing/fault_kinds.h")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func evalSet(expr string) (uint, error) {
 // ("X(id, name, op, ...)"), so a new column does not shift the others.
 func TestFactsMatchTheCTable(t *testing.T) {
 	rows := cTable(t)
-	src, _ := os.ReadFile("../../../src/testing/include/lhv1testing/fault_kinds.h")
+	src, _ := os.ReadFile("../../src/testing/include/lhv1testing/fault_kinds.h")
 	legend := regexp.MustCompile(`/\* X\(([a-z, ]+)\)`).FindSubmatch(src)
 	if legend == nil {
 		t.Fatal("no X(...) legend in fault_kinds.h")

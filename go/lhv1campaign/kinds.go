@@ -1,4 +1,4 @@
-package campaign
+package lhv1campaign
 
 import "github.com/lhv1/harness/go/lhv1test"
 

@@ -1,18 +1,15 @@
-// Package campaign is the Go twin of `lhv1 campaign` (src/testing/): the
-// same workload, fault rows, offset classes, classification and self-checks,
-// run through the Go model of the upstream Persistor over any model.Store
-// (the memory model, or a real S3 client) wrapped in lhv1test.FaultStore.
-package campaign
+package lhv1campaign
 
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 
+	"github.com/lhv1/harness/go/hnswdump"
 	"github.com/lhv1/harness/go/hnswdump/wire"
-	"github.com/lhv1/harness/golden/gen/dump"
-	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 // spec and ops are src/testing/campaign_content.c's, value for value.
@@ -69,19 +66,16 @@ var ops = []op{
 
 var names = []string{"alpha", "beta", "gamma", "delta", "epsilon", "ghost"}
 
-// content is one saved state: the framed object, Go's canonical dump of it,
-// and the structural offsets of its bytes.
+// content is one saved state: the object as the store holds it (in key
+// order: liblhv1's encoder's layout, the C campaign's bytes), its two
+// streams for Save, and its canonical dump (what a correct Load gives).
 type content struct {
-	index          string
-	gen            int
-	body           []byte
-	dump           []byte
-	envEnd         int
-	graphHeaderEnd int
-	layers         []int   // absolute offset of each layer's node count
-	nodes          [][]int // absolute offset of each node
-	vectors        [][]int // absolute offset of each node's vector bytes
-	end            int
+	index    string
+	gen      int
+	body     []byte
+	envelope []byte
+	graph    []byte
+	dump     []byte
 }
 
 func mix(x uint64) uint64 {
@@ -104,22 +98,38 @@ func inLayer(node, layer int) bool {
 	return node%step == 0
 }
 
+// params and envelope are the envelope version 1 (docs/FORMAT.md 4) as
+// vectord's Index.Encode writes it: compact, fields in schema order,
+// metadata left out when there is none.
+type params struct {
+	Name      string `json:"name"`
+	Dimension int    `json:"dimension"`
+	Distance  string `json:"distance"`
+	M         int    `json:"m"`
+	EfSearch  int    `json:"ef_search"`
+}
+
+type envelope struct {
+	Version  int                       `json:"version"`
+	Params   params                    `json:"params"`
+	Count    int                       `json:"count"`
+	Metadata map[string]map[string]any `json:"metadata,omitempty"`
+}
+
 func build(s spec) (*content, error) {
-	meta := model.Metadata(nil)
+	e := envelope{Version: 1, Params: params{s.index, s.dim, s.distance, s.m, 20}, Count: s.nNodes}
 	if s.metaGen != 0 {
-		meta = model.Metadata{"v000": {"gen": float64(s.metaGen), "source": "campaign"}}
+		e.Metadata = map[string]map[string]any{"v000": {"gen": float64(s.metaGen), "source": "campaign"}}
 	}
-	env, err := model.EncodeEnvelope(model.Params{Name: s.index, Dimension: s.dim, Distance: s.distance, M: s.m, EfSearch: 20}, s.nNodes, meta)
+	env, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
-	c := &content{index: s.index, gen: s.gen, envEnd: 8 + len(env)}
 	var ml [8]byte
 	binary.LittleEndian.PutUint64(ml[:], math.Float64bits(1.0/math.Log(float64(s.m))))
 	w := &wire.Writer{}
 	w.Header(&wire.Graph{Version: 1, M: int64(s.m), MlRaw: ml, EfSearch: 20, Distance: []byte(s.distance)})
 	w.Varint(int64(s.nLayers))
-	c.graphHeaderEnd = c.envEnd + len(w.B)
 	for l := 0; l < s.nLayers; l++ {
 		var members []int
 		for i := 0; i < s.nNodes; i++ {
@@ -127,10 +137,9 @@ func build(s spec) (*content, error) {
 				members = append(members, i)
 			}
 		}
-		c.layers = append(c.layers, c.envEnd+len(w.B))
 		w.Varint(int64(len(members)))
+		// Ring neighbours: the next k members, k <= M and < n.
 		k := min(s.m, len(members)-1)
-		var nodes, vecs []int
 		for p, mem := range members {
 			vec := make([]byte, 0, 4*s.dim)
 			for d := 0; d < s.dim; d++ {
@@ -140,31 +149,20 @@ func build(s spec) (*content, error) {
 			for j := 1; j <= k; j++ {
 				n.Neighbors = append(n.Neighbors, []byte(fmt.Sprintf("v%03d", members[(p+j)%len(members)])))
 			}
-			nodes = append(nodes, c.envEnd+len(w.B))
-			pre := len(w.B)
-			w.Str(n.Key)
-			w.Varint(n.Dim)
-			vecs = append(vecs, c.envEnd+len(w.B))
-			w.B = w.B[:pre]
 			w.Node(&n)
 		}
-		c.nodes = append(c.nodes, nodes)
-		c.vectors = append(c.vectors, vecs)
 	}
-	c.body = model.Frame(env, w.B)
-	c.end = len(c.body)
-	envB, graphB, err := model.Unframe(c.body)
-	if err != nil {
-		return nil, err
+	framed := binary.BigEndian.AppendUint32([]byte("LHV1"), uint32(len(env)))
+	c := &content{index: s.index, gen: s.gen}
+	c.body = lhv1test.InKeyOrder(append(append(framed, env...), w.B...))
+	c.envelope, c.graph = c.body[8:8+len(env)], c.body[8+len(env):]
+	var meta any
+	if e.Metadata != nil {
+		meta = e.Metadata
 	}
-	idx, err := model.DecodeIndex(bytes.NewReader(envB), bytes.NewReader(graphB))
-	if err != nil {
-		return nil, fmt.Errorf("%s/%d: Go does not load the workload: %w", s.index, s.gen, err)
-	}
-	if c.dump, err = dump.Index(idx); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c.dump, err = hnswdump.DumpSection(hnswdump.Envelope{Version: 1, Name: s.index, Dimension: s.dim,
+		Distance: s.distance, M: s.m, EfSearch: 20, Count: s.nNodes, Metadata: meta}, c.graph)
+	return c, err
 }
 
 type workload struct{ contents []*content }
@@ -174,7 +172,7 @@ func buildWorkload() (*workload, error) {
 	for _, s := range specs {
 		c, err := build(s)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s/%d: %w", s.index, s.gen, err)
 		}
 		w.contents = append(w.contents, c)
 	}
