@@ -23,7 +23,8 @@ static const char help[] =
     "edit/<golden>/<n> (default 200, seed 1), judged against liblhv1.\n"
     "A testee that crashes or does not answer within S seconds (default 10) is\n"
     "recorded as crash or timeout for that request and restarted; its address space\n"
-    "is capped at what it maps after hello plus MIB (default 4096; 0: no cap).\n"
+    "and that of every process of its group are capped at what each maps after hello\n"
+    "plus MIB (default 1024; 0: no cap).\n"
     "--failure-list FILE: the failures the testee is known to have ('<case>  #\n"
     "<message>' lines); a listed failure is expected, a listed case that passes or\n"
     "fails with another message, and an unlisted failure, fail the run.\n"
@@ -116,7 +117,7 @@ int cmd_conform(int argc, char **argv)
     };
     const char *list_path = NULL, *write_list = NULL, *junit = NULL, *markdown = NULL,
                *json = NULL;
-    lhv1_conform_opts o = {.goldens = "golden", .timeout_ms = 10000, .headroom = 4096ull << 20,
+    lhv1_conform_opts o = {.goldens = "golden", .timeout_ms = 10000, .headroom = 1024ull << 20,
                            .edits = 200, .seed = 1, .progress = stderr};
     unsigned long long v;
     int c;
