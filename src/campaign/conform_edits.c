@@ -43,7 +43,7 @@ static int edit_one(run *r, const edit_base *b, unsigned i, lhv1_buf *obj, const
     lhv1_buf_init(&dump);
     if (w.spec_ok && lhv1_index_dump(&idx, &dump) == 0) {
         w.dump = (lhv1_bytes){dump.data, dump.len};
-        w.dump_source = "liblhv1's dump";
+        w.dump_reason = LHV1_R_DUMP_EDIT;
     }
     if (idx.decoded)
         lhv1_index_free(&idx);
