@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "clients"]
+SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "conform", "clients"]
 
 
 def chromium(args, url):

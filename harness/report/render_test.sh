@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
-# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix and the fuzz smoke runs when ctest ran
-# them before), renders it in headless Chromium (render_check.py), and proves
+# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the
+# lhv1 conform reports and the fuzz smoke runs when ctest ran them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
 set -euo pipefail
@@ -25,6 +25,12 @@ if [ -f "$build/harness/campaign/http-plain/campaign-http.md" ]; then
 fi
 if [ -f "$build/format-compat/matrix.md" ]; then
   cp -r "$build/format-compat" "$out/format-compat"; expect+=(compat)
+fi
+if [ -f "$build/conform-reports/liblhv1-plain.json" ]; then
+  # The liblhv1 run alone may be there (ctest -R): collect what there is.
+  /usr/bin/python3 "$root/harness/conform/collect_reports.py" "$build/conform-reports" "$out/conform" ||
+    true
+  expect+=(conform)
 fi
 for engine in libfuzzer afl; do
   smoke=$build/harness/fuzz/smoke/$engine
