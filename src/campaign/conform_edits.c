@@ -12,10 +12,9 @@
 #include "prng.h"
 
 /* Edits are drawn from goldens this small (a few kilobytes), and kept only
- * when Go's largest allocation for them stays below this: allocation
- * bombs are the goldens' business, an edit is about structure. */
+ * when Go's largest allocation for them stays below CONFORM_GO_PEAK_MAX:
+ * an edit is about structure. */
 enum { EDIT_BASE_MAX = 16384 };
-#define EDIT_GO_PEAK_MAX (64ull << 20)
 
 typedef struct edit_base {
     const char *file, *name;
@@ -116,7 +115,7 @@ int conform_edit_cases(run *r)
         uint64_t peak = 0;
         lhv1_predict_go_peak(obj.data, obj.len, NULL, 0, &peak);
         if ((obj.len == b->obj.len && memcmp(obj.data, b->obj.data, obj.len) == 0) ||
-            peak >= EDIT_GO_PEAK_MAX)
+            peak >= CONFORM_GO_PEAK_MAX)
             continue;
         rc = edit_one(r, b, made, &obj, about);
         made++;

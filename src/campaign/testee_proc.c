@@ -271,6 +271,15 @@ lhv1_xchg lhv1_testee_proc_exchange(lhv1_testee_proc *t, const uint8_t *req, siz
                                     unsigned timeout_ms, lhv1_buf *resp, char *why,
                                     size_t why_len)
 {
+    return lhv1_testee_proc_exchange_overlapped(t, req, len, timeout_ms, resp, why, why_len,
+                                                NULL, NULL);
+}
+
+lhv1_xchg lhv1_testee_proc_exchange_overlapped(lhv1_testee_proc *t, const uint8_t *req,
+                                               size_t len, unsigned timeout_ms, lhv1_buf *resp,
+                                               char *why, size_t why_len,
+                                               void (*while_waiting)(void *), void *ctx)
+{
     lhv1_buf_reset(resp);
     if (t->reaped || t->in < 0 || t->out < 0) {
         snprintf(why, why_len, "the testee is not running");
@@ -307,6 +316,10 @@ lhv1_xchg lhv1_testee_proc_exchange(lhv1_testee_proc *t, const uint8_t *req, siz
                 sent += (size_t)w;
             else if (w < 0 && errno != EAGAIN && errno != EINTR)
                 sent = total; /* its stdin is closed: wait for what it says */
+            if (sent == total && while_waiting) {
+                while_waiting(ctx); /* the testee works on the request meanwhile */
+                while_waiting = NULL;
+            }
         }
         if (p[0].revents) {
             uint8_t buf[65536];
