@@ -61,7 +61,9 @@ max_len=$(cat "$root/harness/fuzz/max_len")
 while read -r target seed; do
   [ "$target" = differential ] && [ $differential = OFF ] && continue
   cp "$work/harness/fuzz/$target" "$OUT/$target"
-  cp "$root/corpus/lhv1.dict" "$OUT/$target.dict"
+  dict=$root/corpus/$seed.dict # the corpus's own, else the LHV1 one
+  [ -f "$dict" ] || dict=$root/corpus/lhv1.dict
+  cp "$dict" "$OUT/$target.dict"
   printf '[libfuzzer]\ndict = %s.dict\nmax_len = %s\ntimeout = 10\n' "$target" "$max_len" \
     > "$OUT/$target.options"
   zip_dir "$OUT/${target}_seed_corpus.zip" "$root/corpus/$seed" "$root/corpus/regressions/$seed"

@@ -18,13 +18,16 @@ type Config struct {
 	Plan    []Fault
 	Seed    uint64
 	RatePPM uint32
-	// NotFound builds the typed not-found your Persistor recognises (for
-	// get-not-found and a stale read of an absent version). Default: an
-	// error wrapping ErrKeyNotFound.
+	// NotFound builds the typed not-found your Persistor recognises, e.g.
+	// NotFoundWrapping(storeclient.ErrKeyNotFound): for get-not-found, a
+	// stale read of an absent version, and a missing key of an inner store
+	// that answers with the harness's own ErrKeyNotFound (a MemStore made
+	// without yours), so that errors.Is finds your sentinel on every
+	// not-found. Default: an error wrapping ErrKeyNotFound.
 	NotFound func(key string) error
 	// IsNotFound recognises the inner store's typed not-found, for the
 	// log ("not-found 404", as the C store logs it). Default: errors.Is
-	// ErrKeyNotFound.
+	// ErrKeyNotFound, or the sentinel of a NotFoundWrapping NotFound.
 	IsNotFound func(error) bool
 }
 
@@ -34,17 +37,20 @@ type Config struct {
 // reads and stale listings serve. Safe for concurrent use (operations are
 // serialised, so the decisions stay reproducible).
 type FaultStore struct {
-	inner    Store
-	cfg      Config
-	mu       sync.Mutex
-	rng      uint64
-	ops      [opCount]uint64
-	fired    [kindCount]uint64
-	seq      uint64 // mutations that landed so far
-	opNo     uint64
-	hist     map[string]*keyHist
-	histKeys []string // first-use order, for listings
-	log      strings.Builder
+	inner Store
+	cfg   Config
+	// ownNotFound: NotFound is the caller's, so the harness's
+	// ErrKeyNotFound from the inner store is answered with it.
+	ownNotFound bool
+	mu          sync.Mutex
+	rng         uint64
+	ops         [opCount]uint64
+	fired       [kindCount]uint64
+	seq         uint64 // mutations that landed so far
+	opNo        uint64
+	hist        map[string]*keyHist
+	histKeys    []string // first-use order, for listings
+	log         strings.Builder
 }
 
 type version struct {
@@ -58,13 +64,17 @@ type keyHist struct{ v []version }
 // NewFaultStore wraps inner.
 func NewFaultStore(inner Store, cfg Config) *FaultStore {
 	if cfg.NotFound == nil {
-		cfg.NotFound = func(key string) error { return fmt.Errorf("%w: %q", ErrKeyNotFound, key) }
+		cfg.NotFound = defaultNotFound
 	}
+	sentinel := sentinelOf(cfg.NotFound)
 	if cfg.IsNotFound == nil {
-		cfg.IsNotFound = func(err error) bool { return errors.Is(err, ErrKeyNotFound) }
+		cfg.IsNotFound = func(err error) bool {
+			return errors.Is(err, ErrKeyNotFound) || (sentinel != nil && errors.Is(err, sentinel))
+		}
 	}
 	cfg.Plan = append([]Fault(nil), cfg.Plan...)
-	return &FaultStore{inner: inner, cfg: cfg, rng: cfg.Seed, hist: map[string]*keyHist{}}
+	return &FaultStore{inner: inner, cfg: cfg, ownNotFound: sentinel != ErrKeyNotFound,
+		rng: cfg.Seed, hist: map[string]*keyHist{}}
 }
 
 // Inner is the wrapped store (read through it to see what really landed).
@@ -106,7 +116,7 @@ func splitmix64(state *uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// selectFault is select_fault of src/store/fault_store.c.
+// selectFault is select_fault of src/testing/fault_store.c.
 func (f *FaultStore) selectFault(op Op, n int) Fault {
 	i := f.ops[op]
 	f.ops[op]++
@@ -304,6 +314,9 @@ func (f *FaultStore) Get(ctx context.Context, key string) ([]byte, error) {
 	out, err := f.inner.Get(ctx, key)
 	if err != nil {
 		f.logEnd("%s", f.describe(err))
+		if f.ownNotFound && errors.Is(err, ErrKeyNotFound) {
+			return nil, f.cfg.NotFound(key)
+		}
 		return nil, err
 	}
 	if fault.Kind == GetBitFlip && len(out) > 0 {

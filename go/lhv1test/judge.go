@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The judge of one case, as lhv1 conform judges it (src/campaign/
+// The judge of one case, as lhv1 conform judges it (src/testing/
 // conform_judge.c, docs/CONFORMANCE.md "Judging"): the same rules and the
 // same words (reasons.go, generated from the C table), so a failing case
 // has one message in both tools and one failure list serves both.

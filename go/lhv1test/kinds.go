@@ -22,7 +22,7 @@ func (o Op) String() string {
 }
 
 // Kind is a fault kind. The table mirrors LHV1_FAULT_KINDS in
-// src/campaign/include/lhv1/fault_kinds.h in the same order; kinds_test.go compares
+// src/testing/include/lhv1testing/fault_kinds.h in the same order; kinds_test.go compares
 // the two so they cannot drift.
 type Kind int
 

@@ -9,7 +9,7 @@ import (
 // The C table (LHV1_FAULT_KINDS) is the one list of fault kinds; this test
 // keeps the Go mirror equal to it, row for row.
 func TestKindsMatchTheCTable(t *testing.T) {
-	src, err := os.ReadFile("../../src/campaign/include/lhv1/fault_kinds.h")
+	src, err := os.ReadFile("../../src/testing/include/lhv1testing/fault_kinds.h")
 	if err != nil {
 		t.Fatalf("the C fault-kind table: %v", err)
 	}

@@ -3,20 +3,30 @@ package lhv1test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
 )
 
 // MemStore is an in-memory Store: the inner store of a FaultStore when a
-// test needs no real client. Get of a missing key wraps ErrKeyNotFound.
+// test needs no real client.
 type MemStore struct {
-	mu sync.Mutex
-	m  map[string][]byte
+	mu       sync.Mutex
+	m        map[string][]byte
+	notFound func(key string) error
 }
 
-func NewMemStore() *MemStore { return &MemStore{m: map[string][]byte{}} }
+// NewMemStore makes an empty store. Get of a missing key returns
+// notFound(key) when it is given (your client's typed not-found, e.g.
+// NotFoundWrapping(storeclient.ErrKeyNotFound)), else an error wrapping
+// ErrKeyNotFound.
+func NewMemStore(notFound ...func(key string) error) *MemStore {
+	s := &MemStore{m: map[string][]byte{}, notFound: defaultNotFound}
+	if len(notFound) > 0 && notFound[0] != nil {
+		s.notFound = notFound[0]
+	}
+	return s
+}
 
 func (s *MemStore) Put(_ context.Context, key string, body []byte) error {
 	s.mu.Lock()
@@ -30,7 +40,7 @@ func (s *MemStore) Get(_ context.Context, key string) ([]byte, error) {
 	defer s.mu.Unlock()
 	b, ok := s.m[key]
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrKeyNotFound, key)
+		return nil, s.notFound(key)
 	}
 	return bytes.Clone(b), nil
 }

@@ -24,9 +24,10 @@ type Store interface {
 	List(ctx context.Context, prefix string) ([]string, error)
 }
 
-// ErrKeyNotFound is the default typed "no such key" (the role of
-// upstream's storeclient.ErrKeyNotFound). Config.NotFound replaces it with
-// your client's own.
+// ErrKeyNotFound is the harness's own typed "no such key", for stores
+// given none of yours (the role of upstream's storeclient.ErrKeyNotFound).
+// NewMemStore, Config.NotFound and the S3 stores take your client's instead
+// (NotFoundWrapping).
 var ErrKeyNotFound = errors.New("store: key not found")
 
 // StatusError is an injected server failure: what a store client returns

@@ -18,6 +18,7 @@ import (
 type AWS struct {
 	c      *s3.Client
 	bucket string
+	o      Options
 }
 
 // NewAWS builds a client with the SDK's defaults (standard retryer,
@@ -35,7 +36,7 @@ func NewAWS(o Options) (*AWS, error) {
 		so.BaseEndpoint = aws.String(o.Endpoint)
 		so.UsePathStyle = true
 	})
-	return &AWS{c: c, bucket: o.Bucket}, nil
+	return &AWS{c: c, bucket: o.Bucket, o: o}, nil
 }
 
 func (s *AWS) Client() string { return "aws-sdk-go-v2" }
@@ -63,7 +64,7 @@ func (s *AWS) Get(ctx context.Context, key string) ([]byte, error) {
 	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
 	if err != nil {
 		if isNoSuchKeyAWS(err) {
-			return nil, notFound(key, err)
+			return nil, s.o.notFound(key, err)
 		}
 		return nil, err
 	}

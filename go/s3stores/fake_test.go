@@ -2,12 +2,15 @@ package s3stores
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 const testBucket = "lhv1-test"
@@ -43,9 +46,14 @@ var clients = map[string]maker{
 	"minio": func(o Options) (Store, error) { return NewMinio(o) },
 }
 
+// errTeam is a team's typed not-found, as upstream's
+// storeclient.ErrKeyNotFound: the stores under test are given it.
+var errTeam = errors.New("storeclient: key not found")
+
 func open(t testing.TB, mk maker, endpoint, bucket string) Store {
 	t.Helper()
-	s, err := mk(Options{Endpoint: endpoint, Bucket: bucket, AccessKey: "test", SecretKey: "testsecret"})
+	s, err := mk(Options{Endpoint: endpoint, Bucket: bucket, AccessKey: "test", SecretKey: "testsecret",
+		NotFound: lhv1test.NotFoundWrapping(errTeam)})
 	if err != nil {
 		t.Fatal(err)
 	}

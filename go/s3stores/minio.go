@@ -15,7 +15,7 @@ import (
 type Minio struct {
 	c      *minio.Client
 	bucket string
-	region string
+	o      Options
 }
 
 // NewMinio builds a client with minio-go's defaults (its retry loop and
@@ -37,13 +37,13 @@ func NewMinio(o Options) (*Minio, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Minio{c: c, bucket: o.Bucket, region: o.region()}, nil
+	return &Minio{c: c, bucket: o.Bucket, o: o}, nil
 }
 
 func (s *Minio) Client() string { return "minio-go" }
 
 func (s *Minio) CreateBucket(ctx context.Context) error {
-	err := s.c.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: s.region})
+	err := s.c.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: s.o.region()})
 	if err != nil && minio.ToErrorResponse(err).Code == minio.BucketAlreadyOwnedByYou {
 		return nil
 	}
@@ -67,7 +67,7 @@ func (s *Minio) Get(ctx context.Context, key string) ([]byte, error) {
 		}
 	}
 	if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
-		return nil, notFound(key, err)
+		return nil, s.o.notFound(key, err)
 	}
 	return nil, fmt.Errorf("get %q: %w", key, err)
 }

@@ -10,9 +10,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/lhv1/harness/golden/gen/model"
+	"github.com/aws/smithy-go"
+	"github.com/minio/minio-go/v7"
+
+	"github.com/lhv1/harness/go/lhv1test"
 )
 
 func eachClient(t *testing.T, f func(t *testing.T, mk maker)) {
@@ -47,8 +49,8 @@ func TestPutGetDeleteRoundTrip(t *testing.T) {
 		if err := s.Delete(ctx, "_vectors/size-8.lhv1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Get(ctx, "_vectors/size-8.lhv1"); !errors.Is(err, model.ErrKeyNotFound) {
-			t.Fatalf("get after delete: %v, want ErrKeyNotFound", err)
+		if _, err := s.Get(ctx, "_vectors/size-8.lhv1"); !errors.Is(err, errTeam) {
+			t.Fatalf("get after delete: %v, want the team's not-found", err)
 		}
 		// Idempotent on a missing key, as the Persistor's Delete needs.
 		if err := s.Delete(ctx, "_vectors/size-8.lhv1"); err != nil {
@@ -85,64 +87,74 @@ func TestListPrefixAndPages(t *testing.T) {
 	})
 }
 
-// Only S3's NoSuchKey is the typed not-found. NoSuchBucket (also a 404),
-// a 404 with another code, and a 5xx whose message says "key not found"
-// are store errors, so Load never turns them into ErrKeyMissing.
-func TestOnlyNoSuchKeyIsNotFound(t *testing.T) {
+// S3's NoSuchKey is the team's typed not-found (Options.NotFound), with
+// the client's own error still reachable; without Options.NotFound it is
+// the harness's lhv1test.ErrKeyNotFound.
+func TestNoSuchKeyIsTheTeamsNotFound(t *testing.T) {
 	eachClient(t, func(t *testing.T, mk maker) {
 		ctx := context.Background()
-		s := bucketStore(t, mk)
+		endpoint := fakeS3(t)
+		s := open(t, mk, endpoint, testBucket)
+		if err := s.CreateBucket(ctx); err != nil {
+			t.Fatal(err)
+		}
 		_, err := s.Get(ctx, "_vectors/never.lhv1")
-		if !errors.Is(err, model.ErrKeyNotFound) {
-			t.Fatalf("NoSuchKey: %v", err)
+		if !errors.Is(err, errTeam) || errors.Is(err, lhv1test.ErrKeyNotFound) {
+			t.Fatalf("NoSuchKey: %v, want the team's not-found only", err)
 		}
-		if _, err := model.NewPersistor(s).Load(ctx, "never"); !errors.Is(err, model.ErrKeyMissing) {
-			t.Fatalf("Load of a missing index: %v", err)
+		if code := clientCode(err); code != "NoSuchKey" {
+			t.Fatalf("the client's error is lost: %v (code %q)", err, code)
 		}
-		noBucket := open(t, mk, fakeS3(t), "no-such-bucket")
-		if _, err := noBucket.Get(ctx, "_vectors/x.lhv1"); err == nil || errors.Is(err, model.ErrKeyNotFound) {
-			t.Fatalf("NoSuchBucket mapped to not-found: %v", err)
+		if !strings.Contains(err.Error(), "_vectors/never.lhv1") {
+			t.Fatalf("%v does not name the key", err)
 		}
-		other404 := open(t, mk, stub(t, 404, "NoSuchUpload", "not found"), "bkt")
-		if _, err := other404.Get(ctx, "k"); err == nil || errors.Is(err, model.ErrKeyNotFound) {
-			t.Fatalf("404 NoSuchUpload mapped to not-found: %v", err)
+		plain, err := mk(Options{Endpoint: endpoint, Bucket: testBucket, AccessKey: "test", SecretKey: "testsecret"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		// 501 is not retried by either client, so this stays quick.
-		lying := open(t, mk, stub(t, 501, "NotImplemented", "key not found"), "bkt")
-		_, err = lying.Get(ctx, "k")
-		if err == nil || errors.Is(err, model.ErrKeyNotFound) {
-			t.Fatalf("5xx saying key not found mapped to not-found: %v", err)
-		}
-		if !strings.Contains(err.Error(), "key not found") && !strings.Contains(err.Error(), "NotImplemented") {
-			t.Fatalf("the server's answer is lost: %v", err)
+		if _, err := plain.Get(ctx, "_vectors/never.lhv1"); !errors.Is(err, lhv1test.ErrKeyNotFound) {
+			t.Fatalf("NoSuchKey without Options.NotFound: %v, want lhv1test.ErrKeyNotFound", err)
 		}
 	})
 }
 
-// The upstream-shaped Persistor over each client: save, list, load,
-// delete of a real coder/hnsw index.
-func TestPersistorOverClient(t *testing.T) {
+// clientCode is the S3 error code the client reported, found through the
+// store's error.
+func clientCode(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	var mr minio.ErrorResponse
+	if errors.As(err, &mr) {
+		return mr.Code
+	}
+	return ""
+}
+
+// Only S3's NoSuchKey is the typed not-found. NoSuchBucket (also a 404),
+// a 404 with another code, and a 5xx whose message says "key not found"
+// are store errors, so a Persistor never turns them into a missing index.
+func TestOnlyNoSuchKeyIsNotFound(t *testing.T) {
 	eachClient(t, func(t *testing.T, mk maker) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		p := model.NewPersistor(bucketStore(t, mk))
-		idx := testIndex(t, "docs")
-		if err := p.Save(ctx, idx); err != nil {
-			t.Fatal(err)
+		ctx := context.Background()
+		notFound := func(err error) bool { return errors.Is(err, errTeam) || errors.Is(err, lhv1test.ErrKeyNotFound) }
+		noBucket := open(t, mk, fakeS3(t), "no-such-bucket")
+		if _, err := noBucket.Get(ctx, "_vectors/x.lhv1"); err == nil || notFound(err) {
+			t.Fatalf("NoSuchBucket mapped to not-found: %v", err)
 		}
-		names, err := p.List(ctx)
-		if err != nil || !reflect.DeepEqual(names, []string{"docs"}) {
-			t.Fatalf("List = %v, %v", names, err)
+		other404 := open(t, mk, stub(t, 404, "NoSuchUpload", "not found"), "bkt")
+		if _, err := other404.Get(ctx, "k"); err == nil || notFound(err) {
+			t.Fatalf("404 NoSuchUpload mapped to not-found: %v", err)
 		}
-		got, err := p.Load(ctx, "docs")
-		if err != nil || got.Params != idx.Params || got.Graph.Len() != idx.Graph.Len() {
-			t.Fatalf("Load = %+v, %v", got, err)
+		// 501 is not retried by either client, so this stays quick.
+		lying := open(t, mk, stub(t, 501, "NotImplemented", "key not found"), "bkt")
+		_, err := lying.Get(ctx, "k")
+		if err == nil || notFound(err) {
+			t.Fatalf("5xx saying key not found mapped to not-found: %v", err)
 		}
-		if err := p.Delete(ctx, "docs"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.Load(ctx, "docs"); !errors.Is(err, model.ErrKeyMissing) {
-			t.Fatalf("Load after Delete: %v", err)
+		if !strings.Contains(err.Error(), "key not found") && !strings.Contains(err.Error(), "NotImplemented") {
+			t.Fatalf("the server's answer is lost: %v", err)
 		}
 	})
 }

@@ -5,7 +5,7 @@
 
 #include <check.h>
 
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "lhv1/persistor.h"
 
 Suite *suite_store_contract(void);

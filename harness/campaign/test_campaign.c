@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "lhv1/campaign.h"
+#include "lhv1testing/campaign.h"
 #include "store_tests.h"
 
 START_TEST(campaign_holds_and_reports)
@@ -100,7 +100,7 @@ START_TEST(expectations_table)
 }
 END_TEST
 
-/* The fault-kind table (lhv1/fault_kinds.h) holds together: each kind's
+/* The fault-kind table (lhv1testing/fault_kinds.h) holds together: each kind's
  * self-check demands only outcomes it expects, torn writes get the reply
  * rows, every kind but NONE hits an operation and states its check. */
 START_TEST(fault_kind_table_is_consistent)

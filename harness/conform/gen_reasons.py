@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes go/lhv1test/reasons.go from the C table of failure reasons
-(src/campaign/include/lhv1/conform_reasons.h), so that lhv1 conform and
+(src/testing/include/lhv1testing/conform_reasons.h), so that lhv1 conform and
 lhv1test's TestGoldens give one failing case the same words.
 
     gen_reasons.py ROOT            write the Go file
@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 
-HEADER = "src/campaign/include/lhv1/conform_reasons.h"
+HEADER = "src/testing/include/lhv1testing/conform_reasons.h"
 GOFILE = "go/lhv1test/reasons.go"
 ROW = re.compile(r'X\((\w+),\s*(\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
 

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lhv1/dump_read.h"
-#include "lhv1/golden_manifest.h"
 #include "lhv1/index.h"
-#include "lhv1/testee_wire.h"
+#include "lhv1testing/dump_read.h"
+#include "lhv1testing/golden_manifest.h"
+#include "lhv1testing/testee_wire.h"
 
 static const char *golden_dir;
 

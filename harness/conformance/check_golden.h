@@ -4,7 +4,7 @@
 #ifndef LHV1_CONFORMANCE_CHECK_GOLDEN_H
 #define LHV1_CONFORMANCE_CHECK_GOLDEN_H
 
-#include "lhv1/golden_manifest.h"
+#include "lhv1testing/golden_manifest.h"
 
 typedef struct finding {
     char id[320];

@@ -4,7 +4,7 @@
  *   lhv1_differential GO_BEHAVIOUR_TSV
  *     reads the Go reference's "-behaviour" lines (file TAB
  *     ok|error|panic|fatal TAB message) and fails on every object whose
- *     lhv1_predict_go differs: a bug of src/go_predict.c or a rule of Go
+ *     lhv1_predict_go differs: a bug of src/lhv1/gomodel/go_predict.c or a rule of Go
  *     that FORMAT.md 5a misses.
  *
  *   lhv1_differential --envelopes GO_ENVELOPE_TSV GOLDEN_DIR
@@ -23,7 +23,7 @@
 
 #include "../fuzz/go_implications.h"
 #include "lhv1/index.h"
-#include "lhv1/golden_manifest.h"
+#include "lhv1testing/golden_manifest.h"
 
 /* The implications the fuzz targets assert on the prediction, checked on
  * what Go did. Returns 1 when one breaks. */

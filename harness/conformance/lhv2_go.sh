@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 "$work/lhv2golden" -from "$golden/objects" -out "$work/regen"
 if ! diff -r "$golden/lhv2" "$work/regen" > "$work/diff"; then
   echo "lhv2_go: FAIL golden/lhv2 differs from a regeneration with Go:" >&2
-  head -20 "$work/diff" >&2
+  head -n 20 "$work/diff" >&2
   exit 1
 fi
 fail=0 n=0
@@ -26,7 +26,7 @@ while IFS=$'\t' read -r file _ verdict _ _ _ dump about; do
   "$lhv1" frame --format lhv2 --envelope "$work/env" --graph "$work/graph" -o "$work/c.lhv2"
   want=$(sha256sum < "$golden/lhv2/$dump" | cut -d' ' -f1)
   got=$("$work/lhv2golden" -check "$work/c.lhv2")
-  if [[ $got != *$'\tok\t'*"dump-sha256=$want" ]]; then
+  if [[ $got != *$'\t'"$verdict"$'\t'*"dump-sha256=$want" ]]; then
     echo "lhv2_go: FAIL Go's LHV2 reader on C's $file: $got" >&2
     fail=1
   fi

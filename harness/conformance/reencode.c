@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "lhv1/index.h"
-#include "lhv1/golden_manifest.h"
+#include "lhv1testing/golden_manifest.h"
 
 static int write_file(const char *path, const lhv1_buf *b)
 {

@@ -36,7 +36,7 @@ while IFS=$'\t' read -r name expected file; do
     echo "FAIL $file:reverse: Go could not load the object liblhv1 wrote (see its message above)" >&2
   else
     echo "FAIL $file:reverse: Go's dump of the C-written object differs from $expected" >&2
-    diff <(cut -c1-200 "$golden/$expected") <(cut -c1-200 "$got") | head -5 >&2 || true
+    diff <(cut -c1-200 "$golden/$expected") <(cut -c1-200 "$got") | head -n 5 >&2 || true
   fi
   echo "     line for KNOWN_DIVERGENCES.txt, after review:  $file:reverse  # Go must load C's re-encoding and dump it as $expected" >&2
 done <"$work/pairs.tsv"

@@ -15,7 +15,7 @@
 #include "lhv1/index.h"
 #include "lhv1/lhv2.h"
 #include "lhv1/persistor.h"
-#include "lhv1/golden_manifest.h"
+#include "lhv1testing/golden_manifest.h"
 
 static const char *dir;
 

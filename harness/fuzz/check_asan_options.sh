@@ -43,7 +43,7 @@ expect() { # bug input want-in-report asan-options
     return 0
   fi
   echo "NOT FOUND: $bug with ASAN_OPTIONS=$o (tail of $scratch/$bug.log):"
-  tail -5 "$scratch/$bug.log"
+  tail -n 5 "$scratch/$bug.log"
   return 1
 }
 expect leak BLx "LeakSanitizer: detected memory leaks" "$opts" || fail=1

@@ -11,9 +11,10 @@ export CC=clang
 export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
 export FUZZING_ENGINE=libfuzzer SANITIZER=address
-export OUT=$scratch/out WORK=$scratch/work SRC=$(dirname "$root")
+SRC=$(dirname "$root")
+export OUT=$scratch/out WORK=$scratch/work SRC
 (cd "$root" && bash .clusterfuzzlite/build.sh) > "$scratch/build.log" 2>&1 ||
-  { tail -40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
+  { tail -n 40 "$scratch/build.log"; echo "build.sh failed"; exit 1; }
 
 fail=0
 targets=$("$root/harness/fuzz/tools/targets" libfuzzer | cut -d' ' -f1)
@@ -30,11 +31,11 @@ for target in $targets; do
   mkdir -p "$seeds"
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
     "$OUT/${target}_seed_corpus.zip" "$seeds"
-  n=$(ls "$seeds" | wc -l)
+  n=$(find "$seeds" -mindepth 1 -maxdepth 1 | wc -l)
   # Every seed once, then a short fuzz: the target links, runs, finds no crash.
   if ! (cd "$scratch" && "$OUT/$target" -dict="$OUT/$target.dict" -runs=2000 -print_final_stats=1 "$seeds" \
         > "$scratch/$target.log" 2>&1); then
-    tail -30 "$scratch/$target.log"; echo "$target failed on its seeds"; fail=1; continue
+    tail -n 30 "$scratch/$target.log"; echo "$target failed on its seeds"; fail=1; continue
   fi
   echo "$target: ok ($n seeds, $(grep -a -o 'stat::number_of_executed_units: [0-9]*' "$scratch/$target.log" || echo "runs done"))"
 done

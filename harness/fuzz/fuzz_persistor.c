@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz_helpers.h"
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "lhv1/persistor.h"
 
 #define N_NAMES 3

@@ -8,8 +8,8 @@
  * out-of-memory here. */
 #include <string.h>
 
-#include "../../src/s3client/s3_reply.h"
 #include "fuzz_helpers.h"
+#include "s3_reply.h"
 
 static lhv1_s3_page *parse(const uint8_t *data, size_t size, size_t step, size_t max,
                            size_t max_text, int *rc)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz_helpers.h"
-#include "lhv1/testee_wire.h"
+#include "lhv1testing/testee_wire.h"
 
 static int same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {

@@ -1,13 +1,13 @@
 /* Structure-aware mutator for the load target (built as load_structured):
- * the edits of lhv1/object_edits.h (the same ones `lhv1 conform` runs
+ * the edits of lhv1testing/object_edits.h (the same ones `lhv1 conform` runs
  * through a testee), with libFuzzer's own byte mutation for the parts
  * that do not decode and for keys. An input that does not unframe, and
  * half of all calls, are left entirely to LLVMFuzzerMutate. */
 #include <string.h>
 
 #include "fuzz_helpers.h"
-#include "lhv1/object_edits.h"
-#include "prng.h"
+#include "lhv1testing/object_edits.h"
+#include "lhv1testing/prng.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,20 @@
 
 long http_timeout_ms = 20000;
 
+static void http_req_signed_(const server *s, resp *r, const char *method, const char *path,
+                             const void *body, size_t len, const char *const *headers,
+                             const char *userpwd);
+
 static long now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+long mono_ms(void)
+{
+    return now_ms();
 }
 
 void server_start(server *s, const char *const *args)
@@ -73,7 +83,8 @@ void server_start(server *s, const char *const *args)
     line[len] = 0;
     s->pid = pid;
     s->port = 0;
-    ck_assert_msg(sscanf(line, "listening on http://127.0.0.1:%d", &s->port) == 1,
+    char host[64];
+    ck_assert_msg(sscanf(line, "listening on http://%63[0-9.]:%d", host, &s->port) == 2,
                   "the server printed \"%s\"", line);
     snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d", s->port);
 }
@@ -109,6 +120,13 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
 void http_req(const server *s, resp *r, const char *method, const char *path,
               const void *body, size_t len, const char *const *headers)
 {
+    http_req_signed_(s, r, method, path, body, len, headers, NULL);
+}
+
+static void http_req_signed_(const server *s, resp *r, const char *method, const char *path,
+                             const void *body, size_t len, const char *const *headers,
+                             const char *userpwd)
+{
     memset(r, 0, sizeof *r);
     lhv1_buf_init(&r->body);
     lhv1_buf_init(&r->headers);
@@ -127,8 +145,12 @@ void http_req(const server *s, resp *r, const char *method, const char *path,
         h = curl_slist_append(h, *p);
         expect |= !strncasecmp(*p, "Expect:", 7);
     }
-    if (!expect) /* no 100-continue round trip unless a test asks for it */
-        h = curl_slist_append(h, "Expect:");
+    if (!expect && !userpwd) /* no 100-continue round trip unless a test asks for it */
+        h = curl_slist_append(h, "Expect:"); /* (libcurl 7.88 would sign it empty) */
+    if (userpwd) {
+        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:s3");
+        curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -147,6 +169,30 @@ void http_req(const server *s, resp *r, const char *method, const char *path,
     r->body.len--;
     lhv1_buf_putc(&r->headers, 0);
     r->headers.len--;
+}
+
+void sha256_header(char *out, size_t n, const void *body, size_t len)
+{
+    uint8_t d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, body ? body : (const void *)"", len);
+    char hex[2 * sizeof d + 1];
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    snprintf(out, n, "x-amz-content-sha256: %s", hex);
+}
+
+void http_signed(const server *s, resp *r, const char *method, const char *path,
+                 const void *body, size_t len, const char *const *headers,
+                 const char *userpwd)
+{
+    char sha[128];
+    sha256_header(sha, sizeof sha, body, len);
+    const char *h[24];
+    size_t n = 0;
+    for (const char *const *p = headers; p && *p && n < 22; p++)
+        h[n++] = *p;
+    h[n++] = sha;
+    h[n] = NULL;
+    http_req_signed_(s, r, method, path, body, len, h, userpwd);
 }
 
 void resp_free(resp *r)
@@ -184,6 +230,38 @@ int resp_code_is(const resp *r, const char *code)
     char want[128];
     snprintf(want, sizeof want, "<Code>%s</Code>", code);
     return r->body.data && strstr((const char *)r->body.data, want) != NULL;
+}
+
+int raw_connect_from(int port, const char *src, const char *dst)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    ck_assert_int_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
+    ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof a) == 0, "bind %s: %s", src,
+                  strerror(errno));
+    a.sin_port = htons((uint16_t)port);
+    ck_assert_int_eq(inet_pton(AF_INET, dst, &a.sin_addr), 1);
+    ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect %s -> %s: %s",
+                  src, dst, strerror(errno));
+    return fd;
+}
+
+void server_memory(const server *s, long *rss_kb, long *hwm_kb)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)s->pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    *rss_kb = *hwm_kb = -1;
+    while (fgets(line, sizeof line, f)) {
+        sscanf(line, "VmRSS: %ld kB", rss_kb);
+        sscanf(line, "VmHWM: %ld kB", hwm_kb);
+    }
+    fclose(f);
+    ck_assert(*rss_kb > 0 && *hwm_kb > 0);
 }
 
 int raw_connect(int port)
@@ -263,11 +341,19 @@ void add_rules(const server *s, const char *json)
     resp_free(&r);
 }
 
-int server_alive(const server *s)
+int server_alive_signed(const server *s, const char *userpwd)
 {
     resp r;
-    http_req(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
+    if (userpwd)
+        http_signed(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL, userpwd);
+    else
+        http_req(s, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
     int ok = r.rc == CURLE_OK && r.status == 200;
     resp_free(&r);
     return ok;
+}
+
+int server_alive(const server *s)
+{
+    return server_alive_signed(s, NULL);
 }

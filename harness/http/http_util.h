@@ -13,7 +13,7 @@
 typedef struct server {
     pid_t pid;
     int port;
-    char url[64];
+    char url[64]; /* http://127.0.0.1:PORT, whatever address it listens on */
 } server;
 
 /* Starts the server with extra arguments (NULL-terminated, may be NULL);
@@ -38,6 +38,13 @@ extern long http_timeout_ms;
 /* One request; headers is NULL-terminated "Name: value" strings or NULL. */
 void http_req(const server *s, resp *r, const char *method, const char *path,
               const void *body, size_t len, const char *const *headers);
+/* The same signed by libcurl's SigV4 (CURLOPT_AWS_SIGV4, us-east-1, s3) as
+ * KEY:SECRET, with the body's x-amz-content-sha256. */
+void http_signed(const server *s, resp *r, const char *method, const char *path,
+                 const void *body, size_t len, const char *const *headers,
+                 const char *userpwd);
+/* "x-amz-content-sha256: <hex SHA-256 of body[0:len]>" into out. */
+void sha256_header(char *out, size_t n, const void *body, size_t len);
 void resp_free(resp *r);
 /* The value of a response header (case-insensitive) into out, or "" . */
 const char *resp_header(const resp *r, const char *name, char *out, size_t n);
@@ -51,10 +58,19 @@ int raw_exchange(int port, const void *data, size_t len, int shut, int timeout_m
                  lhv1_buf *out);
 /* A connected socket to the server, or fails the test. */
 int raw_connect(int port);
+/* The same from the local address `src` (e.g. "127.0.0.5") to `dst`. */
+int raw_connect_from(int port, const char *src, const char *dst);
+
+/* The server's resident and peak resident memory (VmRSS, VmHWM) in KiB. */
+void server_memory(const server *s, long *rss_kb, long *hwm_kb);
+/* Milliseconds of a monotonic clock. */
+long mono_ms(void);
 
 /* The admin API: POST a JSON rule text; checks 200. */
 void add_rules(const server *s, const char *json);
 /* The server answers its health check. */
 int server_alive(const server *s);
+/* The same signed as KEY:SECRET (a server with --auth). */
+int server_alive_signed(const server *s, const char *userpwd);
 
 #endif

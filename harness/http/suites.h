@@ -11,5 +11,10 @@ Suite *suite_load(void);
 Suite *suite_client(void);
 Suite *suite_hostile(void);
 Suite *suite_s3reply(void);
+Suite *suite_sec_admin(void);
+Suite *suite_sec_sigv4(void);
+Suite *suite_sec_body(void);
+Suite *suite_sec_conn(void);
+Suite *suite_storage(void);
 
 #endif

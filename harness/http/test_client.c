@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/s3client/s3_store.h"
+#include "s3_store.h"
 #include "http_util.h"
 #include "suites.h"
 
@@ -135,16 +135,10 @@ START_TEST(signed_with_curl_sigv4)
     ck_assert_int_eq(err.status, 404); /* NoSuchBucket: a failure, not a missing key */
     ck_assert_int_eq(err.kind, LHV1_STORE_FAILED);
     /* create the bucket signed, through libcurl directly */
-    CURL *c = curl_easy_init();
-    char url[128];
-    snprintf(url, sizeof url, "%s/cli", a.url);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
-    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:s3");
-    curl_easy_setopt(c, CURLOPT_USERPWD, "AKIDCLIENT:s3cr3t");
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-    ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-    curl_easy_cleanup(c);
+    resp cr;
+    http_signed(&a, &cr, "PUT", "/cli", "", 0, NULL, "AKIDCLIENT:s3cr3t");
+    ck_assert_int_eq(cr.status, 200);
+    resp_free(&cr);
     ck_assert_int_eq(lhv1_store_put(good, lhv1_bytes_str("_vectors/k"), lhv1_bytes_str("v"), &err), 0);
     ck_assert_int_eq(lhv1_store_get(good, lhv1_bytes_str("_vectors/k"), &out, &err), 0);
     lhv1_key_list l;

@@ -14,6 +14,11 @@ int main(void)
     srunner_add_suite(sr, suite_client());
     srunner_add_suite(sr, suite_hostile());
     srunner_add_suite(sr, suite_s3reply());
+    srunner_add_suite(sr, suite_sec_admin());
+    srunner_add_suite(sr, suite_sec_sigv4());
+    srunner_add_suite(sr, suite_sec_body());
+    srunner_add_suite(sr, suite_sec_conn());
+    srunner_add_suite(sr, suite_storage());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

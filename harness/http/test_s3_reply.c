@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/s3client/s3_reply.h"
+#include "s3_reply.h"
 #include "suites.h"
 
 static const char aws_page[] =

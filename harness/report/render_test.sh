@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
-# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the
-# lhv1 conform reports and the fuzz smoke runs when ctest ran them before), renders it in headless Chromium (render_check.py), and proves
+# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the S3
+# conformance table, the lhv1 conform reports and the fuzz smoke runs when ctest ran
+# them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
 set -euo pipefail
@@ -32,6 +33,9 @@ if [ -f "$build/conform-reports/liblhv1-plain.json" ]; then
     true
   expect+=(conform)
 fi
+if [ -f "$build/harness/s3conformance/plain/s3conformance.md" ]; then
+  cp -r "$build/harness/s3conformance/plain" "$out/s3conformance"; expect+=(s3)
+fi
 for engine in libfuzzer afl; do
   smoke=$build/harness/fuzz/smoke/$engine
   if [ -f "$smoke/summary.json" ]; then cp -r "$smoke" "$out/fuzz/$engine"; expect+=(fuzz); fi
@@ -48,6 +52,7 @@ sed -e 's|</body>|<script>undefinedFunction()</script></body>|' \
 if /usr/bin/python3 "$here/render_check.py" "$art/broken.html" "$art/broken.png" > "$art/broken.log"; then
   echo "render_test: FAIL the check passed a broken page" >&2; exit 1
 fi
-grep -q "console:" "$art/broken.log" && grep -q "section bench missing" "$art/broken.log" ||
-  { echo "render_test: FAIL the check missed a fault:" >&2; cat "$art/broken.log" >&2; exit 1; }
+if ! grep -q "console:" "$art/broken.log" || ! grep -q "section bench missing" "$art/broken.log"; then
+  echo "render_test: FAIL the check missed a fault:" >&2; cat "$art/broken.log" >&2; exit 1
+fi
 echo "render_test: ok (screenshot $art/report.png)"

@@ -1,5 +1,7 @@
-/* See failing_alloc.h. Defines all five functions of src/alloc.h (if one
- * were missing the linker would pull alloc.o and fail on duplicates). */
+/* See failing_alloc.h. Defines all five functions of src/lhv1/core/alloc.h
+ * (if one were missing the linker would pull alloc.o and fail on
+ * duplicates). */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,4 +72,10 @@ void lhv1_free(void *p)
     if (p)
         live--;
     free(p);
+}
+
+void failing_alloc_hook_cjson(void)
+{
+    cJSON_Hooks hooks = {lhv1_malloc, lhv1_free};
+    cJSON_InitHooks(&hooks);
 }

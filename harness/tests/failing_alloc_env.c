@@ -1,5 +1,6 @@
 /* For the test build of the lhv1 CLI (cli_oom.sh): LHV1_TEST_FAIL_ALLOC_FROM=k
- * fails liblhv1's k-th allocation and every later one (failing_alloc.c). */
+ * fails the k-th allocation of liblhv1 and cJSON and every later one
+ * (failing_alloc.c). */
 #include <stdlib.h>
 
 #include "failing_alloc.h"
@@ -7,6 +8,8 @@
 __attribute__((constructor)) static void arm_from_environment(void)
 {
     const char *k = getenv("LHV1_TEST_FAIL_ALLOC_FROM");
-    if (k && *k)
+    if (k && *k) {
+        failing_alloc_hook_cjson();
         failing_alloc_arm(strtoull(k, NULL, 10), 1);
+    }
 }

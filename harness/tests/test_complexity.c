@@ -1,7 +1,7 @@
 /* No input may hang the checker: loading must stay near-linear whatever
  * the keys. The node sets of the invariant checks are hash tables; an
  * unkeyed hash lets a crafted file put every key of a layer in one probe
- * cluster, and the checks go quadratic. src/keyset.c hashes with SipHash
+ * cluster, and the checks go quadratic. src/lhv1/graph/keyset.c hashes with SipHash
  * under a key drawn at random per process, into a table of 1.5n + 1 slots
  * (the slot: the hash times the slot count, high 64 bits). This suite
  * crafts keys that collide

@@ -1,7 +1,8 @@
 /* The allocation-failure loop: for every k, fail the k-th allocation of
- * one operation (liblhv1's and cJSON's, through failing_alloc.c), over
- * load, dump, encode, the Go prediction, and the persistor's save, load,
- * list and delete on each store (memory, file, fault), on several goldens.
+ * one operation (liblhv1's through failing_alloc.c, cJSON's through the
+ * hooks this program sets, as a host may), over load, dump, encode, the Go
+ * prediction, and the persistor's save, load, list and delete on each
+ * store (memory, file, fault), on several goldens.
  * Each point must end in the operation's normal result or in
  * out-of-memory, never in another reason; the `idx` contract of
  * lhv1/index.h must hold; nothing may leak (counted here per point; the
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 #include "failing_alloc.h"
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "lhv1/persistor.h"
 
 static const char *const golden_files[] = {
@@ -475,6 +476,7 @@ int main(int argc, char **argv)
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    failing_alloc_hook_cjson(); /* cJSON's allocations can fail too */
     golden g[N_GOLDENS];
     for (size_t i = 0; i < N_GOLDENS; i++)
         if (read_golden(argv[1], golden_files[i], &g[i]) != 0)

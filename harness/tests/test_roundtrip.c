@@ -8,7 +8,7 @@
 
 #include "builder.h"
 #include "metadata.h"
-#include "prng.h"
+#include "lhv1testing/prng.h"
 #include "suites.h"
 
 #define MAX_NODES 24

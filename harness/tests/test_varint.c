@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lhv1/graph.h"
-#include "prng.h"
+#include "lhv1testing/prng.h"
 #include "suites.h"
 
 /* Reference encoder straight from the definition: zig-zag maps v >= 0 to

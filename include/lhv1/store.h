@@ -8,7 +8,9 @@
  *                the body says ("key not found" included) it is a failure,
  *                never a missing key.
  *   INVALID_KEY  the store refuses the key (file store: `..`, absolute
- *                path, NUL, empty segment).
+ *                path, NUL, empty segment: status 400; a key that is a
+ *                path prefix of another key, or has an object as one, as
+ *                "a/b" and "a/b/c": status 409, a Put only).
  *   OUT_OF_MEMORY an allocation failed in this process (the store, the
  *                persistor): nothing is known about the object; Load
  *                reports the verdict `out-of-memory`. Not a store failure. 
@@ -105,10 +107,25 @@ int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old);
  * object, never a mixture. Keys are relative paths confined to `root`:
  * `..` and `.` segments, absolute paths, NUL bytes, empty segments
  * (`a//b`, trailing `/`) and the empty key are INVALID_KEY. A `/` in a key
- * makes subdirectories. Names ending in ".tmp-lhv1" are reserved for
- * temporary files. `root` is created if absent. NULL with `err` filled on
- * failure. */
+ * makes subdirectories; Delete removes the directories it leaves empty
+ * (up to the root), and a Put whose name an empty directory tree holds
+ * replaces it. A key and its path prefix cannot both be objects ("a/b"
+ * and "a/b/c"): Put is INVALID_KEY with status 409. Names ending in
+ * ".tmp-lhv1" are reserved for temporary files. `root` is created if
+ * absent. NULL with `err` filled on failure. */
 lhv1_store *lhv1_file_store_new(const char *root, lhv1_store_err *err);
+
+/* Whether `s` is a file store. */
+int lhv1_is_file_store(const lhv1_store *s);
+/* Opens the key's regular file read-only (its size and metadata for a
+ * caller that need not read it): 0 with *fd set (the caller closes it),
+ * or -1 with `err` filled (NOT_FOUND when the key is not an object). */
+int lhv1_file_store_open(lhv1_store *s, lhv1_bytes key, int *fd, lhv1_store_err *err);
+/* After a crash: removes the temporary files a Put left behind and the
+ * directories that are empty, counting the files in *removed. Only while
+ * no other handle or process writes the store (a start-up step), since
+ * another writer's temporary file looks the same. 0, or -1 with `err`. */
+int lhv1_file_store_recover(lhv1_store *s, size_t *removed, lhv1_store_err *err);
 
 /* The confinement rule of the file store, exposed for tests and for other
  * stores that map keys to paths. Returns 0, or -1 with INVALID_KEY. */

@@ -1,6 +1,6 @@
 /* Verdicts, stable reason codes and the prediction of Go's loader.
  * docs/FORMAT.md section "Verdicts and reason codes" is the normative list;
- * the table in src/verdict.c must stay in step with it. */
+ * the table in src/lhv1/core/verdict.c must stay in step with it. */
 #ifndef LHV1_VERDICT_H
 #define LHV1_VERDICT_H
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../s3client/s3_store.h"
+#include "s3_store.h"
 #include "cli.h"
 #include "lhv1/frame.h"
 #include "lhv1/lhv2.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../s3client/s3_store.h"
+#include "s3_store.h"
 #include "cli.h"
 
 const char *cli_endpoint;

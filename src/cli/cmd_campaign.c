@@ -7,8 +7,8 @@
 #include "cli.h"
 #include <string.h>
 
-#include "../campaign/campaign_http.h"
-#include "lhv1/campaign.h"
+#include "campaign_http.h"
+#include "lhv1testing/campaign.h"
 
 static const char help[] =
     "usage: lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R]\n"

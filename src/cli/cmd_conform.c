@@ -1,5 +1,5 @@
 /* lhv1 conform [options] -- TESTEE ARGS...: any reader under test
- * (docs/CONFORMANCE.md; the runner is lhv1/conform.h). */
+ * (docs/CONFORMANCE.md; the runner is lhv1testing/conform.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lhv1/conform.h"
+#include "lhv1testing/conform.h"
 
 static const char help[] =
     "usage: lhv1 conform [--failure-list FILE] [--write-failure-list FILE]\n"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../s3client/s3_store.h"
+#include "s3_store.h"
 #include "cli.h"
 #include "lhv1/index.h"
 

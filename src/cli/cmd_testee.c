@@ -2,18 +2,18 @@
  * load: liblhv1's verdict (ok, or error with verdict, reason and message)
  * and its canonical dump; save: the object liblhv1's writer makes of a
  * dump; use: an exact search over the loaded layer 0 and adds (liblhv1
- * has no HNSW search, lhv1/exact_search.h). */
+ * has no HNSW search, lhv1testing/exact_search.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "lhv1/dump_read.h"
-#include "lhv1/exact_search.h"
 #include "lhv1/index.h"
-#include "lhv1/testee_wire.h"
 #include "lhv1/version.h"
+#include "lhv1testing/dump_read.h"
+#include "lhv1testing/exact_search.h"
+#include "lhv1testing/testee_wire.h"
 
 static const char help[] =
     "usage: lhv1 testee [--lhv1-only]\n"

@@ -1,11 +1,12 @@
 /* The admin API on /_lhv1/ (docs/FAULTS.md): fault rules, the decision
- * log, resetting the store. Loopback-only like the rest of the server. */
+ * log, resetting the store. Who may call it is decided before the body is
+ * read (request_gate.c, docs/SECURITY.md). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "etag_cache.h"
 #include "http_faults.h"
+#include "object_meta.h"
 #include "serve.h"
 
 static void json_reply(serve_reply *r, cJSON *j)
@@ -20,21 +21,28 @@ static void json_reply(serve_reply *r, cJSON *j)
     serve_reply_header(r, "Content-Type", "application/json");
 }
 
-/* Empties the backend and forgets the fault store's history. */
-static int reset_store(serve_server *s, lhv1_store_err *err)
+/* Deletes every key of the server's own backend. */
+static int empty_store(lhv1_store *st, lhv1_store_err *err)
 {
-    if (s->etags) /* first: a failure below may have deleted some keys */
-        etag_cache_clear(s->etags);
     lhv1_key_list l;
     lhv1_key_list_init(&l);
-    if (lhv1_store_list(s->store, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
+    if (lhv1_store_list(st, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
         lhv1_key_list_free(&l);
         return -1;
     }
     int rc = 0;
     for (size_t i = 0; i < l.n && rc == 0; i++)
-        rc = lhv1_store_del(s->store, l.keys[i], err);
+        rc = lhv1_store_del(st, l.keys[i], err);
     lhv1_key_list_free(&l);
+    return rc;
+}
+
+/* Empties the backend (a proxy's: only what it created) and forgets the
+ * fault store's history. */
+static int reset_store(serve_server *s, lhv1_store_err *err)
+{
+    object_meta_clear(s->meta); /* first: a failure below may have deleted some keys */
+    int rc = s->cfg.upstream ? serve_upstream_reset(s->store, err) : empty_store(s->store, err);
     if (rc < 0)
         return -1;
     lhv1_fault_config cfg = {0};
@@ -45,7 +53,9 @@ static int reset_store(serve_server *s, lhv1_store_err *err)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "out of memory");
     lhv1_store_destroy(s->faulty);
     s->faulty = f;
-    serve_buckets_free(s);
+    /* A proxy's upstream may keep buckets it did not create. */
+    if (serve_buckets_load(s) < 0)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "cannot list the buckets");
     http_faults_restart(s->faults);
     return 0;
 }
@@ -60,15 +70,19 @@ void serve_admin(serve_request *q, serve_reply *r)
     if (IS("health") && !strcmp(m, "GET")) {
         lhv1_buf_puts(&r->body, "ok\n");
         serve_reply_header(r, "Content-Type", "text/plain");
+    } else if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        /* The rest takes the server lock, which a worker may hold through
+         * disk or upstream I/O (and reset does such I/O itself). */
+        r->offload = SERVE_OFFLOAD;
     } else if (IS("rules") && !strcmp(m, "GET")) {
         pthread_mutex_lock(&s->lock);
         cJSON *j = http_faults_rules_json(s->faults);
         pthread_mutex_unlock(&s->lock);
         json_reply(r, j);
     } else if (IS("rules") && !strcmp(m, "POST")) {
-        cJSON *j = cJSON_ParseWithLength((const char *)q->body.data, q->body.len);
+        cJSON *j = http_faults_parse((const char *)q->body.data, q->body.len);
         if (!j) {
-            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not JSON");
+            serve_reply_error(r, q, 400, "MalformedJSON", "the body is not one JSON document");
             return;
         }
         char why[256];

@@ -32,6 +32,12 @@ __attribute__((format(printf, 3, 4))) static int fail(char *why, size_t why_len,
     return -1;
 }
 
+/* RFC 9110 token characters. */
+static int is_tchar(uint8_t c)
+{
+    return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
 /* The line starting at *pos (without its CRLF); advances past the CRLF.
  * NULL when no CRLF follows within `max` bytes. */
 static const uint8_t *take_line(const uint8_t *b, size_t len, size_t *pos, size_t max,
@@ -71,6 +77,9 @@ static int add_sig(aws_chunked *c, size_t off, size_t n, const uint8_t *ext, siz
         size_t sl = ext_len - (sizeof key - 1);
         if (sl >= sizeof s->sig)
             return -1;
+        for (size_t i = 0; i < sl; i++)
+            if (!isgraph(ext[sizeof key - 1 + i]))
+                return -1; /* a NUL would cut it short */
         memcpy(s->sig, ext + sizeof key - 1, sl);
     }
     return 0;
@@ -140,6 +149,14 @@ int aws_chunked_decode(aws_chunked *c, const uint8_t *b, size_t len, char *why,
         if (c->n_trailers == AWS_CHUNKED_MAX_TRAILERS || nl == 0 ||
             nl >= sizeof c->trailer_name[0] || vl >= sizeof c->trailer_value[0])
             return fail(why, why_len, "aws-chunked: too many or too long trailers");
+        /* Names are HTTP tokens, values visible text: a NUL would make a
+         * name or value read shorter than it was sent. */
+        for (size_t k = 0; k < nl; k++)
+            if (!is_tchar(line[k]))
+                return fail(why, why_len, "aws-chunked: a trailer name is not a token");
+        for (size_t k = 0; k < vl; k++)
+            if (v[k] != '\t' && (v[k] < 0x20 || v[k] == 0x7f))
+                return fail(why, why_len, "aws-chunked: a trailer value holds a control byte");
         for (size_t k = 0; k < nl; k++)
             c->trailer_name[c->n_trailers][k] = (char)tolower(line[k]);
         c->trailer_name[c->n_trailers][nl] = 0;

@@ -8,9 +8,12 @@
 #include <isa-l/crc.h>
 #include <openssl/evp.h>
 #include <openssl/md5.h>
+#include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zlib.h>
 
 static const char *const names[CKSUM_COUNT] = {"crc32", "crc32c", "sha1", "sha256"};
@@ -51,6 +54,33 @@ static void evp_digest(const EVP_MD *md, const uint8_t *data, size_t len, uint8_
 void serve_md5(const uint8_t *data, size_t len, uint8_t out[16])
 {
     MD5(data, len, out);
+}
+
+int serve_md5_fd(int fd, uint8_t out[16])
+{
+    enum { CHUNK = 1 << 20 };
+    uint8_t *buf = malloc(CHUNK);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int e = !buf || !ctx || !EVP_DigestInit_ex(ctx, EVP_md5(), NULL) ? ENOMEM : 0;
+    for (off_t off = 0; !e;) {
+        ssize_t n = pread(fd, buf, CHUNK, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            e = errno;
+        else if (n == 0)
+            break;
+        else if (!EVP_DigestUpdate(ctx, buf, (size_t)n))
+            e = ENOMEM;
+        else
+            off += n;
+    }
+    unsigned int len = 0;
+    if (!e && !EVP_DigestFinal_ex(ctx, out, &len))
+        e = ENOMEM;
+    EVP_MD_CTX_free(ctx);
+    free(buf);
+    return e;
 }
 
 void serve_sha256(const uint8_t *data, size_t len, uint8_t out[32])

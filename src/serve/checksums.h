@@ -32,6 +32,9 @@ size_t serve_cksum(serve_cksum_alg a, const uint8_t *data, size_t len,
 
 /* MD5 of data (16 bytes). */
 void serve_md5(const uint8_t *data, size_t len, uint8_t out[16]);
+/* MD5 of a whole file, read in pieces from offset 0 (an object larger
+ * than memory is fine): 0, or an errno value. */
+int serve_md5_fd(int fd, uint8_t out[16]);
 /* SHA-256 (32 bytes). */
 void serve_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 /* HMAC-SHA-256 (32 bytes). */

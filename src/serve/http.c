@@ -15,20 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
+#include "conn_guard.h"
+#include "request_gate.h"
 #include "serve.h"
+#include "serve_main.h"
+#include "sigv4.h"
 
 /* Threads that poll (epoll) and serve the connections: one. A thread per
  * connection paid a context switch per request, and even a second poller
- * costs a 1 KiB PUT+GET more in wake-ups than it brings; large PUTs go to
- * the offload thread below instead (the bench/serve figures). */
+ * costs a 1 KiB PUT+GET more in wake-ups than it brings; what would hold
+ * it for long goes to the workers below instead (the bench/serve figures). */
 #define SERVE_THREADS 1
-/* Connections served at once, over all threads. */
-#define CONNECTION_LIMIT 256
+/* libmicrohttpd's own connection limits (over all, per address) are
+ * --max-connections and --max-peer-connections plus this: room for
+ * connections displaced (conn_guard) but not yet closed. */
+#define CONNECTION_SLACK 64
 
 /* libmicrohttpd's memory per connection: the request's headers, its read
  * buffer (about half of it), the reply's headers. It zeroes all of it
@@ -37,13 +43,17 @@
  * beyond it get 431. */
 #define CONNECTION_MEMORY ((size_t)32 * 1024)
 
-/* The most a request's announced Content-Length reserves up front. */
-#define BODY_RESERVE_MAX ((size_t)16 << 20)
-
-/* Per-request state kept across libmicrohttpd's calls. */
+/* Per-request state kept across libmicrohttpd's calls, from the request
+ * line (on_uri) to the end (on_completed). */
 typedef struct req_ctx {
+    char *path;           /* the request target as sent, cut at '?' */
+    const char *query;    /* the text after '?', or NULL */
+    int started;          /* the header passed the gate */
+    uint64_t id;          /* x-amz-request-id */
+    request_gate gate;
     lhv1_buf body;
     int too_large;
+    int over_budget;      /* a body without Content-Length went past --max-inflight */
     int answered; /* a response was queued early (413, 411) */
     serve_reply *delayed; /* a latency fault's or an offloaded request's
                            * reply, sent when resumed */
@@ -62,6 +72,8 @@ void serve_reply_init(serve_reply *r)
     r->reset = 0;
     r->cut_at = -1;
     r->delay_ms = 0;
+    r->offload = SERVE_INLINE;
+    r->reserved = 0;
 }
 
 void serve_reply_free(serve_reply *r)
@@ -253,12 +265,16 @@ static void route(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 400, "InvalidURI", "the path must start with '/'");
         return;
     }
-    if (plen >= 7 && !strncmp(url, "/_lhv1/", 7)) {
+    /* Who is calling was decided before the body was read (the gate);
+     * what is left is the body against its signed hash, once, though a
+     * request handed to a worker is routed again there. */
+    if (!q->payload_checked && sigv4_check_payload(q, r) < 0)
+        return;
+    q->payload_checked = 1;
+    if (serve_is_admin_path(url)) {
         serve_admin(q, r);
         return;
     }
-    if (sigv4_check(q, r) < 0)
-        return;
     const char *p = url + 1;
     size_t rest = plen - 1;
     if (rest == 0) {
@@ -466,48 +482,127 @@ static void delayed_free(req_ctx *ctx)
     }
 }
 
-/* --- large PUTs off the event thread -------------------------------- */
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes. A handler reserves them before making a large body (a GET's
+ * copy of its object: serve_reply_reserve); the rest are taken once the
+ * handler is done, and when they are not there the body is dropped for
+ * 503. */
+static void busy_reply(const serve_request *q, serve_reply *r)
+{
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n)
+{
+    if (!q->gate || request_gate_charge(q->srv, q->gate, n) == 0) {
+        r->reserved += n;
+        return 0;
+    }
+    busy_reply(q, r);
+    return -1;
+}
+
+/* After the handler, on the event thread or a worker (the budget is
+ * atomic; an offloaded request's connection is suspended, so its context
+ * is the worker's): the request body's share, `body_charge`, goes back,
+ * and the reply takes what it has not reserved. */
+static void settle_budget(serve_server *s, req_ctx *ctx, const serve_request *q,
+                          serve_reply *r, uint64_t body_charge)
+{
+    request_gate_give(s, &ctx->gate, body_charge);
+    uint64_t more = r->body.len > r->reserved ? r->body.len - r->reserved : 0;
+    if (!more || request_gate_charge(s, &ctx->gate, more) == 0)
+        return;
+    serve_reply_free(r);
+    serve_reply_init(r);
+    busy_reply(q, r);
+}
+
+/* --- work off the event thread -------------------------------------- */
 
 /* One thread runs every connection's I/O: at 1 KiB a second one costs
  * more in wake-ups than it brings (bench/serve). What would hold that
- * thread for long, a large PUT (its MD5, its checksums), runs here
- * instead, the connection suspended meanwhile, so a 1 MiB PUT+GET uses
- * both cores. */
-#define OFFLOAD_MIN ((size_t)256 << 10)
+ * thread for long runs on the workers instead, the connection suspended
+ * meanwhile: a large PUT (its MD5, its checksums), so a 1 MiB PUT+GET
+ * uses both cores, and whatever a handler hands over (serve_reply's
+ * `offload`: listings, the file and proxy backends' I/O). */
+#define OFFLOAD_MIN SERVE_OFFLOAD_MIN
+/* Workers: more than the listings or large PUTs that may run at once, so
+ * a small request that needs a worker (the file backend's) still finds
+ * one free while they hash. */
+#define SERVE_WORKERS 8
+/* Listings at once: a listing may take seconds (hashing objects placed by
+ * hand, reading each object of the upstream), and a client can send as
+ * many as it has connections; beyond this they wait in the queue, which
+ * the rest of the work passes, so the other half of the workers is
+ * always there for it. */
+#define LISTING_WORKERS (SERVE_WORKERS / 2)
 
 typedef struct job {
     struct job *next;
     struct MHD_Connection *conn;
     req_ctx *ctx;
     serve_request q;
+    int listing; /* SERVE_OFFLOAD_LISTING */
 } job;
 
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
 static job *job_head, **job_tail = &job_head;
 static int job_stopping, job_running;
-static pthread_t job_thread;
+static unsigned listings_running;
+static pthread_t job_threads[SERVE_WORKERS];
+
+/* The oldest job a worker may take now (a listing only while fewer than
+ * LISTING_WORKERS run), unlinked; NULL when none. job_lock held. */
+static job *take_job(void)
+{
+    job **pp = &job_head;
+    while (*pp && (*pp)->listing && listings_running >= LISTING_WORKERS)
+        pp = &(*pp)->next;
+    job *j = *pp;
+    if (!j)
+        return NULL;
+    *pp = j->next;
+    if (job_tail == &j->next)
+        job_tail = pp;
+    listings_running += j->listing != 0;
+    return j;
+}
 
 static void *job_loop(void *arg)
 {
     (void)arg;
     for (;;) {
         pthread_mutex_lock(&job_lock);
-        while (!job_head && !job_stopping)
+        job *j;
+        while (!(j = take_job()) && !(job_stopping && !job_head))
             pthread_cond_wait(&job_cond, &job_lock);
-        job *j = job_head;
-        if (j && !(job_head = j->next))
-            job_tail = &job_head;
         pthread_mutex_unlock(&job_lock);
         if (!j)
             return NULL; /* stopping, queue drained */
+        uint64_t body_charge = j->ctx->gate.charged;
         serve_reply *r = malloc(sizeof *r);
         if (r) {
             serve_reply_init(r);
+            j->q.on_worker = 1;
             route(&j->q, r);
         }
         lhv1_buf_free(&j->q.key);
         lhv1_buf_free(&j->q.body);
+        if (r)
+            settle_budget(j->q.srv, j->ctx, &j->q, r, body_charge);
+        else
+            request_gate_release(j->q.srv, &j->ctx->gate);
+        if (j->listing) { /* a queued listing may start now */
+            pthread_mutex_lock(&job_lock);
+            listings_running--;
+            pthread_cond_broadcast(&job_cond);
+            pthread_mutex_unlock(&job_lock);
+        }
         /* No reply (out of memory): resumed with none, the connection
          * is closed. */
         j->ctx->delayed = r;
@@ -521,11 +616,13 @@ static void *job_loop(void *arg)
 
 static int offload_start(void)
 {
-    job_running = pthread_create(&job_thread, NULL, job_loop, NULL) == 0;
-    return job_running ? 0 : -1;
+    while (job_running < SERVE_WORKERS &&
+           pthread_create(&job_threads[job_running], NULL, job_loop, NULL) == 0)
+        job_running++;
+    return job_running == SERVE_WORKERS ? 0 : -1;
 }
 
-/* Finishes the queued jobs (each connection resumed) and ends the thread. */
+/* Finishes the queued jobs (each connection resumed) and ends the threads. */
 static void offload_stop(void)
 {
     if (!job_running)
@@ -533,14 +630,19 @@ static void offload_stop(void)
     pthread_mutex_lock(&job_lock);
     job_stopping = 1;
     pthread_cond_broadcast(&job_cond);
+    int n = job_running;
     pthread_mutex_unlock(&job_lock);
-    pthread_join(job_thread, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(job_threads[i], NULL);
+    pthread_mutex_lock(&job_lock);
     job_running = 0;
+    pthread_mutex_unlock(&job_lock);
 }
 
 /* 0: the request (its body moved into the job) is queued and the
- * connection suspended; -1: serve it here. */
-static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
+ * connection suspended; -1: serve it here. `kind` is SERVE_OFFLOAD or
+ * SERVE_OFFLOAD_LISTING. */
+static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q, int kind)
 {
     job *j = malloc(sizeof *j);
     if (!j)
@@ -549,6 +651,7 @@ static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
     j->conn = conn;
     j->ctx = ctx;
     j->q = *q;
+    j->listing = kind == SERVE_OFFLOAD_LISTING;
     MHD_suspend_connection(conn);
     pthread_mutex_lock(&job_lock);
     int ok = job_running && !job_stopping;
@@ -566,33 +669,96 @@ static int offload(struct MHD_Connection *conn, req_ctx *ctx, serve_request *q)
     return 0;
 }
 
-/* An answer before the body was read (413, 411): libmicrohttpd then closes
- * the connection instead of reading the rest. */
-static enum MHD_Result early_error(serve_server *s, struct MHD_Connection *conn,
-                                   const char *url, int status, const char *code,
-                                   const char *msg)
+/* An answer before the body was read (the gate's, 413): libmicrohttpd
+ * then closes the connection instead of reading the rest. */
+static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                                   const serve_request *q, serve_reply *r)
 {
-    serve_request q = {0};
-    q.srv = s;
-    q.conn = conn;
-    q.raw_url = url;
-    q.id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
-    serve_reply r;
-    serve_reply_init(&r);
-    serve_reply_error(&r, &q, status, code, "%s", msg);
-    enum MHD_Result rc = send_reply(conn, q.id, &r);
-    serve_reply_free(&r);
+    ctx->answered = 1;
+    request_gate_release(s, &ctx->gate);
+    conn_guard_body_done(conn);
+    enum MHD_Result rc = send_reply(conn, q->id, r);
+    serve_reply_free(r);
     return rc;
 }
 
-static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+static void request_init(serve_request *q, serve_server *s, struct MHD_Connection *conn,
+                         const char *method, req_ctx *ctx)
 {
-    (void)kind;
-    (void)value;
-    if (!strcasecmp(key, "Content-Length"))
-        ++*(int *)cls;
+    memset(q, 0, sizeof *q);
+    q->srv = s;
+    q->conn = conn;
+    q->method = method;
+    q->raw_url = ctx->path;
+    q->raw_query = ctx->query;
+    lhv1_buf_init(&q->key);
+    q->auth = ctx->gate.authed ? &ctx->gate.auth : NULL;
+    q->gate = &ctx->gate;
+    q->id = ctx->id;
+}
+
+/* The request line is in (MHD_OPTION_URI_LOG_CALLBACK): its target, as
+ * sent, is what SigV4 signs. The context returned is the request's. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    req_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    lhv1_buf_init(&ctx->body);
+    ctx->path = strdup(uri);
+    if (ctx->path) {
+        char *qm = strchr(ctx->path, '?');
+        if (qm) {
+            *qm = 0;
+            ctx->query = qm + 1;
+        }
+    }
+    return ctx;
+}
+
+/* The header is complete: the gate decides before any body byte. */
+static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                                 const char *method, const char *version)
+{
+    ctx->started = 1;
+    ctx->id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
+    conn_guard_header_done(conn);
+    serve_request q;
+    request_init(&q, s, conn, method, ctx);
+    serve_reply r;
+    serve_reply_init(&r);
+    if (request_gate_check(&q, version, &ctx->gate, &r) < 0)
+        return early_reply(s, conn, ctx, &q, &r);
+    serve_reply_free(&r);
+    /* One buffer of the announced size instead of a doubling series of
+     * copies: the gate charged it to the in-flight budget, and pages a
+     * client never sends are never touched. */
+    if (ctx->gate.length && lhv1_buf_reserve(&ctx->body, (size_t)ctx->gate.length) < 0)
+        lhv1_buf_reset(&ctx->body);
     return MHD_YES;
+}
+
+/* Body bytes: kept within --max-body and the in-flight budget. */
+static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                          const char *data, size_t n)
+{
+    conn_guard_body_bytes(conn, n);
+    if (ctx->too_large || ctx->over_budget)
+        return;
+    size_t held = ctx->body.len + n;
+    if (held > s->cfg.max_body) {
+        ctx->too_large = 1;
+    } else if (held > ctx->gate.charged &&
+               request_gate_charge(s, &ctx->gate, held - ctx->gate.charged) < 0) {
+        ctx->over_budget = 1; /* a body without Content-Length, charged as it comes */
+    } else {
+        lhv1_buf_append(&ctx->body, data, n);
+        return;
+    }
+    lhv1_buf_free(&ctx->body);
+    request_gate_release(s, &ctx->gate);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -600,49 +766,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
+    (void)url; /* the raw target comes from on_uri */
     serve_server *s = cls;
     req_ctx *ctx = *con_cls;
-    if (!ctx) {
-        ctx = calloc(1, sizeof *ctx);
-        if (!ctx)
-            return MHD_NO;
-        lhv1_buf_init(&ctx->body);
-        *con_cls = ctx;
-        int n_cl = 0;
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_length, &n_cl);
-        if (n_cl > 1) {
-            ctx->answered = 1;
-            return early_error(s, conn, url, 400, "InvalidArgument",
-                               "more than one Content-Length");
-        }
-        if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
-            !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
-            ctx->answered = 1;
-            return early_error(s, conn, url, 400, "InvalidRequest", "HTTP/1.1 needs a Host");
-        }
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || *end || end == cl || cl[0] == '-') {
-                ctx->answered = 1;
-                return early_error(s, conn, url, 400, "InvalidArgument",
-                                   "Content-Length is not a number");
-            }
-            if (n > s->cfg.max_body) {
-                ctx->answered = 1;
-                return early_error(s, conn, url, 413, "EntityTooLarge",
-                                   "the body exceeds the server's --max-body");
-            }
-            /* One buffer of the announced size instead of a doubling series
-             * of copies; capped, as a client may announce and never send. */
-            if (n > 0 && lhv1_buf_reserve(&ctx->body, n < BODY_RESERVE_MAX ? (size_t)n
-                                                                           : BODY_RESERVE_MAX) < 0)
-                lhv1_buf_reset(&ctx->body);
-        }
-        return MHD_YES;
-    }
+    if (!ctx || !ctx->path)
+        return MHD_NO; /* no memory for the request's context: close */
+    if (!ctx->started)
+        return on_header(s, conn, ctx, method, version);
     if (ctx->delayed) { /* resumed after a latency fault or an offloaded request */
         enum MHD_Result rc = send_reply(conn, ctx->delayed_id, ctx->delayed);
         delayed_free(ctx);
@@ -655,35 +785,48 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!ctx->too_large) {
-            if (ctx->body.len + *upload_data_size > s->cfg.max_body)
-                ctx->too_large = 1, lhv1_buf_free(&ctx->body);
-            else
-                lhv1_buf_append(&ctx->body, upload_data, *upload_data_size);
-        }
+        on_body_bytes(s, conn, ctx, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
     ctx->answered = 1;
-    if (ctx->too_large)
-        return early_error(s, conn, url, 413, "EntityTooLarge",
-                           "the body exceeds the server's --max-body");
-    if (ctx->body.failed)
-        return early_error(s, conn, url, 500, "InternalError", "out of memory");
-    serve_request q = {0};
-    q.srv = s;
-    q.conn = conn;
-    q.method = method;
-    q.raw_url = url;
-    lhv1_buf_init(&q.key);
-    q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
-    lhv1_buf_init(&ctx->body);
-    q.id = __atomic_add_fetch(&s->request_no, 1, __ATOMIC_RELAXED);
-    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") && offload(conn, ctx, &q) == 0)
-        return MHD_YES;
+    conn_guard_body_done(conn);
+    serve_request q;
+    request_init(&q, s, conn, method, ctx);
     serve_reply r;
     serve_reply_init(&r);
+    if (ctx->too_large || ctx->over_budget || ctx->body.failed) {
+        if (ctx->too_large)
+            serve_reply_error(&r, &q, 413, "EntityTooLarge",
+                              "the body exceeds the server's --max-body");
+        else if (ctx->over_budget)
+            serve_reply_error(&r, &q, 503, "SlowDown",
+                              "the server holds its most request bytes (--max-inflight); "
+                              "retry later");
+        else
+            serve_reply_error(&r, &q, 500, "InternalError", "out of memory");
+        return early_reply(s, conn, ctx, &q, &r);
+    }
+    q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
+    lhv1_buf_init(&ctx->body);
+    uint64_t body_charge = ctx->gate.charged;
+    if (q.body.len >= OFFLOAD_MIN && !strcmp(method, "PUT") &&
+        offload(conn, ctx, &q, SERVE_OFFLOAD) == 0) {
+        serve_reply_free(&r);
+        return MHD_YES;
+    }
     route(&q, &r);
+    if (r.offload) { /* the handler did nothing: a worker serves it */
+        serve_reply_free(&r);
+        if (offload(conn, ctx, &q, r.offload) == 0)
+            return MHD_YES;
+        serve_reply_init(&r);
+        q.on_worker = 1; /* no worker (shutting down): here after all */
+        route(&q, &r);
+    }
+    lhv1_buf_free(&q.key);
+    lhv1_buf_free(&q.body);
+    settle_budget(s, ctx, &q, &r, body_charge);
     enum MHD_Result rc = MHD_YES;
     if (!r.delay_ms || delay_reply(conn, ctx, q.id, &r) < 0) {
         if (r.delay_ms) /* no timer: the old way, this thread sleeps */
@@ -691,24 +834,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rc = send_reply(conn, q.id, &r);
     }
     serve_reply_free(&r);
-    lhv1_buf_free(&q.key);
-    lhv1_buf_free(&q.body);
     return rc;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
+    serve_server *s = cls;
     (void)toe;
     req_ctx *ctx = *con_cls;
     if (ctx) {
         delayed_free(ctx);
         lhv1_buf_free(&ctx->body);
+        request_gate_release(s, &ctx->gate);
+        free(ctx->path);
         free(ctx);
         *con_cls = NULL;
     }
+    /* The next request's header deadline starts now. */
+    conn_guard_request_done(conn);
 }
 
 static int is_loopback(const struct sockaddr *a)
@@ -745,13 +889,40 @@ static void *accept_loop(void *arg)
             }
             return NULL; /* the listening socket was shut down */
         }
-        if (!a->srv->cfg.allow_remote && !is_loopback((struct sockaddr *)&peer)) {
+        if ((!a->srv->cfg.allow_remote && !is_loopback((struct sockaddr *)&peer)) ||
+            !conn_guard_admit(a->srv->guard, (struct sockaddr *)&peer)) {
             close(c);
             continue;
         }
         /* libmicrohttpd closes the socket itself when it cannot take it. */
-        MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
-                           len);
+        if (MHD_add_connection(a->workers[next++ % SERVE_THREADS], c, (struct sockaddr *)&peer,
+                               len) != MHD_YES)
+            conn_guard_not_added(a->srv->guard, (struct sockaddr *)&peer);
+    }
+}
+
+/* Enough descriptors for --max-connections (and libmicrohttpd's slack,
+ * the store's files, the upstream's sockets): the soft limit is raised up
+ * to the hard one, and the cap lowered (said on stderr) when that is not
+ * enough. */
+static void fit_descriptors(serve_limits *lim)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return;
+    rlim_t want = (rlim_t)lim->max_conns + CONNECTION_SLACK + 128;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want) {
+        unsigned fit = rl.rlim_cur > CONNECTION_SLACK + 128 + 16
+                           ? (unsigned)(rl.rlim_cur - CONNECTION_SLACK - 128)
+                           : 16;
+        fprintf(stderr, "lhv1 serve: --max-connections lowered to %u (RLIMIT_NOFILE %llu)\n",
+                fit, (unsigned long long)rl.rlim_cur);
+        lim->max_conns = fit;
     }
 }
 
@@ -782,7 +953,7 @@ int serve_run(serve_server *s)
     sa.sin_port = htons((uint16_t)s->cfg.port);
     const char *host = strcmp(s->cfg.host, "localhost") ? s->cfg.host : "127.0.0.1";
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        cli_error_in("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
+        serve_report("lhv1 serve: --listen", s->cfg.host, "not an IPv4 address");
         return 2;
     }
     if (!s->cfg.allow_remote && !is_loopback((struct sockaddr *)&sa)) {
@@ -796,10 +967,17 @@ int serve_run(serve_server *s)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* server threads inherit it */
     signal(SIGPIPE, SIG_IGN);
+    fit_descriptors(&s->cfg.lim);
+    s->guard = conn_guard_new(&s->cfg.lim);
+    if (!s->guard) {
+        fprintf(stderr, "lhv1 serve: out of memory\n");
+        return 2;
+    }
     acceptor a = {s, listen_on(&sa), {NULL}};
     if (a.fd < 0) {
         fprintf(stderr, "lhv1 serve: cannot listen on %s:%u: %s\n", host, s->cfg.port,
                 strerror(errno));
+        conn_guard_free(s->guard);
         return 2;
     }
     int ok = 1;
@@ -807,20 +985,26 @@ int serve_run(serve_server *s)
         a.workers[i] = MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
                 MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME,
-            0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-            MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)s->cfg.idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned)(CONNECTION_LIMIT / SERVE_THREADS), MHD_OPTION_END);
+            0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+            conn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)((s->cfg.lim.max_conns + CONNECTION_SLACK) / SERVE_THREADS),
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned)(s->cfg.lim.max_peer_conns + CONNECTION_SLACK),
+            MHD_OPTION_END);
         ok = a.workers[i] != NULL;
     }
     pthread_t th;
-    if (!ok || offload_start() < 0 || pthread_create(&th, NULL, accept_loop, &a) != 0) {
+    if (!ok || conn_guard_start(s->guard) < 0 || offload_start() < 0 ||
+        pthread_create(&th, NULL, accept_loop, &a) != 0) {
         offload_stop();
         fprintf(stderr, "lhv1 serve: cannot start the server's threads\n");
         for (int i = 0; i < SERVE_THREADS; i++)
             if (a.workers[i])
                 MHD_stop_daemon(a.workers[i]);
+        conn_guard_free(s->guard);
         close(a.fd);
         return 2;
     }
@@ -835,5 +1019,7 @@ int serve_run(serve_server *s)
     delay_stop_all();
     for (int i = 0; i < SERVE_THREADS; i++)
         MHD_stop_daemon(a.workers[i]);
+    conn_guard_free(s->guard); /* every connection closed: no slot left */
+    s->guard = NULL;
     return 0;
 }

@@ -1,6 +1,8 @@
 /* Fault rules of `lhv1 serve` (see http_faults.h, docs/FAULTS.md). */
 #include "http_faults.h"
 
+#include "internal.h" /* lhv1_utf8_valid */
+
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -132,12 +134,18 @@ static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
     memset(r, 0, sizeof *r);
     if (!cJSON_IsObject(o))
         return fail(why, wl, "a rule must be a JSON object");
+    /* Each field once: of two, one would silently do nothing. */
+    unsigned seen = 0;
     for (const cJSON *it = o->child; it; it = it->next) {
         const char *const *k = known;
         while (*k && strcmp(*k, it->string))
             k++;
         if (!*k)
             return fail(why, wl, "unknown rule field \"%s\"", it->string);
+        unsigned bit = 1u << (k - known);
+        if (seen & bit)
+            return fail(why, wl, "rule field \"%s\" given twice", it->string);
+        seen |= bit;
     }
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
     if (!cJSON_IsString(kind))
@@ -171,8 +179,9 @@ static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
     snprintf(r->key, sizeof r->key, "*");
     if (key) {
-        if (!cJSON_IsString(key) || strlen(key->valuestring) >= sizeof r->key)
-            return fail(why, wl, "\"key\" must be a pattern string under 512 bytes");
+        if (!cJSON_IsString(key) || strlen(key->valuestring) >= sizeof r->key ||
+            !lhv1_utf8_valid(lhv1_bytes_str(key->valuestring)))
+            return fail(why, wl, "\"key\" must be a UTF-8 pattern string under 512 bytes");
         snprintf(r->key, sizeof r->key, "%s", key->valuestring);
     }
     uint64_t v;
@@ -223,14 +232,36 @@ static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
     return 0;
 }
 
+cJSON *http_faults_parse(const char *text, size_t len)
+{
+    if (!lhv1_utf8_valid((lhv1_bytes){(const uint8_t *)text, len}))
+        return NULL;
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!j)
+        return NULL;
+    /* One document: rules after it (JSON lines, a second object) would
+     * be silently ignored. */
+    for (size_t at = (size_t)(end - text); at < len; at++)
+        if (!strchr(" \t\r\n", text[at]) || !text[at]) {
+            cJSON_Delete(j);
+            return NULL;
+        }
+    return j;
+}
+
 int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t why_len)
 {
     const cJSON *list = json;
-    if (cJSON_IsObject(json) && cJSON_GetObjectItemCaseSensitive(json, "rules"))
-        list = cJSON_GetObjectItemCaseSensitive(json, "rules");
+    if (cJSON_IsObject(json) && cJSON_GetObjectItemCaseSensitive(json, "rules")) {
+        if (json->child->next) /* another member, or "rules" twice */
+            return fail(why, why_len, "a rule list is {\"rules\": [...]} and nothing else");
+        list = json->child;
+    }
     size_t n = cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 1;
-    if (n > 10000)
-        return fail(why, why_len, "at most 10000 rules");
+    /* Every request is matched against every rule. */
+    if (n > HTTP_FAULTS_MAX_RULES - f->n)
+        return fail(why, why_len, "at most %d rules in all", HTTP_FAULTS_MAX_RULES);
     http_rule *parsed = calloc(n ? n : 1, sizeof *parsed);
     if (!parsed)
         return fail(why, why_len, "out of memory");
@@ -267,6 +298,22 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
     return (int)n;
 }
 
+/* Numbers as written: cJSON prints 15 significant digits when they read
+ * back within a relative DBL_EPSILON (2^53 came back as 9007199254740990). */
+static void add_uint(cJSON *o, const char *name, uint64_t v)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)v);
+    cJSON_AddRawToObject(o, name, text);
+}
+
+static void add_double(cJSON *o, const char *name, double v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.17g", v);
+    cJSON_AddRawToObject(o, name, text);
+}
+
 static const char *rule_kind_name(const http_rule *r)
 {
     return r->store_kind != LHV1_FAULT_NONE ? lhv1_fault_kind_name(r->store_kind)
@@ -286,9 +333,9 @@ cJSON *http_faults_rules_json(const http_faults *f)
         cJSON_AddStringToObject(o, "op", op_name(r->op));
         cJSON_AddStringToObject(o, "key", r->key);
         if (r->probability > 0)
-            cJSON_AddNumberToObject(o, "probability", r->probability);
+            add_double(o, "probability", r->probability);
         else
-            cJSON_AddNumberToObject(o, "nth", (double)r->nth);
+            add_uint(o, "nth", r->nth);
         cJSON_AddBoolToObject(o, "persistent", r->persistent);
         char params[160];
         if (r->store_kind != LHV1_FAULT_NONE) {
@@ -299,8 +346,8 @@ cJSON *http_faults_rules_json(const http_faults *f)
                      (unsigned long long)r->delay_ms, r->retry_after, r->done, r->code);
         }
         cJSON_AddStringToObject(o, "params", params);
-        cJSON_AddNumberToObject(o, "matches", (double)r->matches);
-        cJSON_AddNumberToObject(o, "fired", (double)r->fired);
+        add_uint(o, "matches", r->matches);
+        add_uint(o, "fired", r->fired);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
@@ -335,6 +382,35 @@ static int key_matches(const http_rule *r, lhv1_bytes key)
     return fnmatch(r->key, k, 0) == 0;
 }
 
+/* A key as JSON: a string when its bytes are UTF-8 without NUL, else
+ * {"hex": "<lowercase hex>"} (README "Output escaping"), so the admin
+ * API's answers stay JSON whatever bytes a key holds. */
+static void add_key(cJSON *o, const char *name, lhv1_bytes key)
+{
+    if (lhv1_utf8_valid(key) && !memchr(key.data, 0, key.len)) {
+        char *k = malloc(key.len + 1);
+        if (k) {
+            memcpy(k, key.data, key.len);
+            k[key.len] = 0;
+            cJSON_AddStringToObject(o, name, k);
+            free(k);
+        }
+        return;
+    }
+    static const char digits[] = "0123456789abcdef";
+    char *hex = malloc(2 * key.len + 1);
+    cJSON *h = cJSON_AddObjectToObject(o, name);
+    if (hex && h) {
+        for (size_t i = 0; i < key.len; i++) {
+            hex[2 * i] = digits[key.data[i] >> 4];
+            hex[2 * i + 1] = digits[key.data[i] & 15];
+        }
+        hex[2 * key.len] = 0;
+        cJSON_AddStringToObject(h, "hex", hex);
+    }
+    free(hex);
+}
+
 static void log_decision(http_faults *f, lhv1_store_op op, lhv1_bytes key,
                          const http_rule *fired, const http_fault_decision *d, size_t matched)
 {
@@ -346,17 +422,9 @@ static void log_decision(http_faults *f, lhv1_store_op op, lhv1_bytes key,
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return;
-    char *k = malloc(key.len + 1);
-    if (k) {
-        memcpy(k, key.data, key.len);
-        k[key.len] = 0;
-        for (size_t i = 0; i < key.len; i++)
-            if (!k[i])
-                k[i] = '?';
-    }
     cJSON_AddNumberToObject(o, "seq", (double)f->log_lines);
     cJSON_AddStringToObject(o, "op", lhv1_store_op_name(op));
-    cJSON_AddStringToObject(o, "key", k ? k : "");
+    add_key(o, "key", key);
     cJSON_AddNumberToObject(o, "matched", (double)matched);
     if (fired) {
         cJSON_AddNumberToObject(o, "rule", fired->id);
@@ -379,8 +447,17 @@ static void log_decision(http_faults *f, lhv1_store_op op, lhv1_bytes key,
         lhv1_buf_putc(&f->log, '\n');
         free(text);
     }
-    free(k);
     cJSON_Delete(o);
+}
+
+int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key)
+{
+    for (size_t i = 0; f && i < f->n; i++) {
+        const http_rule *r = &f->rules[i];
+        if ((r->op == LHV1_OP_COUNT || r->op == (int)op) && key_matches(r, key))
+            return 1;
+    }
+    return 0;
 }
 
 void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t len,
@@ -486,31 +563,4 @@ int http_faults_list(serve_server *s, const http_fault_decision *d, lhv1_bytes p
         return 0;
     arm(s, d);
     return lhv1_store_list(s->faulty, prefix, out, err);
-}
-
-void http_faults_http_effects(const http_fault_decision *d, serve_request *q, serve_reply *r)
-{
-    switch (d->http) {
-    case HTTP_FAULT_BODY_CUT:
-        if (r->body.len > 0)
-            r->cut_at = (int64_t)(d->cut < r->body.len ? d->cut : r->body.len - 1);
-        break;
-    case HTTP_FAULT_RESET:
-        r->reset = 1;
-        break;
-    case HTTP_FAULT_DELAY:
-        r->delay_ms = d->delay_ms;
-        break;
-    case HTTP_FAULT_SLOWDOWN:
-        r->n_headers = 0;
-        serve_reply_error(r, q, 503, "SlowDown", "Please reduce your request rate.");
-        serve_reply_header(r, "Retry-After", "%u", d->retry_after);
-        break;
-    case HTTP_FAULT_NOT_FOUND_CODE:
-        r->n_headers = 0;
-        serve_reply_error(r, q, 404, d->code, "injected: a 404 that is not NoSuchKey");
-        break;
-    default:
-        break;
-    }
 }

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "lhv1/fault_store.h"
+#include "lhv1testing/fault_store.h"
 #include "serve.h"
 
 /* X-macro: id, name, what it does. They apply to any operation. */
@@ -49,8 +49,17 @@ typedef struct http_faults http_faults;
 /* NULL on allocation failure. */
 http_faults *http_faults_new(uint64_t seed);
 void http_faults_free(http_faults *f);
-/* Adds rules from JSON (one rule object, an array, or {"rules":[...]}).
- * Returns how many were added, or -1 with a reason in `why`. */
+/* A plan or an admin request's rules as JSON: exactly one document in
+ * UTF-8, nothing after it but whitespace. NULL when it is not. */
+cJSON *http_faults_parse(const char *text, size_t len);
+
+/* The most rules a server holds (every request is matched against each). */
+#define HTTP_FAULTS_MAX_RULES 10000
+
+/* Adds rules from JSON (one rule object, an array, or {"rules":[...]}),
+ * all or none: an unknown field, a field given twice, a value out of its
+ * range, more than HTTP_FAULTS_MAX_RULES rules in all refuse the whole
+ * document. Returns how many were added, or -1 with a reason in `why`. */
 int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t why_len);
 void http_faults_clear(http_faults *f);
 /* Match counters, the random stream and the log start again. */
@@ -60,6 +69,10 @@ cJSON *http_faults_rules_json(const http_faults *f);
 /* The decision log, one JSON object per line. */
 void http_faults_log_text(const http_faults *f, lhv1_buf *out);
 int http_faults_active(const http_faults *f);
+
+/* Whether some rule matches the operation on the key (nothing counted or
+ * logged): when none does, the operation's decision is "no fault". */
+int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key);
 
 /* Decides the fault of one operation on the store key (for a list, the
  * prefix) and logs the decision. Caller holds the server lock. */
@@ -78,7 +91,8 @@ int http_faults_del(serve_server *s, const http_fault_decision *d, lhv1_bytes ke
                     lhv1_store_err *err);
 int http_faults_list(serve_server *s, const http_fault_decision *d, lhv1_bytes prefix,
                      lhv1_key_list *out, lhv1_store_err *err);
-/* What an HTTP-only fault does to the reply (after the operation). */
+/* What an HTTP-only fault does to the reply (after the operation);
+ * fault_effects.c. */
 void http_faults_http_effects(const http_fault_decision *d, serve_request *q, serve_reply *r);
 
 const char *http_fault_kind_name(http_fault_kind k);

@@ -1,7 +1,7 @@
 /* The body a PutObject stores: aws-chunked decoded, then every digest the
  * client sent verified (Content-MD5, x-amz-checksum-* as a header or as a
- * trailer, a hex x-amz-content-sha256). The headers it reads are gathered
- * in one pass over the request's headers. */
+ * trailer; a hex x-amz-content-sha256 is checked before routing). The
+ * headers it reads are gathered in one pass over the request's headers. */
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +10,19 @@
 
 #include "aws_chunked.h"
 #include "checksums.h"
+#include "put_digests.h"
 #include "serve.h"
+#include "sigv4.h"
 
 /* What PutObject reads from the headers (the first of each, as
  * MHD_lookup_connection_value would find it). */
 typedef struct put_headers {
     const char *copy_source, *content_length, *transfer_encoding;
-    const char *content_encoding, *content_md5;
+    const char *content_encoding;
     const char *sha, *trailer, *decoded_length;
-    const char *cksum[CKSUM_COUNT];
+    const char *cksum[CKSUM_COUNT]; /* the first of each: echoed in the reply */
     char unknown[64]; /* an x-amz-checksum-* we cannot verify (crc64nvme) */
+    put_digests digests; /* every occurrence, headers and trailers */
 } put_headers;
 
 static void first(const char **slot, const char *value)
@@ -33,9 +36,10 @@ static void first(const char **slot, const char *value)
 static void checksum_field(put_headers *h, const char *name, const char *value)
 {
     serve_cksum_alg a = serve_cksum_from_header(name);
-    if (a != CKSUM_COUNT)
+    if (a != CKSUM_COUNT) {
         first(&h->cksum[a], value);
-    else if (strcasecmp(name, "x-amz-checksum-algorithm") &&
+        put_digests_add(&h->digests, a, value);
+    } else if (strcasecmp(name, "x-amz-checksum-algorithm") &&
              strcasecmp(name, "x-amz-checksum-type") && !h->unknown[0])
         snprintf(h->unknown, sizeof h->unknown, "%s", name);
 }
@@ -64,31 +68,9 @@ static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *ke
     } else if (!strcasecmp(key, "Content-Encoding")) {
         first(&h->content_encoding, value);
     } else if (!strcasecmp(key, "Content-MD5")) {
-        first(&h->content_md5, value);
+        put_digests_add(&h->digests, DIGEST_CONTENT_MD5, value);
     }
     return MHD_YES;
-}
-
-static int verify(serve_request *q, serve_reply *r, serve_cksum_alg a, const char *b64,
-                  lhv1_bytes body)
-{
-    uint8_t want[SERVE_DIGEST_MAX + 4], got[SERVE_DIGEST_MAX];
-    size_t n = serve_cksum(a, body.data, body.len, got);
-    long wn = serve_base64_decode(b64, want, sizeof want);
-    if (wn != (long)n) {
-        serve_reply_error(r, q, 400, "InvalidRequest",
-                          "Value for x-amz-checksum-%s header is invalid.", serve_cksum_name(a));
-        return -1;
-    }
-    if (memcmp(want, got, n)) {
-        char b[64];
-        serve_base64(got, n, b, sizeof b);
-        serve_reply_error(r, q, 400, "BadDigest",
-                          "The %s you specified did not match the calculated checksum (%s).",
-                          serve_cksum_name(a), b);
-        return -1;
-    }
-    return 0;
 }
 
 int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body *out)
@@ -107,7 +89,15 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
     }
     out->data = (lhv1_bytes){q->body.data, q->body.len};
     const char *ce = h.content_encoding, *sha = h.sha;
-    int chunked = (ce && strstr(ce, "aws-chunked")) || (sha && !strncmp(sha, "STREAMING-", 10));
+    /* Signed, the body is what the signed x-amz-content-sha256 says; the
+     * unsigned Content-Encoding cannot make a signed body another. */
+    int streaming = sha && !strncmp(sha, "STREAMING-", 10);
+    int chunked = streaming || (!q->auth && ce && strstr(ce, "aws-chunked"));
+    if (streaming && !h.decoded_length) {
+        serve_reply_error(r, q, 411, "MissingContentLength",
+                          "a streaming upload needs x-amz-decoded-content-length");
+        return -1;
+    }
     if (chunked) {
         char why[160];
         if (aws_chunked_decode(dec, q->body.data, q->body.len, why, sizeof why) < 0) {
@@ -126,34 +116,31 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
                 return -1;
             }
         }
-        if (sha && !strncmp(sha, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 34) &&
-            sigv4_check_chunks(q, dec, r) < 0)
+        if (sigv4_check_chunks(q, dec, r) < 0)
             return -1;
-        for (size_t i = 0; i < dec->n_trailers; i++)
-            if (!strncasecmp(dec->trailer_name[i], "x-amz-checksum-", 15))
-                checksum_field(&h, dec->trailer_name[i], dec->trailer_value[i]);
+        /* Only the trailer x-amz-trailer announced: with an unsigned
+         * payload that header, signed, is what binds the trailer. */
+        for (size_t i = 0; i < dec->n_trailers; i++) {
+            const char *t = dec->trailer_name[i];
+            if (!strcmp(t, "x-amz-trailer-signature"))
+                continue;
+            if (!h.trailer || strcasecmp(t, h.trailer)) {
+                serve_reply_error(r, q, 400, "InvalidRequest",
+                                  "trailer %s was not announced in x-amz-trailer", t);
+                return -1;
+            }
+            if (!strncasecmp(t, "x-amz-checksum-", 15))
+                checksum_field(&h, t, dec->trailer_value[i]);
+        }
     }
     if (h.unknown[0]) {
         serve_reply_error(r, q, 400, "InvalidRequest", "checksum %s is not supported", h.unknown);
         return -1;
     }
-    /* One MD5 serves Content-MD5 and the ETag. */
-    uint8_t want[20];
-    if (h.content_md5 && serve_base64_decode(h.content_md5, want, sizeof want) != 16) {
-        serve_reply_error(r, q, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+    if (put_digests_verify(q, r, &h.digests, out->data, out->md5) < 0)
         return -1;
-    }
-    serve_md5(out->data.data, out->data.len, out->md5);
-    if (h.content_md5 && memcmp(want, out->md5, 16)) {
-        serve_reply_error(r, q, 400, "BadDigest",
-                          "The Content-MD5 you specified did not match what we received.");
-        return -1;
-    }
-    for (int a = 0; a < CKSUM_COUNT; a++) {
+    for (int a = 0; a < CKSUM_COUNT; a++)
         out->cksum[a] = h.cksum[a];
-        if (h.cksum[a] && verify(q, r, (serve_cksum_alg)a, h.cksum[a], out->data) < 0)
-            return -1;
-    }
     /* A trailer announced but not sent is a body cut short. */
     const char *announced = h.trailer;
     if (chunked && announced && serve_cksum_from_header(announced) != CKSUM_COUNT &&
@@ -162,16 +149,7 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
                           announced);
         return -1;
     }
-    if (sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64) {
-        uint8_t d[32];
-        char hex[65];
-        serve_sha256(out->data.data, out->data.len, d);
-        serve_hex(d, 32, hex);
-        if (strcmp(hex, sha)) {
-            serve_reply_error(r, q, 400, "XAmzContentSHA256Mismatch",
-                              "The provided 'x-amz-content-sha256' header does not match what was computed.");
-            return -1;
-        }
-    }
+    /* Every hex x-amz-content-sha256 was verified against the body
+     * before routing (sigv4_check_payload). */
     return 0;
 }

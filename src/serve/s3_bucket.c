@@ -10,6 +10,7 @@
 
 #include "checksums.h"
 #include "http_faults.h"
+#include "object_meta.h"
 #include "serve.h"
 
 #define MARKER_PREFIX "_buckets/"
@@ -73,7 +74,10 @@ void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *e
         serve_reply_error(r, q, 404, "NoSuchKey", "The specified key does not exist.");
         break;
     case LHV1_STORE_INVALID_KEY:
-        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
+        if (err->status == 409) /* "a/b" beside "a/b/c": docs/FAULTS.md */
+            serve_reply_error(r, q, 409, "KeyConflict", "%s", err->body);
+        else
+            serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
         break;
     default:
         if (err->status == 503) {
@@ -95,6 +99,10 @@ void s3_list_buckets(serve_request *q, serve_reply *r)
     if (serve_query_allowed(q, r, none) < 0)
         return;
     serve_server *s = q->srv;
+    if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        r->offload = SERVE_OFFLOAD; /* the lock: a worker may hold it through disk or upstream I/O */
+        return;
+    }
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>lhv1</ID>"
@@ -238,6 +246,10 @@ static void put_key(lhv1_buf *b, const list_args *a, const char *tag, const uint
 
 static void list_objects(serve_request *q, serve_reply *r)
 {
+    if (!q->on_worker) {
+        r->offload = SERVE_OFFLOAD_LISTING; /* it may hash objects, or ask a disk */
+        return;
+    }
     list_args a;
     if (read_list_args(q, r, &a) < 0)
         return;
@@ -287,8 +299,16 @@ static void list_objects(serve_request *q, serve_reply *r)
     int truncated = 0;
     const uint8_t *last = NULL;
     size_t last_len = 0;
-    lhv1_buf body;
-    lhv1_buf_init(&body);
+    /* The page: which listed keys are objects (Contents), which roll up
+     * into a common prefix; object sizes and ETags are gathered after. */
+    size_t *page = calloc(l.n ? l.n : 1, sizeof *page), n_page = 0;
+    if (!page) {
+        lhv1_buf_free(&contents);
+        lhv1_buf_free(&prefixes);
+        lhv1_key_list_free(&l);
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return;
+    }
     for (size_t i = 0; i < l.n; i++) {
         const uint8_t *k = l.keys[i].data + blen;
         size_t kl = l.keys[i].len - blen;
@@ -326,25 +346,52 @@ static void list_objects(serve_request *q, serve_reply *r)
         }
         last = k;
         last_len = kl;
-        lhv1_buf_reset(&body);
-        /* Size and ETag come from the backend, unfaulted: a key that a
-         * stale listing shows after its deletion is listed with size 0. */
-        pthread_mutex_lock(&s->lock);
-        lhv1_store_get(s->store, l.keys[i], &body, &err);
-        pthread_mutex_unlock(&s->lock);
-        uint8_t md5[16];
+        page[n_page++] = i;
+    }
+    /* Sizes and ETags come from the backend, unfaulted, without reading a
+     * body unless its MD5 is not known yet (then once, on this worker; a
+     * key another listing is hashing is taken last). A key that a stale
+     * listing shows after its deletion is listed with size 0. */
+    obj_info *info = calloc(n_page ? n_page : 1, sizeof *info);
+    char why[300] = "";
+    int failed = !info;
+    for (int pass = 0; pass < 2 && !failed; pass++)
+        for (size_t j = 0; j < n_page && !failed; j++) {
+            if (pass == 1 && info[j].size != UINT64_MAX)
+                continue;
+            int got = object_meta_get(s, l.keys[page[j]], &info[j], pass, why, sizeof why);
+            if (got == 2) {
+                info[j].size = UINT64_MAX; /* another worker hashes it: later */
+            } else if (got == -1) {
+                info[j].size = 0;
+                serve_md5(NULL, 0, info[j].md5);
+            } else if (got < 0) {
+                failed = 1;
+            }
+        }
+    for (size_t j = 0; j < n_page && !failed; j++) {
+        const uint8_t *k = l.keys[page[j]].data + blen;
+        size_t kl = l.keys[page[j]].len - blen;
         char hex[33];
-        serve_md5(body.data, body.len, md5);
-        serve_hex(md5, 16, hex);
+        serve_hex(info[j].md5, 16, hex);
         lhv1_buf_puts(&contents, "<Contents>");
         put_key(&contents, &a, "Key", k, kl);
         lhv1_buf_puts(&contents, "<LastModified>");
         xml_time(&contents, s->started);
-        lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%zu</Size>"
+        lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
                                    "<StorageClass>STANDARD</StorageClass></Contents>",
-                        hex, body.len);
+                        hex, (unsigned long long)info[j].size);
     }
-    lhv1_buf_free(&body);
+    free(page);
+    free(info);
+    if (failed) {
+        lhv1_buf_free(&contents);
+        lhv1_buf_free(&prefixes);
+        lhv1_key_list_free(&l);
+        serve_reply_error(r, q, 500, "InternalError", "listing: %s", why[0] ? why : "out of memory");
+        http_faults_http_effects(&d, q, r);
+        return;
+    }
     lhv1_buf_printf(b, "<IsTruncated>%s</IsTruncated>", truncated ? "true" : "false");
     if (a.v2) {
         lhv1_buf_printf(b, "<KeyCount>%ld</KeyCount>", count);
@@ -368,9 +415,16 @@ static void list_objects(serve_request *q, serve_reply *r)
 
 void s3_bucket_op(serve_request *q, serve_reply *r)
 {
+    serve_server *s = q->srv;
+    char loc[4];
+    int listing = !strcmp(q->method, "GET") && serve_query(q, "location", loc, sizeof loc) != 1;
+    if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        /* disk or network I/O */
+        r->offload = listing ? SERVE_OFFLOAD_LISTING : SERVE_OFFLOAD;
+        return;
+    }
     if (serve_query_allowed(q, r, bucket_args) < 0)
         return;
-    serve_server *s = q->srv;
     if (!strcmp(q->method, "PUT")) {
         create_bucket(q, r);
         return;
@@ -382,12 +436,11 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
         return;
     }
-    char loc[4];
     if (!strcmp(q->method, "HEAD")) {
         serve_reply_header(r, "x-amz-bucket-region", "us-east-1");
     } else if (!strcmp(q->method, "DELETE")) {
         delete_bucket(q, r);
-    } else if (!strcmp(q->method, "GET") && serve_query(q, "location", loc, sizeof loc) == 1) {
+    } else if (!strcmp(q->method, "GET") && !listing) {
         lhv1_buf_puts(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint "
                                 "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></LocationConstraint>\n");
         serve_reply_header(r, "Content-Type", "application/xml");

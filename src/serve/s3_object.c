@@ -6,8 +6,9 @@
 
 #include "aws_chunked.h"
 #include "checksums.h"
-#include "etag_cache.h"
 #include "http_faults.h"
+#include "object_meta.h"
+#include "object_read.h"
 #include "serve.h"
 
 static const char *const object_args[] = {"x-id", NULL};
@@ -90,14 +91,14 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
          * to the memory store as it is: no copy. */
         lhv1_buf *owned = body.data == dec.payload.data ? &dec.payload : &q->body;
         pthread_mutex_lock(&s->lock);
-        http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
-        int rc = http_faults_put(s, &d, skey, body, owned, &err);
-        if (s->etags) {
+        int rc = object_meta_conflict(s, skey, &err);
+        if (rc < 0) {
+            memset(&d, 0, sizeof d); /* refused before any rule saw it */
+        } else {
+            http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
+            rc = http_faults_put(s, &d, skey, body, owned, &err);
             /* The store holds exactly this body only when no rule fired. */
-            if (rc == 0 && d.rule_id == 0)
-                etag_cache_set(s->etags, skey, md5);
-            else
-                etag_cache_forget(s->etags, skey);
+            object_meta_written(s, skey, rc == 0 && d.rule_id == 0, md5);
         }
         pthread_mutex_unlock(&s->lock);
         if (rc < 0) {
@@ -119,13 +120,52 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
     serve_server *s = q->srv;
     lhv1_store_err err;
     http_fault_decision d;
+    obj_info stored;
+    int peeked = 0; /* 1: `stored` is what the store holds now */
     pthread_mutex_lock(&s->lock);
+    if (!q->on_worker) {
+        /* Inline only a 404 or a small object whose ETag is known, with no
+         * rule that could hand back another body to hash. */
+        int p = http_faults_matches(s->faults, LHV1_OP_GET, skey) ? 0
+                                                                  : object_meta_peek(s, skey, &stored);
+        if (p != -1 && !(p == 1 && stored.size <= SERVE_GET_INLINE_MAX)) {
+            pthread_mutex_unlock(&s->lock);
+            r->offload = SERVE_OFFLOAD;
+            return;
+        }
+        peeked = p == 1;
+    }
+    /* The copy about to be made takes its place in the in-flight budget
+     * first: past the budget it is not made (503). */
+    if (peeked && serve_reply_reserve(q, r, stored.size) < 0) {
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &d);
-    int rc = http_faults_get(s, &d, skey, &r->body, &err);
+    int rc, untouched, known;
+    if (q->on_worker && d.rule_id == 0 &&
+        (lhv1_is_memory_store(s->store) || lhv1_is_file_store(s->store))) {
+        /* No rule fired: the stored body, without holding the lock through
+         * a large copy or a disk read (object_read.h). */
+        int p = object_meta_peek(s, skey, &stored);
+        pthread_mutex_unlock(&s->lock);
+        if (p != -1 && serve_reply_reserve(q, r, stored.size) < 0)
+            return;
+        rc = object_read(s, skey, &r->body, &stored, &known, &err);
+        untouched = rc == 0;
+        known = untouched && known && stored.size == r->body.len;
+    } else {
+        rc = http_faults_get(s, &d, skey, &r->body, &err);
+        /* A GET no rule touched returns the stored body: its ETag may be
+         * known. */
+        untouched = rc == 0 && d.rule_id == 0;
+        known = untouched && (peeked || object_meta_peek(s, skey, &stored) == 1) &&
+                stored.size == r->body.len;
+        pthread_mutex_unlock(&s->lock);
+    }
     uint8_t md5[16];
-    /* A GET no rule touched returns the stored body as it was put. */
-    int known = rc == 0 && d.rule_id == 0 && s->etags && etag_cache_get(s->etags, skey, md5);
-    pthread_mutex_unlock(&s->lock);
+    if (known)
+        memcpy(md5, stored.md5, 16);
     if (rc < 0) {
         if (head && err.kind == LHV1_STORE_NOT_FOUND) {
             r->status = 404; /* HEAD replies carry no body */
@@ -136,8 +176,14 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         return;
     }
     size_t size = r->body.len;
-    if (!known)
+    if (!known) { /* on a worker: the event thread took only known ones */
         serve_md5(r->body.data, size, md5);
+        if (untouched) {
+            pthread_mutex_lock(&s->lock);
+            object_meta_learned(s, skey, &stored, md5);
+            pthread_mutex_unlock(&s->lock);
+        }
+    }
     etag_header(r, md5);
     serve_reply_header(r, "Last-Modified", "%s", s->started_http);
     serve_reply_header(r, "Content-Type", "application/octet-stream");
@@ -165,8 +211,7 @@ static void delete_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
     pthread_mutex_lock(&s->lock);
     http_faults_decide(s->faults, LHV1_OP_DEL, skey, 0, &d);
     int rc = http_faults_del(s, &d, skey, &err);
-    if (s->etags)
-        etag_cache_forget(s->etags, skey);
+    object_meta_deleted(s, skey);
     pthread_mutex_unlock(&s->lock);
     if (rc < 0)
         serve_store_error(q, r, &err);
@@ -177,13 +222,17 @@ static void delete_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 
 void s3_object_op(serve_request *q, serve_reply *r)
 {
+    serve_server *s = q->srv;
+    if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
+        r->offload = SERVE_OFFLOAD; /* disk or network I/O */
+        return;
+    }
     if (serve_query_allowed(q, r, object_args) < 0)
         return;
     if (q->key.len > 1024) {
         serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
         return;
     }
-    serve_server *s = q->srv;
     pthread_mutex_lock(&s->lock);
     int exists = serve_bucket_exists(s, q->bucket);
     pthread_mutex_unlock(&s->lock);

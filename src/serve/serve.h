@@ -12,11 +12,15 @@
 
 #include "checksums.h"
 #include "lhv1/bytes.h"
+#include "serve_limits.h"
 #include "lhv1/store.h"
 
 struct MHD_Connection;
 struct aws_chunked;
+struct conn_guard;
 struct http_faults;
+struct request_gate;
+struct sigv4_verified;
 
 typedef struct serve_config {
     char host[64];
@@ -30,6 +34,7 @@ typedef struct serve_config {
     const char *auth_secret;
     uint64_t max_body;
     unsigned idle_timeout;  /* seconds a connection may stay silent */
+    serve_limits lim;       /* the security flags (serve_limits.h) */
 } serve_config;
 
 typedef struct serve_server {
@@ -43,20 +48,35 @@ typedef struct serve_server {
     size_t n_buckets;
     uint64_t request_no;     /* atomic */
     struct http_faults *faults;
-    struct etag_cache *etags; /* memory backend only: nothing else writes it */
+    struct object_meta *meta; /* sizes and ETags kept at PUT (object_meta.h) */
+    struct conn_guard *guard; /* connection deadlines, caps, body budget */
 } serve_server;
+
+/* The most the event thread serves inline, about half a millisecond of
+ * work each: a PUT body it hashes (MD5 and checksums, some 1.5 ns a
+ * byte), an object a GET copies (some 0.1 ns a byte). Larger ones go to
+ * a worker thread, and so does every request that would hash a stored
+ * object or wait on a disk or a network (the file and proxy backends,
+ * every listing): the event thread never blocks on them. */
+#define SERVE_OFFLOAD_MIN ((size_t)256 << 10)
+#define SERVE_GET_INLINE_MAX ((size_t)4 << 20)
 
 /* One HTTP request, raw path and decoded parts. */
 typedef struct serve_request {
     serve_server *srv;
     struct MHD_Connection *conn;
     const char *method;
-    const char *raw_url;     /* as sent, percent-escapes intact */
+    const char *raw_url;     /* the path as sent, percent-escapes intact */
+    const char *raw_query;   /* the text after '?' as sent, or NULL */
     char bucket[64];         /* decoded; empty for the service root */
     lhv1_buf key;            /* decoded object key (may hold any byte) */
     int has_key;             /* a "/" followed the bucket */
     lhv1_buf body;           /* the raw request body (owned; a PUT may move it) */
     uint64_t id;
+    const struct sigv4_verified *auth; /* signed headers verified, or NULL */
+    int on_worker;           /* routed on a worker thread, not the event thread */
+    int payload_checked;     /* x-amz-content-sha256 checked (before an offload) */
+    struct request_gate *gate; /* its share of the in-flight budget (http.c) */
 } serve_request;
 
 /* What the handler answers; http.c sends it (or misbehaves on purpose). */
@@ -71,7 +91,15 @@ typedef struct serve_reply {
     int reset;               /* close with RST before the status line */
     int64_t cut_at;          /* >= 0: send this many body bytes, then close */
     uint64_t delay_ms;       /* sleep before answering */
+    int offload;             /* nothing done: a worker routes it again (below) */
+    uint64_t reserved;       /* in-flight budget taken for the body already */
 } serve_reply;
+
+/* serve_reply.offload. A listing's time grows with its bucket (it may
+ * hash every object it lists, or read each from the upstream), so
+ * listings take at most half of the workers and other work never queues
+ * behind them (http.c). */
+enum { SERVE_INLINE = 0, SERVE_OFFLOAD = 1, SERVE_OFFLOAD_LISTING = 2 };
 
 void serve_reply_init(serve_reply *r);
 void serve_reply_free(serve_reply *r);
@@ -81,6 +109,11 @@ void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Takes n bytes of the in-flight budget (--max-inflight) for the reply
+ * body about to be made, before it is (a GET's copy of its object): 0, or
+ * -1 with `r` filled (503 SlowDown). Held until the request completes. */
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n);
 
 /* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
  * -1 too long for out. NUL bytes in values are reported as -1 too. */
@@ -112,11 +145,12 @@ int serve_bucket_name_ok(const uint8_t *s, size_t n);
 /* The store key of an object: "<bucket>/<key>". */
 int serve_object_key(const serve_request *q, lhv1_buf *out);
 
-/* SigV4 (sigv4.c): 0 when the request is authentic (or auth is off),
- * else -1 with `r` filled (403). Verifies the payload hash it was given. */
-int sigv4_check(serve_request *q, serve_reply *r);
-/* Verifies aws-chunked chunk signatures against the seed signature. */
-int sigv4_check_chunks(serve_request *q, const struct aws_chunked *c, serve_reply *r);
+/* Who may call: the credentials a path needs (the admin API's own under
+ * --admin-auth), NULL key when none; and whether the peer may call the
+ * admin API at all (loopback, or --admin-remote). */
+void serve_credentials_for(const serve_server *s, const char *path, const char **key,
+                           const char **secret);
+int serve_is_admin_path(const char *path);
 
 /* The body PutObject stores, decoded and verified. */
 typedef struct put_body {
@@ -134,7 +168,8 @@ int put_body_decode(serve_request *q, serve_reply *r, struct aws_chunked *dec,
                     put_body *out);
 
 /* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
- * 400, FAILED its status with InternalError (SlowDown for a 503). */
+ * 400 (409 KeyConflict for a key and its path prefix), FAILED its status
+ * with InternalError (SlowDown for a 503). */
 void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
 
 /* Admin API on /_lhv1/... (admin.c). */
@@ -145,6 +180,15 @@ void serve_admin(serve_request *q, serve_reply *r);
  * bucket, "<bucket>/<key>" an object); credentials from AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_REGION. NULL with err filled on failure. */
 lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
+/* Deletes what the proxy created on the upstream (the objects it wrote,
+ * the buckets its CreateBucket made, unless they hold other objects) and
+ * nothing else; 0 or -1. */
+int serve_upstream_reset(lhv1_store *upstream, lhv1_store_err *err);
+
+/* The file backend's root (file_root.c): locked for this server alone
+ * (until it exits), then what a crash left there (temporary files, empty
+ * directories) removed. 0, or -1 with a message on stderr. */
+int serve_root_claim(serve_server *s);
 
 /* The HTTP server (http.c): starts, prints the address, runs until
  * SIGINT/SIGTERM. Returns the exit code. */

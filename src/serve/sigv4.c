@@ -1,260 +1,330 @@
-/* AWS Signature Version 4 verification (--auth KEY:SECRET), header-signed
- * requests and aws-chunked chunk signatures. SHA-256 and HMAC-SHA-256 come
- * from libsodium; this file only assembles the canonical texts. */
-#include <ctype.h>
+/* AWS Signature Version 4 verification (sigv4.h): header-signed requests,
+ * aws-chunked chunk and trailer signatures. SHA-256 and HMAC-SHA-256 come
+ * from libsodium; the text is read by sigv4_parse.c. */
+#include "sigv4.h"
+
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "aws_chunked.h"
 #include "checksums.h"
 #include "serve.h"
+#include "sigv4_parse.h"
 
-typedef struct sigv4 {
-    char key_id[128];
-    char date[8 + 1];       /* YYYYMMDD */
-    char region[64];
-    char service[32];
-    char signed_headers[1024];
-    char signature[65];
-    char amz_date[32];      /* X-Amz-Date */
-    char scope[256];
-    uint8_t signing_key[32];
-} sigv4;
+static const char empty_sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-static int field(const char *auth, const char *name, char *out, size_t n)
+int sigv4_payload_of(const char *v)
 {
-    const char *p = strstr(auth, name);
-    if (!p)
-        return -1;
-    p += strlen(name);
-    size_t len = strcspn(p, ", ");
-    if (len >= n)
-        return -1;
-    memcpy(out, p, len);
-    out[len] = 0;
-    return 0;
+    static const struct {
+        const char *name;
+        sigv4_payload kind;
+    } named[] = {
+        {"UNSIGNED-PAYLOAD", SIGV4_PAYLOAD_UNSIGNED},
+        {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", SIGV4_PAYLOAD_STREAMING_SIGNED},
+        {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", SIGV4_PAYLOAD_STREAMING_SIGNED_TRAILER},
+        {"STREAMING-UNSIGNED-PAYLOAD-TRAILER", SIGV4_PAYLOAD_STREAMING_UNSIGNED_TRAILER},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (!strcmp(v, named[i].name))
+            return (int)named[i].kind;
+    if (strlen(v) == 64 && strspn(v, "0123456789abcdef") == 64)
+        return SIGV4_PAYLOAD_HEX;
+    return -1;
 }
 
-static void hmac(const uint8_t *key, size_t kl, const char *msg, uint8_t out[32])
+static void hmac(const uint8_t *key, size_t kl, const char *msg, size_t n, uint8_t out[32])
 {
-    serve_hmac_sha256(key, kl, (const uint8_t *)msg, strlen(msg), out);
+    serve_hmac_sha256(key, kl, (const uint8_t *)msg, n, out);
 }
 
-/* Parses the Authorization header and derives the signing key. */
-static int parse(serve_request *q, sigv4 *v, serve_reply *r)
+/* HMAC of the string to sign "ALGO\nDATE\nSCOPE\nTAIL" as hex. */
+static void sign(const sigv4_verified *v, const char *algo, const char *tail, char out[65])
 {
+    lhv1_buf s;
+    lhv1_buf_init(&s);
+    lhv1_buf_printf(&s, "%s\n%s\n%s\n%s", algo, v->amz_date, v->scope, tail);
+    uint8_t mac[32];
+    hmac(v->signing_key, 32, s.failed ? "" : (const char *)s.data, s.failed ? 0 : s.len, mac);
+    serve_hex(mac, 32, out);
+    lhv1_buf_free(&s);
+}
+
+static int same_sig(const char *a, const char *b)
+{
+    return strlen(a) == 64 && strlen(b) == 64 && sodium_memcmp(a, b, 64) == 0;
+}
+
+/* --- the header pass ------------------------------------------------- */
+
+/* What one pass over the request's headers finds. */
+typedef struct header_scan {
+    const sigv4_authz *authz;  /* NULL in the first pass */
+    int n_authorization, n_date, n_sha;
+    char unsigned_amz[64];     /* the first x-amz-* header not signed */
+} header_scan;
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    (void)value;
+    header_scan *h = cls;
+    if (!strcasecmp(key, "Authorization"))
+        h->n_authorization++;
+    else if (!strcasecmp(key, "x-amz-date"))
+        h->n_date++;
+    else if (!strcasecmp(key, "x-amz-content-sha256"))
+        h->n_sha++;
+    if (h->authz && !h->unsigned_amz[0] && !strncasecmp(key, "x-amz-", 6)) {
+        char lower[SIGV4_NAME_MAX];
+        size_t n = strlen(key);
+        if (n >= sizeof lower) {
+            snprintf(h->unsigned_amz, sizeof h->unsigned_amz, "%.40s...", key);
+            return MHD_YES;
+        }
+        for (size_t i = 0; i <= n; i++)
+            lower[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
+        if (!sigv4_is_signed(h->authz, lower))
+            snprintf(h->unsigned_amz, sizeof h->unsigned_amz, "%s", lower);
+    }
+    return MHD_YES;
+}
+
+/* Every value of one header, in order, canonical, joined by ','. */
+typedef struct header_join {
+    const char *name;
+    lhv1_buf *out;
+    int n;
+} header_join;
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    header_join *j = cls;
+    if (strcasecmp(key, j->name))
+        return MHD_YES;
+    if (j->n++)
+        lhv1_buf_putc(j->out, ',');
+    sigv4_header_value(j->out, value ? value : "", value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+/* The canonical request; -1 when a signed header is absent. */
+static int canonical_request(serve_request *q, const sigv4_authz *a, const char *payload,
+                             lhv1_buf *c)
+{
+    lhv1_buf_printf(c, "%s\n", q->method);
+    /* S3 signs the path as the client encoded it, unnormalised. */
+    lhv1_buf_puts(c, q->raw_url);
+    lhv1_buf_putc(c, '\n');
+    if (q->raw_query && sigv4_canonical_query(q->raw_query, strlen(q->raw_query), c) < 0)
+        return -1;
+    lhv1_buf_putc(c, '\n');
+    for (size_t i = 0; i < a->n_signed; i++) {
+        lhv1_buf_printf(c, "%s:", a->names[i]);
+        header_join j = {a->names[i], c, 0};
+        MHD_get_connection_values(q->conn, MHD_HEADER_KIND, join_header, &j);
+        if (!j.n)
+            return -2;
+        lhv1_buf_putc(c, '\n');
+    }
+    lhv1_buf_printf(c, "\n%s\n%s", a->signed_headers, payload);
+    return c->failed ? -1 : 0;
+}
+
+static int query_signed(const serve_request *q)
+{
+    /* Presigned URLs carry X-Amz-Signature (any case after decoding is
+     * the client's business; the raw names are what they send). */
+    const char *p = q->raw_query;
+    return p && (strstr(p, "X-Amz-Signature=") || strstr(p, "X-Amz-Credential="));
+}
+
+int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
+                        sigv4_verified *v, serve_reply *r)
+{
+    const serve_limits *lim = &q->srv->cfg.lim;
     memset(v, 0, sizeof *v);
+    header_scan h;
+    memset(&h, 0, sizeof h);
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, scan_header, &h);
     const char *auth = serve_header(q, "Authorization");
     if (!auth) {
-        serve_reply_error(r, q, 403, "AccessDenied", "the request is not signed");
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          query_signed(q) ? "query-string authentication (presigned URLs) is "
+                                            "not supported; sign the Authorization header"
+                                          : "Access Denied: the request is not signed");
         return -1;
     }
-    char cred[512];
-    if (strncmp(auth, "AWS4-HMAC-SHA256 ", 17) || field(auth, "Credential=", cred, sizeof cred) ||
-        field(auth, "SignedHeaders=", v->signed_headers, sizeof v->signed_headers) ||
-        field(auth, "Signature=", v->signature, sizeof v->signature)) {
-        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed",
-                          "the Authorization header is not AWS4-HMAC-SHA256 with Credential, "
-                          "SignedHeaders and Signature");
+    if (h.n_authorization > 1 || h.n_date > 1 || h.n_sha > 1) {
+        serve_reply_error(r, q, 400, "InvalidArgument",
+                          "Authorization, x-amz-date and x-amz-content-sha256 may each be sent "
+                          "once");
         return -1;
     }
-    /* KEY/DATE/REGION/SERVICE/aws4_request */
-    char *parts[5];
-    int n = 0;
-    for (char *p = cred, *save = NULL; n < 5 && (p = strtok_r(n ? NULL : p, "/", &save)); n++)
-        parts[n] = p;
-    if (n != 5 || strcmp(parts[4], "aws4_request") || strlen(parts[1]) != 8 ||
-        strlen(parts[2]) >= sizeof v->region || strlen(parts[3]) >= sizeof v->service ||
-        strlen(parts[0]) >= sizeof v->key_id) {
-        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed", "bad Credential scope");
+    sigv4_authz a;
+    char why[160];
+    if (sigv4_parse_authorization(auth, &a, why, sizeof why) < 0) {
+        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed", "%s", why);
         return -1;
     }
-    snprintf(v->key_id, sizeof v->key_id, "%s", parts[0]);
-    snprintf(v->date, sizeof v->date, "%s", parts[1]);
-    snprintf(v->region, sizeof v->region, "%s", parts[2]);
-    snprintf(v->service, sizeof v->service, "%s", parts[3]);
-    if (strcmp(v->key_id, q->srv->cfg.auth_key)) {
+    if (strlen(a.key_id) != strlen(key) ||
+        sodium_memcmp(a.key_id, key, strlen(key)) != 0) {
         serve_reply_error(r, q, 403, "InvalidAccessKeyId",
                           "The AWS Access Key Id you provided does not exist in our records.");
         return -1;
     }
     const char *amz_date = serve_header(q, "x-amz-date");
-    if (!amz_date || strlen(amz_date) >= sizeof v->amz_date || strncmp(amz_date, v->date, 8)) {
-        serve_reply_error(r, q, 403, "AccessDenied", "x-amz-date is missing or not the scope's date");
+    int64_t t;
+    if (!amz_date || sigv4_parse_amz_date(amz_date, &t) < 0) {
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "AWS authentication requires a valid x-amz-date header "
+                          "(YYYYMMDDTHHMMSSZ; the Date header is not read)");
+        return -1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (t > now + lim->max_skew || t < now - lim->max_skew) {
+        serve_reply_error(r, q, 403, "RequestTimeTooSkewed",
+                          "The difference between the request time (%s) and the current time "
+                          "is too large (more than %u s).",
+                          amz_date, lim->max_skew);
+        return -1;
+    }
+    if (memcmp(a.date, amz_date, 8)) {
+        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed",
+                          "Invalid credential date. Date is not the same as X-Amz-Date.");
+        return -1;
+    }
+    if (strcmp(a.region, lim->region)) {
+        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed",
+                          "the region '%s' is wrong; expecting '%s'", a.region, lim->region);
+        return -1;
+    }
+    if (strcmp(a.service, "s3")) {
+        serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed",
+                          "incorrect service '%s'; this endpoint belongs to 's3'", a.service);
+        return -1;
+    }
+    if (!sigv4_is_signed(&a, "host")) {
+        serve_reply_error(r, q, 403, "AccessDenied", "the host header must be signed");
+        return -1;
+    }
+    h.authz = &a;
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, scan_header, &h);
+    if (h.unsigned_amz[0]) {
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "There were headers present in the request which were not signed: %s",
+                          h.unsigned_amz);
+        return -1;
+    }
+    const char *payload = serve_header(q, "x-amz-content-sha256");
+    if (!payload) {
+        serve_reply_error(r, q, 400, "InvalidRequest",
+                          "Missing required header for this request: x-amz-content-sha256");
+        return -1;
+    }
+    int kind = sigv4_payload_of(payload);
+    if (kind < 0) {
+        serve_reply_error(r, q, 400, "InvalidArgument",
+                          "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                          "STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER], "
+                          "STREAMING-UNSIGNED-PAYLOAD-TRAILER or a SHA-256 in hex");
+        return -1;
+    }
+    if (kind >= SIGV4_PAYLOAD_STREAMING_SIGNED && strcmp(q->method, "PUT")) {
+        serve_reply_error(r, q, 400, "InvalidRequest", "a streaming payload is a PUT's only");
+        return -1;
+    }
+    lhv1_buf c;
+    lhv1_buf_init(&c);
+    int crc = canonical_request(q, &a, payload, &c);
+    if (crc < 0) {
+        lhv1_buf_free(&c);
+        if (crc == -2)
+            serve_reply_error(r, q, 403, "SignatureDoesNotMatch",
+                              "a header named in SignedHeaders is not in the request");
+        else
+            serve_reply_error(r, q, 400, "InvalidArgument",
+                              "the query string has a bad escape or too many parameters");
         return -1;
     }
     snprintf(v->amz_date, sizeof v->amz_date, "%s", amz_date);
-    snprintf(v->scope, sizeof v->scope, "%s/%s/%s/aws4_request", v->date, v->region, v->service);
-    char k0[300];
-    snprintf(k0, sizeof k0, "AWS4%s", q->srv->cfg.auth_secret);
+    snprintf(v->scope, sizeof v->scope, "%s/%s/%s/aws4_request", a.date, a.region, a.service);
+    size_t sl = strlen(secret);
+    uint8_t *k0 = malloc(sl + 4);
+    if (!k0) {
+        lhv1_buf_free(&c);
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return -1;
+    }
+    memcpy(k0, "AWS4", 4);
+    memcpy(k0 + 4, secret, sl);
     uint8_t kd[32], kr[32], ks[32];
-    hmac((const uint8_t *)k0, strlen(k0), v->date, kd);
-    hmac(kd, 32, v->region, kr);
-    hmac(kr, 32, v->service, ks);
-    hmac(ks, 32, "aws4_request", v->signing_key);
+    hmac(k0, sl + 4, a.date, 8, kd);
+    sodium_memzero(k0, sl + 4);
+    free(k0);
+    hmac(kd, 32, a.region, strlen(a.region), kr);
+    hmac(kr, 32, a.service, strlen(a.service), ks);
+    hmac(ks, 32, "aws4_request", 12, v->signing_key);
+    uint8_t hc[32];
+    char hex[65], want[65];
+    serve_sha256(c.data, c.len, hc);
+    serve_hex(hc, 32, hex);
+    lhv1_buf_free(&c);
+    sign(v, "AWS4-HMAC-SHA256", hex, want);
+    if (!same_sig(want, a.signature)) {
+        serve_reply_error(r, q, 403, "SignatureDoesNotMatch",
+                          "The request signature we calculated does not match the signature "
+                          "you provided.");
+        return -1;
+    }
+    memcpy(v->seed, a.signature, sizeof v->seed);
+    v->payload = (sigv4_payload)kind;
+    if (kind == SIGV4_PAYLOAD_HEX)
+        snprintf(v->payload_hash, sizeof v->payload_hash, "%s", payload);
     return 0;
 }
 
-/* RFC 3986 encoding as SigV4 wants it: unreserved bytes kept. */
-static void uri_encode(lhv1_buf *b, const uint8_t *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            lhv1_buf_putc(b, c);
-        else
-            lhv1_buf_printf(b, "%%%02X", c);
-    }
-}
+/* Each hex x-amz-content-sha256 of a request (unsigned, a client may send
+ * more than one: every one is checked), against the body's SHA-256,
+ * computed once. */
+typedef struct payload_scan {
+    serve_request *q;
+    char hex[65]; /* empty until computed */
+    int mismatch;
+} payload_scan;
 
-typedef struct qarg {
-    lhv1_buf k, v;
-} qarg;
-
-typedef struct qargs {
-    qarg a[64];
-    size_t n;
-    int bad;
-} qargs;
-
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+static enum MHD_Result check_one_payload(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
 {
     (void)kind;
-    qargs *qa = cls;
-    if (qa->n == 64) {
-        qa->bad = 1;
-        return MHD_NO;
+    payload_scan *p = cls;
+    if (strcasecmp(key, "x-amz-content-sha256") || !value ||
+        sigv4_payload_of(value) != SIGV4_PAYLOAD_HEX)
+        return MHD_YES;
+    if (!p->hex[0]) {
+        uint8_t d[32];
+        serve_sha256(p->q->body.data, p->q->body.len, d);
+        serve_hex(d, 32, p->hex);
     }
-    qarg *x = &qa->a[qa->n++];
-    lhv1_buf_init(&x->k);
-    lhv1_buf_init(&x->v);
-    lhv1_buf raw;
-    lhv1_buf_init(&raw);
-    if (serve_unescape(key, strlen(key), &raw) < 0)
-        qa->bad = 1;
-    uri_encode(&x->k, raw.data, raw.len);
-    if (value && serve_unescape(value, strlen(value), &raw) < 0)
-        qa->bad = 1;
-    if (value)
-        uri_encode(&x->v, raw.data, raw.len);
-    lhv1_buf_free(&raw);
-    return MHD_YES;
+    p->mismatch = strcmp(p->hex, value) != 0;
+    return p->mismatch ? MHD_NO : MHD_YES;
 }
 
-static int cmp_qarg(const void *x, const void *y)
+int sigv4_check_payload(serve_request *q, serve_reply *r)
 {
-    const qarg *a = x, *b = y;
-    int c = lhv1_bytes_cmp((lhv1_bytes){a->k.data, a->k.len}, (lhv1_bytes){b->k.data, b->k.len});
-    return c ? c : lhv1_bytes_cmp((lhv1_bytes){a->v.data, a->v.len}, (lhv1_bytes){b->v.data, b->v.len});
-}
-
-/* Canonical header value: trimmed, inner runs of spaces collapsed. */
-static void header_value(lhv1_buf *b, const char *v)
-{
-    while (*v == ' ' || *v == '\t')
-        v++;
-    size_t n = strlen(v);
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    int space = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == ' ' || v[i] == '\t') {
-            space = 1;
-            continue;
-        }
-        if (space)
-            lhv1_buf_putc(b, ' ');
-        space = 0;
-        lhv1_buf_putc(b, (uint8_t)v[i]);
-    }
-}
-
-static int canonical_request(serve_request *q, const sigv4 *v, lhv1_buf *c)
-{
-    lhv1_buf_printf(c, "%s\n", q->method);
-    const char *qm = strchr(q->raw_url, '?');
-    size_t plen = qm ? (size_t)(qm - q->raw_url) : strlen(q->raw_url);
-    /* S3 signs the path as the client encoded it, unnormalised. */
-    lhv1_buf_append(c, q->raw_url, plen);
-    lhv1_buf_putc(c, '\n');
-    qargs qa;
-    qa.n = 0;
-    qa.bad = 0;
-    MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, collect, &qa);
-    qsort(qa.a, qa.n, sizeof qa.a[0], cmp_qarg);
-    for (size_t i = 0; i < qa.n; i++) {
-        if (i)
-            lhv1_buf_putc(c, '&');
-        lhv1_buf_append(c, qa.a[i].k.data, qa.a[i].k.len);
-        lhv1_buf_putc(c, '=');
-        lhv1_buf_append(c, qa.a[i].v.data, qa.a[i].v.len);
-        lhv1_buf_free(&qa.a[i].k);
-        lhv1_buf_free(&qa.a[i].v);
-    }
-    lhv1_buf_putc(c, '\n');
-    char names[1024];
-    snprintf(names, sizeof names, "%s", v->signed_headers);
-    for (char *save = NULL, *h = strtok_r(names, ";", &save); h; h = strtok_r(NULL, ";", &save)) {
-        const char *val = serve_header(q, h);
-        if (!val)
-            return -1;
-        lhv1_buf_printf(c, "%s:", h);
-        header_value(c, val);
-        lhv1_buf_putc(c, '\n');
-    }
-    lhv1_buf_printf(c, "\n%s\n", v->signed_headers);
-    const char *payload = serve_header(q, "x-amz-content-sha256");
-    if (payload) {
-        lhv1_buf_puts(c, payload);
-    } else { /* SigV4 proper: the payload's own hash */
-        uint8_t h[32];
-        char hex[65];
-        serve_sha256(q->body.data, q->body.len, h);
-        serve_hex(h, 32, hex);
-        lhv1_buf_puts(c, hex);
-    }
-    return qa.bad || c->failed ? -1 : 0;
-}
-
-static void sign(const sigv4 *v, const char *algo, const char *tail, char out[65])
-{
-    lhv1_buf s;
-    lhv1_buf_init(&s);
-    lhv1_buf_printf(&s, "%s\n%s\n%s\n%s", algo, v->amz_date, v->scope, tail);
-    lhv1_buf_putc(&s, 0);
-    uint8_t mac[32];
-    hmac(v->signing_key, 32, (const char *)s.data, mac);
-    serve_hex(mac, 32, out);
-    lhv1_buf_free(&s);
-}
-
-int sigv4_check(serve_request *q, serve_reply *r)
-{
-    if (!q->srv->cfg.auth_key)
-        return 0;
-    sigv4 v;
-    if (parse(q, &v, r) < 0)
-        return -1;
-    lhv1_buf c;
-    lhv1_buf_init(&c);
-    if (canonical_request(q, &v, &c) < 0) {
-        lhv1_buf_free(&c);
-        serve_reply_error(r, q, 403, "SignatureDoesNotMatch", "a signed header is missing");
-        return -1;
-    }
-    uint8_t h[32];
-    char hex[65], want[65];
-    serve_sha256(c.data, c.len, h);
-    serve_hex(h, 32, hex);
-    lhv1_buf_free(&c);
-    sign(&v, "AWS4-HMAC-SHA256", hex, want);
-    if (strcmp(want, v.signature)) {
-        serve_reply_error(r, q, 403, "SignatureDoesNotMatch",
-                          "The request signature we calculated does not match the signature you provided.");
+    payload_scan p = {q, "", 0};
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, check_one_payload, &p);
+    if (p.mismatch) {
+        serve_reply_error(r, q, 400, "XAmzContentSHA256Mismatch",
+                          "The provided 'x-amz-content-sha256' header does not match what was "
+                          "computed.");
         return -1;
     }
     return 0;
@@ -262,28 +332,54 @@ int sigv4_check(serve_request *q, serve_reply *r)
 
 int sigv4_check_chunks(serve_request *q, const aws_chunked *c, serve_reply *r)
 {
-    if (!q->srv->cfg.auth_key)
+    const sigv4_verified *v = q->auth;
+    if (!v || (v->payload != SIGV4_PAYLOAD_STREAMING_SIGNED &&
+               v->payload != SIGV4_PAYLOAD_STREAMING_SIGNED_TRAILER))
         return 0;
-    sigv4 v;
-    if (parse(q, &v, r) < 0)
-        return -1;
-    static const char empty_sha[] =
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     char prev[65];
-    snprintf(prev, sizeof prev, "%s", v.signature);
+    memcpy(prev, v->seed, sizeof prev);
     for (size_t i = 0; i < c->n_sigs; i++) {
         uint8_t h[32];
         char hex[65], tail[300], want[65];
         serve_sha256(c->payload.data + c->sigs[i].off, c->sigs[i].len, h);
         serve_hex(h, 32, hex);
         snprintf(tail, sizeof tail, "%s\n%s\n%s", prev, empty_sha, hex);
-        sign(&v, "AWS4-HMAC-SHA256-PAYLOAD", tail, want);
-        if (strcmp(want, c->sigs[i].sig)) {
+        sign(v, "AWS4-HMAC-SHA256-PAYLOAD", tail, want);
+        if (!same_sig(want, c->sigs[i].sig)) {
             serve_reply_error(r, q, 403, "SignatureDoesNotMatch",
-                              "chunk %zu: the chunk signature does not match", i);
+                              "chunk %zu: the chunk signature is missing or does not match", i);
             return -1;
         }
         memcpy(prev, want, sizeof prev);
+    }
+    const char *tsig = aws_chunked_trailer(c, "x-amz-trailer-signature");
+    if (v->payload == SIGV4_PAYLOAD_STREAMING_SIGNED) {
+        if (c->n_trailers) {
+            serve_reply_error(r, q, 400, "InvalidRequest",
+                              "STREAMING-AWS4-HMAC-SHA256-PAYLOAD carries no trailer");
+            return -1;
+        }
+        return 0;
+    }
+    /* -TRAILER: "name:value\n" of every trailer but the signature, hashed,
+     * signed after the last chunk's signature. */
+    lhv1_buf t;
+    lhv1_buf_init(&t);
+    for (size_t i = 0; i < c->n_trailers; i++)
+        if (strcmp(c->trailer_name[i], "x-amz-trailer-signature"))
+            lhv1_buf_printf(&t, "%s:%s\n", c->trailer_name[i], c->trailer_value[i]);
+    uint8_t h[32];
+    char hex[65], tail[200], want[65];
+    serve_sha256(t.data, t.len, h);
+    int oom = t.failed;
+    lhv1_buf_free(&t);
+    serve_hex(h, 32, hex);
+    snprintf(tail, sizeof tail, "%s\n%s", prev, hex);
+    sign(v, "AWS4-HMAC-SHA256-TRAILER", tail, want);
+    if (oom || !tsig || !same_sig(want, tsig)) {
+        serve_reply_error(r, q, 403, "SignatureDoesNotMatch",
+                          "the trailer signature is missing or does not match");
+        return -1;
     }
     return 0;
 }

@@ -5,14 +5,18 @@
  *   "<bucket>/<key>"   an object, through the libcurl client store of
  *                      that bucket (src/s3client)
  * The fault store stays in front unchanged, so a torn PUT forwards the cut
- * body and a stale read serves a version the proxy saw earlier. */
+ * body and a stale read serves a version the proxy saw earlier.
+ *
+ * What the proxy created (each object it wrote, each bucket that did not
+ * exist before its CreateBucket) is recorded, in a memory store of empty
+ * markers, so that an admin reset deletes that and nothing else. */
 #define _GNU_SOURCE /* memmem */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../s3client/s3_store.h"
+#include "s3_store.h"
 #include "serve.h"
 
 #define MARKER_PREFIX "_buckets/"
@@ -31,6 +35,7 @@ typedef struct upstream_store {
     char *userpwd, *sigv4;
     upstream_bucket *b;
     size_t n;
+    lhv1_store *created;  /* keys as above, empty bodies: what reset deletes */
 } upstream_store;
 
 static size_t on_body(char *p, size_t size, size_t n, void *cls)
@@ -71,15 +76,23 @@ static long bucket_request(upstream_store *u, const char *method, const char *pa
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
     }
+    struct curl_slist *h = NULL;
     if (u->userpwd) {
         curl_easy_setopt(c, CURLOPT_AWS_SIGV4, u->sigv4);
         curl_easy_setopt(c, CURLOPT_USERPWD, u->userpwd);
+        /* Bucket requests have no body: S3 wants its hash signed. */
+        h = curl_slist_append(NULL, "x-amz-content-sha256: "
+                                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        if (!h)
+            return lhv1_store_oom(err, "upstream request");
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
     if (rc != CURLE_OK)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 502, "upstream %s %s: %s", method, path,
                                curl_easy_strerror(rc));
@@ -177,17 +190,49 @@ static int list_buckets(upstream_store *u, lhv1_key_list *names, lhv1_store_err 
     return rc;
 }
 
+/* The record of what the proxy created (a key as the server lays them out). */
+static int record(upstream_store *u, lhv1_bytes key, lhv1_store_err *err)
+{
+    if (lhv1_store_put(u->created, key, (lhv1_bytes){NULL, 0}, err) < 0)
+        return -1;
+    lhv1_store_err_ok(err);
+    return 0;
+}
+
+static int forget(upstream_store *u, lhv1_bytes key, lhv1_store_err *err)
+{
+    lhv1_store_err e;
+    lhv1_store_del(u->created, key, &e); /* absent: it was never ours */
+    lhv1_store_err_ok(err);
+    return 0;
+}
+
 static int up_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_err *err)
 {
     upstream_store *u = (upstream_store *)st;
     if (!is_marker(key)) {
         lhv1_bytes okey;
         lhv1_store *s = object_store(u, key, &okey, err);
-        return s ? lhv1_store_put(s, okey, body, err) : -1;
+        if (!s || lhv1_store_put(s, okey, body, err) < 0)
+            return -1;
+        return record(u, key, err);
     }
     char path[80];
     if (!serve_bucket_name_ok(key.data + MARKER_LEN, key.len - MARKER_LEN))
         return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "not a bucket name");
+    /* Us-east-1 answers 200 to creating a bucket one owns already: whether
+     * this CreateBucket creates it is known only by looking first. */
+    lhv1_key_list names;
+    lhv1_key_list_init(&names);
+    int existed = 0;
+    if (list_buckets(u, &names, err) < 0) {
+        lhv1_key_list_free(&names);
+        return -1;
+    }
+    for (size_t i = 0; i < names.n; i++)
+        existed |= names.keys[i].len == key.len - MARKER_LEN &&
+                   !memcmp(names.keys[i].data, key.data + MARKER_LEN, names.keys[i].len);
+    lhv1_key_list_free(&names);
     snprintf(path, sizeof path, "/%.*s", (int)(key.len - MARKER_LEN), key.data + MARKER_LEN);
     lhv1_buf out;
     lhv1_buf_init(&out);
@@ -199,6 +244,8 @@ static int up_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
              : status == 409 && strstr(code, "AlreadyOwnedByYou") ? 0
                                                                   : bucket_fail(status, &out, "CreateBucket", err);
     lhv1_buf_free(&out);
+    if (rc == 0 && !existed)
+        rc = record(u, key, err);
     if (rc == 0)
         lhv1_store_err_ok(err);
     return rc;
@@ -234,7 +281,9 @@ static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
     if (!is_marker(key)) {
         lhv1_bytes okey;
         lhv1_store *s = object_store(u, key, &okey, err);
-        return s ? lhv1_store_del(s, okey, err) : -1;
+        if (!s || lhv1_store_del(s, okey, err) < 0)
+            return -1;
+        return forget(u, key, err);
     }
     lhv1_bytes name = {key.data + MARKER_LEN, key.len - MARKER_LEN};
     char path[80];
@@ -253,7 +302,7 @@ static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
             break;
         }
     if (rc == 0)
-        lhv1_store_err_ok(err);
+        rc = forget(u, key, err);
     return rc;
 }
 
@@ -331,6 +380,7 @@ static void up_destroy(lhv1_store *st)
     while (u->n)
         bucket_forget(u, u->n - 1);
     free(u->b);
+    lhv1_store_destroy(u->created);
     if (u->curl)
         curl_easy_cleanup(u->curl);
     free(u->endpoint);
@@ -361,7 +411,8 @@ lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err)
     lhv1_store_destroy(p);
     u->endpoint = strdup(url);
     u->curl = p ? curl_easy_init() : NULL;
-    if (!p || !u->endpoint || !u->curl) {
+    u->created = lhv1_memory_store_new();
+    if (!p || !u->endpoint || !u->curl || !u->created) {
         if (p)
             lhv1_store_oom(err, "upstream");
         up_destroy(&u->base);
@@ -387,4 +438,33 @@ lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err)
         }
     }
     return &u->base;
+}
+
+int serve_upstream_reset(lhv1_store *st, lhv1_store_err *err)
+{
+    upstream_store *u = (upstream_store *)st;
+    lhv1_key_list l;
+    lhv1_key_list_init(&l);
+    if (lhv1_store_list(u->created, (lhv1_bytes){(const uint8_t *)"", 0}, &l, err) < 0) {
+        lhv1_key_list_free(&l);
+        return -1;
+    }
+    int rc = 0;
+    /* Objects first, then the buckets: one still holding an object the
+     * proxy did not write is not empty, and stays (BucketNotEmpty). */
+    for (int markers = 0; markers < 2 && rc == 0; markers++)
+        for (size_t i = 0; i < l.n && rc == 0; i++) {
+            if (is_marker(l.keys[i]) != markers)
+                continue;
+            rc = up_del(st, l.keys[i], err);
+            if (rc < 0 && markers && err->kind == LHV1_STORE_FAILED &&
+                strstr(err->body, "BucketNotEmpty")) {
+                forget(u, l.keys[i], err);
+                rc = 0;
+            }
+        }
+    lhv1_key_list_free(&l);
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    return rc;
 }

@@ -3,6 +3,9 @@
 
   fuzz_report.py stats ENGINE TARGET SECONDS LOG AFL_STATS_OR_- NEW_UNITS SEEDS CRASH_DIR OUT_JSON
   fuzz_report.py signature REPORT            -> "<12-hex> <one-line title>"
+  fuzz_report.py go-deadline-race LOG SECONDS GO_VERSION
+      exit 0 when a Go fuzz run's only failure is the coordinator race of
+      golang/go#75804 (below), 1 otherwise
   fuzz_report.py summary OUT_DIR [--require-execs] STATS_JSON...
       reads the stats of this run, writes OUT_DIR/summary.json
       and OUT_DIR/summary.md, prints the Markdown; exit 1 on a crash, or
@@ -87,6 +90,65 @@ def go_stats(log):
     return s
 
 
+GO_STATS = re.compile(r"fuzz: elapsed: (\d+)s, execs: (\d+) ")
+GO_BASELINE = re.compile(r"fuzz: elapsed: \d+s, (?:gathering baseline coverage|testing seed corpus): (\d+)/")
+# The first line Go prints about a failure: it found one and minimizes it,
+# a seed failed, or the test failed without either.
+GO_FAILURE = re.compile(r"^(fuzz: minimizing |failure while testing seed corpus entry: |--- FAIL: )")
+
+
+def go_first_crash(log):
+    """When Go first reported a failure (log.times: the arrival of each line,
+    seconds since the fuzzing started) and its count of executions then:
+    the last it printed before (every 3 s), so at most that many."""
+    times = os.path.join(os.path.dirname(log), "log.times")
+    if not (os.path.exists(log) and os.path.exists(times)):
+        return None
+    execs = 0
+    for line, t in zip(open(log, errors="replace"), open(times)):
+        m = GO_STATS.search(line) or GO_BASELINE.search(line)
+        if m:
+            execs = int(m.group(m.lastindex))
+        if GO_FAILURE.match(line):
+            return {"seconds": round(float(t), 3), "execs": execs, "execs_exact": False}
+    return None
+
+
+def libfuzzer_first_crash(w, execs):
+    """The first artifact libFuzzer wrote (it stops there): its time since
+    the engine started; execs are libFuzzer's own final count, printed
+    when it dies."""
+    raw = os.path.join(w, "raw-crashes")
+    start = read_float(os.path.join(w, "start_time"))
+    files = [os.path.join(raw, f) for f in os.listdir(raw)] if os.path.isdir(raw) else []
+    if start is None or not files:
+        return None
+    first = min(os.path.getmtime(f) for f in files)
+    return {"seconds": round(max(first - start, 0.0), 3), "execs": execs, "execs_exact": True}
+
+
+AFL_CRASH = re.compile(r"^id:(\d+),.*\btime:(\d+),execs:(\d+)")
+
+
+def afl_first_crash(w):
+    """AFL++ names each crash with its time (ms since the start) and its
+    count of executions then; id:000000 is the first."""
+    d = os.path.join(w, "afl", "main", "crashes")
+    found = sorted((int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                   for m in map(AFL_CRASH.match, os.listdir(d) if os.path.isdir(d) else []) if m)
+    if not found:
+        return None
+    _, ms, execs = found[0]
+    return {"seconds": round(ms / 1000, 3), "execs": execs, "execs_exact": True}
+
+
+def read_float(path):
+    try:
+        return float(open(path).read().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def cmd_stats(a):
     engine, target, seconds, log, afl, new_units, seeds, crashes, out = a
     s = {"libfuzzer": libfuzzer_stats, "go": go_stats}.get(engine, lambda _: afl_stats(afl))(log)
@@ -104,6 +166,19 @@ def cmd_stats(a):
                               "inputs": int(open(cnt).read()) if os.path.exists(cnt) else 1})
     s["crashes"] = found
     w = os.path.dirname(log)
+    start, end = (read_float(os.path.join(w, f)) for f in ("start_time", "end_time"))
+    if start is not None and end is not None:
+        s["ran_seconds"] = round(end - start, 1)
+    first = None
+    if found:
+        first = {"libfuzzer": lambda: libfuzzer_first_crash(w, s["execs"]),
+                 "afl": lambda: afl_first_crash(w),
+                 "go": lambda: go_first_crash(log)}[engine]()
+    s["first_crash"] = first
+    if first and engine != "afl" and first["seconds"] > 0:
+        # libFuzzer and Go stop at the first crash: the rate is up to it
+        # (libFuzzer's own is whole seconds, 0 before the first).
+        s["exec_per_sec"] = round(first["execs"] / first["seconds"], 1)
     rc_file = os.path.join(w, "engine_rc")
     s["engine_rc"] = int(open(rc_file).read()) if os.path.exists(rc_file) else 0
     # ci/fuzz's `times` before and after the engine ran, and /proc/loadavg.
@@ -152,6 +227,39 @@ def first_stack(text):
     return frames
 
 
+def go_deadline_race(lines, seconds, version):
+    """Whether a failed Go fuzz run failed only by the coordinator race of
+    golang/go#75804 (Go before 1.27): the -fuzztime deadline, seen before it
+    reached the workers' context, returned as the run's error. Then the
+    output is Go's progress lines and nothing else but
+        --- FAIL: FuzzX (T s)
+            context deadline exceeded
+        FAIL
+    with T at least the box: no finding, no failing seed, no other error
+    (Go keeps the first error that is not the deadline's)."""
+    m = re.match(r"go(\d+)\.(\d+)", version)
+    if not m or (int(m.group(1)), int(m.group(2))) >= (1, 27):
+        return False
+    lines = [l.rstrip("\n") for l in lines if l.strip()]
+    if len(lines) < 3 or lines[-2:] != ["    context deadline exceeded", "FAIL"]:
+        return False
+    fail = re.fullmatch(r"--- FAIL: Fuzz\w+ \((\d+(?:\.\d+)?)s\)", lines[-3])
+    if not fail or float(fail.group(1)) < float(seconds):
+        return False
+    return all(GO_PROGRESS.match(l) for l in lines[:-3])
+
+
+GO_PROGRESS = re.compile(r"fuzz: elapsed: \d+s, (execs: \d+ \(\d+/sec\)(, new interesting: \d+ "
+                         r"\(total: \d+\))?|gathering baseline coverage: \d+/\d+ completed"
+                         r"(, now fuzzing with \d+ workers)?|testing seed corpus: \d+/\d+ completed"
+                         r"(, now fuzzing with \d+ workers)?)$")
+
+
+def cmd_go_deadline_race(a):
+    log, seconds, version = a
+    sys.exit(0 if go_deadline_race(open(log, errors="replace"), seconds, version) else 1)
+
+
 def cmd_signature(a):
     text = open(a[0], errors="replace").read()
     # An oracle's assertion names its own place: that is the bug's identity.
@@ -194,15 +302,27 @@ def cmd_summary(a):
         if r["engine"] == "go":
             return f"{c.get('interesting', 0)} interesting inputs"
         return f"{c.get('edges', 0)}/{c.get('total_edges', 0)} edges ({c.get('bitmap_percent', 0)}%)"
+    def ran(r):
+        return f"{r['ran_seconds']:.1f} / {r['seconds']}" if "ran_seconds" in r else f"— / {r['seconds']}"
+
+    def first_crash(r):
+        f = r.get("first_crash")
+        if not f:
+            return "—"
+        return f"at {f['seconds']:.1f} s, {'' if f['execs_exact'] else '≥ '}{f['execs']:,} execs"
     md = ["# Fuzzing summary", "",
-          "| engine | target | s | execs | exec/s | corpus (seeds + new) | coverage | crashes |",
-          "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
+          "| engine | target | s (ran / box) | execs | exec/s | corpus (seeds + new) | coverage | "
+          "first crash | crashes |",
+          "| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |"]
     for r in rows:
         crashes = "; ".join(f"`{c['signature']}` {c['title']}" for c in r["crashes"]) or "0"
-        md.append(f"| {r['engine']} | {r['target']} | {r['seconds']} | {r['execs']} | "
-                  f"{r['exec_per_sec']:.0f} | {r['corpus_seeds']} + {r['corpus_new']} | "
-                  f"{cov(r)} | {crashes} |")
+        md.append(f"| {r['engine']} | {r['target']} | {ran(r)} | {r['execs']:,} | "
+                  f"{r['exec_per_sec']:,.0f} | {r['corpus_seeds']} + {r['corpus_new']} | "
+                  f"{cov(r)} | {first_crash(r)} | {crashes} |")
     md.append("")
+    md.append("libFuzzer and Go stop at the first crash: their execs and exec/s are up to it. "
+              "AFL++ fuzzes on to the end of its box and names the time and count of each crash. "
+              "Go prints its count every 3 s, so its count at a crash is the last before it (≥).")
     md.append("Coverage is each engine's own measure (libFuzzer: `cov` edges and `ft` features; "
               "AFL++: map edges; go: inputs kept in its cache); compare runs of one engine only. Line and branch coverage of "
               "`src/`: `ci/coverage`.")
@@ -266,4 +386,4 @@ def cmd_speed(a):
 if __name__ == "__main__":
     cmd = sys.argv[1]
     {"stats": cmd_stats, "signature": cmd_signature, "summary": cmd_summary,
-     "speed": cmd_speed}[cmd](sys.argv[2:])
+     "speed": cmd_speed, "go-deadline-race": cmd_go_deadline_race}[cmd](sys.argv[2:])

@@ -15,7 +15,13 @@ Sources, in order:
   4. persistor: deterministic random operation scripts.
   5. s3_listing: ListObjectsV2 pages as S3, MinIO and lhv1 serve write them,
      and the shapes the client's parser refuses (listing_pages below).
-  6. testee_wire: testee protocol messages, answers and requests, built
+  6. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
+  7. fault_rules: `lhv1 serve` fault rules, one of each kind (named in the
+     kind tables, src/testing/include/lhv1testing/fault_kinds.h and
+     src/serve/http_faults.h) with its parameters, the plan of
+     docs/FAULTS.md, the wrapper and list forms, and rules the parser must
+     refuse (unknown, duplicate and mistyped fields, values out of range).
+  8. testee_wire: testee protocol messages, answers and requests, built
      from the small goldens and their dumps (wire_messages below).
 
 Generated files are named gen-* or golden-*; the script replaces exactly
@@ -27,11 +33,15 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_seeds  # noqa: E402
 
 MAX_SEED = 64 * 1024
 
@@ -237,6 +247,64 @@ def listing_pages():
     return pages
 
 
+def fault_kinds(root):
+    """The fault kinds' names, from the X-macro tables that define them."""
+    names = []
+    for rel, table in (("src/testing/include/lhv1testing/fault_kinds.h", "LHV1_FAULT_KINDS"),
+                       ("src/serve/http_faults.h", "HTTP_FAULT_KINDS")):
+        with open(os.path.join(root, rel)) as f:
+            text = f.read()
+        body = text[text.index(f"#define {table}(X)"):]
+        body = body[:body.index("typedef enum")]
+        names += [n for n in re.findall(r'X\(\w+, "([a-z0-9-]+)"', body) if n != "none"]
+    if len(names) < 10:
+        sys.exit("make_seeds: fewer fault kinds than expected in the kind tables")
+    return names
+
+
+def fault_rule_seeds(root):
+    """Rule documents for the fault_rules target, named by what they hold."""
+    kinds = fault_kinds(root)
+    params = {"cut": 20, "reply": 200, "bit": 100, "lag": 1, "delay_ms": 10, "retry_after": 2,
+              "done": True, "code": "NoSuchBucket"}
+    rules = [dict({"kind": k, "key": "*/_vectors/*", "nth": i % 3}, **params)
+             for i, k in enumerate(kinds)]
+    docs = {f"kind-{r['kind']}": r for r in rules}
+    docs["plan-faults-md"] = {"rules": [
+        {"kind": "put-torn-prefix", "key": "*/_vectors/alpha.lhv1", "nth": 1, "cut": 20, "reply": 200},
+        {"kind": "get-bit-flip", "key": "*/_vectors/*", "probability": 0.05, "bit": 100},
+        {"kind": "http-slowdown", "op": "put", "nth": 0, "retry_after": 2},
+        {"kind": "http-body-cut", "op": "get", "key": "*/_vectors/beta.lhv1", "cut": 10,
+         "persistent": True}]}
+    docs["list-every-kind"] = rules
+    docs["wrapper-every-kind"] = {"rules": rules}
+    docs["op-any-probability"] = {"kind": "http-delay", "op": "any", "probability": 1,
+                                  "persistent": True, "delay_ms": 0}
+    docs["key-class-and-escape"] = {"kind": "get-fail", "key": "[a-c]?/\\*x*"}
+    docs["empty-list"] = []
+    refused = {
+        "unknown-field": {"kind": "get-fail", "nht": 1},
+        "wrong-type": {"kind": "get-fail", "nth": "1"},
+        "negative-nth": {"kind": "get-fail", "nth": -1},
+        "probability-0": {"kind": "get-fail", "probability": 0},
+        "delay-too-long": {"kind": "http-delay", "delay_ms": 600001},
+        "code-nosuchkey": {"kind": "http-404-code", "code": "NoSuchKey"},
+        "op-mismatch": {"kind": "put-lost", "op": "get"},
+        "unknown-kind": {"kind": "get-nothing"},
+        "wrapper-extra": {"rules": [{"kind": "get-fail"}], "typo": 1},
+        "not-an-object": [1],
+    }
+    out = {f"gen-{n}.json": json.dumps(d, separators=(",", ":")).encode() for n, d in docs.items()}
+    out.update({f"gen-refused-{n}.json": json.dumps(d, separators=(",", ":")).encode()
+                for n, d in refused.items()})
+    # json.dumps cannot write a member twice
+    out["gen-refused-duplicate-field.json"] = b'{"kind":"http-delay","delay_ms":10,"delay_ms":0}'
+    out["gen-refused-duplicate-rules.json"] = b'{"rules":[{"kind":"get-fail"}],"rules":[]}'
+    out["gen-refused-json-lines.json"] = b'{"kind":"get-fail"}\n{"kind":"put-lost"}\n'
+    out["gen-refused-not-utf8.json"] = b'{"kind":"get-fail","key":"b/\xff*"}'
+    return out
+
+
 def run_generator(binary, tmp):
     """Replays random build plans through roundtrip; returns {reason: [(obj, plan)]}."""
     rng = random.Random(20261124)
@@ -354,6 +422,9 @@ def main():
 
     for name, data in sorted(listing_pages().items()):
         seeds["s3_listing"][f"gen-listing-{name}-{sha8(data)}.xml"] = data
+    seeds["sigv4"].update(serve_seeds.sigv4_seeds())
+    seeds["aws_chunked"].update(serve_seeds.aws_chunked_seeds())
+    seeds["fault_rules"] = fault_rule_seeds(root)
 
     for name, data in sorted(wire_messages(root).items()):
         seeds["testee_wire"][f"gen-wire-{name}-{sha8(data)}.json"] = data

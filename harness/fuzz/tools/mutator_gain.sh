@@ -16,7 +16,8 @@ cov=$(command -v llvm-cov || command -v llvm-cov-14)
 profdata=$(command -v llvm-profdata || command -v llvm-profdata-14)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-one=$(ls corpus/load/gen-none-* | head -3 | tail -1)
+gen_none=(corpus/load/gen-none-*)
+one=${gen_none[2]}
 
 src_coverage() { # corpus dir -> "lines_covered lines branches_covered branches"
   local d=$1 prof; prof=$(mktemp -d)
@@ -46,7 +47,7 @@ for start in corpus one; do
       w=$out/$start-$t-$rep
       cp "$w"/seeds/* "$w/corpus/" 2>/dev/null
       execs=$(grep -a -o 'stat::number_of_executed_units: [0-9]*' "$w/log.txt" | grep -o '[0-9]*$')
-      last=$(grep -a '^#[0-9].*cov:' "$w/log.txt" | tail -1)
+      last=$(grep -a '^#[0-9].*cov:' "$w/log.txt" | tail -n 1)
       ft=$(echo "$last" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*')
       cv=$(echo "$last" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*')
       read -r l lt b bt < <(src_coverage "$w/corpus")

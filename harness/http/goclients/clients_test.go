@@ -1,25 +1,21 @@
 // Package lhv1serveclients checks `lhv1 serve` with the two Go S3 clients
-// users run, at their default settings: aws-sdk-go-v2 (service/s3 v1.114,
-// aws-chunked uploads with a trailing CRC32, checksum validation "when
-// supported") and minio-go v7 (streaming SigV4 chunk signatures over plain
-// HTTP). The server binary is $LHV1_CLI; each test starts it with --auth on
+// users run, at their default settings: aws-sdk-go-v2 (service/s3 v1.114:
+// over plain HTTP a hashed body with an x-amz-checksum-crc32 header; the
+// aws-chunked trailing CRC32 is its default over TLS only; checksum
+// validation "when supported") and minio-go v7 (streaming SigV4 chunk
+// signatures over plain HTTP). The server binary is $LHV1_CLI; each test starts it with --auth on
 // a free loopback port, so every request's signature is verified too.
 package lhv1serveclients
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand"
-	"net/http"
-	"os"
-	"os/exec"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,43 +25,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/minio/minio-go/v7"
 	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/lhv1/harness/harness/http/goclients/lhv1serve"
 )
 
 const (
-	accessKey = "AKIDLHV1"
-	secretKey = "lhv1-secret"
+	accessKey = lhv1serve.AccessKey
+	secretKey = lhv1serve.SecretKey
 )
 
 // serve starts `lhv1 serve --auth` and returns its base URL.
-func serve(t *testing.T, extra ...string) string {
-	t.Helper()
-	cli := os.Getenv("LHV1_CLI")
-	if cli == "" {
-		t.Fatal("LHV1_CLI is not set")
-	}
-	args := append([]string{"serve", "--listen", "127.0.0.1:0", "--auth", accessKey + ":" + secretKey}, extra...)
-	cmd := exec.Command(cli, args...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "listening on ") {
-		cmd.Process.Kill()
-		t.Fatalf("server said %q: %v", line, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("server exit: %v", err)
-		}
-	})
-	return strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
-}
+func serve(t *testing.T, extra ...string) string { return lhv1serve.Serve(t, extra...) }
 
 // store is what both clients do here.
 type store interface {
@@ -240,13 +210,12 @@ func TestListPages(t *testing.T) {
 	})
 }
 
+// addRule adds a fault rule through the admin API, signed as --auth wants.
 func addRule(t *testing.T, url, rule string) {
 	t.Helper()
-	resp, err := http.Post(url+"/_lhv1/rules", "application/json", strings.NewReader(rule))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("rule %s: %v %v", rule, resp, err)
+	if st, body := lhv1serve.Admin(t, url, "POST", "/_lhv1/rules", rule); st != 200 {
+		t.Fatalf("rule %s: %d %s", rule, st, body)
 	}
-	resp.Body.Close()
 }
 
 // What each client makes of a fault: the facts the Go campaign compares.
@@ -291,10 +260,7 @@ func TestFaultsAsClientsSeeThem(t *testing.T) {
 
 func reset(t *testing.T, url string) {
 	t.Helper()
-	req, _ := http.NewRequest("DELETE", url+"/_lhv1/rules", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 204 {
-		t.Fatalf("clearing rules: %v %v", resp, err)
+	if st, body := lhv1serve.Admin(t, url, "DELETE", "/_lhv1/rules", ""); st != 204 {
+		t.Fatalf("clearing rules: %d %s", st, body)
 	}
-	resp.Body.Close()
 }

@@ -21,7 +21,14 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-const goldenDir = "../../../../golden"
+// goldenDir is the harness's golden directory: LHV1_GOLDEN_DIR, or this
+// checkout's.
+func goldenDir() string {
+	if d := os.Getenv("LHV1_GOLDEN_DIR"); d != "" {
+		return d
+	}
+	return "../../../../golden"
+}
 
 // The program speaks the protocol on its stdin and stdout and exits 0 when
 // stdin ends; what it loads is what the goldens say.
@@ -62,7 +69,7 @@ func TestTesteeProgram(t *testing.T) {
 		return m
 	}
 	read := func(p string) []byte {
-		b, err := os.ReadFile(filepath.Join(goldenDir, p))
+		b, err := os.ReadFile(filepath.Join(goldenDir(), p))
 		if err != nil {
 			t.Fatal(err)
 		}

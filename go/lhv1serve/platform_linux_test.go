@@ -1,0 +1,3 @@
+package lhv1serve
+
+const linux = true

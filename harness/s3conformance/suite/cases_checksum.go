@@ -1,0 +1,172 @@
+package suite
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"io"
+	"math/bits"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+var checksumBody = []byte("checksummed body")
+
+func b64sum(h hash.Hash, body []byte) string {
+	h.Write(body)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+func crc32Of(tab *crc32.Table, body []byte) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], crc32.Checksum(body, tab))
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
+// CRC-64/NVME (reflected polynomial 0xad93d23594c93659, S3's
+// x-amz-checksum-crc64nvme).
+var crc64nvme = crc64.MakeTable(bits.Reverse64(0xad93d23594c93659))
+
+func crc64Of(body []byte) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], crc64.Checksum(body, crc64nvme))
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
+type algorithm struct {
+	name, header string
+	sum          func([]byte) string
+}
+
+var algorithms = []algorithm{
+	{"crc32", "x-amz-checksum-crc32", func(b []byte) string { return crc32Of(crc32.IEEETable, b) }},
+	{"crc32c", "x-amz-checksum-crc32c", func(b []byte) string { return crc32Of(crc32.MakeTable(crc32.Castagnoli), b) }},
+	{"sha1", "x-amz-checksum-sha1", func(b []byte) string { return b64sum(sha1.New(), b) }},
+	{"sha256", "x-amz-checksum-sha256", func(b []byte) string { return b64sum(sha256.New(), b) }},
+	{"crc64nvme", "x-amz-checksum-crc64nvme", crc64Of},
+}
+
+func checksumGood(a algorithm) Case {
+	return Case{"checksum/" + a.name + "-good",
+		"PutObject " + a.header + " matching the body: 200, the checksum echoed in the reply",
+		func(t *T) {
+			b := t.NewBucket()
+			sum := a.sum(checksumBody)
+			r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody, Header: hdr(a.header, sum)})
+			if t.Status("PUT", r, 200) {
+				t.HeaderIs("PUT", r, a.header, sum)
+				t.Stored("PUT", b, "k", checksumBody)
+			}
+		}}
+}
+
+func checksumBad(a algorithm) Case {
+	return Case{"checksum/" + a.name + "-bad",
+		"PutObject " + a.header + " not matching the body: 400 BadDigest, nothing stored",
+		func(t *T) {
+			b := t.NewBucket()
+			r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
+				Header: hdr(a.header, a.sum([]byte("another body")))})
+			t.Error("PUT", r, 400, "BadDigest")
+			t.Stored("PUT refused", b, "k", nil)
+		}}
+}
+
+// Content-MD5, the additional checksums, x-amz-content-sha256.
+func init() {
+	for _, a := range algorithms {
+		register(checksumGood(a), checksumBad(a))
+	}
+	register(
+		Case{"checksum/content-md5-good",
+			"PutObject Content-MD5 matching the body: 200",
+			func(t *T) {
+				b := t.NewBucket()
+				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
+					Header: hdr("Content-MD5", contentMD5(checksumBody))})
+				if t.Status("PUT", r, 200) {
+					t.Stored("PUT", b, "k", checksumBody)
+				}
+			}},
+		Case{"checksum/content-md5-bad",
+			"PutObject Content-MD5 not matching the body: 400 BadDigest, nothing stored",
+			func(t *T) {
+				b := t.NewBucket()
+				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
+					Header: hdr("Content-MD5", contentMD5([]byte("other")))})
+				t.Error("PUT", r, 400, "BadDigest")
+				t.Stored("PUT refused", b, "k", nil)
+			}},
+		Case{"checksum/content-md5-invalid",
+			"PutObject Content-MD5 that is not the base64 of 16 bytes: 400 InvalidDigest",
+			func(t *T) {
+				b := t.NewBucket()
+				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
+					Header: hdr("Content-MD5", "not-base64!")})
+				t.Error("PUT", r, 400, "InvalidDigest")
+			}},
+		Case{"checksum/content-sha256-mismatch",
+			"PutObject whose signed x-amz-content-sha256 is not the body's: 400 XAmzContentSHA256Mismatch, nothing stored",
+			func(t *T) {
+				b := t.NewBucket()
+				other := sha256.Sum256([]byte("another body"))
+				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
+					Payload: hexOf(other[:])})
+				t.Error("PUT", r, 400, "XAmzContentSHA256Mismatch")
+				t.Stored("PUT refused", b, "k", nil)
+			}},
+		Case{"checksum/get-checksum-mode",
+			"GetObject and HeadObject with x-amz-checksum-mode: ENABLED return the checksum stored by PutObject",
+			func(t *T) {
+				b := t.NewBucket()
+				a := algorithms[1]
+				sum := a.sum(checksumBody)
+				t.Put(b, "k", checksumBody, hdr(a.header, sum))
+				mode := hdr("x-amz-checksum-mode", "ENABLED")
+				t.HeaderIs("GET", t.Get(b, "k", mode), a.header, sum)
+				t.HeaderIs("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: mode}), a.header, sum)
+			}},
+		Case{"checksum/sdk-validated-read",
+			"aws-sdk-go-v2 PutObject with ChecksumAlgorithm CRC32C, then GetObject with ChecksumMode ENABLED: the SDK validates the stored checksum",
+			func(t *T) {
+				b := t.NewBucket()
+				ctx := context.Background()
+				_, err := t.SDK().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("k"),
+					Body: bytes.NewReader(checksumBody), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c})
+				if err != nil {
+					t.Fatalf("PutObject: %v", err)
+				}
+				out, err := t.SDK().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String("k"),
+					ChecksumMode: types.ChecksumModeEnabled})
+				if err != nil {
+					t.Fatalf("GetObject: %v", err)
+				}
+				body, err := io.ReadAll(out.Body)
+				out.Body.Close()
+				if err != nil {
+					t.Fatalf("GetObject body: %v", err)
+				}
+				if !bytes.Equal(body, checksumBody) {
+					t.Errorf("GetObject body differs")
+				}
+				Equal(t, "ChecksumCRC32C", aws.ToString(out.ChecksumCRC32C), algorithms[1].sum(checksumBody))
+			}},
+	)
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 2*len(b))
+	for i, c := range b {
+		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
+	}
+	return string(out)
+}

@@ -1,0 +1,62 @@
+/* What keeps slow or many connections from locking clients out, and bodies
+ * from exhausting memory (docs/SECURITY.md). libmicrohttpd closes silent
+ * connections and holds hard caps (over all, per address) a little above
+ * the ones below; this adds what it lacks:
+ *   - a deadline for each request's header (--header-timeout), counted
+ *     from the connection's start or the end of its previous reply;
+ *   - a minimum average body rate (--min-body-rate), once the header
+ *     deadline's time has passed since the header;
+ *   - when --max-connections are open, a new connection displaces the one
+ *     that has waited longest for a header (slow or idle), never one whose
+ *     request is under way; when its address has --max-peer-connections
+ *     open, it displaces that address's own such connection, or is refused
+ *     (libmicrohttpd's per-address limit refuses outright: a test process
+ *     with 64 SDK clients, each keeping an idle connection, was locked
+ *     out);
+ *   - a budget of body bytes held over all requests (--max-inflight):
+ *     a request's taken when its header announces it, a reply's while it
+ *     waits to be sent.
+ * A connection past a deadline is shut down (its socket, which
+ * libmicrohttpd then closes); a watchdog thread checks every 250 ms. */
+#ifndef LHV1_SERVE_CONN_GUARD_H
+#define LHV1_SERVE_CONN_GUARD_H
+
+#include <microhttpd.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "serve_limits.h"
+
+typedef struct conn_guard conn_guard;
+
+/* NULL when out of memory. */
+conn_guard *conn_guard_new(const serve_limits *lim);
+/* Starts the watchdog; 0 or -1. */
+int conn_guard_start(conn_guard *g);
+/* Stops the watchdog (before the daemons stop) and frees. */
+void conn_guard_free(conn_guard *g);
+
+/* MHD_OPTION_NOTIFY_CONNECTION with `g` as its closure. */
+void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                       enum MHD_ConnectionNotificationCode code);
+
+/* The accept loop asks before handing a connection from `peer` over: 1
+ * take it (after displacing as above when a cap is reached), 0 refuse it. */
+int conn_guard_admit(conn_guard *g, const struct sockaddr *peer);
+/* libmicrohttpd refused the connection conn_guard_admit took. */
+void conn_guard_not_added(conn_guard *g, const struct sockaddr *peer);
+
+/* The phases of a connection's request, as the access handler sees them. */
+void conn_guard_header_done(struct MHD_Connection *c);
+void conn_guard_body_bytes(struct MHD_Connection *c, size_t n);
+void conn_guard_body_done(struct MHD_Connection *c);
+void conn_guard_request_done(struct MHD_Connection *c);
+
+/* The in-flight body budget: 0 when n more bytes fit (taken), -1 not. */
+int conn_guard_budget_take(conn_guard *g, uint64_t n);
+void conn_guard_budget_give(conn_guard *g, uint64_t n);
+
+/* Connections displaced or shut down so far (for the log and tests). */
+uint64_t conn_guard_closed(const conn_guard *g);
+
+#endif

@@ -1,0 +1,144 @@
+/* The checks a request passes before its body is read (request_gate.h). */
+#include "request_gate.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conn_guard.h"
+
+int serve_is_admin_path(const char *path)
+{
+    return !strncmp(path, "/_lhv1/", 7);
+}
+
+void serve_credentials_for(const serve_server *s, const char *path, const char **key,
+                           const char **secret)
+{
+    const serve_limits *l = &s->cfg.lim;
+    if (serve_is_admin_path(path) && l->admin_key) {
+        *key = l->admin_key;
+        *secret = l->admin_secret;
+    } else {
+        *key = s->cfg.auth_key;
+        *secret = s->cfg.auth_secret;
+    }
+}
+
+int serve_peer_is_loopback(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return 0;
+    const struct sockaddr *a = ci->client_addr;
+    return a->sa_family == AF_INET &&
+           (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+}
+
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (!strcasecmp(key, "Content-Length"))
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+int request_gate_check(serve_request *q, const char *version, request_gate *g,
+                       serve_reply *r)
+{
+    serve_server *s = q->srv;
+    memset(g, 0, sizeof *g);
+    int n_cl = 0;
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, count_length, &n_cl);
+    if (n_cl > 1) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "more than one Content-Length");
+        return -1;
+    }
+    if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !serve_header(q, MHD_HTTP_HEADER_HOST)) {
+        serve_reply_error(r, q, 400, "InvalidRequest", "HTTP/1.1 needs a Host");
+        return -1;
+    }
+    if (serve_is_admin_path(q->raw_url) && !s->cfg.lim.admin_remote &&
+        !serve_peer_is_loopback(q->conn)) {
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "the admin API answers loopback peers only (--admin-remote)");
+        return -1;
+    }
+    const char *key, *secret;
+    serve_credentials_for(s, q->raw_url, &key, &secret);
+    if (key) {
+        if (sigv4_check_headers(q, key, secret, &g->auth, r) < 0)
+            return -1;
+        g->authed = 1;
+    }
+    const char *cl = serve_header(q, "Content-Length");
+    int has_body = (cl && strcmp(cl, "0")) || serve_header(q, "Transfer-Encoding");
+    if (g->authed && has_body && serve_is_admin_path(q->raw_url) &&
+        g->auth.payload != SIGV4_PAYLOAD_HEX) {
+        /* Under UNSIGNED-PAYLOAD a replay could carry other rules. */
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "an admin call's body must be signed (a hex x-amz-content-sha256)");
+        return -1;
+    }
+    if (cl && serve_header(q, "Transfer-Encoding")) {
+        /* Which one frames the body is where request smuggling lives. */
+        serve_reply_error(r, q, 400, "InvalidRequest",
+                          "Content-Length and Transfer-Encoding together");
+        return -1;
+    }
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || end == cl || cl[0] < '0' || cl[0] > '9') {
+            serve_reply_error(r, q, 400, "InvalidArgument", "Content-Length is not a number");
+            return -1;
+        }
+        if (n > s->cfg.max_body) {
+            serve_reply_error(r, q, 413, "EntityTooLarge",
+                              "the body exceeds the server's --max-body");
+            return -1;
+        }
+        g->has_length = 1;
+        g->length = n;
+        if (n && request_gate_charge(s, g, n) < 0) {
+            serve_reply_error(r, q, 503, "SlowDown",
+                              "the server holds its most request bytes (--max-inflight); "
+                              "retry later");
+            serve_reply_header(r, "Retry-After", "1");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int request_gate_charge(serve_server *s, request_gate *g, uint64_t n)
+{
+    if (conn_guard_budget_take(s->guard, n) < 0)
+        return -1;
+    g->charged += n;
+    return 0;
+}
+
+void request_gate_release(serve_server *s, request_gate *g)
+{
+    if (g->charged)
+        conn_guard_budget_give(s->guard, g->charged);
+    g->charged = 0;
+}
+
+void request_gate_give(serve_server *s, request_gate *g, uint64_t n)
+{
+    if (n > g->charged)
+        n = g->charged;
+    if (n)
+        conn_guard_budget_give(s->guard, n);
+    g->charged -= n;
+}
