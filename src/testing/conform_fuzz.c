@@ -288,15 +288,17 @@ static void progress(fz *f, int force)
 }
 
 /* One input to try, copied out of the corpus under the lock: the next
- * seed as it is (the seeds are judged first), else an edit of a random
- * entry (3 in 4, where it has a structure) or a few byte mutations. 0, or
- * 1 when the run is over. */
+ * seed as it is (the seeds are judged first, all of them whatever the
+ * time: what a run finds among the seeds does not depend on the machine's
+ * speed), else an edit of a random entry (3 in 4, where it has a
+ * structure) or a few byte mutations. 0, or 1 when the run is over. */
 static int next_input(worker *w, lhv1_buf *obj, lhv1_buf *base, char *name, size_t name_len)
 {
     fz *f = w->f;
     pthread_mutex_lock(&f->lock);
-    int over = f->stop || fuzz_now_ms() >= f->end;
-    int seed = !over && f->next_seed < f->r->corpus_seeds;
+    int seed = f->next_seed < f->r->corpus_seeds;
+    int over = f->stop || (!seed && fuzz_now_ms() >= f->end);
+    seed = seed && !over;
     const fuzz_entry *e = over ? NULL
                           : seed ? &f->corpus[f->next_seed++]
                                  : &f->corpus[lhv1_prng_below(&w->rng, f->n)];
