@@ -1,4 +1,4 @@
-/* testee_wire: the testee protocol codec (lhv1/testee_wire.h), on bytes a
+/* testee_wire: the testee protocol codec (lhv1testing/testee_wire.h), on bytes a
  * testee under test sends (anything) and on requests. Each input is read
  * as every kind of message: the answer to hello, load, save and use, and a
  * request. Oracles:

@@ -1,8 +1,8 @@
 /* lhv1 conform --fuzz: differential fuzzing of a testee against liblhv1
- * (lhv1/conform.h, docs/CONFORMANCE.md "Fuzzing a testee"). Each worker
+ * (lhv1testing/conform.h, docs/CONFORMANCE.md "Fuzzing a testee"). Each worker
  * thread keeps one testee process for the whole run (--jobs of them, so
  * that a machine's cores all work). The seeds are judged first, unchanged;
- * then each input is a structure-aware edit (lhv1/object_edits.h) or a few
+ * then each input is a structure-aware edit (lhv1testing/object_edits.h) or a few
  * byte mutations of a corpus entry, judged as an edit case is judged: the
  * testee's behaviour against liblhv1's verdict and its prediction of Go,
  * its dump against liblhv1's. An input of a (behaviour, verdict, reason)

@@ -1,6 +1,6 @@
 /* Minimizing a disagreement of lhv1 conform --fuzz (conform_fuzz.h), in
  * rounds until nothing shrinks: structure-aware edits that make the object
- * smaller (lhv1/object_edits.h: a node, a neighbour, a layer, metadata
+ * smaller (lhv1testing/object_edits.h: a node, a neighbour, a layer, metadata
  * removed, the envelope brought in line), then delta debugging
  * (complements only) over the whole object, and over its envelope and its
  * graph section with the frame rebuilt around them, so that the frame's

@@ -1,4 +1,4 @@
-/* The reports of lhv1 conform --fuzz (lhv1/conform.h): fuzz.json and
+/* The reports of lhv1 conform --fuzz (lhv1testing/conform.h): fuzz.json and
  * fuzz.md, the run's figures and one row per disagreement class; and the
  * candidate golden written for each class (conform_fuzz.h). */
 #include <errno.h>

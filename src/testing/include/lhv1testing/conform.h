@@ -168,7 +168,7 @@ typedef struct lhv1_conform_fuzz_result {
 } lhv1_conform_fuzz_result;
 
 /* Fuzzes the testee for opts->seconds: inputs drawn from the seeds by the
- * structure-aware edits (lhv1/object_edits.h) or byte mutations, each
+ * structure-aware edits (lhv1testing/object_edits.h) or byte mutations, each
  * judged against liblhv1 as an edit case; a new (behaviour, verdict,
  * reason) class joins the corpus; the first input of each disagreement
  * class is minimized (delta debugging keeping the class) and written as a
