@@ -16,7 +16,7 @@ work=${WORK:-$(mktemp -d)}/lhv1-build
 # The library is compiled with $CC $CFLAGS like the targets, so it carries
 # the same instrumentation; only the link of each target adds the engine.
 # `differential` links the Go load path, whose instrumentation
-# (-gcflags=all=-d=libfuzzer) calls libFuzzer's hooks: built with libFuzzer,
+# (-d=libfuzzer on the code under test) calls libFuzzer's hooks: built with libFuzzer,
 # when Go is there (the base-builder-go image), and not under MSan (Go's
 # code is not MSan-instrumented).
 differential=OFF

@@ -2,14 +2,12 @@ package lhv1test
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -34,8 +32,8 @@ const (
 // and used when a UseFunc is given (WithUse).
 type Loader func(name string, body []byte) (any, error)
 
-// GoldenResult is one golden: what Go recorded against what the loader
-// did, and the content checks of the load.
+// GoldenResult is one golden: what the spec says and Go recorded, what the
+// loader did, and the cases it ran, judged as lhv1 conform judges them.
 type GoldenResult struct {
 	File        string    // e.g. "n_frame_bad_magic.lhv1"
 	Name        string    // the index name the loader was given
@@ -49,14 +47,18 @@ type GoldenResult struct {
 
 	// Content, for goldens with an expected dump ("" when passed or not run).
 	DumpChecked bool   // an ok load was dumped and compared
-	DumpProblem string // how the dump differs from golden/expected, or why it failed
+	DumpProblem string // the dump's failure reason
 	UseRan      bool   // the loaded index was used (searches, an add)
 	UseProblem  string
 	SaveRan     bool // the expected dump went through the writer and back
 	SaveProblem string
+
+	cases []Case
 }
 
-// Changed reports a run golden whose behaviour differs from Go's record.
+// Changed reports a run golden whose behaviour differs from Go's record
+// (which fails its case only where the loader does not do what the spec
+// says either, or panics: Cases).
 func (r GoldenResult) Changed() bool { return !r.Skipped && r.Got != r.Want }
 
 func (r GoldenResult) String() string {
@@ -73,35 +75,14 @@ func (r GoldenResult) String() string {
 	return s
 }
 
-// Case is one conformance case, named as `lhv1 conform` names it:
-// golden/<file> (behaviour, and dump against golden/expected),
-// golden/<file>/use and golden/<file>/save.
-type Case struct {
-	Name    string
-	Failed  bool
-	Message string
-}
-
-// Cases are the cases a golden ran (none when skipped).
+// Cases are the cases of the golden: golden/<file>, then golden/<file>/use
+// and golden/<file>/save when they ran; a skipped golden's case is marked
+// Skipped.
 func (r GoldenResult) Cases() []Case {
 	if r.Skipped {
-		return nil
+		return []Case{{Name: "golden/" + r.File, Skipped: true}}
 	}
-	c := Case{Name: "golden/" + r.File}
-	switch {
-	case r.Changed():
-		c.Failed, c.Message = true, strings.TrimPrefix(r.String(), r.File+": ")
-	case r.DumpProblem != "":
-		c.Failed, c.Message = true, r.DumpProblem
-	}
-	out := []Case{c}
-	if r.UseRan {
-		out = append(out, Case{Name: c.Name + "/use", Failed: r.UseProblem != "", Message: r.UseProblem})
-	}
-	if r.SaveRan {
-		out = append(out, Case{Name: c.Name + "/save", Failed: r.SaveProblem != "", Message: r.SaveProblem})
-	}
-	return out
+	return r.cases
 }
 
 // ManifestEntry is one row of golden/MANIFEST.tsv.
@@ -162,9 +143,10 @@ func RunGoldens(dir string, load Loader) ([]GoldenResult, error) {
 	return RunTestee(dir, Testee{Load: load})
 }
 
-// RunTestee is RunGoldens with the content checks t allows: each ok load of
-// a golden that has an expected dump is dumped and compared (t.Dump or
-// Dumper) and used (t.Use); each expected dump goes through t.Save and back
+// RunTestee is RunGoldens with the content checks t allows, in lhv1
+// conform's order: each golden is loaded (and its load dumped, t.Dump or
+// Dumper, and compared with golden/expected), an ok golden's loaded index
+// is used (t.Use), and each expected dump goes through t.Save and back
 // through t.Load.
 func RunTestee(dir string, t Testee) ([]GoldenResult, error) {
 	entries, err := ReadManifest(dir)
@@ -187,130 +169,54 @@ func RunTestee(dir string, t Testee) ([]GoldenResult, error) {
 		if sum := sha256.Sum256(body); hex.EncodeToString(sum[:]) != e.SHA256 {
 			return nil, fmt.Errorf("%s: sha256 differs from MANIFEST.tsv", e.File)
 		}
-		var loaded any
-		r.Got, r.GotMessage, loaded = runOne(t.Load, r.Name, body)
+		var want []byte
 		if e.Dump != "-" {
-			want, err := os.ReadFile(filepath.Join(dir, e.Dump))
-			if err != nil {
+			if want, err = os.ReadFile(filepath.Join(dir, e.Dump)); err != nil {
 				return nil, err
 			}
-			checkContent(t, &r, loaded, e.Dump, want)
+		}
+		if err := runGolden(t, &r, e, body, want); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Dump, err)
 		}
 		out = append(out, r)
 	}
 	return out, nil
 }
 
-func runOne(load Loader, name string, body []byte) (b Behaviour, msg string, loaded any) {
-	var err error
-	if p, m := recovered(func() { loaded, err = load(name, body) }); p {
-		return Panic, m, nil
+// runGolden runs and judges the cases of one golden.
+func runGolden(t Testee, r *GoldenResult, e ManifestEntry, body, want []byte) error {
+	rep, loaded := t.load(r.Name, body)
+	r.Got, r.GotMessage = rep.outcome, rep.message
+	load := Case{Name: "golden/" + e.File}
+	judgeLoad(&load, expectation{specOK: e.Verdict == "ok", spec: specWords(e.Verdict, e.Reason),
+		goDid: e.Go, dump: want}, rep)
+	r.DumpChecked = rep.outcome == Ok && want != nil && rep.dump != nil
+	if r.DumpChecked && load.Failed {
+		r.DumpProblem = load.Message
 	}
-	if err != nil {
-		return Error, err.Error(), nil
-	}
-	return Ok, "", loaded
-}
-
-// checkContent compares an ok load with the expected dump (then uses it:
-// use adds a node), and round-trips the expected dump through the writer.
-func checkContent(t Testee, r *GoldenResult, loaded any, wantPath string, want []byte) {
-	if r.Got == Ok {
-		d, ok, err := dumpRecovering(t, loaded)
-		switch {
-		case err != nil:
-			r.DumpChecked, r.DumpProblem = true, "loaded, but the dump failed: "+err.Error()
-		case ok:
-			r.DumpChecked, r.DumpProblem = true, dumpDiff(d, want, wantPath)
-		}
-		if t.Use != nil {
-			r.UseRan = true
+	r.cases = append(r.cases, load)
+	if t.Use != nil && e.Verdict == "ok" {
+		use := Case{Name: load.Name + "/use"}
+		if rep.outcome != Ok {
+			use.Skipped, use.Detail = true, "its load did not succeed"
+		} else {
 			ix, err := readDump(want)
 			if err != nil {
-				r.UseProblem = wantPath + ": " + err.Error()
-			} else {
-				r.UseProblem = checkUse(t.Use, loaded, ix)
+				return err
 			}
+			r.UseRan = true
+			judgeUse(&use, t, loaded, ix)
+			r.UseProblem = use.Message
 		}
+		r.cases = append(r.cases, use)
 	}
-	if t.Save != nil {
-		r.SaveRan, r.SaveProblem = true, checkSave(t, r.Name, want)
+	if t.Save != nil && want != nil {
+		save := Case{Name: load.Name + "/save"}
+		judgeSave(&save, t, r.Name, want, t.save(r.Name, want))
+		r.SaveRan, r.SaveProblem = true, save.Message
+		r.cases = append(r.cases, save)
 	}
-}
-
-func dumpRecovering(t Testee, loaded any) (d []byte, ok bool, err error) {
-	if p, m := recovered(func() { d, ok, err = t.dump(loaded) }); p {
-		return nil, false, fmt.Errorf("dump panicked: %s", m)
-	}
-	return d, ok, err
-}
-
-// checkSave writes the index the expected dump describes with t.Save and
-// loads the object back with t.Load: it must load, and dump as it was.
-func checkSave(t Testee, name string, want []byte) string {
-	var obj []byte
-	var err error
-	if p, m := recovered(func() { obj, err = t.Save(name, want) }); p {
-		return "save panicked: " + m
-	}
-	if err != nil {
-		return "save failed: " + err.Error()
-	}
-	b, msg, loaded := runOne(t.Load, name, obj)
-	if b != Ok {
-		return fmt.Sprintf("the saved object does not load (%s: %s)", b, msg)
-	}
-	d, ok, err := dumpRecovering(t, loaded)
-	switch {
-	case err != nil:
-		return "the saved object loads, but its dump failed: " + err.Error()
-	case !ok:
-		return ""
-	}
-	if p := dumpDiff(d, want, "the expected dump"); p != "" {
-		return "the saved object loads back different: " + p
-	}
-	return ""
-}
-
-// dumpDiff names the first line where got differs from want ("" if equal).
-func dumpDiff(got, want []byte, wantName string) string {
-	if bytes.Equal(got, want) {
-		return ""
-	}
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			at := 0
-			for at < len(gl) && at < len(wl) && gl[at] == wl[at] {
-				at++
-			}
-			return fmt.Sprintf("dump differs from %s at line %d, byte %d: got %s, want %s",
-				wantName, i+1, at+1, excerpt(gl, at), excerpt(wl, at))
-		}
-	}
-	return "dump differs from " + wantName
-}
-
-// excerpt quotes about 60 bytes of line from around byte at.
-func excerpt(line string, at int) string {
-	from := max(0, at-20)
-	to := min(len(line), from+60)
-	s := strconv.Quote(line[from:to])
-	if from > 0 {
-		s = "..." + s
-	}
-	if to < len(line) {
-		s += "..."
-	}
-	return s
+	return nil
 }
 
 // Option adds a check to TestGoldens.
@@ -337,14 +243,18 @@ func WithSave(f SaveFunc) Option { return func(o *options) { o.save = f } }
 // failure list file (FailureList).
 func WithFailureList(path string) Option { return func(o *options) { o.failureList = path } }
 
-// TestGoldens is the conformance test: one subtest per golden, failing when
-// the loader does something other than what Go recorded (ok / error /
-// panic), when an ok load's dump differs from golden/expected, and in the
-// use and save cases the options add (subtests "use", "save"), unless the
-// failure list names the case. Goldens Go died on (fatal) are skipped with
-// the recorded reason. dir is the golden directory (MANIFEST.tsv, objects/,
-// expected/). With LHV1_WRITE_FAILURE_LIST=FILE in the environment it
-// writes the cases that fail to FILE, in the failure list's format.
+// TestGoldens is the conformance test: one subtest per golden whose cases
+// are judged as lhv1 conform judges them (docs/CONFORMANCE.md, "Judging"):
+// the load passes when the loader does what the spec says or, where the
+// spec rejects, what Go recorded (never a panic); an ok load's dump must
+// equal golden/expected; the use and save cases the options add (subtests
+// "use", "save") must pass. The failure list (WithFailureList) is the one
+// lhv1 conform reads: a listed case that fails with the listed message is
+// expected. Goldens Go died on (fatal) are skipped. dir is the golden
+// directory (MANIFEST.tsv, objects/, expected/). With
+// LHV1_WRITE_FAILURE_LIST=FILE in the environment it writes the list of
+// this run to FILE: the failing cases, plus the entries of the list for
+// cases only lhv1 conform runs.
 func TestGoldens(t *testing.T, dir string, load Loader, opts ...Option) {
 	t.Helper()
 	TestTestee(t, dir, Testee{Load: load}, opts...)
@@ -372,14 +282,8 @@ func TestTestee(t *testing.T, dir string, tt Testee, opts ...Option) {
 	}
 	// Every golden ran in RunTestee: the list is checked against all cases,
 	// whatever subtests -run selects.
-	seen, failing := map[string]bool{}, FailureList{}
-	for _, r := range results {
-		for _, c := range r.Cases() {
-			seen[c.Name] = true
-			if c.Failed {
-				failing[c.Name] = c.Message
-			}
-		}
+	for _, name := range list.NotRun(results) {
+		t.Errorf("%s is in the failure list but is no case of this run: remove it from the list", name)
 	}
 	for _, r := range results {
 		t.Run(strings.TrimSuffix(r.File, ".lhv1"), func(t *testing.T) {
@@ -395,16 +299,12 @@ func TestTestee(t *testing.T, dir string, tt Testee, opts ...Option) {
 			}
 		})
 	}
-	for name := range list {
-		if !seen[name] {
-			t.Errorf("%s is in the failure list but is not a case of this run: remove it from the list", name)
-		}
-	}
 	if path := os.Getenv("LHV1_WRITE_FAILURE_LIST"); path != "" {
-		if err := os.WriteFile(path, []byte(failing.String()), 0o644); err != nil {
+		written := list.Rewritten(results)
+		if err := os.WriteFile(path, []byte(written.String()), 0o644); err != nil {
 			t.Error(err)
 		} else {
-			t.Logf("wrote the %d failing cases to %s", len(failing), path)
+			t.Logf("wrote the failure list of this run (%d cases) to %s", len(written), path)
 		}
 	}
 }
@@ -412,6 +312,9 @@ func TestTestee(t *testing.T, dir string, tt Testee, opts ...Option) {
 // judge applies the failure list to one case.
 func judge(t *testing.T, c Case, list FailureList) {
 	t.Helper()
+	if c.Skipped {
+		t.Skip(c.Name + ": not run: " + c.Detail)
+	}
 	if fails, text := Judge(c, list); fails {
 		t.Error(text)
 	} else if text != "" {
@@ -419,17 +322,26 @@ func judge(t *testing.T, c Case, list FailureList) {
 	}
 }
 
-// Judge applies a failure list to one case, as lhv1 conform does: it says
-// whether the case fails the run, and why (or, for an expected failure,
-// a note).
+// Judge applies a failure list to one case as lhv1 conform does
+// (protobuf's semantics): it says whether the case fails the run, and why
+// (or, for an expected failure, a note). A listed case fails the run when
+// it passes, or fails with a message other than the listed one.
 func Judge(c Case, list FailureList) (fails bool, text string) {
-	_, listed := list[c.Name]
+	listed, isListed := list[c.Name]
+	detail := ""
+	if c.Detail != "" {
+		detail = " (" + c.Detail + ")"
+	}
 	switch {
-	case c.Failed && listed:
-		return false, fmt.Sprintf("%s: fails as the failure list expects: %s", c.Name, c.Message)
+	case c.Skipped:
+		return false, ""
+	case c.Failed && isListed && listed != "" && listed != c.Message:
+		return true, fmt.Sprintf("%s: message changed: fails with %q, the failure list says %q%s", c.Name, c.Message, listed, detail)
+	case c.Failed && isListed:
+		return false, fmt.Sprintf("%s: fails as the failure list expects: %s%s", c.Name, c.Message, detail)
 	case c.Failed:
-		return true, fmt.Sprintf("%s: %s", c.Name, c.Message)
-	case listed:
+		return true, fmt.Sprintf("%s: %s%s", c.Name, c.Message, detail)
+	case isListed:
 		return true, fmt.Sprintf("%s: now passes: remove it from the failure list", c.Name)
 	}
 	return false, ""

@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime/debug"
 	"unicode/utf8"
 )
 
@@ -209,51 +208,35 @@ func (s *session) hello() hello {
 // runner keeps for its report.
 var diagnostics io.Writer = os.Stderr
 
-// panicked reports a recovered panic, with its stack on diagnostics.
-func panicked(op, msg string) response {
-	fmt.Fprintf(diagnostics, "lhv1test: %s panicked: %s\n%s", op, msg, debug.Stack())
-	return outcome("panic", msg)
+// respond turns a reply into the protocol's answer; a panic's stack goes
+// to diagnostics.
+func respond(op string, r reply, ok response) response {
+	switch r.outcome {
+	case Panic:
+		fmt.Fprintf(diagnostics, "lhv1test: %s panicked: %s\n%s", op, r.message, r.stack)
+		return outcome("panic", r.message)
+	case Error:
+		return outcome("error", r.message)
+	}
+	ok["outcome"] = "ok"
+	return ok
 }
 
 func (s *session) load(name string, object []byte) response {
-	var v any
-	var err error
-	if p, msg := recovered(func() { v, err = s.t.Load(name, object) }); p {
-		return panicked("load", msg)
-	}
-	if err != nil {
-		return outcome("error", err.Error())
+	r, v := s.t.load(name, object)
+	if r.outcome != Ok {
+		return respond("load", r, nil)
 	}
 	s.current, s.loaded = v, true
-	var d []byte
-	var ok bool
-	if p, msg := recovered(func() { d, ok, err = s.t.dump(v) }); p {
-		return panicked("dump", "dump: "+msg)
+	if r.dump == nil {
+		return respond("load", r, response{"dump": nil})
 	}
-	switch {
-	case err != nil:
-		return outcome("error", "loaded, but the dump failed: "+err.Error())
-	case !ok:
-		return response{"outcome": "ok", "dump": nil}
-	case !utf8.Valid(d):
-		return outcome("error", "loaded, but the dump is not valid UTF-8")
-	}
-	return response{"outcome": "ok", "dump": string(d)}
+	return respond("load", r, response{"dump": string(r.dump)})
 }
 
 func (s *session) save(name, dump string) response {
-	var obj []byte
-	var err error
-	if p, msg := recovered(func() { obj, err = s.t.Save(name, []byte(dump)) }); p {
-		return panicked("save", msg)
-	}
-	if err != nil {
-		return outcome("error", err.Error())
-	}
-	if obj == nil {
-		obj = []byte{}
-	}
-	return response{"outcome": "ok", "object": obj}
+	r := s.t.save(name, []byte(dump))
+	return respond("save", r, response{"object": r.object})
 }
 
 func (s *session) use(req *request) response {
@@ -275,22 +258,15 @@ func (s *session) use(req *request) response {
 		}
 		u.Add = &Node{Key: string(req.Add.Key), Vector: v}
 	}
-	var res UseResult
-	var err error
-	if p, msg := recovered(func() { res, err = s.t.Use(s.current, u) }); p {
-		return panicked("use", msg)
-	}
-	if err != nil {
-		return outcome("error", err.Error())
-	}
-	results := make([][]wireKey, len(res.Results))
-	for i, keys := range res.Results {
+	r := s.t.use(s.current, u)
+	results := make([][]wireKey, len(r.results))
+	for i, keys := range r.results {
 		results[i] = make([]wireKey, len(keys))
 		for j, k := range keys {
 			results[i][j] = wireKey(k)
 		}
 	}
-	return response{"outcome": "ok", "results": results, "added": u.Add != nil, "count": res.Count}
+	return respond("use", r, response{"results": results, "added": r.added, "count": r.count})
 }
 
 // hexVector reads float32s, little-endian, from hex.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"unicode/utf8"
 )
 
 // Testee is a team's own reader (and writer) as the conformance checks
@@ -107,4 +108,87 @@ func recovered(f func()) (panicked bool, msg string) {
 	}()
 	f()
 	return false, ""
+}
+
+// reply is what a testee did with one request, in the protocol's terms
+// (docs/CONFORMANCE.md, "Requests"): ServeTestee sends it to lhv1 conform,
+// TestGoldens judges it in-process, so both see the same behaviour.
+type reply struct {
+	outcome Behaviour // Ok, Error or Panic
+	message string
+	stack   []byte // of a recovered panic
+	dump    []byte // load: the canonical dump (nil: none)
+	object  []byte // save
+	results [][]string
+	added   bool
+	count   int
+}
+
+func failed(o Behaviour, msg string) reply { return reply{outcome: o, message: msg} }
+
+// load runs Load and dumps what it returned: a dump that fails or
+// panics makes the load an error or a panic.
+func (t Testee) load(name string, object []byte) (reply, any) {
+	var v any
+	var err error
+	if p, msg, stack := recoveredStack(func() { v, err = t.Load(name, object) }); p {
+		return reply{outcome: Panic, message: msg, stack: stack}, nil
+	}
+	if err != nil {
+		return failed(Error, err.Error()), nil
+	}
+	var d []byte
+	var ok bool
+	if p, msg, stack := recoveredStack(func() { d, ok, err = t.dump(v) }); p {
+		return reply{outcome: Panic, message: "dump: " + msg, stack: stack}, nil
+	}
+	switch {
+	case err != nil:
+		return failed(Error, "loaded, but the dump failed: "+err.Error()), nil
+	case !ok:
+		return reply{outcome: Ok}, v
+	case !utf8.Valid(d):
+		return failed(Error, "loaded, but the dump is not valid UTF-8"), nil
+	}
+	return reply{outcome: Ok, dump: d}, v
+}
+
+// save runs Save on a dump.
+func (t Testee) save(name string, dump []byte) reply {
+	var obj []byte
+	var err error
+	if p, msg, stack := recoveredStack(func() { obj, err = t.Save(name, dump) }); p {
+		return reply{outcome: Panic, message: msg, stack: stack}
+	}
+	if err != nil {
+		return failed(Error, err.Error())
+	}
+	if obj == nil {
+		obj = []byte{}
+	}
+	return reply{outcome: Ok, object: obj}
+}
+
+// use runs Use on a loaded value.
+func (t Testee) use(loaded any, u UseRequest) reply {
+	var res UseResult
+	var err error
+	if p, msg, stack := recoveredStack(func() { res, err = t.Use(loaded, u) }); p {
+		return reply{outcome: Panic, message: msg, stack: stack}
+	}
+	if err != nil {
+		return failed(Error, err.Error())
+	}
+	return reply{outcome: Ok, results: res.Results, added: u.Add != nil, count: res.Count}
+}
+
+// recoveredStack is recovered with the stack of the panic.
+func recoveredStack(f func()) (panicked bool, msg string, stack []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			panicked, msg, stack = true, fmt.Sprint(v), debug.Stack()
+		}
+	}()
+	f()
+	return false, "", nil
 }

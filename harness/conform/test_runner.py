@@ -84,10 +84,15 @@ def group_failures():
         ("hang", "timeout", "testee timeout; spec ok, Go ok", "no answer within 3000 ms"),
         ("panic", "panic", "testee panic; spec ok, Go ok", "on purpose"),
         ("bomb", "crash", "testee crash; spec ok, Go ok", "MemoryError"),
+        # The same behind a wrapper (a shell that forks the reader, as `go
+        # run` does): the cap must reach the child too.
+        ("bomb-wrapped", "crash", "testee crash; spec ok, Go ok", "MemoryError"),
     ]:
+        testee = fake(mode, "few_nodes")
+        if mode == "bomb-wrapped":
+            testee = ["sh", "-c", '"$@"; exit $?', "sh"] + fake("bomb", "few_nodes")
         # The bomb asks for 1 GiB; the testee may map 256 MiB more than after hello.
-        rc, rep, err = conform(mode, fake(mode, "few_nodes"), "--timeout", "3",
-                               "--memory-headroom", "256")
+        rc, rep, err = conform(mode, testee, "--timeout", "3", "--memory-headroom", "256")
         check(mode + ": exit 1", rc == 1, "exit %d: %s" % (rc, err[-500:]))
         if not rep:
             continue

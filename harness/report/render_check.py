@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "clients", "s3"]
+SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "conform", "clients", "s3"]
 
 
 def chromium(args, url):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
-# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the S3 conformance table and the fuzz smoke runs when ctest ran
+# (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the S3
+# conformance table, the lhv1 conform reports and the fuzz smoke runs when ctest ran
 # them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
@@ -25,6 +26,12 @@ if [ -f "$build/harness/campaign/http-plain/campaign-http.md" ]; then
 fi
 if [ -f "$build/format-compat/matrix.md" ]; then
   cp -r "$build/format-compat" "$out/format-compat"; expect+=(compat)
+fi
+if [ -f "$build/conform-reports/liblhv1-plain.json" ]; then
+  # The liblhv1 run alone may be there (ctest -R): collect what there is.
+  /usr/bin/python3 "$root/harness/conform/collect_reports.py" "$build/conform-reports" "$out/conform" ||
+    true
+  expect+=(conform)
 fi
 if [ -f "$build/harness/s3conformance/plain/s3conformance.md" ]; then
   cp -r "$build/harness/s3conformance/plain" "$out/s3conformance"; expect+=(s3)

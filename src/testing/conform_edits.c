@@ -12,10 +12,9 @@
 #include "lhv1testing/prng.h"
 
 /* Edits are drawn from goldens this small (a few kilobytes), and kept only
- * when Go's largest allocation for them stays below this: allocation
- * bombs are the goldens' business, an edit is about structure. */
+ * when Go's largest allocation for them stays below CONFORM_GO_PEAK_MAX:
+ * an edit is about structure. */
 enum { EDIT_BASE_MAX = 16384 };
-#define EDIT_GO_PEAK_MAX (64ull << 20)
 
 typedef struct edit_base {
     const char *file, *name;
@@ -43,7 +42,7 @@ static int edit_one(run *r, const edit_base *b, unsigned i, lhv1_buf *obj, const
     lhv1_buf_init(&dump);
     if (w.spec_ok && lhv1_index_dump(&idx, &dump) == 0) {
         w.dump = (lhv1_bytes){dump.data, dump.len};
-        w.dump_source = "liblhv1's dump";
+        w.dump_reason = LHV1_R_DUMP_EDIT;
     }
     if (idx.decoded)
         lhv1_index_free(&idx);
@@ -116,7 +115,7 @@ int conform_edit_cases(run *r)
         uint64_t peak = 0;
         lhv1_predict_go_peak(obj.data, obj.len, NULL, 0, &peak);
         if ((obj.len == b->obj.len && memcmp(obj.data, b->obj.data, obj.len) == 0) ||
-            peak >= EDIT_GO_PEAK_MAX)
+            peak >= CONFORM_GO_PEAK_MAX)
             continue;
         rc = edit_one(r, b, made, &obj, about);
         made++;

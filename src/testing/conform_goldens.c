@@ -94,7 +94,7 @@ static int row_case(run *r, const char *prefix, const char *dir, const golden_ro
                 return -1;
             }
             w.dump = (lhv1_bytes){expected->data, expected->len};
-            w.dump_source = "the expected dump";
+            w.dump_reason = LHV1_R_DUMP;
         }
     }
     return conform_load_case(r, c, name, o, &w, rep);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lhv1testing/conform_reasons.h"
 #include "lhv1/index.h"
 
 static void add_text(char **dst, const char *sep, const char *text)
@@ -21,13 +22,38 @@ static void add_text(char **dst, const char *sep, const char *text)
     *dst = s;
 }
 
-static void fail(lhv1_conform_case *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(lhv1_conform_case *c, const char *fmt, ...)
+static const char *const reason_text[] = {
+#define REASON_TEXT(id, who, text) text,
+    LHV1_CONFORM_REASONS(REASON_TEXT)
+#undef REASON_TEXT
+};
+
+/* Fails the case with a reason of the table (lhv1testing/conform_reasons.h), its
+ * placeholders filled in order: {s} a const char *, {u} an unsigned long
+ * long, {i} a long long. */
+static void fail(lhv1_conform_case *c, lhv1_conform_reason r, ...)
 {
     char buf[512];
+    size_t n = 0;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_start(ap, r);
+    for (const char *t = reason_text[r]; *t && n < sizeof buf - 1;) {
+        if (t[0] == '{' && t[1] && t[2] == '}') {
+            if (t[1] == 's')
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", va_arg(ap, const char *));
+            else if (t[1] == 'u')
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "%llu",
+                                      va_arg(ap, unsigned long long));
+            else
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "%lld", va_arg(ap, long long));
+            t += 3;
+            if (n > sizeof buf - 1)
+                n = sizeof buf - 1;
+        } else {
+            buf[n++] = *t++;
+        }
+    }
+    buf[n] = '\0';
     va_end(ap);
     c->failed = 1;
     add_text(&c->failure, "; ", buf);
@@ -113,8 +139,8 @@ void judge_load(lhv1_conform_case *c, const judge_expect *w, const lhv1_testee_r
     /* Stricter than Go where the spec rejects is fine; as lenient as Go
      * is fine; a panic, a crash, a timeout never are. */
     if (!spec && !(go && (t == LHV1_T_OK || t == LHV1_T_ERROR)))
-        fail(c, "testee %s; spec %s, Go %s%s", c->outcome, w->spec, w->go,
-             w->go_predicted ? " (predicted)" : "");
+        fail(c, w->go_predicted ? LHV1_R_LOAD_GO_PREDICTED : LHV1_R_LOAD, c->outcome, w->spec,
+             w->go);
     if (t != LHV1_T_OK || !w->dump.data)
         return;
     if (!rep->has_dump) {
@@ -128,7 +154,7 @@ void judge_load(lhv1_conform_case *c, const judge_expect *w, const lhv1_testee_r
         return;
     }
     strcpy(c->dump, "differs");
-    fail(c, "dump differs from %s at line %zu, column %zu", w->dump_source, line, col);
+    fail(c, w->dump_reason, (unsigned long long)line, (unsigned long long)col);
     if (where)
         add_text(&c->detail, "; ", where);
     free(where);
@@ -147,7 +173,20 @@ typedef struct use_ctx {
     int cosine;
     lhv1_bytes added_key;
     uint8_t *added_vec;
+    uint64_t *order; /* layer 0's nodes sorted bytewise by key: the dump's order */
 } use_ctx;
+
+static const use_ctx *sorting; /* qsort has no context argument */
+
+static int by_key(const void *a, const void *b)
+{
+    lhv1_node x, y;
+    lhv1_layer_node(&sorting->idx.graph, &sorting->layer0, *(const uint64_t *)a, &x);
+    lhv1_layer_node(&sorting->idx.graph, &sorting->layer0, *(const uint64_t *)b, &y);
+    size_t n = x.key.len < y.key.len ? x.key.len : y.key.len;
+    int c = n ? memcmp(x.key.data, y.key.data, n) : 0;
+    return c ? c : (x.key.len > y.key.len) - (x.key.len < y.key.len);
+}
 
 /* Layer 0's node with this key, or -1. */
 static int64_t find_node(const use_ctx *u, lhv1_bytes key, lhv1_node *out)
@@ -179,7 +218,8 @@ static int zero_vector(const uint8_t *v, size_t n)
     return 1;
 }
 
-/* The added node's vector: a stored one (layer 0's middle node) moved a
+/* The added node's vector: a stored one (layer 0's middle node in the
+ * dump's order) moved a
  * little, so that it lands among its neighbours and stays reachable (an
  * outlier may keep links out and get none in, and an approximate search
  * then never reaches it), equal to none stored and, under cosine,
@@ -188,13 +228,13 @@ static void pick_added_vector(const use_ctx *u, float *v, size_t dim)
 {
     lhv1_node base = {0};
     if (u->n)
-        lhv1_layer_node(&u->idx.graph, &u->layer0, u->n / 2, &base);
+        lhv1_layer_node(&u->idx.graph, &u->layer0, u->order[u->n / 2], &base);
     for (unsigned round = 1; round < 64; round++) {
         for (size_t i = 0; i < dim; i++)
             v[i] = base.dim == dim ? lhv1_vector_get(&base, i)
                                    : (float)((i * 37 + 11) % 23) - 11.25f;
         if (dim)
-            v[round % dim] += (fabsf(v[round % dim]) + 1e-3f) * 1e-2f * (float)round;
+            v[round % dim] += (fabsf(v[round % dim]) + 1e-3f) * 1e-2f * (float)round; /* float32 throughout, as lhv1test computes it */
         int clash = 0;
         for (uint64_t j = 0; j < u->n && !clash; j++) {
             lhv1_node nd;
@@ -234,21 +274,23 @@ static int check_use_answer(lhv1_conform_case *c, const use_ctx *u, const lhv1_t
     snprintf(c->outcome, sizeof c->outcome, "%s", lhv1_testee_outcome_name(rep->outcome));
     detail_reply(c, rep);
     if (rep->outcome != LHV1_T_OK) {
-        fail(c, "use: %s: testee %s", step, c->outcome);
+        fail(c, LHV1_R_USE_OUTCOME, step, c->outcome);
         return -1;
     }
     if (rep->n_results != nq) {
-        fail(c, "use: %s: %zu result lists for %zu queries", step, rep->n_results, nq);
+        fail(c, LHV1_R_USE_LISTS, step, (unsigned long long)rep->n_results,
+             (unsigned long long)nq);
         return -1;
     }
     for (size_t i = 0; i < nq; i++) {
         const lhv1_key_list *kl = &rep->results[i];
         if (nodes && kl->n == 0) {
-            fail(c, "use: %s: query %zu found nothing", step, i + 1);
+            fail(c, LHV1_R_USE_NOTHING, step, (unsigned long long)i + 1);
             return -1;
         }
         if (kl->n > (size_t)q[i].k) {
-            fail(c, "use: %s: query %zu: %zu results for k = %d", step, i + 1, kl->n, q[i].k);
+            fail(c, LHV1_R_USE_TOO_MANY, step, (unsigned long long)i + 1,
+                 (unsigned long long)kl->n, (unsigned long long)q[i].k);
             return -1;
         }
         for (size_t j = 0; j < kl->n; j++) {
@@ -257,15 +299,14 @@ static int check_use_answer(lhv1_conform_case *c, const use_ctx *u, const lhv1_t
                         (added && lhv1_bytes_eq(kl->keys[j], u->added_key));
             if (!known) {
                 char *k = show_key(kl->keys[j]);
-                fail(c, "use: %s: query %zu: a result that is no node of the index", step, i + 1);
+                fail(c, LHV1_R_USE_NOT_A_NODE, step, (unsigned long long)i + 1);
                 detail(c, "that result: ", k ? k : "?");
                 free(k);
                 return -1;
             }
         }
         if (nodes >= 2 && q[i].k >= 2 && kl->n < 2) {
-            fail(c, "use: %s: query %zu: the search returns only its starting node (no links "
-                    "followed)", step, i + 1);
+            fail(c, LHV1_R_USE_NO_LINKS, step, (unsigned long long)i + 1);
             return -1;
         }
         if (kl->n && !key_has_vector(u, kl->keys[0], q[i].vector)) {
@@ -290,7 +331,7 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
     if (st.verdict != LHV1_OK) {
         if (u.idx.decoded)
             lhv1_index_free(&u.idx);
-        fail(c, "use: liblhv1 does not load the golden");
+        fail(c, LHV1_R_USE_NOT_LOADED);
         return 0;
     }
     const lhv1_graph *g = &u.idx.graph;
@@ -298,11 +339,25 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
         lhv1_graph_layer(g, 0, &u.layer0);
         u.n = u.layer0.n_nodes;
     }
+    /* The nodes in the canonical dump's order (bytewise by key), which
+     * lhv1test's TestGoldens reads from the expected dump: both pick the
+     * same queries and the same added vector. */
+    u.order = malloc((u.n ? u.n : 1) * sizeof *u.order);
+    if (!u.order) {
+        lhv1_index_free(&u.idx);
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return -1;
+    }
+    for (uint64_t j = 0; j < u.n; j++)
+        u.order[j] = j;
+    sorting = &u;
+    qsort(u.order, u.n, sizeof *u.order, by_key);
+    sorting = NULL;
     u.cosine = !lhv1_bytes_eq(g->distance, lhv1_bytes_str("euclidean"));
     size_t dim = (size_t)u.idx.env.dimension;
     u.dim_bytes = dim * 4;
-    /* Queries: stored vectors at the start, middle and end of layer 0
-     * (file order), without zero vectors under cosine (no direction). */
+    /* Queries: stored vectors at the start, middle and end of layer 0 (in
+     * the dump's order), without zero vectors under cosine (no direction). */
     lhv1_use_query q[3];
     size_t nq = 0;
     uint64_t picks[3] = {0, u.n / 2, u.n ? u.n - 1 : 0};
@@ -313,7 +368,7 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
         if (i && picks[i] == picks[i - 1])
             continue;
         lhv1_node nd;
-        lhv1_layer_node(g, &u.layer0, picks[i], &nd);
+        lhv1_layer_node(g, &u.layer0, u.order[picks[i]], &nd);
         if (u.cosine && zero_vector(nd.vector, (size_t)nd.dim * 4))
             continue;
         q[nq++] = (lhv1_use_query){nd.vector, (size_t)nd.dim * 4, k};
@@ -325,6 +380,7 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
     u.added_key = lhv1_bytes_str(keybuf);
     float *vec = calloc(dim ? dim : 1, sizeof *vec);
     if (!vec) {
+        free(u.order);
         lhv1_index_free(&u.idx);
         snprintf(s->err, sizeof s->err, "out of memory");
         return -1;
@@ -336,22 +392,23 @@ int judge_use(lhv1_conform_case *c, conform_session *s, lhv1_buf *req, const cha
     lhv1_testee_req_use(req, q, nq, &u.added_key, u.added_vec, u.dim_bytes);
     lhv1_testee_reply rep;
     int rc = session_call(s, LHV1_OP_USE, req, &rep);
-    if (rc == 0 && check_use_answer(c, &u, &rep, q, nq, u.n, 0, "stored vectors") == 0) {
+    if (rc == 0 && check_use_answer(c, &u, &rep, q, nq, u.n, 0, reason_text[LHV1_R_USE_STEP_STORED]) == 0) {
         if (!rep.added)
-            fail(c, "use: the add is not acknowledged (\"added\": true)");
+            fail(c, LHV1_R_USE_NOT_ADDED);
         else if (!rep.has_count || rep.count != (int64_t)u.n + 1)
-            fail(c, "use: the index reports %lld nodes after the add, want %llu",
-                 rep.has_count ? (long long)rep.count : -1LL, (unsigned long long)u.n + 1);
+            fail(c, LHV1_R_USE_COUNT, rep.has_count ? (long long)rep.count : -1LL,
+                 (unsigned long long)u.n + 1);
         lhv1_testee_reply_free(&rep);
         lhv1_use_query added = {u.added_vec, u.dim_bytes, k};
         lhv1_buf_reset(req);
         lhv1_testee_req_use(req, &added, 1, NULL, NULL, 0);
         rc = session_call(s, LHV1_OP_USE, req, &rep);
         if (rc == 0)
-            check_use_answer(c, &u, &rep, &added, 1, u.n + 1, 1, "the added vector");
+            check_use_answer(c, &u, &rep, &added, 1, u.n + 1, 1, reason_text[LHV1_R_USE_STEP_ADDED]);
     }
     lhv1_testee_reply_free(&rep);
     free(vec);
+    free(u.order);
     lhv1_index_free(&u.idx);
     return rc;
 }
@@ -364,7 +421,7 @@ void judge_save(lhv1_conform_case *c, const char *name, lhv1_bytes dump,
     snprintf(c->outcome, sizeof c->outcome, "%s", lhv1_testee_outcome_name(rep->outcome));
     detail_reply(c, rep);
     if (rep->outcome != LHV1_T_OK) {
-        fail(c, "save: testee %s", c->outcome);
+        fail(c, LHV1_R_SAVE_OUTCOME, c->outcome);
         return;
     }
     lhv1_index idx;
@@ -373,8 +430,10 @@ void judge_save(lhv1_conform_case *c, const char *name, lhv1_bytes dump,
     if (st.verdict != LHV1_OK) {
         if (idx.decoded)
             lhv1_index_free(&idx);
-        fail(c, "save: liblhv1 calls the written object %s %s", lhv1_verdict_name(st.verdict),
-             lhv1_reason_code(st.reason));
+        char spec[128];
+        snprintf(spec, sizeof spec, "%s %s", lhv1_verdict_name(st.verdict),
+                 lhv1_reason_code(st.reason));
+        fail(c, LHV1_R_SAVE_VERDICT, spec);
         detail(c, "liblhv1: ", st.message);
         return;
     }
@@ -383,11 +442,10 @@ void judge_save(lhv1_conform_case *c, const char *name, lhv1_bytes dump,
     size_t line, col;
     char *where = NULL;
     if (lhv1_index_dump(&idx, &got) != 0) {
-        fail(c, "save: out of memory dumping the written object");
+        fail(c, LHV1_R_SAVE_OUT_OF_MEMORY);
     } else if (dump_diff(dump, got.data, got.len, &line, &col, &where)) {
         strcpy(c->dump, "differs");
-        fail(c, "save: the written object's dump differs from the golden's at line %zu, column %zu",
-             line, col);
+        fail(c, LHV1_R_SAVE_DUMP, (unsigned long long)line, (unsigned long long)col);
         if (where)
             add_text(&c->detail, "; ", where);
     } else {

@@ -5,6 +5,7 @@
 
 #include "conform_session.h"
 #include "lhv1testing/conform.h"
+#include "lhv1testing/conform_reasons.h"
 
 /* What a load should do. */
 typedef struct judge_expect {
@@ -13,7 +14,7 @@ typedef struct judge_expect {
     char go[8];              /* ok error panic fatal */
     int go_predicted;
     lhv1_bytes dump;         /* the expected dump, or {NULL, 0} */
-    const char *dump_source; /* "the expected dump", "liblhv1's dump" */
+    lhv1_conform_reason dump_reason; /* LHV1_R_DUMP, or LHV1_R_DUMP_EDIT against liblhv1's */
 } judge_expect;
 
 /* The behaviour against the spec and Go, and the dump. A case passes when

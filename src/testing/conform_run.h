@@ -8,6 +8,11 @@
 #include "lhv1/verdict.h"
 #include "lhv1testing/conform.h"
 
+/* Inputs that would make Go allocate this much before reading a field are
+ * left out of the generated cases (edits, fuzzing): allocation bombs are
+ * the goldens' business, and a Go testee takes seconds to die of one. */
+#define CONFORM_GO_PEAK_MAX (64ull << 20)
+
 typedef struct run {
     const lhv1_conform_opts *o;
     lhv1_conform_result *res;

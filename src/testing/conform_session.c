@@ -113,6 +113,12 @@ int session_start(conform_session *s)
 int session_call(conform_session *s, lhv1_testee_op op, const lhv1_buf *req,
                  lhv1_testee_reply *rep)
 {
+    return session_call_overlapped(s, op, req, rep, NULL, NULL);
+}
+
+int session_call_overlapped(conform_session *s, lhv1_testee_op op, const lhv1_buf *req,
+                            lhv1_testee_reply *rep, void (*while_waiting)(void *), void *ctx)
+{
     memset(rep, 0, sizeof *rep);
     if (req->failed) {
         snprintf(s->err, sizeof s->err, "out of memory building a request");
@@ -121,8 +127,9 @@ int session_call(conform_session *s, lhv1_testee_op op, const lhv1_buf *req,
     lhv1_buf resp;
     lhv1_buf_init(&resp);
     char why[512], parse_why[200];
-    lhv1_xchg x = lhv1_testee_proc_exchange(s->proc, req->data, req->len, s->timeout_ms, &resp,
-                                            why, sizeof why);
+    lhv1_xchg x = lhv1_testee_proc_exchange_overlapped(s->proc, req->data, req->len,
+                                                       s->timeout_ms, &resp, why, sizeof why,
+                                                       while_waiting, ctx);
     if (x == LHV1_XCHG_OK &&
         lhv1_testee_parse_reply(resp.data, resp.len, op, rep, parse_why, sizeof parse_why) == 0) {
         lhv1_buf_free(&resp);

@@ -26,6 +26,11 @@ int session_start(conform_session *s);
  * is restarted. -1 (s->err) only when the restart fails. */
 int session_call(conform_session *s, lhv1_testee_op op, const lhv1_buf *req,
                  lhv1_testee_reply *rep);
+/* The same, calling while_waiting(ctx) while the testee works on the
+ * request (lhv1_testee_proc_exchange_overlapped); when the request could
+ * not be written whole, it is not called. */
+int session_call_overlapped(conform_session *s, lhv1_testee_op op, const lhv1_buf *req,
+                            lhv1_testee_reply *rep, void (*while_waiting)(void *), void *ctx);
 void session_stop(conform_session *s);
 
 /* A testee's text made safe for every report: printable UTF-8 kept, '\\'

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "lhv1testing/testee_proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -102,10 +103,11 @@ pid_t lhv1_testee_proc_pid(const lhv1_testee_proc *t)
     return t->pid;
 }
 
-int lhv1_testee_proc_limit(lhv1_testee_proc *t, uint64_t headroom, char *err, size_t err_len)
+/* VmSize of a process, in bytes; 0 when it cannot be read (it exited). */
+static uint64_t vm_size(pid_t pid)
 {
     char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "r");
     unsigned long long vm_kb = 0;
     while (f && fgets(line, sizeof line, f))
@@ -113,16 +115,66 @@ int lhv1_testee_proc_limit(lhv1_testee_proc *t, uint64_t headroom, char *err, si
             break;
     if (f)
         fclose(f);
-    if (!vm_kb) {
-        snprintf(err, err_len, "cannot read the testee's address space size (%s)", path);
+    return (uint64_t)vm_kb * 1024u;
+}
+
+/* The process group of a process (/proc/PID/stat's fifth field, after the
+ * command name, which may hold spaces and parentheses); -1 when unknown. */
+static pid_t pgroup_of(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *end = strrchr(buf, ')');
+    int pgrp;
+    if (!end || sscanf(end + 1, " %*c %*d %d", &pgrp) != 1)
+        return -1;
+    return (pid_t)pgrp;
+}
+
+static int limit_one(pid_t pid, uint64_t headroom)
+{
+    uint64_t vm = vm_size(pid);
+    if (!vm)
+        return -1;
+    struct rlimit lim;
+    lim.rlim_cur = lim.rlim_max = (rlim_t)(vm + headroom);
+    return prlimit(pid, RLIMIT_AS, &lim, NULL);
+}
+
+int lhv1_testee_proc_limit(lhv1_testee_proc *t, uint64_t headroom, char *err, size_t err_len)
+{
+    if (!vm_size(t->pid)) {
+        snprintf(err, err_len, "cannot read the testee's address space size (/proc/%d/status)",
+                 (int)t->pid);
         return -1;
     }
-    struct rlimit lim;
-    lim.rlim_cur = lim.rlim_max = (rlim_t)(vm_kb * 1024u + headroom);
-    if (prlimit(t->pid, RLIMIT_AS, &lim, NULL) != 0) {
+    if (limit_one(t->pid, headroom) != 0) {
         snprintf(err, err_len, "cannot limit the testee's address space: %s", strerror(errno));
         return -1;
     }
+    /* Every other process of its group too: behind a wrapper (`go run`, a
+     * shell, an interpreter's launcher) the reader runs in a child started
+     * before hello, which a limit on the wrapper would not reach. One that
+     * exits meanwhile is no error. */
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0 || (pid_t)pid == t->pid || pgroup_of((pid_t)pid) != t->pid)
+            continue;
+        limit_one((pid_t)pid, headroom);
+    }
+    if (d)
+        closedir(d);
     return 0;
 }
 
@@ -219,6 +271,15 @@ lhv1_xchg lhv1_testee_proc_exchange(lhv1_testee_proc *t, const uint8_t *req, siz
                                     unsigned timeout_ms, lhv1_buf *resp, char *why,
                                     size_t why_len)
 {
+    return lhv1_testee_proc_exchange_overlapped(t, req, len, timeout_ms, resp, why, why_len,
+                                                NULL, NULL);
+}
+
+lhv1_xchg lhv1_testee_proc_exchange_overlapped(lhv1_testee_proc *t, const uint8_t *req,
+                                               size_t len, unsigned timeout_ms, lhv1_buf *resp,
+                                               char *why, size_t why_len,
+                                               void (*while_waiting)(void *), void *ctx)
+{
     lhv1_buf_reset(resp);
     if (t->reaped || t->in < 0 || t->out < 0) {
         snprintf(why, why_len, "the testee is not running");
@@ -255,6 +316,10 @@ lhv1_xchg lhv1_testee_proc_exchange(lhv1_testee_proc *t, const uint8_t *req, siz
                 sent += (size_t)w;
             else if (w < 0 && errno != EAGAIN && errno != EINTR)
                 sent = total; /* its stdin is closed: wait for what it says */
+            if (sent == total && while_waiting) {
+                while_waiting(ctx); /* the testee works on the request meanwhile */
+                while_waiting = NULL;
+            }
         }
         if (p[0].revents) {
             uint8_t buf[65536];

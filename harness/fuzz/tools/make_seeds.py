@@ -21,6 +21,8 @@ Sources, in order:
      src/serve/http_faults.h) with its parameters, the plan of
      docs/FAULTS.md, the wrapper and list forms, and rules the parser must
      refuse (unknown, duplicate and mistyped fields, values out of range).
+  8. testee_wire: testee protocol messages, answers and requests, built
+     from the small goldens and their dumps (wire_messages below).
 
 Generated files are named gen-* or golden-*; the script replaces exactly
 those and leaves merged fuzzer finds (hash names) alone.
@@ -336,6 +338,47 @@ def run_generator(binary, tmp):
     return by_reason
 
 
+def wire_messages(root):
+    """Testee protocol messages (docs/CONFORMANCE.md) for testee_wire: hello,
+    load, save and use requests and answers, over the smallest goldens."""
+    import base64
+    msgs = {}
+
+    def put(name, obj):
+        msgs[name] = json.dumps(obj, separators=(",", ":")).encode()
+
+    put("hello-req", {"op": "hello", "protocol": 1})
+    put("hello-ans", {"protocol": 1, "testee": "go-reference", "version": "go1.26.8",
+                      "capabilities": ["load", "save", "use", "lhv2"]})
+    put("hello-reader-only", {"protocol": 1, "testee": "python", "version": "3.11",
+                              "capabilities": ["load"]})
+    put("unsupported", {"outcome": "unsupported"})
+    put("error", {"outcome": "error", "message": "decode envelope: unknown distance \"dot\""})
+    put("panic", {"outcome": "panic", "message": "runtime error: makeslice: len out of range"})
+    small = []
+    for path in sorted(glob.glob(os.path.join(root, "golden", "objects", "y_*.lhv1"))):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        dump = os.path.join(root, "golden", "expected", stem + ".dump")
+        if os.path.getsize(path) <= 1200 and os.path.exists(dump):
+            small.append((stem, open(path, "rb").read(), open(dump).read()))
+    for stem, obj, dump in small[:6]:
+        name = stem[2:]
+        b64 = base64.b64encode(obj).decode()
+        put("load-req-" + stem, {"op": "load", "name": name, "object": b64})
+        put("load-ans-" + stem, {"outcome": "ok", "dump": dump})
+        put("save-req-" + stem, {"op": "save", "name": name, "dump": dump})
+        put("save-ans-" + stem, {"outcome": "ok", "object": b64})
+    put("load-ans-no-dump", {"outcome": "ok", "dump": None})
+    vec = struct.pack("<4f", 0.5, -1.0, 0.0, 2.5).hex()
+    put("use-req", {"op": "use", "queries": [{"vector": vec, "k": 3}, {"vector": vec, "k": 1}],
+                    "add": {"key": "lhv1-conform-added", "vector": vec}})
+    put("use-req-hex-key", {"op": "use", "queries": [], "add": {"key": {"hex": "ff00fe"}, "vector": vec}})
+    put("use-ans", {"outcome": "ok", "results": [["a", "b\u0000c", {"hex": "ff"}], []],
+                    "added": True, "count": 5})
+    put("use-ans-no-count", {"outcome": "ok", "results": [["x"]]})
+    return msgs
+
+
 def main():
     root, binary = sys.argv[1], os.path.abspath(sys.argv[2])
     corpus = os.path.join(root, "corpus")
@@ -382,6 +425,9 @@ def main():
     seeds["sigv4"].update(serve_seeds.sigv4_seeds())
     seeds["aws_chunked"].update(serve_seeds.aws_chunked_seeds())
     seeds["fault_rules"] = fault_rule_seeds(root)
+
+    for name, data in sorted(wire_messages(root).items()):
+        seeds["testee_wire"][f"gen-wire-{name}-{sha8(data)}.json"] = data
 
     for target in TARGETS:
         d = os.path.join(corpus, target)

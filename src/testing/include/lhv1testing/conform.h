@@ -123,6 +123,63 @@ int lhv1_conform_junit(const lhv1_conform_result *res, lhv1_buf *out);
  * ready to commit as the testee's list. */
 int lhv1_conform_failure_list(const lhv1_conform_result *res, lhv1_buf *out);
 
+/* --- differential fuzzing of a testee (lhv1 conform --fuzz) ------------ */
+
+typedef struct lhv1_conform_fuzz_opts {
+    const char *goldens;  /* seeds: the objects of its manifest (may be NULL) */
+    const char *corpus;   /* more seeds; inputs of a new class are written into it (may be NULL) */
+    const char *out;      /* candidates/<n>-<class>/, fuzz.json, fuzz.md */
+    char *const *argv;    /* the testee's command */
+    unsigned timeout_ms;
+    uint64_t headroom;
+    double seconds;       /* of fuzzing (a minimization under way is finished) */
+    uint64_t seed;
+    unsigned jobs;        /* worker threads, one testee process each (0: 1) */
+    unsigned minimize_budget;  /* loads per disagreement class (0: 20,000) */
+    unsigned minimize_seconds; /* per disagreement class (0: 30) */
+    FILE *progress;
+} lhv1_conform_fuzz_opts;
+
+/* A disagreement class: its first input, minimized and written. */
+typedef struct lhv1_fuzz_candidate {
+    char *klass;    /* "testee <outcome>; spec <verdict reason>, Go <go> (predicted); dump <d>" */
+    char *failure;  /* the judge's reason for the written object */
+    char *dir;      /* where it was written */
+    size_t original_len, minimized_len;
+    uint64_t count;       /* inputs of this class */
+    unsigned evaluations; /* loads spent minimizing */
+} lhv1_fuzz_candidate;
+
+typedef struct lhv1_conform_fuzz_result {
+    char *testee, *version;
+    uint64_t execs;          /* inputs judged while fuzzing (the seeds included) */
+    uint64_t skipped;        /* drawn but not sent: unchanged, or a Go allocation bomb */
+    uint64_t as_go;          /* panics Go is predicted to have too: not disagreements */
+    uint64_t disagreements;  /* inputs */
+    uint64_t minimize_execs;
+    double seconds;          /* of the run, minimizing included */
+    double minimize_seconds; /* spent minimizing, by the workers that did */
+    size_t corpus_seeds, corpus_added;
+    size_t classes;          /* (behaviour, verdict, reason) classes seen */
+    lhv1_fuzz_candidate *candidates;
+    size_t n_candidates;
+    size_t restarts;
+    unsigned jobs;
+} lhv1_conform_fuzz_result;
+
+/* Fuzzes the testee for opts->seconds: inputs drawn from the seeds by the
+ * structure-aware edits (lhv1testing/object_edits.h) or byte mutations, each
+ * judged against liblhv1 as an edit case; a new (behaviour, verdict,
+ * reason) class joins the corpus; the first input of each disagreement
+ * class is minimized (delta debugging keeping the class) and written as a
+ * candidate golden. 0 when it ran (candidates say what it found), -1 with
+ * err when it could not (no seed, the testee unusable, out/ unwritable). */
+int lhv1_conform_fuzz(const lhv1_conform_fuzz_opts *o, lhv1_conform_fuzz_result *r, char *err,
+                      size_t err_len);
+void lhv1_conform_fuzz_result_free(lhv1_conform_fuzz_result *r);
+int lhv1_conform_fuzz_json(const lhv1_conform_fuzz_result *r, lhv1_buf *out);
+int lhv1_conform_fuzz_markdown(const lhv1_conform_fuzz_result *r, lhv1_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

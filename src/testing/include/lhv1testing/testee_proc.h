@@ -45,6 +45,14 @@ lhv1_xchg lhv1_testee_proc_exchange(lhv1_testee_proc *t, const uint8_t *req, siz
                                     unsigned timeout_ms, lhv1_buf *resp, char *why,
                                     size_t why_len);
 
+/* The same, calling while_waiting(ctx) once the whole request is written,
+ * before the answer is read: work of the caller's that then overlaps the
+ * testee's (it counts against the deadline). */
+lhv1_xchg lhv1_testee_proc_exchange_overlapped(lhv1_testee_proc *t, const uint8_t *req,
+                                               size_t len, unsigned timeout_ms, lhv1_buf *resp,
+                                               char *why, size_t why_len,
+                                               void (*while_waiting)(void *), void *ctx);
+
 /* Kills the process group and reaps the process (for a malformed answer);
  * `why` gets how it ended. */
 void lhv1_testee_proc_kill(lhv1_testee_proc *t, char *why, size_t why_len);
