@@ -15,7 +15,11 @@ const BuildDir = "build-lhv1serve"
 
 // FindBinary is the lhv1 binary Start runs: bin when given, else
 // $LHV1_BIN, else the CLI built in the checkout buildFrom (or
-// $LHV1_BUILD_FROM), else lhv1 on PATH.
+// $LHV1_BUILD_FROM), else lhv1 on PATH. An installed CLI is found on PATH:
+// the Debian package (`cmake --workflow --preset cli` builds it) puts it in
+// /usr/bin, `cmake --install BUILD` in PREFIX/bin (/usr/local/bin unless
+// --prefix says otherwise; add PREFIX/bin to PATH, or set $LHV1_BIN to
+// PREFIX/bin/lhv1, for any other prefix).
 func FindBinary(bin, buildFrom string) (string, error) {
 	if bin == "" {
 		bin = os.Getenv("LHV1_BIN")
@@ -51,8 +55,10 @@ func executable(p string) (string, error) {
 	return abs, nil
 }
 
-// Build builds the lhv1 CLI in checkout/build-lhv1serve (configured once:
-// Ninja, Release, no tests, no sanitizer variant; then `cmake --build
+// Build builds the lhv1 CLI in checkout/build-lhv1serve (configured once
+// as the checkout's `cli` preset is: Ninja, Release, no tests, no
+// sanitizer variant, spelled out for checkouts older than the presets;
+// then `cmake --build
 // --target lhv1`, which does nothing when it is up to date) and returns
 // its path. Test processes building at once take turns (a lock file in
 // the build directory). It needs cmake, Ninja, a C compiler and the

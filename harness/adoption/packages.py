@@ -16,10 +16,10 @@ BUILD_TOOLS = {"git", "gcc", "cmake", "ninja-build", "pkg-config"}
 
 
 def cli_configure_modules(root):
-    """pkg-config modules the CLI-only configure looks up (CMake's trace)."""
+    """pkg-config modules the CLI-only configure (preset cli) looks up (CMake's trace)."""
     with tempfile.TemporaryDirectory() as b:
-        p = subprocess.run(["cmake", "-S", root, "-B", b, "-G", "Ninja", "-DLHV1_BUILD_TESTS=OFF",
-                            "-DLHV1_SANITIZE=OFF", "--trace-expand"], capture_output=True, text=True)
+        p = subprocess.run(["cmake", "-S", root, "--preset", "cli", "-B", b, "--trace-expand"],
+                           capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError("the CLI-only configure failed:\n" + p.stderr[-2000:])
     mods = set()
