@@ -9,7 +9,9 @@
 #include "http_faults.h"
 #include "object_meta.h"
 #include "object_read.h"
-#include "serve.h"
+#include "put_body.h"
+#include "request_gate.h"
+#include "s3_handlers.h"
 
 static const char *const object_args[] = {"x-id", NULL};
 
