@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "http_faults.h"
 #include "object_meta.h"
-#include "serve.h"
+#include "s3_handlers.h"
+#include "upstream.h"
 
 static void json_reply(serve_reply *r, cJSON *j)
 {

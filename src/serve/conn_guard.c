@@ -254,16 +254,6 @@ int conn_guard_admit(conn_guard *g, const struct sockaddr *peer)
     return ok;
 }
 
-void conn_guard_not_added(conn_guard *g, const struct sockaddr *peer)
-{
-    uint32_t addr = peer->sa_family == AF_INET
-                        ? ((const struct sockaddr_in *)peer)->sin_addr.s_addr
-                        : 0;
-    pthread_mutex_lock(&g->lock);
-    unpend(g, addr, 0);
-    pthread_mutex_unlock(&g->lock);
-}
-
 static slot *slot_of(struct MHD_Connection *c)
 {
     const union MHD_ConnectionInfo *ci =

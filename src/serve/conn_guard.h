@@ -40,11 +40,11 @@ void conn_guard_free(conn_guard *g);
 void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                        enum MHD_ConnectionNotificationCode code);
 
-/* The accept loop asks before handing a connection from `peer` over: 1
- * take it (after displacing as above when a cap is reached), 0 refuse it. */
+/* The accept policy (transport.c) asks before libmicrohttpd takes a
+ * connection from `peer`: 1 take it (after displacing as above when a cap
+ * is reached), 0 refuse it. One libmicrohttpd then drops after all (no
+ * memory) is forgotten after a few seconds. */
 int conn_guard_admit(conn_guard *g, const struct sockaddr *peer);
-/* libmicrohttpd refused the connection conn_guard_admit took. */
-void conn_guard_not_added(conn_guard *g, const struct sockaddr *peer);
 
 /* The phases of a connection's request, as the access handler sees them. */
 void conn_guard_header_done(struct MHD_Connection *c);

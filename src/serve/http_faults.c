@@ -97,11 +97,6 @@ void http_faults_restart(http_faults *f)
     f->log_lines = f->log_dropped = 0;
 }
 
-int http_faults_active(const http_faults *f)
-{
-    return f->n > 0;
-}
-
 /* --- parsing -------------------------------------------------------- */
 
 __attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const char *fmt, ...)

@@ -68,7 +68,6 @@ void http_faults_restart(http_faults *f);
 cJSON *http_faults_rules_json(const http_faults *f);
 /* The decision log, one JSON object per line. */
 void http_faults_log_text(const http_faults *f, lhv1_buf *out);
-int http_faults_active(const http_faults *f);
 
 /* Whether some rule matches the operation on the key (nothing counted or
  * logged): when none does, the operation's decision is "no fault". */

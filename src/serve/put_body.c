@@ -11,7 +11,7 @@
 #include "aws_chunked.h"
 #include "checksums.h"
 #include "put_digests.h"
-#include "serve.h"
+#include "put_body.h"
 #include "sigv4.h"
 
 /* What PutObject reads from the headers (the first of each, as

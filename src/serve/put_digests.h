@@ -6,6 +6,7 @@
 #ifndef LHV1_SERVE_PUT_DIGESTS_H
 #define LHV1_SERVE_PUT_DIGESTS_H
 
+#include "checksums.h"
 #include "serve.h"
 
 /* More digests than this in one request are refused. */

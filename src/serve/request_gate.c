@@ -142,3 +142,25 @@ void request_gate_give(serve_server *s, request_gate *g, uint64_t n)
         conn_guard_budget_give(s->guard, n);
     g->charged -= n;
 }
+
+/* A reply's body is held until it is sent (a slow reader keeps it): it
+ * takes its bytes from the in-flight budget, released when the request
+ * completes. A handler reserves them before making a large body (a GET's
+ * copy of its object); the rest are taken once the handler is done, and
+ * when they are not there the body is dropped for 503 (exchange.c). */
+void request_gate_busy_reply(const serve_request *q, serve_reply *r)
+{
+    serve_reply_error(r, q, 503, "SlowDown",
+                      "the server holds its most bytes (--max-inflight); retry later");
+    serve_reply_header(r, "Retry-After", "1");
+}
+
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n)
+{
+    if (!q->gate || request_gate_charge(q->srv, q->gate, n) == 0) {
+        r->reserved += n;
+        return 0;
+    }
+    request_gate_busy_reply(q, r);
+    return -1;
+}

@@ -35,7 +35,21 @@ void request_gate_release(serve_server *s, request_gate *g);
 /* Gives back n of it (at most what it holds). */
 void request_gate_give(serve_server *s, request_gate *g, uint64_t n);
 
+/* Takes n bytes of the in-flight budget (--max-inflight) for the reply
+ * body about to be made, before it is (a GET's copy of its object): 0, or
+ * -1 with `r` filled (503 SlowDown). Held until the request completes. */
+int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n);
+/* The answer when the budget has no room for a reply: 503 SlowDown. */
+void request_gate_busy_reply(const serve_request *q, serve_reply *r);
+
 /* 1 if the peer of `conn` is on loopback (127.0.0.0/8). */
 int serve_peer_is_loopback(struct MHD_Connection *conn);
+
+/* Who may call: the credentials a path needs (the admin API's own under
+ * --admin-auth), NULL key when none; and whether the path is the admin
+ * API's (which only loopback peers may call, unless --admin-remote). */
+void serve_credentials_for(const serve_server *s, const char *path, const char **key,
+                           const char **secret);
+int serve_is_admin_path(const char *path);
 
 #endif

@@ -11,7 +11,7 @@
 #include "checksums.h"
 #include "http_faults.h"
 #include "object_meta.h"
-#include "serve.h"
+#include "s3_handlers.h"
 
 #define MARKER_PREFIX "_buckets/"
 

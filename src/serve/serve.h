@@ -1,7 +1,12 @@
 /* `lhv1 serve`: an S3-compatible HTTP server (path-style subset) over a
  * liblhv1 store, built on libmicrohttpd, with faults injected from a plan
  * and an admin API (docs/FAULTS.md). Test machinery: linked into the CLI,
- * never into liblhv1. */
+ * never into liblhv1.
+ *
+ * This header is the bottom of the server's files: the state of a server,
+ * a request and a reply, and the helpers every handler uses (reply.c,
+ * request.c, s3_xml.c). It includes none of the others; server.h starts
+ * and stops a server. */
 #ifndef LHV1_SERVE_H
 #define LHV1_SERVE_H
 
@@ -10,17 +15,19 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "checksums.h"
 #include "lhv1/bytes.h"
 #include "serve_limits.h"
 #include "lhv1/store.h"
 
 struct MHD_Connection;
-struct aws_chunked;
 struct conn_guard;
 struct http_faults;
 struct request_gate;
+struct serve_transport;
 struct sigv4_verified;
+
+/* Prints "<who>: <subject>: <what>" (subject and what untrusted). */
+typedef void (*serve_report_fn)(const char *who, const char *subject, const char *what);
 
 typedef struct serve_config {
     char host[64];
@@ -50,6 +57,9 @@ typedef struct serve_server {
     struct http_faults *faults;
     struct object_meta *meta; /* sizes and ETags kept at PUT (object_meta.h) */
     struct conn_guard *guard; /* connection deadlines, caps, body budget */
+    struct serve_transport *transport; /* the HTTP side while it runs (transport.h) */
+    serve_report_fn report;  /* says what went wrong with an argument */
+    int root_fd;             /* the file backend's root, locked; -1 */
 } serve_server;
 
 /* The most the event thread serves inline, about half a millisecond of
@@ -76,10 +86,10 @@ typedef struct serve_request {
     const struct sigv4_verified *auth; /* signed headers verified, or NULL */
     int on_worker;           /* routed on a worker thread, not the event thread */
     int payload_checked;     /* x-amz-content-sha256 checked (before an offload) */
-    struct request_gate *gate; /* its share of the in-flight budget (http.c) */
+    struct request_gate *gate; /* its share of the in-flight budget (request_gate.h) */
 } serve_request;
 
-/* What the handler answers; http.c sends it (or misbehaves on purpose). */
+/* What the handler answers; deliver.c sends it (or misbehaves on purpose). */
 #define SERVE_MAX_HEADERS 16
 typedef struct serve_reply {
     int status;
@@ -98,7 +108,7 @@ typedef struct serve_reply {
 /* serve_reply.offload. A listing's time grows with its bucket (it may
  * hash every object it lists, or read each from the upstream), so
  * listings take at most half of the workers and other work never queues
- * behind them (http.c). */
+ * behind them (worker_pool.h). */
 enum { SERVE_INLINE = 0, SERVE_OFFLOAD = 1, SERVE_OFFLOAD_LISTING = 2 };
 
 void serve_reply_init(serve_reply *r);
@@ -109,11 +119,6 @@ void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-
-/* Takes n bytes of the in-flight budget (--max-inflight) for the reply
- * body about to be made, before it is (a GET's copy of its object): 0, or
- * -1 with `r` filled (503 SlowDown). Held until the request completes. */
-int serve_reply_reserve(serve_request *q, serve_reply *r, uint64_t n);
 
 /* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
  * -1 too long for out. NUL bytes in values are reported as -1 too. */
@@ -128,71 +133,14 @@ int serve_query_allowed(const serve_request *q, serve_reply *r, const char *cons
  * escape. */
 int serve_unescape(const char *s, size_t n, lhv1_buf *out);
 
-/* The S3 handlers (s3_bucket.c, s3_object.c); `r` is filled. */
-void s3_list_buckets(serve_request *q, serve_reply *r);
-void s3_bucket_op(serve_request *q, serve_reply *r);
-void s3_object_op(serve_request *q, serve_reply *r);
-
-/* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
-int serve_buckets_load(serve_server *s);
-int serve_bucket_exists(serve_server *s, const char *name);
-void serve_buckets_free(serve_server *s);
-
 /* The bucket names served: 3 to 63 of [a-z0-9.-], not starting or ending
- * with '-' or '.'. 1 if s[0:n] is one. */
+ * with '-' or '.'. 1 if s[0:n] is one (bucket_name.c). */
 int serve_bucket_name_ok(const uint8_t *s, size_t n);
 
-/* The store key of an object: "<bucket>/<key>". */
-int serve_object_key(const serve_request *q, lhv1_buf *out);
-
-/* Who may call: the credentials a path needs (the admin API's own under
- * --admin-auth), NULL key when none; and whether the peer may call the
- * admin API at all (loopback, or --admin-remote). */
-void serve_credentials_for(const serve_server *s, const char *path, const char **key,
-                           const char **secret);
-int serve_is_admin_path(const char *path);
-
-/* The body PutObject stores, decoded and verified. */
-typedef struct put_body {
-    lhv1_bytes data;    /* into q->body or the aws-chunked payload */
-    uint8_t md5[16];    /* its MD5: the ETag */
-    /* The x-amz-checksum-* values verified (header or trailer), or NULL. */
-    const char *cksum[CKSUM_COUNT];
-} put_body;
-
-/* The request body PutObject stores: aws-chunked decoded into `dec` when
- * the body is so encoded, checksums and Content-MD5 verified (CopyObject
- * and a missing Content-Length refused first). 0 with `out` filled, or -1
- * with `r` filled. */
-int put_body_decode(serve_request *q, serve_reply *r, struct aws_chunked *dec,
-                    put_body *out);
-
-/* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
- * 400 (409 KeyConflict for a key and its path prefix), FAILED its status
- * with InternalError (SlowDown for a 503). */
-void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
-
-/* Admin API on /_lhv1/... (admin.c). */
-void serve_admin(serve_request *q, serve_reply *r);
-
-/* Proxy mode (upstream.c): the backend store over a real S3 server at
- * url, keys mapped as the server lays them out ("_buckets/<name>" is a
- * bucket, "<bucket>/<key>" an object); credentials from AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_REGION. NULL with err filled on failure. */
-lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
-/* Deletes what the proxy created on the upstream (the objects it wrote,
- * the buckets its CreateBucket made, unless they hold other objects) and
- * nothing else; 0 or -1. */
-int serve_upstream_reset(lhv1_store *upstream, lhv1_store_err *err);
-
-/* The file backend's root (file_root.c): locked for this server alone
- * (until it exits), then what a crash left there (temporary files, empty
- * directories) removed. 0, or -1 with a message on stderr. */
-int serve_root_claim(serve_server *s);
-
-/* The HTTP server (http.c): starts, prints the address, runs until
- * SIGINT/SIGTERM. Returns the exit code. */
-int serve_run(serve_server *s);
+/* Says "<who>: <subject>: <what>" through the server's reporter, which
+ * escapes the untrusted subject and what (report.c). */
+void serve_report(const serve_server *s, const char *who, const char *subject,
+                  const char *what);
 
 /* XML helpers (s3_xml.c). */
 void xml_escape(lhv1_buf *b, const uint8_t *s, size_t n);

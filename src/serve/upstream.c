@@ -18,6 +18,7 @@
 
 #include "s3_store.h"
 #include "serve.h"
+#include "upstream.h"
 
 #define MARKER_PREFIX "_buckets/"
 #define MARKER_LEN (sizeof MARKER_PREFIX - 1)

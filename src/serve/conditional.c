@@ -1,0 +1,97 @@
+/* S3's conditional requests (conditional.h). */
+#define _GNU_SOURCE /* timegm */
+#include "conditional.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Whether `list` (an If-Match or If-None-Match value: "*", or quoted
+ * ETags separated by commas, weak or unquoted ones tolerated) names the
+ * quoted `etag`. */
+static int etag_listed(const char *list, const char *etag)
+{
+    size_t el = strlen(etag);
+    const char *bare = etag;
+    if (el >= 2 && etag[0] == '"' && etag[el - 1] == '"')
+        bare++, el -= 2;
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        const char *v = p;
+        if (n >= 2 && !strncmp(v, "W/", 2))
+            v += 2, n -= 2;
+        if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+            v++, n -= 2;
+        if ((n == 1 && v[0] == '*') || (n == el && !memcmp(v, bare, n)))
+            return 1;
+        p = end ? end + 1 : p + strlen(p);
+    }
+    return 0;
+}
+
+/* An HTTP date (IMF-fixdate, the form S3 and every SDK send) into *t. */
+static int http_date(const char *s, time_t *t)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (!end || *end)
+        return -1;
+    *t = timegm(&tm);
+    return 0;
+}
+
+int cond_write_present(const serve_request *q)
+{
+    return serve_header(q, "If-Match") || serve_header(q, "If-None-Match");
+}
+
+int cond_read_status(const serve_request *q, const char *etag, time_t last_modified)
+{
+    const char *im = serve_header(q, "If-Match");
+    const char *inm = serve_header(q, "If-None-Match");
+    const char *ims = serve_header(q, "If-Modified-Since");
+    const char *ius = serve_header(q, "If-Unmodified-Since");
+    time_t t;
+    if (im) {
+        if (!etag_listed(im, etag))
+            return 412;
+    } else if (ius && http_date(ius, &t) == 0 && last_modified > t) {
+        return 412;
+    }
+    if (inm) {
+        if (etag_listed(inm, etag))
+            return 304;
+    } else if (ims && http_date(ims, &t) == 0 && last_modified <= t) {
+        return 304;
+    }
+    return 0;
+}
+
+int cond_write_check(const serve_request *q, serve_reply *r, int exists, const char *etag)
+{
+    const char *im = serve_header(q, "If-Match");
+    const char *inm = serve_header(q, "If-None-Match");
+    if (inm && strcmp(inm, "*") != 0) {
+        serve_reply_error(r, q, 501, "NotImplemented",
+                          "If-None-Match on PutObject takes only *");
+        return -1;
+    }
+    if (im && !exists) {
+        serve_reply_error(r, q, 404, "NoSuchKey", "The specified key does not exist.");
+        return -1;
+    }
+    if ((im && !etag_listed(im, etag)) || (inm && exists)) {
+        serve_reply_error(r, q, 412, "PreconditionFailed",
+                          "At least one of the pre-conditions you specified did not hold");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,28 @@
+/* S3's conditional requests (conditional.c): GetObject and HeadObject
+ * If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since as
+ * RFC 9110 orders them (an If-Match present decides over
+ * If-Unmodified-Since, an If-None-Match over If-Modified-Since), and
+ * PutObject's conditional writes (If-Match on the current ETag,
+ * If-None-Match: * to create only). A date that does not parse is ignored,
+ * as S3 ignores it. */
+#ifndef LHV1_SERVE_CONDITIONAL_H
+#define LHV1_SERVE_CONDITIONAL_H
+
+#include <time.h>
+
+#include "serve.h"
+
+/* The request carries a PutObject precondition. */
+int cond_write_present(const serve_request *q);
+
+/* GET or HEAD of an object whose ETag is `etag` (quoted, as sent) and
+ * last modified at `last_modified`: 0 to answer it, else the status the
+ * preconditions give (304 Not Modified, 412 Precondition Failed). */
+int cond_read_status(const serve_request *q, const char *etag, time_t last_modified);
+
+/* PUT over the object that exists now (`exists`, its quoted `etag`) or
+ * not: 0 to write, else `r` filled (412 PreconditionFailed, 404 NoSuchKey
+ * for an If-Match on no object, 501 for an If-None-Match other than *). */
+int cond_write_check(const serve_request *q, serve_reply *r, int exists, const char *etag);
+
+#endif

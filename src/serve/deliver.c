@@ -1,0 +1,78 @@
+/* Fault delivery (deliver.h): a reply sent whole, cut short or never. */
+#include "deliver.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+typedef struct cut_body {
+    uint8_t *data;
+    size_t len; /* bytes to send before failing */
+} cut_body;
+
+static ssize_t cut_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    cut_body *c = cls;
+    if (pos >= c->len)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = c->len - (size_t)pos < max ? c->len - (size_t)pos : max;
+    memcpy(buf, c->data + pos, n);
+    return (ssize_t)n;
+}
+
+static void cut_free(void *cls)
+{
+    cut_body *c = cls;
+    free(c->data);
+    free(c);
+}
+
+static void reset_connection(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci) {
+        struct linger lg = {1, 0}; /* close() sends RST */
+        setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+}
+
+enum MHD_Result serve_deliver(struct MHD_Connection *conn, uint64_t req_id, serve_reply *r)
+{
+    if (r->reset) {
+        reset_connection(conn);
+        return MHD_NO;
+    }
+    struct MHD_Response *resp;
+    size_t len = r->body.len;
+    uint8_t *data = r->body.data;
+    r->body.data = NULL;
+    r->body.len = r->body.cap = 0;
+    if (r->cut_at >= 0 && (size_t)r->cut_at < len) {
+        cut_body *c = malloc(sizeof *c);
+        if (!c) {
+            free(data);
+            return MHD_NO;
+        }
+        c->data = data;
+        c->len = (size_t)r->cut_at;
+        resp = MHD_create_response_from_callback(len, 64 * 1024, cut_reader, c, cut_free);
+    } else {
+        resp = MHD_create_response_from_buffer_with_free_callback(len, data ? data : (void *)"",
+                                                                  data ? free : NULL);
+    }
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(resp, r->header_name[i], r->header_value[i]);
+    char id[24], *p = id + sizeof id;
+    *--p = 0;
+    do
+        *--p = (char)('0' + req_id % 10);
+    while (req_id /= 10);
+    MHD_add_response_header(resp, "x-amz-request-id", p);
+    MHD_add_response_header(resp, "Server", "lhv1");
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
