@@ -55,11 +55,11 @@ func ObjectKey(name string) string { return VectorPrefix + name + objectSuffix }
 
 // Save writes idx as one object: one Put, so no torn pair of objects.
 func (p *Persistor) Save(ctx context.Context, idx *Index) error {
-	var env, graph bytes.Buffer
-	if err := idx.Encode(&env, &graph); err != nil {
-		return fmt.Errorf("encode %q: %w", idx.params.Name, err)
+	body, err := encodeObject(idx)
+	if err != nil {
+		return err
 	}
-	if err := p.store.Put(ctx, ObjectKey(idx.params.Name), frame(env.Bytes(), graph.Bytes())); err != nil {
+	if err := p.store.Put(ctx, ObjectKey(idx.params.Name), body); err != nil {
 		return fmt.Errorf("put: %w", err)
 	}
 	return nil
@@ -76,15 +76,7 @@ func (p *Persistor) Load(ctx context.Context, name string) (*Index, error) {
 	case err != nil:
 		return nil, fmt.Errorf("get %q: %w", name, err)
 	}
-	env, graph, err := unframe(body)
-	if err != nil {
-		return nil, fmt.Errorf("unframe %q: %w", name, err)
-	}
-	idx, err := DecodeIndex(bytes.NewReader(env), bytes.NewReader(graph))
-	if err != nil {
-		return nil, fmt.Errorf("decode %q: %w", name, err)
-	}
-	return idx, nil
+	return decodeObject(name, body)
 }
 
 // Delete removes an index's object; deleting a missing one is not an error
