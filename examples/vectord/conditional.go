@@ -110,7 +110,8 @@ func (p *ConditionalPersistor) remember(name, etag string) {
 	p.etags[name] = etag
 }
 
-// encodeObject frames idx as its stored object.
+// encodeObject frames idx as its stored object, as Persistor.Save does
+// (which keeps its own lines so that mutants/save-*.patch apply to it).
 func encodeObject(idx *Index) ([]byte, error) {
 	var env, graph bytes.Buffer
 	if err := idx.Encode(&env, &graph); err != nil {

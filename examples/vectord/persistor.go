@@ -55,11 +55,11 @@ func ObjectKey(name string) string { return VectorPrefix + name + objectSuffix }
 
 // Save writes idx as one object: one Put, so no torn pair of objects.
 func (p *Persistor) Save(ctx context.Context, idx *Index) error {
-	body, err := encodeObject(idx)
-	if err != nil {
-		return err
+	var env, graph bytes.Buffer
+	if err := idx.Encode(&env, &graph); err != nil {
+		return fmt.Errorf("encode %q: %w", idx.params.Name, err)
 	}
-	if err := p.store.Put(ctx, ObjectKey(idx.params.Name), body); err != nil {
+	if err := p.store.Put(ctx, ObjectKey(idx.params.Name), frame(env.Bytes(), graph.Bytes())); err != nil {
 		return fmt.Errorf("put: %w", err)
 	}
 	return nil
