@@ -76,15 +76,7 @@ func (p *Persistor) Load(ctx context.Context, name string) (*Index, error) {
 	case err != nil:
 		return nil, fmt.Errorf("get %q: %w", name, err)
 	}
-	env, graph, err := unframe(body)
-	if err != nil {
-		return nil, fmt.Errorf("unframe %q: %w", name, err)
-	}
-	idx, err := DecodeIndex(bytes.NewReader(env), bytes.NewReader(graph))
-	if err != nil {
-		return nil, fmt.Errorf("decode %q: %w", name, err)
-	}
-	return idx, nil
+	return decodeObject(name, body)
 }
 
 // Delete removes an index's object; deleting a missing one is not an error
