@@ -2,6 +2,7 @@
  * of a bucket through the S3 client store, what an operator runs before
  * rolling out a new reader. */
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,43 +191,46 @@ static result *results_of(const lhv1_key_list *keys, const lhv1_key_list *outsid
 
 int cmd_scan(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_ALL_OK;
-    }
-    const char *endpoint = NULL, *bucket = NULL, *prefix = "_vectors/", *json = NULL,
-               *md = NULL;
+    static const struct option opts[] = {
+        {"endpoint", required_argument, NULL, 'e'},
+        {"prefix", required_argument, NULL, 'p'},
+        {"json", required_argument, NULL, 'j'},
+        {"markdown", required_argument, NULL, 'M'},
+        {"max-keys", required_argument, NULL, 'k'},
+        {"max-object-size", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *endpoint = NULL, *prefix = "_vectors/", *json = NULL, *md = NULL;
     uint64_t max_keys = LHV1_S3_MAX_KEYS_DEFAULT;
-    int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--quiet"))
-            quiet = 1;
-        else if (!strcmp(a, "--endpoint") && i + 1 < argc)
-            endpoint = argv[++i];
-        else if (!strcmp(a, "--prefix") && i + 1 < argc)
-            prefix = argv[++i];
-        else if (!strcmp(a, "--json") && i + 1 < argc)
-            json = argv[++i];
-        else if (!strcmp(a, "--markdown") && i + 1 < argc)
-            md = argv[++i];
-        else if (!strcmp(a, "--max-keys") && i + 1 < argc) {
-            if (cli_parse_count("--max-keys", argv[++i], &max_keys) < 0 || max_keys > SIZE_MAX / 2)
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': endpoint = optarg; break;
+        case 'p': prefix = optarg; break;
+        case 'j': json = optarg; break;
+        case 'M': md = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'k':
+            if (cli_parse_count("--max-keys", optarg, &max_keys) < 0 || max_keys > SIZE_MAX / 2)
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--max-object-size") && i + 1 < argc) {
-            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+            break;
+        case 'm':
+            if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
                 return EXIT_USAGE;
-        } else if (!bucket && a[0] != '-')
-            bucket = a;
-        else {
-            fputs(help, stderr);
-            return EXIT_USAGE;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("scan", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
-    if (!endpoint || !bucket) {
+    if (!endpoint || optind != argc - 1) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    const char *bucket = argv[optind];
     lhv1_store_err err;
     lhv1_s3_config cfg = {.endpoint = endpoint, .bucket = bucket, .max_object = cli_max_object,
                           .max_keys = (size_t)max_keys};
