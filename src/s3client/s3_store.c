@@ -142,15 +142,25 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
         lhv1_buf_free(&url);
         return lhv1_store_oom(err, "request URL");
     }
-    curl_easy_setopt(c, CURLOPT_URL, (char *)url.data);
+    /* libcurl copies these strings: each copy can fail for lack of memory
+     * (unchecked, the request would go out without its URL or signature). */
+    CURLcode set = curl_easy_setopt(c, CURLOPT_URL, (char *)url.data);
+    if (set == CURLE_OK)
+        set = curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (set == CURLE_OK && s->userpwd)
+        set = curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+    if (set == CURLE_OK && s->userpwd)
+        set = curl_easy_setopt(c, CURLOPT_USERPWD, s->userpwd);
+    if (set != CURLE_OK) {
+        lhv1_buf_free(&url);
+        return set == CURLE_OUT_OF_MEMORY
+                   ? lhv1_store_oom(err, "libcurl")
+                   : lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "%s %s: %s", method, s->bucket,
+                                     curl_easy_strerror(set));
+    }
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (s->userpwd) {
-        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
-        curl_easy_setopt(c, CURLOPT_USERPWD, s->userpwd);
-    }
     /* No "Expect:" to drop 100-continue: libcurl 7.88's SigV4 signs the
      * removed header as "expect:" with an empty value, which no S3 server
      * that verifies signatures accepts. */
