@@ -14,11 +14,7 @@ set -u
 cli=$1 server=$2 file=$3
 tmp=$(mktemp -d)
 pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 fail=0
 no_failure=100000000
 over_s3=0
