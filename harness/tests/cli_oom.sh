@@ -7,8 +7,8 @@
 # crash. The one exception: libcurl names a failed allocation of its
 # resolver "Couldn't resolve host name" (still exit 2, no verdict).
 # Local files through verify (text and --json), dump and inspect;
-# S3 objects through verify (an object and a missing one), dump and scan
-# (text and --json), against a lhv1 serve of the normal build.
+# S3 objects through verify (a missing one), dump and scan --json, against
+# a lhv1 serve of the normal build.
 # Usage: cli_oom.sh CLI_BUILT_WITH_FAILING_ALLOC LHV1_CLI GOLDEN_OK_FILE
 set -u
 cli=$1 server=$2 file=$3
@@ -82,11 +82,11 @@ url, path = sys.argv[1], sys.argv[2]
 for target, body in ((url + "/oom", b""), (url + "/oom/_vectors/dim_1.lhv1", open(path, "rb").read())):
     urllib.request.urlopen(urllib.request.Request(target, data=body, method="PUT"), timeout=60)
 EOF
+# (verify of an object and scan without --json make the allocations of these
+# first: not run again.)
 over_s3=1
-check "verify s3://" verify --endpoint "$url" s3://oom/_vectors/dim_1.lhv1
 check "verify s3:// missing" verify --endpoint "$url" s3://oom/_vectors/none.lhv1
 check "dump s3://" dump --endpoint "$url" s3://oom/_vectors/dim_1.lhv1
-check "scan" scan --quiet --endpoint "$url" oom
 check "scan --json" scan --quiet --endpoint "$url" --json /dev/stdout oom
 
 [ "$fail" -eq 0 ] && echo "cli out-of-memory: every command says so and exits 2, or is not affected"
