@@ -1,7 +1,7 @@
 # The Debian package of what `cmake --install` installs (the lhv1 tool,
 # liblhv1 and its headers), built by CPack: `cmake --workflow --preset cli`,
 # or `cpack -G DEB` in any build tree. Its dependencies are the runtime column
-# of ci/packages.tsv's rows for the tool, the one package list.
+# of ci/packages.tsv, the one package list.
 set(LHV1_PACKAGE_LIST ${PROJECT_SOURCE_DIR}/ci/packages.tsv)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${LHV1_PACKAGE_LIST})
 file(STRINGS ${LHV1_PACKAGE_LIST} rows REGEX "^[^#]")
@@ -12,9 +12,8 @@ foreach(row ${rows})
   if(NOT n EQUAL 3)
     message(FATAL_ERROR "ci/packages.tsv: not three columns: ${row}")
   endif()
-  list(GET cols 1 for)
   list(GET cols 2 runtime)
-  if(for STREQUAL "cli" AND NOT runtime STREQUAL "-")
+  if(NOT runtime STREQUAL "-")
     list(APPEND depends ${runtime})
   endif()
 endforeach()

@@ -221,14 +221,38 @@ START_TEST(verify_dump_scan)
     lhv1_buf out;
     const char *verify_ok[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/dim_1.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_ok, &out), 0);
-    ck_assert_ptr_nonnull(strstr((char *)out.data, ": ok"));
+    /* the URL as written: no escaping where the name is plain */
+    ck_assert_str_eq((char *)out.data, "s3://cli/_vectors/dim_1.lhv1: ok\n");
     lhv1_buf_free(&out);
     const char *verify_bad[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/torn.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_bad, &out), 1);
     ck_assert_ptr_nonnull(strstr((char *)out.data, "bad-format"));
     lhv1_buf_free(&out);
-    const char *verify_missing[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/no.lhv1", NULL};
-    ck_assert_int_eq(run_cli(verify_missing, &out), 2);
+    /* no such object is a verdict (exit 1), as lhv1 scan reports it; a ':'
+     * of the key is escaped, the "s3://" is not */
+    const char *verify_missing[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/no.lhv1",
+                                    "s3://cli/_vectors/a:b.lhv1", NULL};
+    ck_assert_int_eq(run_cli(verify_missing, &out), 1);
+    ck_assert_str_eq((char *)out.data,
+                     "s3://cli/_vectors/no.lhv1: missing: key-missing: NoSuchKey\n"
+                     "s3://cli/_vectors/a\\x3ab.lhv1: missing: key-missing: NoSuchKey\n");
+    lhv1_buf_free(&out);
+    const char *verify_missing_json[] = {"verify", "--json", "--endpoint", srv.url,
+                                         "s3://cli/_vectors/no.lhv1", NULL};
+    ck_assert_int_eq(run_cli(verify_missing_json, &out), 1);
+    ck_assert_str_eq((char *)out.data,
+                     "{\"file\":\"s3://cli/_vectors/no.lhv1\",\"format\":\"LHV1\","
+                     "\"verdict\":\"missing\",\"reason\":\"key-missing\",\"go\":\"error\","
+                     "\"offset\":-1,\"message\":\"NoSuchKey\"}\n");
+    lhv1_buf_free(&out);
+    const char *dump_missing[] = {"dump", "--endpoint", srv.url, "s3://cli/_vectors/no.lhv1", NULL};
+    ck_assert_int_eq(run_cli(dump_missing, &out), 1);
+    ck_assert_int_eq(out.len, 0);
+    lhv1_buf_free(&out);
+    /* any other S3 failure stays an I/O error: no verdict, exit 2 */
+    const char *verify_no_bucket[] = {"verify", "--endpoint", srv.url, "s3://nobucket/_vectors/x.lhv1", NULL};
+    ck_assert_int_eq(run_cli(verify_no_bucket, &out), 2);
+    ck_assert_int_eq(out.len, 0);
     lhv1_buf_free(&out);
     const char *dump[] = {"dump", "--endpoint", srv.url, "s3://cli/_vectors/dim_1.lhv1", NULL};
     ck_assert_int_eq(run_cli(dump, &out), 0);

@@ -43,6 +43,8 @@ uint64_t failing_alloc_disarm(void)
 
 int64_t failing_alloc_live(void) { return live; }
 
+uint64_t failing_alloc_count(void) { return next; }
+
 static void *counted(void *p)
 {
     if (p)

@@ -19,5 +19,7 @@ uint64_t failing_alloc_disarm(void);
 void failing_alloc_hook_cjson(void);
 /* Blocks allocated and not yet freed, over the whole process. */
 int64_t failing_alloc_live(void);
+/* Allocations asked for so far (failed ones included). */
+uint64_t failing_alloc_count(void);
 
 #endif

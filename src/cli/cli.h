@@ -25,7 +25,9 @@ extern uint64_t cli_max_object;
  * 0, or -1 after naming the option and value on stderr. */
 int cli_parse_count(const char *opt, const char *value, uint64_t *out);
 /* Reads a whole file of at most cli_max_object bytes (more is an error:
- * not judged). Returns 0, or -1 after printing the error to stderr. */
+ * not judged) into *data, which the caller frees with lhv1_free (liblhv1's
+ * allocator, core/alloc.h, so that a test can fail it). Returns 0, or -1
+ * after printing the error to stderr. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 /* An object: cli_read_file, except that when its first 8 bytes are not an
  * LHV1 or LHV2 header (fewer bytes, another magic) only they are read: the
@@ -33,25 +35,26 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len);
 int cli_read_object(const char *path, uint8_t **data, size_t *len);
 /* cli_read_object, or for "s3://BUCKET/KEY" a GET through the S3 client
  * store from cli_endpoint (--endpoint; credentials from AWS_ACCESS_KEY_ID and
- * AWS_SECRET_ACCESS_KEY when set), at most cli_max_object bytes. */
-int cli_read_input(const char *path, uint8_t **data, size_t *len);
+ * AWS_SECRET_ACCESS_KEY when set), at most cli_max_object bytes. Returns 0
+ * (read), 1 when there is no such object (st: the verdict missing, as
+ * lhv1 scan reports it), or -1 after printing the error to stderr. */
+int cli_read_input(const char *path, uint8_t **data, size_t *len, lhv1_status *st);
+#define CLI_S3_SCHEME "s3://"
 extern const char *cli_endpoint;
 /* Writes a whole file (or stdout for "-"). Returns 0 or -1 with a message. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 /* "<who>: <subject>: <what>" on stderr, subject and what escaped (':' too
- * in the subject); cli_error is who = "lhv1". */
+ * in the subject, as cli_path); cli_error is who = "lhv1". */
 void cli_error_in(const char *who, const char *subject, const char *what);
 void cli_error(const char *path, const char *what);
 /* '<path>: ok' or '<path>: <verdict>: <reason-code>: <message>', a line of
- * verify's text grammar: the path with ':' escaped, the message escaped. */
+ * verify's text grammar: the path as cli_path, the message escaped. */
 void cli_status_line(FILE *f, const char *path, const lhv1_status *st);
 /* The same for a path of n bytes (a listed key may hold NUL). */
 void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *st);
 /* After getopt_long returned '?' (with opterr = 0, since getopt would print
  * the argument raw): names the bad option, escaped. */
 void cli_bad_option(const char *cmd, char **argv, int argc);
-/* True when argv holds -h or --help. */
-int cli_wants_help(int argc, char **argv);
 
 /* Output escaping (README "Output escaping"); every byte taken from an
  * input or a file name is printed through one of these.
@@ -60,6 +63,9 @@ int cli_wants_help(int argc, char **argv);
  * and the ASCII characters in `also` (a field's separators) as `\xHH`. */
 void cli_text(FILE *f, const void *data, size_t n, const char *also);
 void cli_text_str(FILE *f, const char *s, const char *also);
+/* A file argument as the first field of a line: escaped text with ':' as
+ * \x3a, except that an s3:// URL keeps its "s3://" as it is. */
+void cli_path(FILE *f, const char *path);
 /* JSON: a string when the bytes are valid UTF-8, else {"hex":"..."}: the
  * dump's KEY (FORMAT.md section 6). */
 void cli_json(lhv1_buf *out, const void *data, size_t n);

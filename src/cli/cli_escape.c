@@ -89,3 +89,14 @@ void cli_json(lhv1_buf *out, const void *data, size_t n)
 {
     lhv1_json_key_append(out, (lhv1_bytes){data, n});
 }
+
+void cli_path(FILE *f, const char *path)
+{
+    /* "s3://" names no local file (cli_read_input), so a line's path that
+     * begins with it is an S3 object's, and its ':' is no separator. */
+    if (!strncmp(path, CLI_S3_SCHEME, strlen(CLI_S3_SCHEME))) {
+        fputs(CLI_S3_SCHEME, f);
+        path += strlen(CLI_S3_SCHEME);
+    }
+    cli_text_str(f, path, ":");
+}

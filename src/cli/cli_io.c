@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "s3_store.h"
+#include "alloc.h"
 #include "cli.h"
+#include "s3_store.h"
 #include "lhv1/frame.h"
 #include "lhv1/lhv2.h"
 #include "lhv1/verdict.h"
@@ -18,7 +19,7 @@
 void cli_error_in(const char *who, const char *subject, const char *what)
 {
     fprintf(stderr, "%s: ", who);
-    cli_text_str(stderr, subject, ":");
+    cli_path(stderr, subject);
     fputs(": ", stderr);
     cli_text_str(stderr, what, NULL);
     fputc('\n', stderr);
@@ -39,14 +40,8 @@ void cli_bad_option(const char *cmd, char **argv, int argc)
     fputs("\"\n", stderr);
 }
 
-void cli_status_line(FILE *f, const char *path, const lhv1_status *st)
+static void status_rest(FILE *f, const lhv1_status *st)
 {
-    cli_status_line_n(f, path, strlen(path), st);
-}
-
-void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *st)
-{
-    cli_text(f, path, n, ":");
     if (st->verdict == LHV1_OK) {
         fputs(": ok\n", f);
         return;
@@ -54,6 +49,18 @@ void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *s
     fprintf(f, ": %s: %s: ", lhv1_verdict_name(st->verdict), lhv1_reason_code(st->reason));
     cli_text_str(f, st->message, NULL);
     fputc('\n', f);
+}
+
+void cli_status_line(FILE *f, const char *path, const lhv1_status *st)
+{
+    cli_path(f, path);
+    status_rest(f, st);
+}
+
+void cli_status_line_n(FILE *f, const void *path, size_t n, const lhv1_status *st)
+{
+    cli_text(f, path, n, ":");
+    status_rest(f, st);
 }
 
 uint64_t cli_max_object = LHV1_S3_MAX_OBJECT_DEFAULT;
@@ -86,7 +93,7 @@ static int reader_more(reader *r, size_t max_cap)
     size_t cap = r->cap < (1 << 16) ? (1 << 16) : r->cap > SIZE_MAX / 2 ? SIZE_MAX : r->cap * 2;
     if (cap > max_cap)
         cap = max_cap;
-    uint8_t *b = cap > r->cap ? realloc(r->buf, cap) : NULL;
+    uint8_t *b = cap > r->cap ? lhv1_realloc(r->buf, cap) : NULL;
     if (!b)
         return -1;
     r->buf = b;
@@ -99,7 +106,7 @@ static int reader_reserve(reader *r, size_t want)
 {
     if (r->cap >= want)
         return 0;
-    uint8_t *b = realloc(r->buf, want);
+    uint8_t *b = lhv1_realloc(r->buf, want);
     if (!b)
         return -1;
     r->buf = b;
@@ -170,7 +177,7 @@ static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *
             char how[64];
             snprintf(how, sizeof how, "%lld bytes, more than", (long long)sb.st_size);
             close(r.fd);
-            free(r.buf);
+            lhv1_free(r.buf);
             return too_large(path, how);
         }
         /* A regular file in one allocation; anything else grows. */
@@ -184,17 +191,17 @@ static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *
     int err = errno;
     close(r.fd);
     if (rc == 0 && r.n > limit) {
-        free(r.buf);
+        lhv1_free(r.buf);
         return too_large(path, "more than");
     }
     if (rc < 0) {
         cli_error(path, err == ENOMEM ? "out of memory: no verdict (the file was not judged)"
                                       : strerror(err));
-        free(r.buf);
+        lhv1_free(r.buf);
         return -1;
     }
-    /* the caller frees with free(); an empty file still needs a block */
-    *data = r.buf ? r.buf : malloc(1);
+    /* the caller frees with lhv1_free(); an empty file still needs a block */
+    *data = r.buf ? r.buf : lhv1_malloc(1);
     if (!*data) {
         cli_error(path, "out of memory: no verdict (the file was not judged)");
         return -1;
@@ -227,14 +234,6 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len)
         cli_error(path, "write error");
         return -1;
     }
-    return 0;
-}
-
-int cli_wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return 1;
     return 0;
 }
 

@@ -41,7 +41,8 @@ static const char help[] =
     "too), 1 when not, 2 when a file is unusable.\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
     "the documented expected classes, every fault fired and had its effect),\n"
-    "1 a check failed, 2 usage or I/O error.\n";
+    "1 a check failed, 2 usage or I/O error or out of memory ('out of memory' on\n"
+    "stderr).\n";
 
 static int write_buf(const char *path, const lhv1_buf *b)
 {
@@ -238,6 +239,8 @@ int cmd_campaign(int argc, char **argv)
     if (!io && http)
         io = lhv1_buf_puts(&md, "\nOver HTTP (`--http`): the seeded mix is not run; the "
                                 "http-* rows are the faults only HTTP has.\n") < 0;
+    if (io)
+        fputs("lhv1 campaign: out of memory: no report\n", stderr);
     if (!io) {
         fwrite(md.data, 1, md.len, stdout);
         if (markdown && write_buf(markdown, &md) < 0)

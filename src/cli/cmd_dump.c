@@ -1,8 +1,10 @@
 /* lhv1 dump FILE: the canonical dump (FORMAT.md section 6). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "lhv1/index.h"
 
@@ -12,45 +14,53 @@ static const char help[] =
     "objects). Exit 0 when the verdict is ok, 1 when it is not (the dump is\n"
     "still printed for inconsistent objects), 2 on usage or I/O error or out of\n"
     "memory.\n"
-    "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL.\n"
+    "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL; no such\n"
+    "object is the verdict missing (exit 1, its line on stderr).\n"
     "No more than BYTES (default 5368709120) is read, as lhv1 verify.\n";
 
 int cmd_dump(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_ALL_OK;
-    }
-    const char *name = NULL, *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-            name = argv[++i];
-        else if (strcmp(argv[i], "--endpoint") == 0 && i + 1 < argc)
-            cli_endpoint = argv[++i];
-        else if (strcmp(argv[i], "--max-object-size") == 0 && i + 1 < argc) {
-            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"endpoint", required_argument, NULL, 'e'},
+        {"max-object-size", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *name = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n': name = optarg; break;
+        case 'e': cli_endpoint = optarg; break;
+        case 'm':
+            if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
                 return EXIT_USAGE;
-        }
-        else if (!path && argv[i][0] != '-')
-            path = argv[i];
-        else {
-            fputs(help, stderr);
-            return EXIT_USAGE;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("dump", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
-    if (!path) {
+    if (optind != argc - 1) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    const char *path = argv[optind];
     uint8_t *data;
     size_t len;
-    if (cli_read_input(path, &data, &len) != 0)
-        return EXIT_USAGE;
-    lhv1_index idx;
     lhv1_status st;
+    int read = cli_read_input(path, &data, &len, &st);
+    if (read != 0) {
+        if (read > 0) /* no such S3 object: a verdict, no dump */
+            cli_status_line(stderr, path, &st);
+        return read > 0 ? EXIT_NOT_OK : EXIT_USAGE;
+    }
+    lhv1_index idx;
     lhv1_verdict v = lhv1_index_load_any(data, len, name, &idx, NULL, &st);
     if (v == LHV1_OUT_OF_MEMORY) {
-        free(data);
+        lhv1_free(data);
         return cli_out_of_memory(path);
     }
     int rc = v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
@@ -66,6 +76,6 @@ int cmd_dump(int argc, char **argv)
         lhv1_buf_free(&out);
     }
     lhv1_index_free(&idx);
-    free(data);
+    lhv1_free(data);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "lhv1/frame.h"
 #include "lhv1/lhv2.h"
@@ -87,8 +88,8 @@ int cmd_frame(int argc, char **argv)
         }
         lhv1_buf_free(&buf);
     }
-    free(e);
-    free(g);
+    lhv1_free(e);
+    lhv1_free(g);
     return rc;
 }
 
@@ -118,6 +119,6 @@ int cmd_unframe(int argc, char **argv)
                  ? EXIT_ALL_OK
                  : EXIT_USAGE;
     }
-    free(data);
+    lhv1_free(data);
     return rc;
 }

@@ -1,9 +1,11 @@
 /* lhv1 inspect FILE: a human summary of one object. */
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "lhv1/index.h"
 
@@ -52,26 +54,29 @@ static void vector_stats(const lhv1_graph *g)
 
 int cmd_inspect(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_ALL_OK;
-    }
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--max-object-size") == 0 && i + 1 < argc) {
-            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+    static const struct option opts[] = {
+        {"max-object-size", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
                 return EXIT_USAGE;
-        } else if (!path && argv[i][0] != '-') {
-            path = argv[i];
-        } else {
-            fputs(help, stderr);
-            return EXIT_USAGE;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("inspect", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
-    if (!path) {
+    if (optind != argc - 1) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    const char *path = argv[optind];
     uint8_t *data;
     size_t len;
     if (cli_read_object(path, &data, &len) != 0)
@@ -89,7 +94,7 @@ int cmd_inspect(int argc, char **argv)
     lhv1_index idx;
     lhv1_verdict v = lhv1_index_load_any(data, len, NULL, &idx, NULL, &st);
     if (v == LHV1_OUT_OF_MEMORY) {
-        free(data);
+        lhv1_free(data);
         return cli_out_of_memory(path);
     }
     if (idx.decoded) {
@@ -141,6 +146,6 @@ int cmd_inspect(int argc, char **argv)
     cli_text_str(stdout, why, NULL);
     putchar('\n');
     lhv1_index_free(&idx);
-    free(data);
+    lhv1_free(data);
     return v == LHV1_OK ? EXIT_ALL_OK : EXIT_NOT_OK;
 }

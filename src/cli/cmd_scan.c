@@ -2,13 +2,15 @@
  * of a bucket through the S3 client store, what an operator runs before
  * rolling out a new reader. */
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "s3_store.h"
+#include "alloc.h"
 #include "cli.h"
+#include "s3_store.h"
 #include "lhv1/index.h"
 
 static const char help[] =
@@ -25,7 +27,10 @@ static const char help[] =
     "(default 5368709120, the largest single S3 PUT) is a store-error. A listed\n"
     "key outside P, or holding a NUL byte, is reported as a store-error, not\n"
     "read. Keys are escaped (README, Output escaping).\n"
-    "Exit: 0 every object ok, 1 any not ok, 2 usage error or the listing failed.\n";
+    "Exit: 0 every object ok, 1 any not ok, 2 usage error, the listing failed or\n"
+    "out of memory ('out of memory: no verdict' on stderr).\n";
+
+#define OOM "out of memory: no verdict"
 
 typedef struct result {
     lhv1_bytes key;
@@ -36,15 +41,21 @@ typedef struct result {
 } result;
 
 /* "_vectors/<name>.lhv1" names its index; the loader checks params.name.
- * key holds no NUL (those are not read). */
-static char *index_name(const char *key, const char *prefix)
+ * key holds no NUL (those are not read). *name NULL when the key names
+ * none; -1 when out of memory. */
+static int index_name(const char *key, const char *prefix, char **name)
 {
     size_t pl = strlen(prefix), kl = strlen(key);
+    *name = NULL;
     if (strncmp(key, prefix, pl) || kl < pl + 6 || strcmp(key + kl - 5, ".lhv1") ||
         strchr(key + pl, '/'))
-        return NULL;
-    char *n = strndup(key + pl, kl - pl - 5);
-    return n;
+        return 0;
+    size_t n = kl - pl - 5;
+    if (!(*name = lhv1_malloc(n + 1)))
+        return -1;
+    memcpy(*name, key + pl, n);
+    (*name)[n] = 0;
+    return 0;
 }
 
 static void store_status(lhv1_status *st, const lhv1_store_err *err)
@@ -71,63 +82,88 @@ static void scan_one(lhv1_store *s, const char *prefix, result *r)
         return;
     }
     r->size = body.len;
-    char *name = index_name((const char *)r->key.data, prefix);
+    char *name;
+    if (index_name((const char *)r->key.data, prefix, &name) < 0) {
+        lhv1_fail(&r->st, LHV1_R_OUT_OF_MEMORY, -1, "out of memory: the index name");
+        lhv1_buf_free(&body);
+        return;
+    }
     lhv1_index idx;
     lhv1_index_load_any(body.data ? body.data : (const uint8_t *)"", body.len, name, &idx, NULL,
                         &r->st);
     lhv1_index_free(&idx);
     r->go = lhv1_predict_go(body.data ? body.data : (const uint8_t *)"", body.len, NULL, 0);
-    free(name);
+    lhv1_free(name);
     lhv1_buf_free(&body);
 }
 
+/* The JSON report is built with cJSON, each of whose calls can fail for
+ * lack of memory: the builder remembers the first failure, so no report
+ * with a field missing is ever written. */
+typedef struct json_builder {
+    int oom;
+} json_builder;
+
+/* item added to o under field (an array's element when field is NULL). */
+static cJSON *add(json_builder *jb, cJSON *o, const char *field, cJSON *item)
+{
+    if (!o || !item || !(field ? cJSON_AddItemToObject(o, field, item)
+                               : cJSON_AddItemToArray(o, item))) {
+        cJSON_Delete(item);
+        jb->oom = 1;
+        return NULL;
+    }
+    return item;
+}
+
 /* A JSON value of arbitrary bytes: a string, or {"hex":...} when not UTF-8. */
-static void add_bytes(cJSON *o, const char *field, const void *data, size_t n)
+static void add_bytes(json_builder *jb, cJSON *o, const char *field, const void *data, size_t n)
 {
     lhv1_buf b;
     lhv1_buf_init(&b);
     cli_json(&b, data, n);
     lhv1_buf_putc(&b, 0);
-    cJSON_AddItemToObject(o, field,
-                          b.failed ? cJSON_CreateNull() : cJSON_CreateRaw((char *)b.data));
+    add(jb, o, field, b.failed ? NULL : cJSON_CreateRaw((char *)b.data));
     lhv1_buf_free(&b);
 }
 
+/* 0, -1 after an error message, or -2 when out of memory (nothing said). */
 static int write_json(const char *path, const char *endpoint, const char *bucket,
                       const char *prefix, const result *rs, size_t n, const size_t *counts)
 {
+    json_builder jb = {0};
     cJSON *o = cJSON_CreateObject();
-    add_bytes(o, "endpoint", endpoint, strlen(endpoint));
-    add_bytes(o, "bucket", bucket, strlen(bucket));
-    add_bytes(o, "prefix", prefix, strlen(prefix));
-    cJSON_AddNumberToObject(o, "objects", (double)n);
-    cJSON *c = cJSON_AddObjectToObject(o, "verdicts");
+    add_bytes(&jb, o, "endpoint", endpoint, strlen(endpoint));
+    add_bytes(&jb, o, "bucket", bucket, strlen(bucket));
+    add_bytes(&jb, o, "prefix", prefix, strlen(prefix));
+    add(&jb, o, "objects", cJSON_CreateNumber((double)n));
+    cJSON *c = add(&jb, o, "verdicts", cJSON_CreateObject());
     for (int v = 0; v < LHV1_VERDICT_COUNT; v++)
-        cJSON_AddNumberToObject(c, lhv1_verdict_name((lhv1_verdict)v), (double)counts[v]);
-    cJSON *arr = cJSON_AddArrayToObject(o, "results");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *r = cJSON_CreateObject();
-        add_bytes(r, "key", rs[i].key.data, rs[i].key.len);
-        cJSON_AddBoolToObject(r, "read", !rs[i].not_read);
-        cJSON_AddNumberToObject(r, "size", (double)rs[i].size);
-        cJSON_AddStringToObject(r, "verdict", lhv1_verdict_name(rs[i].st.verdict));
-        cJSON_AddStringToObject(r, "reason", lhv1_reason_code(rs[i].st.reason));
-        cJSON_AddNumberToObject(r, "offset", (double)rs[i].st.offset);
-        add_bytes(r, "message", rs[i].st.message, strlen(rs[i].st.message));
-        cJSON_AddStringToObject(r, "go", lhv1_go_name(rs[i].go));
-        cJSON_AddItemToArray(arr, r);
+        add(&jb, c, lhv1_verdict_name((lhv1_verdict)v), cJSON_CreateNumber((double)counts[v]));
+    cJSON *arr = add(&jb, o, "results", cJSON_CreateArray());
+    for (size_t i = 0; i < n && !jb.oom; i++) {
+        cJSON *r = add(&jb, arr, NULL, cJSON_CreateObject());
+        add_bytes(&jb, r, "key", rs[i].key.data, rs[i].key.len);
+        add(&jb, r, "read", cJSON_CreateBool(!rs[i].not_read));
+        add(&jb, r, "size", cJSON_CreateNumber((double)rs[i].size));
+        add(&jb, r, "verdict", cJSON_CreateString(lhv1_verdict_name(rs[i].st.verdict)));
+        add(&jb, r, "reason", cJSON_CreateString(lhv1_reason_code(rs[i].st.reason)));
+        add(&jb, r, "offset", cJSON_CreateNumber((double)rs[i].st.offset));
+        add_bytes(&jb, r, "message", rs[i].st.message, strlen(rs[i].st.message));
+        add(&jb, r, "go", cJSON_CreateString(lhv1_go_name(rs[i].go)));
     }
-    char *text = cJSON_Print(o);
+    char *text = jb.oom ? NULL : cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)
-        return -1;
+        return -2;
     int rc = cli_write_file(path, (const uint8_t *)text, strlen(text));
-    free(text);
+    cJSON_free(text);
     return rc;
 }
 
 /* Markdown cells: escaped text with '|' as \x7c, so no byte breaks the
- * table or the terminal that shows it. */
+ * table or the terminal that shows it. The buffer's failure is sticky:
+ * out of memory anywhere is -2, nothing written. */
 static void md_cell(lhv1_buf *b, const void *s, size_t n)
 {
     cli_text_buf(b, s, n, "|");
@@ -158,7 +194,7 @@ static int write_markdown(const char *path, const char *bucket, const char *pref
         md_cell(&b, rs[i].st.message, strlen(rs[i].st.message));
         lhv1_buf_puts(&b, " |\n");
     }
-    int rc = b.failed ? -1 : cli_write_file(path, b.data, b.len);
+    int rc = b.failed ? -2 : cli_write_file(path, b.data, b.len);
     lhv1_buf_free(&b);
     return rc;
 }
@@ -173,7 +209,7 @@ static int by_key(const void *a, const void *b)
 static result *results_of(const lhv1_key_list *keys, const lhv1_key_list *outside, size_t *n)
 {
     *n = keys->n + outside->n;
-    result *rs = calloc(*n ? *n : 1, sizeof *rs);
+    result *rs = lhv1_calloc(*n ? *n : 1, sizeof *rs);
     if (!rs)
         return NULL;
     for (size_t i = 0; i < *n; i++) {
@@ -190,49 +226,52 @@ static result *results_of(const lhv1_key_list *keys, const lhv1_key_list *outsid
 
 int cmd_scan(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return EXIT_ALL_OK;
-    }
-    const char *endpoint = NULL, *bucket = NULL, *prefix = "_vectors/", *json = NULL,
-               *md = NULL;
+    static const struct option opts[] = {
+        {"endpoint", required_argument, NULL, 'e'},
+        {"prefix", required_argument, NULL, 'p'},
+        {"json", required_argument, NULL, 'j'},
+        {"markdown", required_argument, NULL, 'M'},
+        {"max-keys", required_argument, NULL, 'k'},
+        {"max-object-size", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *endpoint = NULL, *prefix = "_vectors/", *json = NULL, *md = NULL;
     uint64_t max_keys = LHV1_S3_MAX_KEYS_DEFAULT;
-    int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--quiet"))
-            quiet = 1;
-        else if (!strcmp(a, "--endpoint") && i + 1 < argc)
-            endpoint = argv[++i];
-        else if (!strcmp(a, "--prefix") && i + 1 < argc)
-            prefix = argv[++i];
-        else if (!strcmp(a, "--json") && i + 1 < argc)
-            json = argv[++i];
-        else if (!strcmp(a, "--markdown") && i + 1 < argc)
-            md = argv[++i];
-        else if (!strcmp(a, "--max-keys") && i + 1 < argc) {
-            if (cli_parse_count("--max-keys", argv[++i], &max_keys) < 0 || max_keys > SIZE_MAX / 2)
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': endpoint = optarg; break;
+        case 'p': prefix = optarg; break;
+        case 'j': json = optarg; break;
+        case 'M': md = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'k':
+            if (cli_parse_count("--max-keys", optarg, &max_keys) < 0 || max_keys > SIZE_MAX / 2)
                 return EXIT_USAGE;
-        } else if (!strcmp(a, "--max-object-size") && i + 1 < argc) {
-            if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
+            break;
+        case 'm':
+            if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
                 return EXIT_USAGE;
-        } else if (!bucket && a[0] != '-')
-            bucket = a;
-        else {
-            fputs(help, stderr);
-            return EXIT_USAGE;
+            break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("scan", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
     }
-    if (!endpoint || !bucket) {
+    if (!endpoint || optind != argc - 1) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    const char *bucket = argv[optind];
     lhv1_store_err err;
     lhv1_s3_config cfg = {.endpoint = endpoint, .bucket = bucket, .max_object = cli_max_object,
                           .max_keys = (size_t)max_keys};
     lhv1_store *s = lhv1_s3_store_from_env(&cfg, &err);
     if (!s) {
-        cli_error_in("lhv1 scan", bucket, err.body);
+        cli_error_in("lhv1 scan", bucket, err.kind == LHV1_STORE_OUT_OF_MEMORY ? OOM : err.body);
         return EXIT_USAGE;
     }
     lhv1_key_list keys, outside;
@@ -240,8 +279,11 @@ int cmd_scan(int argc, char **argv)
     lhv1_key_list_init(&outside);
     if (lhv1_s3_list(s, lhv1_bytes_str(prefix), &keys, &outside, &err) < 0) {
         char what[LHV1_STORE_BODY_MAX + 64];
-        snprintf(what, sizeof what, "listing: %s %d %s", lhv1_store_kind_name(err.kind),
-                 err.status, err.body);
+        if (err.kind == LHV1_STORE_OUT_OF_MEMORY)
+            snprintf(what, sizeof what, "listing: %s", OOM);
+        else
+            snprintf(what, sizeof what, "listing: %s %d %s", lhv1_store_kind_name(err.kind),
+                     err.status, err.body);
         cli_error_in("lhv1 scan", bucket, what);
         lhv1_key_list_free(&keys);
         lhv1_key_list_free(&outside);
@@ -250,7 +292,9 @@ int cmd_scan(int argc, char **argv)
     }
     size_t n;
     result *rs = results_of(&keys, &outside, &n);
-    size_t counts[LHV1_VERDICT_COUNT] = {0}, not_ok = 0;
+    if (!rs)
+        cli_error_in("lhv1 scan", bucket, OOM);
+    size_t counts[LHV1_VERDICT_COUNT] = {0}, not_ok = 0, oom = 0;
     int tty = isatty(2);
     for (size_t i = 0; rs && i < n; i++) {
         if (!quiet) {
@@ -262,21 +306,27 @@ int cmd_scan(int argc, char **argv)
         scan_one(s, prefix, &rs[i]);
         counts[rs[i].st.verdict]++;
         not_ok += rs[i].st.verdict != LHV1_OK;
+        oom += rs[i].st.verdict == LHV1_OUT_OF_MEMORY;
     }
     if (!quiet)
         fprintf(stderr, "%sscan: %zu objects, %zu not ok\n", tty ? "\r" : "", n, not_ok);
-    int rc = !rs ? EXIT_USAGE : not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
+    /* an object not judged for lack of memory leaves the scan without a verdict */
+    int rc = !rs || oom ? EXIT_USAGE : not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
+    if (oom)
+        cli_error_in("lhv1 scan", bucket, OOM);
     for (size_t i = 0; rs && i < n; i++) {
         cli_status_line_n(stdout, rs[i].key.data, rs[i].key.len, &rs[i].st);
         if (rs[i].st.verdict != LHV1_OK && rs[i].st.verdict != LHV1_MISSING &&
             rs[i].st.verdict != LHV1_STORE_ERROR && rs[i].st.verdict != LHV1_OUT_OF_MEMORY)
             printf("  go: %s\n", lhv1_go_name(rs[i].go));
     }
-    if (rs && json && write_json(json, endpoint, bucket, prefix, rs, n, counts) < 0)
+    int wj = rs && json ? write_json(json, endpoint, bucket, prefix, rs, n, counts) : 0;
+    int wm = rs && md ? write_markdown(md, bucket, prefix, rs, n, counts) : 0;
+    if (wj == -2 || wm == -2)
+        cli_error_in("lhv1 scan", wj == -2 ? json : md, OOM);
+    if (wj < 0 || wm < 0)
         rc = EXIT_USAGE;
-    if (rs && md && write_markdown(md, bucket, prefix, rs, n, counts) < 0)
-        rc = EXIT_USAGE;
-    free(rs);
+    lhv1_free(rs);
     lhv1_key_list_free(&keys);
     lhv1_key_list_free(&outside);
     lhv1_store_destroy(s);

@@ -3,6 +3,7 @@
  * and its canonical dump; save: the object liblhv1's writer makes of a
  * dump; use: an exact search over the loaded layer 0 and adds (liblhv1
  * has no HNSW search, lhv1testing/exact_search.h). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,17 +143,25 @@ static void on_use(testee *t, const lhv1_testee_request *req, lhv1_buf *ans)
 
 int cmd_testee(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        {"lhv1-only", no_argument, NULL, '1'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     testee t = {0};
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(help, stdout);
-            return EXIT_ALL_OK;
-        } else if (strcmp(argv[i], "--lhv1-only") == 0) {
-            t.lhv1_only = 1;
-        } else {
-            fputs(help, stderr);
-            return EXIT_USAGE;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case '1': t.lhv1_only = 1; break;
+        case 'h': fputs(help, stdout); return EXIT_ALL_OK;
+        default: cli_bad_option("testee", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
+    }
+    if (optind != argc) {
+        fputs(help, stderr);
+        return EXIT_USAGE;
     }
     unsigned caps = LHV1_CAP_LOAD | LHV1_CAP_SAVE | LHV1_CAP_USE | (t.lhv1_only ? 0 : LHV1_CAP_LHV2);
     char version[64];

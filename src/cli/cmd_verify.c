@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cli.h"
 #include "lhv1/index.h"
 
@@ -21,15 +22,18 @@ static const char help[] =
     "terminal-active bytes and ':' in a path as \\xHH; in JSON, a path or\n"
     "message that is not UTF-8 is {\"hex\":\"...\"}.\n"
     "A FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL\n"
-    "(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).\n"
+    "(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); no such\n"
+    "object is the verdict missing (key-missing), any other S3 failure an I/O\n"
+    "error. Its line keeps 's3://' as it is.\n"
     "No more than BYTES (default 5368709120, the largest single S3 PUT) is read\n"
     "of a file or object: a larger one is an error, not judged. A FILE whose\n"
     "first 8 bytes are no LHV1 or LHV2 header is bad-format without reading on.\n"
-    "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory.\n";
+    "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory\n"
+    "('out of memory: no verdict' on stderr).\n";
 
 /* One JSON object per line; file and message as the dump's KEY. */
-static void print_json(const char *path, lhv1_format format, const lhv1_status *st,
-                       lhv1_go go)
+static int print_json(const char *path, lhv1_format format, const lhv1_status *st,
+                      lhv1_go go)
 {
     lhv1_buf o;
     lhv1_buf_init(&o);
@@ -42,9 +46,11 @@ static void print_json(const char *path, lhv1_format format, const lhv1_status *
                     (long long)st->offset);
     cli_json(&o, st->message, strlen(st->message));
     lhv1_buf_puts(&o, "}\n");
-    if (!o.failed)
+    int failed = o.failed;
+    if (!failed)
         fwrite(o.data, 1, o.len, stdout);
     lhv1_buf_free(&o);
+    return failed ? -1 : 0;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -84,28 +90,31 @@ int cmd_verify(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         uint8_t *data;
         size_t len;
-        if (cli_read_input(argv[i], &data, &len) != 0) {
+        lhv1_status st;
+        lhv1_format format = LHV1_FORMAT_LHV1;
+        lhv1_go go = LHV1_GO_ERROR; /* Go's Load of a missing object: its error */
+        int read = cli_read_input(argv[i], &data, &len, &st);
+        if (read < 0) {
             io_error = 1;
             continue;
         }
-        lhv1_index idx;
-        lhv1_status st;
-        lhv1_format format = LHV1_FORMAT_LHV1;
-        if (lhv1_only)
-            lhv1_index_load(data, len, name, &idx, &st);
-        else
-            lhv1_index_load_any(data, len, name, &idx, &format, &st);
-        lhv1_go go = lhv1_predict_go(data, len, NULL, 0);
-        lhv1_index_free(&idx);
-        free(data);
+        if (read == 0) {
+            lhv1_index idx;
+            if (lhv1_only)
+                lhv1_index_load(data, len, name, &idx, &st);
+            else
+                lhv1_index_load_any(data, len, name, &idx, &format, &st);
+            go = lhv1_predict_go(data, len, NULL, 0);
+            lhv1_index_free(&idx);
+            lhv1_free(data);
+        }
         if (st.verdict == LHV1_OUT_OF_MEMORY)
             io_error = cli_out_of_memory(argv[i]);
         else if (st.verdict != LHV1_OK)
             rc = EXIT_NOT_OK;
-        if (json)
-            print_json(argv[i], format, &st, go);
-        else
-            cli_status_line(stdout, argv[i], &st);
+        if (json ? print_json(argv[i], format, &st, go) < 0
+                 : (cli_status_line(stdout, argv[i], &st), 0))
+            io_error = cli_out_of_memory(argv[i]);
     }
     return io_error ? EXIT_USAGE : rc;
 }

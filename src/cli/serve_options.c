@@ -37,27 +37,27 @@ static int region_ok(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-int serve_limits_option(serve_limits *l, const char *opt, const char *val, int *used)
+const struct option serve_limits_options[SERVE_LIMITS_N + 1] = {
+    {"admin-auth", required_argument, NULL, SERVE_OPT_ADMIN_AUTH},
+    {"admin-remote", no_argument, NULL, SERVE_OPT_ADMIN_REMOTE},
+    {"region", required_argument, NULL, SERVE_OPT_REGION},
+    {"max-skew", required_argument, NULL, SERVE_OPT_MAX_SKEW},
+    {"header-timeout", required_argument, NULL, SERVE_OPT_HEADER_TIMEOUT},
+    {"min-body-rate", required_argument, NULL, SERVE_OPT_MIN_BODY_RATE},
+    {"max-connections", required_argument, NULL, SERVE_OPT_MAX_CONNECTIONS},
+    {"max-peer-connections", required_argument, NULL, SERVE_OPT_MAX_PEER_CONNECTIONS},
+    {"max-inflight", required_argument, NULL, SERVE_OPT_MAX_INFLIGHT},
+    {NULL, 0, NULL, 0},
+};
+
+int serve_limits_set(serve_limits *l, int code, const char *val)
 {
-    *used = 1;
-    if (!strcmp(opt, "--admin-remote")) {
+    uint64_t n;
+    switch (code) {
+    case SERVE_OPT_ADMIN_REMOTE:
         l->admin_remote = 1;
         return 1;
-    }
-    static const char *const valued[] = {
-        "--admin-auth",     "--region",          "--max-skew",
-        "--header-timeout", "--min-body-rate",   "--max-connections",
-        "--max-peer-connections", "--max-inflight", NULL};
-    int known = 0;
-    for (const char *const *p = valued; *p; p++)
-        known |= !strcmp(*p, opt);
-    if (!known)
-        return 0;
-    *used = 2;
-    if (!val)
-        return -1;
-    uint64_t n;
-    if (!strcmp(opt, "--admin-auth")) {
+    case SERVE_OPT_ADMIN_AUTH: {
         const char *colon = strchr(val, ':');
         if (!colon || colon == val || !colon[1] || strlen(val) >= sizeof l->admin_auth)
             return -1;
@@ -65,34 +65,44 @@ int serve_limits_option(serve_limits *l, const char *opt, const char *val, int *
         l->admin_auth[colon - val] = 0;
         l->admin_key = l->admin_auth;
         l->admin_secret = l->admin_auth + (colon - val) + 1;
-    } else if (!strcmp(opt, "--region")) {
+        return 1;
+    }
+    case SERVE_OPT_REGION:
         if (!region_ok(val))
             return -1;
         snprintf(l->region, sizeof l->region, "%s", val);
-    } else if (!strcmp(opt, "--max-skew")) {
+        return 1;
+    case SERVE_OPT_MAX_SKEW:
         if (parse_u64(val, 1, 7 * 86400, &n) < 0)
             return -1;
         l->max_skew = (unsigned)n;
-    } else if (!strcmp(opt, "--header-timeout")) {
+        return 1;
+    case SERVE_OPT_HEADER_TIMEOUT:
         if (parse_u64(val, 1, 3600, &n) < 0)
             return -1;
         l->header_timeout = (unsigned)n;
-    } else if (!strcmp(opt, "--min-body-rate")) {
+        return 1;
+    case SERVE_OPT_MIN_BODY_RATE:
         if (parse_u64(val, 0, UINT64_C(1) << 40, &n) < 0)
             return -1;
         l->min_body_rate = n;
-    } else if (!strcmp(opt, "--max-connections")) {
+        return 1;
+    case SERVE_OPT_MAX_CONNECTIONS:
         if (parse_u64(val, 1, 100000, &n) < 0)
             return -1;
         l->max_conns = (unsigned)n;
-    } else if (!strcmp(opt, "--max-peer-connections")) {
+        return 1;
+    case SERVE_OPT_MAX_PEER_CONNECTIONS:
         if (parse_u64(val, 1, 100000, &n) < 0)
             return -1;
         l->max_peer_conns = (unsigned)n;
-    } else { /* --max-inflight */
+        return 1;
+    case SERVE_OPT_MAX_INFLIGHT:
         if (parse_u64(val, 1, UINT64_MAX, &n) < 0)
             return -1;
         l->max_inflight = n;
+        return 1;
+    default:
+        return 0;
     }
-    return 1;
 }

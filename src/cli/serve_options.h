@@ -3,15 +3,34 @@
 #ifndef LHV1_SERVE_OPTIONS_H
 #define LHV1_SERVE_OPTIONS_H
 
+#include <getopt.h>
+
 #include "serve_limits.h"
 
 /* The defaults below (and in SERVE_LIMITS_USAGE). */
 void serve_limits_default(serve_limits *l);
 
-/* One option of argv: 1 when it is one of these (a flag takes no value:
- * *used = 1; else *used = 2), 0 when it is not, -1 when its value is bad
- * or missing. */
-int serve_limits_option(serve_limits *l, const char *opt, const char *val, int *used);
+/* The options, as getopt_long's table: each one's val is its code below
+ * (above any character, so the command's own table can hold them too). */
+enum {
+    SERVE_OPT_ADMIN_AUTH = 0x100,
+    SERVE_OPT_ADMIN_REMOTE,
+    SERVE_OPT_REGION,
+    SERVE_OPT_MAX_SKEW,
+    SERVE_OPT_HEADER_TIMEOUT,
+    SERVE_OPT_MIN_BODY_RATE,
+    SERVE_OPT_MAX_CONNECTIONS,
+    SERVE_OPT_MAX_PEER_CONNECTIONS,
+    SERVE_OPT_MAX_INFLIGHT,
+    SERVE_LIMITS_END
+};
+#define SERVE_LIMITS_N (SERVE_LIMITS_END - SERVE_OPT_ADMIN_AUTH)
+extern const struct option serve_limits_options[SERVE_LIMITS_N + 1];
+
+/* The option getopt_long returned as `code`, with its value (NULL for the
+ * flag): 1 when set, 0 when the code is none of these, -1 when the value
+ * is bad. */
+int serve_limits_set(serve_limits *l, int code, const char *val);
 
 #define SERVE_LIMITS_SYNOPSIS                                                          \
     "                  [--admin-auth KEY:SECRET] [--admin-remote] [--region R]\n"     \

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 /* Namespace processing on: a name arrives as "URI|local" (or "local"). */
 #define NS_SEP '|'
+#define NS_SEP_STR "|"
 
 static const char *local_name(const XML_Char *name)
 {
@@ -177,14 +180,18 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
     refuse(ud, "a DOCTYPE (refused: no entity is declared or expanded)");
 }
 
+/* expat allocates through liblhv1's allocator, as the rest of the client:
+ * out of memory there is reported as such (and a test can make it fail). */
+static const XML_Memory_Handling_Suite xml_memory = {lhv1_malloc, lhv1_realloc, lhv1_free};
+
 lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes, size_t max_text)
 {
-    lhv1_s3_page *p = calloc(1, sizeof *p);
+    lhv1_s3_page *p = lhv1_calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->xp = XML_ParserCreateNS(NULL, NS_SEP);
+    p->xp = XML_ParserCreate_MM(NULL, &xml_memory, NS_SEP_STR);
     if (!p->xp) {
-        free(p);
+        lhv1_free(p);
         return NULL;
     }
     p->max_bytes = max_bytes;
@@ -210,7 +217,7 @@ void lhv1_s3_page_free(lhv1_s3_page *p)
     lhv1_buf_free(&p->token);
     lhv1_key_list_free(&p->raw);
     lhv1_key_list_free(&p->keys);
-    free(p);
+    lhv1_free(p);
 }
 
 /* After XML_Parse failed: expat's own error unless a handler refused. */
@@ -412,16 +419,17 @@ int lhv1_s3_error_code(const void *body, size_t len, char *code, size_t n)
     error_doc d = {0};
     d.code = code;
     d.cap = n;
-    d.xp = XML_ParserCreateNS(NULL, NS_SEP);
+    d.xp = XML_ParserCreate_MM(NULL, &xml_memory, NS_SEP_STR);
     if (!d.xp)
-        return -1;
+        return -2;
     XML_SetUserData(d.xp, &d);
     XML_SetElementHandler(d.xp, err_start, err_end);
     XML_SetCharacterDataHandler(d.xp, err_text);
     XML_SetStartDoctypeDeclHandler(d.xp, err_doctype);
-    int ok = XML_Parse(d.xp, body ? body : "", (int)len, XML_TRUE) == XML_STATUS_OK && !d.bad &&
-             d.have_code;
+    int parsed = XML_Parse(d.xp, body ? body : "", (int)len, XML_TRUE) == XML_STATUS_OK;
+    int oom = !parsed && XML_GetErrorCode(d.xp) == XML_ERROR_NO_MEMORY;
+    int ok = parsed && !d.bad && d.have_code;
     XML_ParserFree(d.xp);
     code[ok ? d.len : 0] = 0;
-    return ok ? 0 : -1;
+    return ok ? 0 : oom ? -2 : -1;
 }

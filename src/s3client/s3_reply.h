@@ -46,8 +46,9 @@ int lhv1_s3_page_truncated(const lhv1_s3_page *p);
 lhv1_bytes lhv1_s3_page_token(const lhv1_s3_page *p);
 
 /* The <Code> of an S3 <Error> document into code (at most n - 1 bytes,
- * NUL-terminated): 0, or -1 with code "" when the body is not such a
- * document or the code does not fit. */
+ * NUL-terminated): 0, -1 with code "" when the body is not such a
+ * document or the code does not fit, or -2 with code "" when memory ran
+ * out. */
 int lhv1_s3_error_code(const void *body, size_t len, char *code, size_t n);
 
 #endif

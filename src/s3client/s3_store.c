@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "s3_reply.h"
 
 typedef struct s3_store {
@@ -141,15 +142,25 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
         lhv1_buf_free(&url);
         return lhv1_store_oom(err, "request URL");
     }
-    curl_easy_setopt(c, CURLOPT_URL, (char *)url.data);
+    /* libcurl copies these strings: each copy can fail for lack of memory
+     * (unchecked, the request would go out without its URL or signature). */
+    CURLcode set = curl_easy_setopt(c, CURLOPT_URL, (char *)url.data);
+    if (set == CURLE_OK)
+        set = curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (set == CURLE_OK && s->userpwd)
+        set = curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+    if (set == CURLE_OK && s->userpwd)
+        set = curl_easy_setopt(c, CURLOPT_USERPWD, s->userpwd);
+    if (set != CURLE_OK) {
+        lhv1_buf_free(&url);
+        return set == CURLE_OUT_OF_MEMORY
+                   ? lhv1_store_oom(err, "libcurl")
+                   : lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "%s %s: %s", method, s->bucket,
+                                     curl_easy_strerror(set));
+    }
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (s->userpwd) {
-        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
-        curl_easy_setopt(c, CURLOPT_USERPWD, s->userpwd);
-    }
     /* No "Expect:" to drop 100-continue: libcurl 7.88's SigV4 signs the
      * removed header as "expect:" with an empty value, which no S3 server
      * that verifies signatures accepts. */
@@ -191,6 +202,8 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
     if (r->stop[0])
         return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%s %s: %s", method,
                                s->bucket, r->stop);
+    if (rc == CURLE_OUT_OF_MEMORY)
+        return lhv1_store_oom(err, "libcurl");
     if (rc != CURLE_OK) {
         /* A reset, a body shorter than its Content-Length, a timeout: the
          * store failed; what the server may have done is unknown. */
@@ -226,7 +239,8 @@ static void object_path(s3_store *s, lhv1_bytes key, lhv1_buf *p)
 static int reply_error(long status, const lhv1_buf *body, lhv1_store_err *err)
 {
     char code[64];
-    lhv1_s3_error_code(body->data, body->len, code, sizeof code);
+    if (lhv1_s3_error_code(body->data, body->len, code, sizeof code) == -2)
+        return lhv1_store_oom(err, "S3 error document");
     if (status == 404 && !strcmp(code, "NoSuchKey"))
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "NoSuchKey");
     return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%ld %s: %.*s", status,
@@ -301,7 +315,7 @@ static int seen_cmp(const void *a, const void *b)
  * of memory. */
 static int seen_add(void **root, lhv1_bytes s)
 {
-    seen_entry *e = malloc(sizeof *e + s.len);
+    seen_entry *e = lhv1_malloc(sizeof *e + s.len);
     if (!e)
         return -1;
     e->len = s.len;
@@ -309,11 +323,11 @@ static int seen_add(void **root, lhv1_bytes s)
         memcpy(e->data, s.data, s.len);
     void *slot = tsearch(e, root, seen_cmp);
     if (!slot) {
-        free(e);
+        lhv1_free(e);
         return -1;
     }
     if (*(seen_entry **)slot != e) {
-        free(e);
+        lhv1_free(e);
         return 0;
     }
     return 1;
@@ -430,8 +444,8 @@ int lhv1_s3_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *keys, lhv1_ke
     }
     if (rc == 0)
         lhv1_store_err_ok(err);
-    tdestroy(l.seen_keys, free);
-    tdestroy(l.seen_tokens, free);
+    tdestroy(l.seen_keys, lhv1_free);
+    tdestroy(l.seen_tokens, lhv1_free);
     lhv1_buf_free(&token);
     return rc;
 }
@@ -452,11 +466,11 @@ static void s3_destroy(lhv1_store *st)
 {
     s3_store *s = (s3_store *)st;
     curl_easy_cleanup(s->curl);
-    free(s->endpoint);
-    free(s->bucket);
-    free(s->userpwd);
-    free(s->sigv4);
-    free(s);
+    lhv1_free(s->endpoint);
+    lhv1_free(s->bucket);
+    lhv1_free(s->userpwd);
+    lhv1_free(s->sigv4);
+    lhv1_free(s);
 }
 
 static const lhv1_store_ops s3_ops = {"s3", s3_put, s3_get, s3_del, s3_list, s3_destroy};
@@ -471,18 +485,24 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
     static int global;
     if (!global++)
         curl_global_init(CURL_GLOBAL_DEFAULT);
-    s3_store *s = calloc(1, sizeof *s);
+    /* libcurl's handle fails only when its memory does. */
+    s3_store *s = lhv1_calloc(1, sizeof *s);
     if (!s || !(s->curl = curl_easy_init())) {
-        free(s);
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory");
+        lhv1_free(s);
+        lhv1_store_oom(err, "S3 client");
         return NULL;
     }
     s->base.ops = &s3_ops;
-    s->endpoint = strdup(cfg->endpoint);
+    s->endpoint = lhv1_strdup(cfg->endpoint);
+    s->bucket = lhv1_strdup(cfg->bucket);
+    if (!s->endpoint || !s->bucket) {
+        s3_destroy(&s->base);
+        lhv1_store_oom(err, "S3 client");
+        return NULL;
+    }
     size_t el = strlen(s->endpoint);
     while (el && s->endpoint[el - 1] == '/')
         s->endpoint[--el] = 0;
-    s->bucket = strdup(cfg->bucket);
     s->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 30000;
     s->max_object = cfg->max_object ? cfg->max_object : LHV1_S3_MAX_OBJECT_DEFAULT;
     if (s->max_object > SIZE_MAX - 1)
@@ -490,24 +510,19 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
     s->max_keys = cfg->max_keys ? cfg->max_keys : LHV1_S3_MAX_KEYS_DEFAULT;
     if (cfg->access_key && cfg->secret_key) {
         size_t n = strlen(cfg->access_key) + strlen(cfg->secret_key) + 2;
-        s->userpwd = malloc(n);
+        s->userpwd = lhv1_malloc(n);
         if (s->userpwd)
             snprintf(s->userpwd, n, "%s:%s", cfg->access_key, cfg->secret_key);
         const char *region = cfg->region ? cfg->region : "us-east-1";
         n = strlen(region) + 32;
-        s->sigv4 = malloc(n);
+        s->sigv4 = lhv1_malloc(n);
         if (s->sigv4)
             snprintf(s->sigv4, n, "aws:amz:%s:s3", region);
         if (!s->userpwd || !s->sigv4) {
             s3_destroy(&s->base);
-            lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory");
+            lhv1_store_oom(err, "S3 client");
             return NULL;
         }
-    }
-    if (!s->endpoint || !s->bucket) {
-        s3_destroy(&s->base);
-        lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "out of memory");
-        return NULL;
     }
     return &s->base;
 }
@@ -516,11 +531,11 @@ int lhv1_s3_parse_url(const char *url, char **bucket, const char **key)
 {
     *bucket = NULL;
     *key = NULL;
-    if (strncmp(url, "s3://", 5))
+    if (strncmp(url, "s3://", 5) || url[5] == '/' || !url[5])
         return -1;
-    char *copy = strdup(url + 5);
+    char *copy = lhv1_strdup(url + 5);
     if (!copy)
-        return -1;
+        return -2;
     char *slash = strchr(copy, '/');
     if (slash) {
         *slash = 0;
@@ -528,12 +543,13 @@ int lhv1_s3_parse_url(const char *url, char **bucket, const char **key)
     } else {
         *key = copy + strlen(copy);
     }
-    if (!copy[0]) {
-        free(copy);
-        return -1;
-    }
     *bucket = copy;
     return 0;
+}
+
+void lhv1_s3_url_free(char *bucket)
+{
+    lhv1_free(bucket);
 }
 
 lhv1_store *lhv1_s3_store_from_env(const lhv1_s3_config *base, lhv1_store_err *err)

@@ -1,7 +1,9 @@
 /* An lhv1_store over S3 (path-style) through libcurl, signed with
  * libcurl's own SigV4 (CURLOPT_AWS_SIGV4): what `lhv1 verify|dump s3://`
  * and `lhv1 scan` read through. Error model of store.h: only a 404 whose
- * S3 code is NoSuchKey is NOT_FOUND; every other failure, a transport
+ * S3 code is NoSuchKey is NOT_FOUND; memory running out (the client's own
+ * allocations, which go through liblhv1's allocator, expat's, and libcurl's
+ * CURLE_OUT_OF_MEMORY) is OUT_OF_MEMORY; every other failure, a transport
  * error included (reset, body cut short, timeout), is FAILED.
  *
  * It reads no more than it must (docs/FAULTS.md, "Bounds of the S3 client
@@ -56,9 +58,10 @@ int lhv1_s3_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *keys, lhv1_key
                  lhv1_store_err *err);
 
 /* Splits "s3://bucket/key" into bucket and key (pointers into a copy the
- * caller frees with free(*bucket)). Returns 0, or -1 when the URL is not
- * of that form. */
+ * caller frees with lhv1_s3_url_free(*bucket)). Returns 0, -1 when the URL
+ * is not of that form, or -2 when out of memory. */
 int lhv1_s3_parse_url(const char *url, char **bucket, const char **key);
+void lhv1_s3_url_free(char *bucket);
 
 /* lhv1_s3_store_new(cfg) with the credentials and region taken from the
  * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION). */
