@@ -13,7 +13,7 @@ static const char help[] =
     "still printed for inconsistent objects), 2 on usage or I/O error or out of\n"
     "memory.\n"
     "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL.\n"
-    "No more than BYTES (default 5368709120) is read, as lhv1 verify.\n";
+    "No more than BYTES (default 1073741824) is read, as lhv1 verify.\n";
 
 int cmd_dump(int argc, char **argv)
 {

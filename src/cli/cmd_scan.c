@@ -13,7 +13,8 @@
 
 static const char help[] =
     "usage: lhv1 scan --endpoint URL [--prefix P] [--json FILE] [--markdown FILE]\n"
-    "                 [--max-keys N] [--max-object-size BYTES] [--quiet] BUCKET\n"
+    "                 [--max-keys N] [--max-object-size BYTES] [--listing-timeout S]\n"
+    "                 [--quiet] BUCKET\n"
     "Lists the keys under P (default _vectors/) of BUCKET at the S3 endpoint,\n"
     "reads and verifies each object: verdict, reason, offset, message and what\n"
     "the Go loader is predicted to do. A progress line goes to stderr; the\n"
@@ -21,8 +22,10 @@ static const char help[] =
     "Markdown to the files given. Credentials from AWS_ACCESS_KEY_ID and\n"
     "AWS_SECRET_ACCESS_KEY when set.\n"
     "Bounds: a listing of more than N keys (default 100000) fails, so does one\n"
-    "that repeats a continuation token or a key; an object of more than BYTES\n"
-    "(default 5368709120, the largest single S3 PUT) is a store-error. A listed\n"
+    "that repeats a continuation token or a key, or that is not complete after\n"
+    "S seconds (default 600; each page's request also within 30 s); an object\n"
+    "of more than BYTES (default 1073741824; S3 objects reach 5368709120) is a\n"
+    "store-error. A listed\n"
     "key outside P, or holding a NUL byte, is reported as a store-error, not\n"
     "read. Keys are escaped (README, Output escaping).\n"
     "Exit: 0 every object ok, 1 any not ok, 2 usage error or the listing failed.\n";
@@ -197,6 +200,7 @@ int cmd_scan(int argc, char **argv)
     const char *endpoint = NULL, *bucket = NULL, *prefix = "_vectors/", *json = NULL,
                *md = NULL;
     uint64_t max_keys = LHV1_S3_MAX_KEYS_DEFAULT;
+    uint64_t listing_s = LHV1_S3_LISTING_TIMEOUT_DEFAULT / 1000;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -216,6 +220,10 @@ int cmd_scan(int argc, char **argv)
         } else if (!strcmp(a, "--max-object-size") && i + 1 < argc) {
             if (cli_parse_count("--max-object-size", argv[++i], &cli_max_object) < 0)
                 return EXIT_USAGE;
+        } else if (!strcmp(a, "--listing-timeout") && i + 1 < argc) {
+            if (cli_parse_count("--listing-timeout", argv[++i], &listing_s) < 0 ||
+                listing_s > 10000000)
+                return EXIT_USAGE;
         } else if (!bucket && a[0] != '-')
             bucket = a;
         else {
@@ -229,7 +237,8 @@ int cmd_scan(int argc, char **argv)
     }
     lhv1_store_err err;
     lhv1_s3_config cfg = {.endpoint = endpoint, .bucket = bucket, .max_object = cli_max_object,
-                          .max_keys = (size_t)max_keys};
+                          .max_keys = (size_t)max_keys,
+                          .listing_timeout_ms = (long)listing_s * 1000};
     lhv1_store *s = lhv1_s3_store_from_env(&cfg, &err);
     if (!s) {
         cli_error_in("lhv1 scan", bucket, err.body);

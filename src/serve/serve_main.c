@@ -56,7 +56,7 @@ int serve_main(const serve_config *cfg, const uint8_t *plan, size_t plan_len,
     }
     lhv1_store_err err;
     if (s.cfg.upstream) {
-        s.store = serve_upstream_new(s.cfg.upstream, &err);
+        s.store = serve_upstream_new(s.cfg.upstream, s.cfg.max_body, &err);
         /* One ListBuckets first, so an unreachable upstream is reported
          * with its reason. */
         lhv1_key_list l;
