@@ -18,7 +18,7 @@
 /* A page is at most this many bytes: S3 sends at most 1000 keys a page,
  * each at most 3072 encoded bytes plus about 600 of other elements. */
 #define LHV1_S3_PAGE_MAX ((size_t)8 << 20)
-/* Elements open at once: S3's replies nest 3 deep (ListBucketResult,
+/* Elements open at once: S3's replies nest 4 deep (ListBucketResult,
  * Contents, Owner, ID), error documents 2. expat keeps every open tag, so
  * without a bound 8 MiB of "<a>" held about 400 MB. */
 #define LHV1_S3_DEPTH_MAX 16
