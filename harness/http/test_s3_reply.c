@@ -186,6 +186,55 @@ START_TEST(sizes_bounded)
 }
 END_TEST
 
+/* Nesting: S3's own depth passes, one level past LHV1_S3_DEPTH_MAX is
+ * refused at the tag that opens it, before the rest of the page is read
+ * (expat keeps every open tag: 8 MiB of "<a>" held about 400 MB). */
+START_TEST(nesting_bounded)
+{
+    for (int extra = 0; extra <= 1; extra++) {
+        /* ListBucketResult, then LHV1_S3_DEPTH_MAX - 1 + extra more levels */
+        lhv1_buf x;
+        lhv1_buf_init(&x);
+        lhv1_buf_puts(&x, "<ListBucketResult><IsTruncated>false</IsTruncated>");
+        int inner = LHV1_S3_DEPTH_MAX - 1 + extra;
+        for (int i = 0; i < inner; i++)
+            lhv1_buf_puts(&x, "<a>");
+        size_t refused_at = x.len;
+        for (int i = 0; i < inner; i++)
+            lhv1_buf_puts(&x, "</a>");
+        lhv1_buf_puts(&x, "</ListBucketResult>");
+        lhv1_s3_page *p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
+        int rc = parse(p, (const char *)x.data, x.len, 1);
+        if (!extra) {
+            ck_assert_msg(rc == 0, "%s", lhv1_s3_page_error(p));
+        } else {
+            ck_assert_int_eq(rc, -1);
+            ck_assert_msg(strstr(lhv1_s3_page_error(p), "nested deeper than 16"), "%s",
+                          lhv1_s3_page_error(p));
+            lhv1_s3_page_free(p);
+            /* fed whole, the feed that holds the tag is the one refused */
+            p = lhv1_s3_page_new(LHV1_S3_PAGE_MAX, LHV1_S3_TEXT_MAX);
+            ck_assert_int_eq(lhv1_s3_page_feed(p, x.data, refused_at - 3), 0);
+            ck_assert_int_eq(lhv1_s3_page_feed(p, x.data + refused_at - 3, 3), -1);
+        }
+        lhv1_s3_page_free(p);
+        lhv1_buf_free(&x);
+    }
+    /* an error document the same */
+    lhv1_buf e;
+    lhv1_buf_init(&e);
+    lhv1_buf_puts(&e, "<Error><Code>SlowDown</Code><Message>");
+    for (int i = 0; i < LHV1_S3_DEPTH_MAX; i++)
+        lhv1_buf_puts(&e, "<a>");
+    for (int i = 0; i < LHV1_S3_DEPTH_MAX; i++)
+        lhv1_buf_puts(&e, "</a>");
+    lhv1_buf_puts(&e, "</Message></Error>");
+    char code[64];
+    ck_assert_int_eq(lhv1_s3_error_code(e.data, e.len, code, sizeof code), -1);
+    lhv1_buf_free(&e);
+}
+END_TEST
+
 START_TEST(error_codes)
 {
     char code[64];
@@ -223,6 +272,7 @@ Suite *suite_s3reply(void)
     tcase_add_test(tc, raw_keys_and_prefixed_names);
     tcase_add_test(tc, pages_refused);
     tcase_add_test(tc, sizes_bounded);
+    tcase_add_test(tc, nesting_bounded);
     tcase_add_test(tc, error_codes);
     suite_add_tcase(s, tc);
     return s;

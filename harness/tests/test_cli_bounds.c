@@ -18,6 +18,8 @@
 
 #include "builder.h"
 #include "cli_run.h"
+#include "lhv1/frame.h"
+#include "lhv1/lhv2.h"
 
 /* Peak RSS of the plain CLI on these inputs: about 2 MiB measured; one
  * that read an endless stream until the ceiling holds far more. */
@@ -148,13 +150,14 @@ START_TEST(endless_fifo_of_another_magic)
 }
 END_TEST
 
-/* An LHV1 or LHV2 header and bytes without end: the bound ends it. */
+/* An LHV1 header and bytes without end: the bound ends it (LHV1 declares
+ * no length for its graph). */
 START_TEST(endless_stream_of_an_object)
 {
-    static const char *const heads[] = {"LHV1\0\0\0\x10", "LHV2\0\0\0\x10"};
+    static const char *const heads[] = {"LHV1\0\0\0\x10"};
     const char *fifo = path_of("fifo");
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 1; i++) {
         pid_t w = fifo_writer(fifo, heads[i], 8, 'x', 0);
         run_result *r = RUN("verify", "--max-object-size", "1048576", fifo);
         reap(w);
@@ -165,6 +168,84 @@ START_TEST(endless_stream_of_an_object)
                             "(--max-object-size): not judged");
         assert_small(r);
     }
+}
+END_TEST
+
+/* ok_obj in an LHV2 container. */
+static void lhv2_of_ok(lhv1_buf *out)
+{
+    lhv1_bytes env, graph;
+    lhv1_status st;
+    ck_assert_int_eq(lhv1_unframe(ok_obj.body.data, ok_obj.body.len, &env, &graph, &st), 0);
+    lhv1_buf_init(out);
+    ck_assert_int_eq(lhv1_lhv2_frame(env, graph, out, &st), 0);
+}
+
+/* An LHV2 stream is read no further than its header says, under the
+ * default bound: a valid object with bytes without end after it is
+ * lhv2-length-mismatch once one byte past its length came (before: read to
+ * the bound, 5 GiB, and out of memory under the 1 GiB ceiling); a header
+ * whose own CRC fails is judged from its 24 bytes; a declared length over
+ * the bound is refused before the sections are read. */
+START_TEST(lhv2_stream_read_by_its_header)
+{
+    const char *fifo = path_of("fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    lhv1_buf obj;
+    lhv2_of_ok(&obj);
+    pid_t w = fifo_writer(fifo, obj.data, obj.len, 'x', 0);
+    run_result *r = RUN("verify", fifo);
+    reap(w);
+    ck_assert_msg(r->code == 1, "exit %d: %s%s", r->code, (char *)r->out.data,
+                  (char *)r->err.data);
+    char want[128];
+    snprintf(want, sizeof want, ": bad-format: lhv2-length-mismatch: header says %zu + %zu "
+             "section bytes, object has %zu\n", (size_t)((obj.data[6] << 8) | obj.data[7]),
+             obj.len - LHV2_OVERHEAD - ((obj.data[6] << 8) | obj.data[7]), obj.len + 1 - LHV2_OVERHEAD);
+    assert_has(r, want, NULL);
+    assert_small(r);
+    /* the same object ending where it says: ok */
+    w = fifo_writer(fifo, obj.data, obj.len, 0, 1);
+    r = RUN("verify", fifo);
+    reap(w);
+    ck_assert_msg(r->code == 0, "exit %d: %s%s", r->code, (char *)r->out.data,
+                  (char *)r->err.data);
+    /* a header CRC that fails, then bytes without end */
+    obj.data[17] ^= 1;
+    w = fifo_writer(fifo, obj.data, LHV2_OVERHEAD, 'x', 0);
+    r = RUN("verify", fifo);
+    reap(w);
+    ck_assert_int_eq(r->code, 1);
+    assert_has(r, ": bad-format: lhv2-header-checksum: ", NULL);
+    assert_small(r);
+    /* a header declaring more than the bound */
+    obj.data[17] ^= 1;
+    char bound[32];
+    snprintf(bound, sizeof bound, "%zu", obj.len - 1);
+    w = fifo_writer(fifo, obj.data, obj.len, 'x', 0);
+    r = RUN("verify", "--max-object-size", bound, fifo);
+    reap(w);
+    ck_assert_int_eq(r->code, 2);
+    snprintf(want, sizeof want, "its LHV2 header declares %zu bytes, more than %zu bytes",
+             obj.len, obj.len - 1);
+    assert_has(r, NULL, want);
+    assert_small(r);
+    lhv1_buf_free(&obj);
+}
+END_TEST
+
+/* The default bound is 1 GiB: a regular file one byte larger (sparse) is
+ * refused from its size, nothing read. */
+START_TEST(default_bound_is_one_gib)
+{
+    const char *big = path_of("big.lhv1");
+    ck_assert_int_eq(tb_write_file(big, "LHV1\0\0\0\x10", 8), 0);
+    ck_assert_int_eq(truncate(big, ((off_t)1 << 30) + 1), 0);
+    run_result *r = RUN("verify", big);
+    ck_assert_msg(r->code == 2, "exit %d: %s%s", r->code, (char *)r->out.data,
+                  (char *)r->err.data);
+    assert_has(r, NULL, "1073741825 bytes, more than 1073741824 bytes, the largest object read");
+    assert_small(r);
 }
 END_TEST
 
@@ -255,6 +336,8 @@ Suite *suite_cli_bounds(void)
     tcase_add_test(tc, endless_fifo_of_another_magic);
     tcase_add_test(tc, endless_stream_of_an_object);
     tcase_add_test(tc, finite_stream_is_judged);
+    tcase_add_test(tc, lhv2_stream_read_by_its_header);
+    tcase_add_test(tc, default_bound_is_one_gib);
     tcase_add_test(tc, regular_files_against_the_bound);
     tcase_add_test(tc, bad_bound_values);
     suite_add_tcase(s, tc);

@@ -145,10 +145,47 @@ static int too_large(const char *path, const char *how)
     return -1;
 }
 
+static uint64_t be_bytes(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* A stream (FIFO, pipe, device: no size known before its end) that holds
+ * an LHV2 header: the bytes its verdict depends on, at most. Fewer than
+ * 24 (lhv2-too-short), the header's own CRC wrong (lhv2-header-checksum):
+ * no further byte changes the verdict; else the length it declares and one
+ * byte more (a longer stream is lhv2-length-mismatch, whatever follows).
+ * 0 with *upto set; -1 (errno) on a read error; 1 when the declared length
+ * is over limit (*upto the declared length). */
+static int lhv2_stream_upto(reader *r, size_t limit, uint64_t *upto)
+{
+    if (reader_fill(r, LHV2_OVERHEAD) < 0)
+        return -1;
+    *upto = r->n;
+    if (r->n < LHV2_OVERHEAD || lhv1_crc32c(r->buf, 16) != (uint32_t)be_bytes(r->buf + 16, 4))
+        return 0;
+    uint64_t graph_len = be_bytes(r->buf + 8, 8);
+    if (graph_len > limit) {
+        *upto = graph_len;
+        return 1;
+    }
+    *upto = LHV2_OVERHEAD + be_bytes(r->buf + 4, 4) + graph_len;
+    if (*upto > limit)
+        return 1;
+    *upto += 1;
+    return 0;
+}
+
 /* A whole file of at most cli_max_object bytes. by_frame: an object, read
  * by its frame's own lengths: its first 8 bytes decide whether it is an
  * LHV1 or LHV2 object at all; if they do not (too short, another magic) no
- * more is read, since no further byte changes the verdict (bad-format). */
+ * more is read, since no further byte changes the verdict (bad-format); a
+ * stream holding an LHV2 header is read no further than that header
+ * declares (lhv2_stream_upto). LHV1 declares no length for its graph: an
+ * LHV1 stream is read to its end or the bound. */
 static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *len)
 {
     *data = NULL;
@@ -172,6 +209,18 @@ static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *
     int decided = by_frame && rc == 0 &&
                   (r.n < LHV1_HEADER_LEN ||
                    (memcmp(r.buf, LHV1_MAGIC, 4) && memcmp(r.buf, LHV2_MAGIC, 4)));
+    uint64_t upto = (uint64_t)limit + 1;
+    if (rc == 0 && !decided && by_frame && !regular && !memcmp(r.buf, LHV2_MAGIC, 4)) {
+        rc = lhv2_stream_upto(&r, limit, &upto);
+        if (rc == 1) {
+            char how[96];
+            snprintf(how, sizeof how, "its LHV2 header declares %llu bytes, more than",
+                     (unsigned long long)upto);
+            close(r.fd);
+            free(r.buf);
+            return too_large(path, how);
+        }
+    }
     if (rc == 0 && !decided) {
         if (regular && (uint64_t)sb.st_size > limit) {
             char how[64];
@@ -186,7 +235,7 @@ static int read_bounded(const char *path, int by_frame, uint8_t **data, size_t *
             rc = -1;
         }
         if (rc == 0)
-            rc = reader_fill(&r, limit + 1);
+            rc = reader_fill(&r, (size_t)upto);
     }
     int err = errno;
     close(r.fd);

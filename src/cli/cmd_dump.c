@@ -16,7 +16,7 @@ static const char help[] =
     "memory.\n"
     "FILE s3://BUCKET/KEY is read from the S3 endpoint --endpoint URL; no such\n"
     "object is the verdict missing (exit 1, its line on stderr).\n"
-    "No more than BYTES (default 5368709120) is read, as lhv1 verify.\n";
+    "No more than BYTES (default 1073741824) is read, as lhv1 verify.\n";
 
 int cmd_dump(int argc, char **argv)
 {

@@ -14,7 +14,7 @@ static const char help[] =
     "Prints sizes, envelope params, graph params, per-layer node and edge\n"
     "counts, vector statistics, the verdict and Go's predicted behaviour.\n"
     "Names are quoted; bytes from the input are escaped (README, Output\n"
-    "escaping). No more than BYTES (default 5368709120) is read, as lhv1\n"
+    "escaping). No more than BYTES (default 1073741824) is read, as lhv1\n"
     "verify. Exit 0 when ok, 1 when not, 2 on usage or I/O error\n"
     "or out of memory.\n";
 

@@ -15,7 +15,8 @@
 
 static const char help[] =
     "usage: lhv1 scan --endpoint URL [--prefix P] [--json FILE] [--markdown FILE]\n"
-    "                 [--max-keys N] [--max-object-size BYTES] [--quiet] BUCKET\n"
+    "                 [--max-keys N] [--max-object-size BYTES] [--listing-timeout S]\n"
+    "                 [--quiet] BUCKET\n"
     "Lists the keys under P (default _vectors/) of BUCKET at the S3 endpoint,\n"
     "reads and verifies each object: verdict, reason, offset, message and what\n"
     "the Go loader is predicted to do. A progress line goes to stderr; the\n"
@@ -23,8 +24,10 @@ static const char help[] =
     "Markdown to the files given. Credentials from AWS_ACCESS_KEY_ID and\n"
     "AWS_SECRET_ACCESS_KEY when set.\n"
     "Bounds: a listing of more than N keys (default 100000) fails, so does one\n"
-    "that repeats a continuation token or a key; an object of more than BYTES\n"
-    "(default 5368709120, the largest single S3 PUT) is a store-error. A listed\n"
+    "that repeats a continuation token or a key, or that is not complete after\n"
+    "S seconds (default 600; each page's request also within 30 s); an object\n"
+    "of more than BYTES (default 1073741824; S3 objects reach 5368709120) is a\n"
+    "store-error. A listed\n"
     "key outside P, or holding a NUL byte, is reported as a store-error, not\n"
     "read. Keys are escaped (README, Output escaping).\n"
     "Exit: 0 every object ok, 1 any not ok, 2 usage error, the listing failed or\n"
@@ -233,12 +236,14 @@ int cmd_scan(int argc, char **argv)
         {"markdown", required_argument, NULL, 'M'},
         {"max-keys", required_argument, NULL, 'k'},
         {"max-object-size", required_argument, NULL, 'm'},
+        {"listing-timeout", required_argument, NULL, 'L'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *endpoint = NULL, *prefix = "_vectors/", *json = NULL, *md = NULL;
     uint64_t max_keys = LHV1_S3_MAX_KEYS_DEFAULT;
+    uint64_t listing_s = LHV1_S3_LISTING_TIMEOUT_DEFAULT / 1000;
     int quiet = 0, c;
     optind = 1;
     opterr = 0;
@@ -257,6 +262,11 @@ int cmd_scan(int argc, char **argv)
             if (cli_parse_count("--max-object-size", optarg, &cli_max_object) < 0)
                 return EXIT_USAGE;
             break;
+        case 'L':
+            if (cli_parse_count("--listing-timeout", optarg, &listing_s) < 0 ||
+                listing_s > 10000000)
+                return EXIT_USAGE;
+            break;
         case 'h': fputs(help, stdout); return EXIT_ALL_OK;
         default: cli_bad_option("scan", argv, argc); fputs(help, stderr); return EXIT_USAGE;
         }
@@ -268,7 +278,8 @@ int cmd_scan(int argc, char **argv)
     const char *bucket = argv[optind];
     lhv1_store_err err;
     lhv1_s3_config cfg = {.endpoint = endpoint, .bucket = bucket, .max_object = cli_max_object,
-                          .max_keys = (size_t)max_keys};
+                          .max_keys = (size_t)max_keys,
+                          .listing_timeout_ms = (long)listing_s * 1000};
     lhv1_store *s = lhv1_s3_store_from_env(&cfg, &err);
     if (!s) {
         cli_error_in("lhv1 scan", bucket, err.kind == LHV1_STORE_OUT_OF_MEMORY ? OOM : err.body);

@@ -25,7 +25,7 @@ static const char help[] =
     "(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); no such\n"
     "object is the verdict missing (key-missing), any other S3 failure an I/O\n"
     "error. Its line keeps 's3://' as it is.\n"
-    "No more than BYTES (default 5368709120, the largest single S3 PUT) is read\n"
+    "No more than BYTES (default 1073741824; S3 objects reach 5368709120) is read\n"
     "of a file or object: a larger one is an error, not judged. A FILE whose\n"
     "first 8 bytes are no LHV1 or LHV2 header is bad-format without reading on.\n"
     "Exit: 0 every file ok, 1 any file not ok, 2 usage, I/O error or out of memory\n"

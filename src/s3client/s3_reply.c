@@ -72,6 +72,10 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
         refuse(p, "<%.40s> inside <%s>", local, field_names[p->field]);
         return;
     }
+    if (p->depth >= LHV1_S3_DEPTH_MAX) {
+        refuse(p, "elements nested deeper than %d", LHV1_S3_DEPTH_MAX);
+        return;
+    }
     if (p->depth == 0) {
         if (strcmp(local, "ListBucketResult")) {
             refuse(p, "the root element is <%.40s>, not <ListBucketResult>", local);
@@ -365,7 +369,7 @@ static void err_start(void *ud, const XML_Char *name, const XML_Char **atts)
     const char *local = local_name(name);
     if (d->depth == 0 && strcmp(local, "Error"))
         d->bad = 1;
-    if (d->in_code)
+    if (d->in_code || d->depth >= LHV1_S3_DEPTH_MAX)
         d->bad = 1;
     if (d->depth == 1 && !strcmp(local, "Code")) {
         if (d->have_code++)

@@ -18,6 +18,10 @@
 /* A page is at most this many bytes: S3 sends at most 1000 keys a page,
  * each at most 3072 encoded bytes plus about 600 of other elements. */
 #define LHV1_S3_PAGE_MAX ((size_t)8 << 20)
+/* Elements open at once: S3's replies nest 4 deep (ListBucketResult,
+ * Contents, Owner, ID), error documents 2. expat keeps every open tag, so
+ * without a bound 8 MiB of "<a>" held about 400 MB. */
+#define LHV1_S3_DEPTH_MAX 16
 
 typedef struct lhv1_s3_page lhv1_s3_page;
 
@@ -28,7 +32,7 @@ lhv1_s3_page *lhv1_s3_page_new(size_t max_bytes, size_t max_text);
 void lhv1_s3_page_free(lhv1_s3_page *p);
 /* Parses the next n bytes. 0, or -1 when the page is refused (over
  * max_bytes, not well-formed XML, not a ListBucketResult, a key's text
- * over max_text, ...): lhv1_s3_page_error says why. */
+ * over max_text, elements nested deeper than LHV1_S3_DEPTH_MAX, ...): lhv1_s3_page_error says why. */
 int lhv1_s3_page_feed(lhv1_s3_page *p, const void *data, size_t n);
 /* The page is complete: checks what only the whole page shows
  * (IsTruncated present and "true" or "false", a token when truncated, each
@@ -47,8 +51,8 @@ lhv1_bytes lhv1_s3_page_token(const lhv1_s3_page *p);
 
 /* The <Code> of an S3 <Error> document into code (at most n - 1 bytes,
  * NUL-terminated): 0, -1 with code "" when the body is not such a
- * document or the code does not fit, or -2 with code "" when memory ran
- * out. */
+ * document, nests deeper than LHV1_S3_DEPTH_MAX, or the code does not fit,
+ * or -2 with code "" when memory ran out. */
 int lhv1_s3_error_code(const void *body, size_t len, char *code, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "s3_reply.h"
@@ -19,6 +20,8 @@ typedef struct s3_store {
     long timeout_ms;
     uint64_t max_object;
     size_t max_keys;
+    long listing_timeout_ms;
+    const lhv1_s3_charge *charge;
 } s3_store;
 
 /* Where a reply's body goes and how much of it is read. The status decides
@@ -26,9 +29,13 @@ typedef struct s3_store {
  * anything else to `small` (at most LHV1_S3_ERROR_BODY_MAX). */
 typedef struct reply {
     CURL *curl;
+    long timeout_ms;   /* this request's; 0: the store's */
     uint64_t limit_ok;
     lhv1_buf *body;
     lhv1_s3_page *page;
+    const lhv1_s3_charge *charge; /* for `body` */
+    uint64_t charged;  /* bytes of `body` taken from it */
+    int refused;       /* it had no room */
     lhv1_buf small;
     long status;       /* 0 until the body's first byte */
     int to_body;
@@ -37,6 +44,23 @@ typedef struct reply {
     int excess;        /* bytes past the announced Content-Length */
     char stop[192];    /* why the client stopped reading; "" when it did not */
 } reply;
+
+/* Takes `body`'s bytes up to `upto` from the charge: 0, or -1 with stop
+ * set. */
+static int charge_upto(reply *r, uint64_t upto)
+{
+    if (!r->charge || !r->charge->take || upto <= r->charged)
+        return 0;
+    if (r->charge->take(r->charge->cls, upto - r->charged) < 0) {
+        r->refused = 1;
+        snprintf(r->stop, sizeof r->stop,
+                 "no room for %llu more bytes of a %ld reply in the reader's budget",
+                 (unsigned long long)(upto - r->charged), r->status);
+        return -1;
+    }
+    r->charged = upto;
+    return 0;
+}
 
 /* The first byte of the body: the status and Content-Length are known. */
 static void reply_start(reply *r)
@@ -51,6 +75,7 @@ static void reply_start(reply *r)
                  "a %ld reply announcing %lld bytes, more than the %llu this client reads",
                  r->status, (long long)announced, (unsigned long long)r->limit);
     else if (announced > 0 && r->to_body && r->body &&
+             charge_upto(r, (uint64_t)announced) == 0 &&
              lhv1_buf_reserve(r->body, (size_t)announced) < 0)
         r->oom = 1;
 }
@@ -79,6 +104,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
             snprintf(r->stop, sizeof r->stop, "listing page: %s", lhv1_s3_page_error(r->page));
         return 0;
     }
+    if (r->to_body && charge_upto(r, r->got) < 0)
+        return 0;
     if (lhv1_buf_append(r->to_body ? r->body : &r->small, p, len) < 0) {
         r->oom = 1;
         return 0;
@@ -159,7 +186,7 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
                                      curl_easy_strerror(set));
     }
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms ? r->timeout_ms : s->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     /* No "Expect:" to drop 100-continue: libcurl 7.88's SigV4 signs the
      * removed header as "expect:" with an empty value, which no S3 server
@@ -200,8 +227,8 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
     if (r->oom)
         return lhv1_store_oom(err, "S3 reply");
     if (r->stop[0])
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, (int)status, "%s %s: %s", method,
-                               s->bucket, r->stop);
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, r->refused ? 503 : (int)status,
+                               "%s %s: %s", method, s->bucket, r->stop);
     if (rc == CURLE_OUT_OF_MEMORY)
         return lhv1_store_oom(err, "libcurl");
     if (rc != CURLE_OK) {
@@ -286,6 +313,7 @@ static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
     lhv1_buf_reset(out);
     reply r;
     reply_init(&r, s->max_object, out, NULL);
+    r.charge = s->charge;
     long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
     int rc = status < 0 ? -1 : status == 200 ? 0 : reply_error(status, &r.small, err);
     if (rc == 0)
@@ -333,8 +361,16 @@ static int seen_add(void **root, lhv1_bytes s)
     return 1;
 }
 
+static long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 typedef struct listing {
     s3_store *s;
+    long deadline_ms; /* now_ms() by which the listing is complete */
     lhv1_bytes prefix;
     lhv1_key_list *keys, *outside;
     void *seen_keys, *seen_tokens;
@@ -380,10 +416,21 @@ static int take_page(listing *l, const lhv1_s3_page *page, lhv1_store_err *err)
     return 0;
 }
 
-/* GETs one page (after token, when not empty) into *page. */
+static int listing_late(listing *l, lhv1_store_err *err)
+{
+    return lhv1_store_fail(err, LHV1_STORE_FAILED, 0,
+                           "listing: not complete after %ld s (the client's listing time limit)",
+                           l->s->listing_timeout_ms / 1000);
+}
+
+/* GETs one page (after token, when not empty) into *page, within the time
+ * left to the listing. */
 static int get_page(listing *l, lhv1_bytes token, lhv1_s3_page **page, lhv1_store_err *err)
 {
     s3_store *s = l->s;
+    long left = l->deadline_ms - now_ms();
+    if (left <= 0)
+        return listing_late(l, err);
     lhv1_buf p;
     lhv1_buf_init(&p);
     /* Parameters in sorted order and fully escaped: libcurl 7.88 signs the
@@ -403,7 +450,11 @@ static int get_page(listing *l, lhv1_bytes token, lhv1_s3_page **page, lhv1_stor
     }
     reply r;
     reply_init(&r, LHV1_S3_PAGE_MAX, NULL, *page);
+    r.timeout_ms = left < s->timeout_ms ? left : s->timeout_ms;
     long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
+    /* cut by the listing's limit (libcurl's clock started after ours) */
+    if (status < 0 && r.timeout_ms == left && now_ms() >= l->deadline_ms - 100)
+        status = listing_late(l, err);
     int rc = status < 0 ? -1 : status != 200 ? reply_error(status, &r.small, err) : 0;
     if (rc == 0 && lhv1_s3_page_end(*page) < 0)
         rc = lhv1_s3_page_oom(*page) ? lhv1_store_oom(err, "listing")
@@ -423,6 +474,7 @@ int lhv1_s3_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *keys, lhv1_ke
     if (st->ops != &s3_ops)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "not an S3 client store");
     listing l = {.s = (s3_store *)st, .prefix = prefix, .keys = keys, .outside = outside};
+    l.deadline_ms = now_ms() + l.s->listing_timeout_ms;
     lhv1_buf token;
     lhv1_buf_init(&token);
     int rc = 0;
@@ -508,6 +560,9 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
     if (s->max_object > SIZE_MAX - 1)
         s->max_object = SIZE_MAX - 1;
     s->max_keys = cfg->max_keys ? cfg->max_keys : LHV1_S3_MAX_KEYS_DEFAULT;
+    s->listing_timeout_ms =
+        cfg->listing_timeout_ms > 0 ? cfg->listing_timeout_ms : LHV1_S3_LISTING_TIMEOUT_DEFAULT;
+    s->charge = cfg->charge;
     if (cfg->access_key && cfg->secret_key) {
         size_t n = strlen(cfg->access_key) + strlen(cfg->secret_key) + 2;
         s->userpwd = lhv1_malloc(n);

@@ -13,8 +13,9 @@
  * other reply's body at most LHV1_S3_ERROR_BODY_MAX bytes; a listing page at
  * most LHV1_S3_PAGE_MAX bytes (s3_reply.h) and max_keys keys in all; a
  * listing stops with FAILED on a continuation token it already sent, a key
- * it already listed, or LHV1_S3_STALLED_PAGES truncated pages in a row
- * that list no key. */
+ * it already listed, LHV1_S3_STALLED_PAGES truncated pages in a row
+ * that list no key, or when it is not complete within listing_timeout_ms
+ * (each page's request gets at most the time left). */
 #ifndef LHV1_S3_STORE_H
 #define LHV1_S3_STORE_H
 
@@ -22,6 +23,17 @@
 #include <stdint.h>
 
 #include "lhv1/store.h"
+
+/* A budget the bytes of an object's body are taken from before the client
+ * holds them (the proxy's --max-inflight): take(cls, n) is called with the
+ * announced Content-Length before the first byte, or with each piece of a
+ * body without one before it is kept; 0 goes on, -1 stops the read, which
+ * fails with status 503 (retry later). Read at each request: its owner
+ * may change take and cls between requests. */
+typedef struct lhv1_s3_charge {
+    int (*take)(void *cls, uint64_t n);
+    void *cls;
+} lhv1_s3_charge;
 
 typedef struct lhv1_s3_config {
     const char *endpoint;   /* http://127.0.0.1:9000 */
@@ -32,14 +44,23 @@ typedef struct lhv1_s3_config {
     long timeout_ms;        /* per request; 0 = 30 s */
     uint64_t max_object;    /* largest object body read; 0 = LHV1_S3_MAX_OBJECT_DEFAULT */
     size_t max_keys;        /* most keys a listing returns; 0 = LHV1_S3_MAX_KEYS_DEFAULT */
+    long listing_timeout_ms; /* a whole listing; 0 = LHV1_S3_LISTING_TIMEOUT_DEFAULT */
+    const lhv1_s3_charge *charge; /* object bodies' budget, or NULL (none) */
 } lhv1_s3_config;
 
-/* vectord writes each object with one PUT, and S3 refuses a single PUT
- * over 5 GiB: no LHV1 object in S3 is larger. */
-#define LHV1_S3_MAX_OBJECT_DEFAULT ((uint64_t)5 << 30)
+/* The default bound on an object's body: what one read may make the
+ * client hold (a server that sends without end is stopped here). vectord's
+ * objects can reach 5 GiB (S3 refuses a single PUT above that, and vectord
+ * writes each object with one PUT): larger ones are read with an explicit
+ * bound (`--max-object-size`). */
+#define LHV1_S3_MAX_OBJECT_DEFAULT ((uint64_t)1 << 30)
 /* One index per key: far more indexes than a service holds, and at most
  * about 100 MiB of keys (S3 keys are at most 1024 bytes). */
 #define LHV1_S3_MAX_KEYS_DEFAULT ((size_t)100000)
+/* A whole listing: 100,000 keys are 100 pages of 1000, about 10 s from
+ * S3; without a bound a server answering a page with one key every 29 s
+ * (each request within its timeout) keeps a listing going for a month. */
+#define LHV1_S3_LISTING_TIMEOUT_DEFAULT 600000L
 /* S3 error documents are a few hundred bytes. */
 #define LHV1_S3_ERROR_BODY_MAX 8192
 /* Truncated pages without a key are legal (a server may end a page

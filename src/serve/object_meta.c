@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "checksums.h"
+#include "request_gate.h"
+#include "upstream.h"
 
 /* Objects hashed at once for want of a known MD5: one, so a burst of
  * listings of unknown objects takes one core however many workers wait,
@@ -346,10 +348,29 @@ static void unclaim(serve_server *s, lhv1_bytes key)
     pthread_cond_broadcast(&s->meta->hashed);
 }
 
+/* The proxy's read of an object to hash takes the in-flight budget while
+ * its body is held. */
+typedef struct hash_charge {
+    serve_server *s;
+    request_gate g;
+    int refused;
+} hash_charge;
+
+static int take_for_hash(void *cls, uint64_t n)
+{
+    hash_charge *c = cls;
+    if (request_gate_charge(c->s, &c->g, n) < 0) {
+        c->refused = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, char *why,
                     size_t why_len)
 {
     int fd = -1, rc, claimed = 0;
+    hash_charge charge = {.s = s};
     why[0] = 0;
     lhv1_buf body;
     lhv1_buf_init(&body);
@@ -376,9 +397,12 @@ int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, ch
     if (rc == 0 && !is_file(s)) {
         /* memory: a copy, hashed off the lock; proxy: a GET */
         lhv1_store_err err;
-        if (lhv1_store_get(s->store, key, &body, &err) < 0) {
-            rc = err.kind == LHV1_STORE_NOT_FOUND ? -1 : -2;
-            if (rc == -2)
+        serve_upstream_charge(s->store, take_for_hash, &charge);
+        int got = lhv1_store_get(s->store, key, &body, &err);
+        serve_upstream_charge(s->store, NULL, NULL);
+        if (got < 0) {
+            rc = err.kind == LHV1_STORE_NOT_FOUND ? -1 : charge.refused ? -3 : -2;
+            if (rc <= -2)
                 snprintf(why, why_len, "%s", err.body);
             if (claimed)
                 unclaim(s, key);
@@ -418,5 +442,6 @@ int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, ch
     if (fd >= 0)
         close(fd);
     lhv1_buf_free(&body);
+    request_gate_release(s, &charge.g);
     return rc;
 }

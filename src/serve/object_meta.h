@@ -11,7 +11,8 @@
  *    is seen as unknown; also in memory (file systems without user
  *    attributes);
  *  - proxy backend: nothing is kept (the upstream's objects change behind
- *    the proxy's back): the object is read.
+ *    the proxy's back): the object is read (at most --max-body bytes,
+ *    within the in-flight budget).
  * An unknown MD5 is computed by a worker thread (object_meta_get), once
  * however many listings want it at the same time. */
 #ifndef LHV1_SERVE_OBJECT_META_H
@@ -71,8 +72,10 @@ void object_meta_learned(serve_server *s, lhv1_bytes key, const obj_info *read,
 
 /* The object's size and MD5, read and hashed if not known (lock NOT
  * held: a worker thread only, never the event thread). 1 filled, -1 no
- * such object, -2 failure (`why` says), and with wait = 0, 2 when another
- * worker is hashing it now (call again with wait = 1). */
+ * such object, -2 failure (`why` says), -3 the proxy's read found no room
+ * in the in-flight budget (its bytes are taken before they are held, and
+ * given back once hashed), and with wait = 0, 2 when another worker is
+ * hashing it now (call again with wait = 1). */
 int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, char *why,
                     size_t why_len);
 

@@ -82,6 +82,7 @@ void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *e
     default:
         if (err->status == 503) {
             serve_reply_error(r, q, 503, "SlowDown", "%s", err->body);
+            serve_reply_header(r, "Retry-After", "1");
         } else {
             int st = err->status >= 500 && err->status < 600 ? err->status : 500;
             serve_reply_error(r, q, st, "InternalError", "%s", err->body);
@@ -366,7 +367,7 @@ static void list_objects(serve_request *q, serve_reply *r)
                 info[j].size = 0;
                 serve_md5(NULL, 0, info[j].md5);
             } else if (got < 0) {
-                failed = 1;
+                failed = got;
             }
         }
     for (size_t j = 0; j < n_page && !failed; j++) {
@@ -388,7 +389,13 @@ static void list_objects(serve_request *q, serve_reply *r)
         lhv1_buf_free(&contents);
         lhv1_buf_free(&prefixes);
         lhv1_key_list_free(&l);
-        serve_reply_error(r, q, 500, "InternalError", "listing: %s", why[0] ? why : "out of memory");
+        if (failed == -3) {
+            serve_reply_error(r, q, 503, "SlowDown", "listing: %s", why);
+            serve_reply_header(r, "Retry-After", "1");
+        } else {
+            serve_reply_error(r, q, 500, "InternalError", "listing: %s",
+                              why[0] ? why : "out of memory");
+        }
         http_faults_http_effects(&d, q, r);
         return;
     }

@@ -13,6 +13,7 @@
 #include "put_body.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
+#include "upstream.h"
 
 static const char *const object_args[] = {"x-id", NULL};
 
@@ -176,6 +177,23 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
     aws_chunked_free(&dec);
 }
 
+/* What the proxy reads of an object takes its place in the request's
+ * share of the in-flight budget before it is held, as a copy of a stored
+ * object does (serve_reply_reserve): past the budget it is not read. */
+typedef struct reply_charge {
+    serve_request *q;
+    serve_reply *r;
+} reply_charge;
+
+static int take_for_reply(void *cls, uint64_t n)
+{
+    reply_charge *c = cls;
+    if (c->q->gate && request_gate_charge(c->q->srv, c->q->gate, n) < 0)
+        return -1;
+    c->r->reserved += n;
+    return 0;
+}
+
 static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
 {
     serve_server *s = q->srv;
@@ -216,7 +234,10 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         untouched = rc == 0;
         known = untouched && known && stored.size == r->body.len;
     } else {
+        reply_charge charge = {q, r};
+        serve_upstream_charge(s->store, take_for_reply, &charge);
         rc = http_faults_get(s, &d, skey, &r->body, &err);
+        serve_upstream_charge(s->store, NULL, NULL);
         /* A GET no rule touched returns the stored body: its ETag may be
          * known. */
         untouched = rc == 0 && d.rule_id == 0;

@@ -37,7 +37,7 @@ static int open_backend(serve_server *s)
 {
     lhv1_store_err err;
     if (s->cfg.upstream) {
-        s->store = serve_upstream_new(s->cfg.upstream, &err);
+        s->store = serve_upstream_new(s->cfg.upstream, s->cfg.max_body, &err);
         /* One ListBuckets first, so an unreachable upstream is reported
          * with its reason. */
         lhv1_key_list l;

@@ -9,13 +9,19 @@
  *
  * What the proxy created (each object it wrote, each bucket that did not
  * exist before its CreateBucket) is recorded, in a memory store of empty
- * markers, so that an admin reset deletes that and nothing else. */
+ * markers, so that an admin reset deletes that and nothing else.
+ *
+ * What it reads from the upstream is bounded as the server bounds what
+ * clients send: an object's body at most --max-body bytes, taken from the
+ * in-flight budget before it is held (serve_upstream_charge), a
+ * bucket-level reply at most a listing page. */
 #define _GNU_SOURCE /* memmem */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "s3_reply.h"
 #include "s3_store.h"
 #include "serve.h"
 #include "upstream.h"
@@ -31,6 +37,7 @@ typedef struct upstream_bucket {
 typedef struct upstream_store {
     lhv1_store base;
     lhv1_s3_config cfg;   /* strings point at the environment and `endpoint` */
+    lhv1_s3_charge charge; /* every bucket store's; set per operation */
     char *endpoint;
     CURL *curl;           /* bucket-level requests */
     char *userpwd, *sigv4;
@@ -39,9 +46,23 @@ typedef struct upstream_store {
     lhv1_store *created;  /* keys as above, empty bodies: what reset deletes */
 } upstream_store;
 
+/* A bucket-level reply's body: a ListBuckets page (S3 lists at most 10,000
+ * buckets, some 150 bytes each) or an error document, at most a listing
+ * page's bytes. */
+typedef struct small_body {
+    lhv1_buf *out;
+    int over;
+} small_body;
+
 static size_t on_body(char *p, size_t size, size_t n, void *cls)
 {
-    return lhv1_buf_append(cls, p, size * n) < 0 ? 0 : size * n;
+    small_body *b = cls;
+    size_t len = size * n;
+    if (len > LHV1_S3_PAGE_MAX - b->out->len) {
+        b->over = 1;
+        return 0;
+    }
+    return lhv1_buf_append(b->out, p, len) < 0 ? 0 : len;
 }
 
 /* The text of <Code> in an S3 error body, into code. */
@@ -88,12 +109,18 @@ static long bucket_request(upstream_store *u, const char *method, const char *pa
             return lhv1_store_oom(err, "upstream request");
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
+    small_body b = {out, 0};
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)LHV1_S3_PAGE_MAX);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
+    if (b.over || rc == CURLE_FILESIZE_EXCEEDED)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 502,
+                               "upstream %s %s: a reply of more than %zu bytes", method, path,
+                               LHV1_S3_PAGE_MAX);
     if (rc != CURLE_OK)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 502, "upstream %s %s: %s", method, path,
                                curl_easy_strerror(rc));
@@ -393,7 +420,21 @@ static void up_destroy(lhv1_store *st)
 static const lhv1_store_ops upstream_ops = {"upstream", up_put, up_get, up_del, up_list,
                                             up_destroy};
 
-lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err)
+void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), void *cls)
+{
+    if (!serve_is_upstream(st))
+        return;
+    upstream_store *u = (upstream_store *)st;
+    u->charge.take = take;
+    u->charge.cls = cls;
+}
+
+int serve_is_upstream(const lhv1_store *st)
+{
+    return st && st->ops == &upstream_ops;
+}
+
+lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_err *err)
 {
     if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
         lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "wants http(s)://HOST:PORT");
@@ -423,6 +464,8 @@ lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err)
     while (el && u->endpoint[el - 1] == '/')
         u->endpoint[--el] = 0;
     u->cfg.endpoint = u->endpoint;
+    u->cfg.max_object = max_body;
+    u->cfg.charge = &u->charge;
     u->cfg.access_key = getenv("AWS_ACCESS_KEY_ID");
     u->cfg.secret_key = getenv("AWS_SECRET_ACCESS_KEY");
     u->cfg.region = getenv("AWS_REGION");

@@ -2,13 +2,23 @@
 #ifndef LHV1_SERVE_UPSTREAM_H
 #define LHV1_SERVE_UPSTREAM_H
 
+#include <stdint.h>
+
 #include "lhv1/store.h"
 
 /* The store over the S3 server at url, keys mapped as the server lays
  * them out ("_buckets/<name>" is a bucket, "<bucket>/<key>" an object);
- * credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.
- * NULL with err filled on failure. */
-lhv1_store *serve_upstream_new(const char *url, lhv1_store_err *err);
+ * credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION;
+ * an object's body read is at most max_body bytes (--max-body). NULL with
+ * err filled on failure. */
+lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_err *err);
+/* 1 if st is the proxy's store. */
+int serve_is_upstream(const lhv1_store *st);
+/* Until the next call (under the server lock, as every proxy operation
+ * runs): each object body read from the upstream takes its bytes from
+ * take(cls, n) before they are held (0 taken, -1 no room: the read fails
+ * 503). take NULL: nothing is taken. No effect on other stores. */
+void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), void *cls);
 /* Deletes what the proxy created on the upstream (the objects it wrote,
  * the buckets its CreateBucket made, unless they hold other objects) and
  * nothing else; 0 or -1. */
