@@ -4,8 +4,9 @@
   synopsis_check.py LHV1 ROOT
 
 The tool's own help is the one source: `lhv1 --help` names the commands,
-`lhv1 CMD --help` opens with the command's synopsis ("usage: lhv1 CMD ..."
-and its indented continuation lines). Checked against it:
+`lhv1 CMD --help` opens with the command's synopsis ("usage: lhv1 CMD ...",
+its indented continuation lines, and indented "lhv1 CMD ..." lines of its
+other forms with theirs). Checked against it:
 
 - README.md, the first code block of "## The CLI": every command is there,
   no other, and the options of its synopsis lines (the left column: an
@@ -13,8 +14,9 @@ and its indented continuation lines). Checked against it:
   "[" or "-"; the description follows after three spaces) are exactly the
   options of the command's synopsis.
 - docs/*.md: a synopsis a document quotes in a code block (a line "lhv1 CMD
-  ..." holding "[-", with its continuation lines) names exactly those
-  options too. Examples (no "[-") are not synopses.
+  ..." holding "[-", with its continuation lines; the forms of one command
+  in one block together) names exactly those options too. Examples (no
+  "[-") are not synopses.
 
 Prints each drift; exit 0 when there is none, 1 otherwise.
 """
@@ -47,7 +49,9 @@ def help_synopsis(lhv1, cmd):
         raise RuntimeError("lhv1 %s --help does not open with 'usage: lhv1 %s'" % (cmd, cmd))
     block = [lines[0]]
     for line in lines[1:]:
-        if not line.startswith(" ") or not line.strip().startswith(("[", "-")):
+        rest = line.strip()
+        if not line.startswith(" ") or not (rest.startswith(("[", "-")) or
+                                            rest.startswith("lhv1 %s " % cmd)):
             break
         block.append(line)
     return options("\n".join(block))
@@ -101,7 +105,10 @@ def main():
     quoted = 0
     for path in sorted(glob.glob(os.path.join(root, "docs", "*.md"))):
         for block in code_blocks(open(path).read()):
+            forms = {}
             for cmd, opts, line in entries(block, synopses_only=True):
+                forms.setdefault(cmd, [set(), line])[0].update(opts)
+            for cmd, (opts, line) in forms.items():
                 quoted += 1
                 name = os.path.relpath(path, root)
                 if cmd not in want:
