@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The checks a team runs on its own code, as ci/mutation runs them on a
 # mutant of examples/vectord (sourced; bash). Each check_<name> runs in the
 # module copy $1, writes what it saw under $2 (a directory of its own) and
@@ -9,13 +10,8 @@
 #
 # Needs: LHV1 (the lhv1 tool), FUZZ_SECONDS, BASE, and the environment
 # ci/mutation sets (GOWORK=off, LHV1_GOLDEN_DIR, LHV1_BIN, GOFLAGS).
-CHECKS=(goldens conform faults fuzz)
-declare -A CHECK_TITLE=(
-  [goldens]="TestGoldens (go test ./conformance)"
-  [conform]="lhv1 conform over cmd/testee"
-  [faults]="the Persistor's fault tests (go test . ./s3faults, ./campaign where present)"
-  [fuzz]="FuzzLoad, a short go test -fuzz"
-)
+# The checks, in the order they run (harness/mutation/report.py names them).
+export CHECKS="goldens conform faults fuzz"
 
 # Case names of a failure list ('<case>  # <message>' lines), sorted.
 case_names() { grep -v '^#' "$1" 2>/dev/null | sed 's/[[:space:]].*//' | grep . | sort -u; }

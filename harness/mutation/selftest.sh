@@ -10,7 +10,7 @@ lhv1=$1 out=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 m=$root/harness/mutation
 "$root/ci/mutation" --lhv1 "$lhv1" --out "$out" --fuzz-seconds 2 \
-  "$m/mutants/save-swallows-put-error.patch" "$m/mutants/import-swaps-m-efsearch.patch" \
+  "$m/mutants/save-ignores-put-error.patch" "$m/mutants/import-swaps-m-efsearch.patch" \
   "$m/selftest/comment-only.patch"
 status=$?
 fail() { echo "mutation selftest: FAIL $*" >&2; exit 1; }
@@ -20,7 +20,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 hand = {m["mutant"]: m for m in r["hand"]}
 bad = []
-for name in ("save-swallows-put-error", "import-swaps-m-efsearch"):
+for name in ("save-ignores-put-error", "import-swaps-m-efsearch"):
     if not hand.get(name, {}).get("killed_by"):
         bad.append(f"{name} was not killed")
 if hand.get("comment-only", {}).get("killed_by"):
