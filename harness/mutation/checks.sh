@@ -43,6 +43,8 @@ check_goldens() { # dir out
 check_conform() { # dir out
   (cd "$1" && go build -o "$2/testee" ./cmd/testee) > "$2/log.txt" 2>&1 || { echo "the testee does not build"; return 0; }
   "$LHV1" conform --timeout 60 --write-failure-list "$2/cases.txt" --json "$2/conform.json" -- "$2/testee" >> "$2/log.txt" 2>&1
+  # Exit 2: the testee cannot be run at all (no hello), which a team sees.
+  [ $? -ne 2 ] || { echo "lhv1 conform cannot run the testee: $(tail -1 "$2/log.txt" | cut -c1-100)"; return 0; }
   new_cases "$2/cases.txt" "$BASE/conform/cases.txt"
 }
 
