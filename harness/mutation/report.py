@@ -21,8 +21,9 @@ CHECK_TITLES = {
 
 
 def read_equivalent(path):
-    """'file:line:col TYPE<TAB>why' lines: gremlins mutants that no check
-    can kill because the program does the same thing."""
+    """'file:line:col TYPE<TAB>why' lines: gremlins mutants that live
+    because the program does the same thing (equivalent), or that gremlins
+    does not run (not covered) with why that leaves no gap."""
     eq = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -61,6 +62,18 @@ def read_gremlins(path):
     return out
 
 
+def short(what):
+    """A kill for the table: the count and the first case or two tests
+    (mutation.json keeps the whole line)."""
+    head, sep, rest = what.partition(": ")
+    if not sep:
+        return what[:80]
+    items = [x for x in rest.split(", ") if x and x != "..."]
+    keep = 1 if "cases" in head else 2
+    more = ", ..." if len(items) > keep else ""
+    return f"{head}: {', '.join(items[:keep])[:90]}{more}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
@@ -90,14 +103,16 @@ def main():
         for g in grem:
             st = g["status"]
             if st in ("NOT COVERED", "NOT VIABLE"):
-                # Not viable: does not compile. Not covered: no test reaches it.
-                g_rows.append({**g, "verdict": st.lower()})
-                if st == "NOT COVERED" and g["key"] not in equivalent:
-                    problems.append(f'gremlins {g["key"]}: no test reaches it (list it or cover it)')
+                # Not viable: does not compile. Not covered: gremlins saw no
+                # test reach it and did not run it; listed with why, it is
+                # left out of the score.
+                row = {**g, "verdict": "not run" if st == "NOT COVERED" else "not viable"}
                 if st == "NOT COVERED" and g["key"] in equivalent:
                     seen.add(g["key"])
-                    n_equiv += 1
-                    total += 1
+                    row["why"] = equivalent[g["key"]]
+                elif st == "NOT COVERED":
+                    problems.append(f'gremlins {g["key"]}: not covered: cover it, or list it with why')
+                g_rows.append(row)
                 continue
             total += 1
             if g["key"] in equivalent:
@@ -124,7 +139,8 @@ def main():
     only = {c: sum(1 for m in hand if list(m["killed_by"]) == [c]) for c in checks}
     md = ["# Mutation score of the team-facing checks", ""]
     md.append(f"**{killed} of {scored} non-equivalent mutants killed: {score:.1f} %** (goal {GOAL:.0f} %); "
-              f"{len(hand)} hand-written, {len([r for r in g_rows if r['verdict'] not in ('not viable',)])} from gremlins v0.6.0, "
+              f"{len(hand)} hand-written, {len([r for r in g_rows if r['verdict'] in ('killed', 'survived', 'equivalent')])} "
+              f"run by gremlins v0.6.0 ({len([r for r in g_rows if r['verdict'] == 'not run'])} more not run, listed), "
               f"{n_equiv} equivalent; {a.seconds} s.")
     md += ["", "## Hand-written mutants (every check run on every mutant)", "",
            "| mutant | target | " + " | ".join(CHECK_TITLES[c] for c in checks) + " |",
@@ -135,7 +151,7 @@ def main():
             if m["error"]:
                 cells.append("—")
             elif c in m["killed_by"]:
-                cells.append("**killed**: " + m["killed_by"][c].replace("|", "\\|"))
+                cells.append("**killed**: " + short(m["killed_by"][c]).replace("|", "\\|"))
             else:
                 cells.append("passes")
         md.append(f'| {m["mutant"]} | `{m["target"]}` | ' + " | ".join(cells) + " |")
@@ -146,7 +162,7 @@ def main():
         md += ["", "## gremlins v0.6.0 over persistor.go and index.go",
                "", "Killed means the module's `go test ./...` failed (TestGoldens, the fault tests, the "
                "testee's and the Persistor's own tests, FuzzLoad's seeds).", "",
-               "| mutant | status | why equivalent |", "| --- | --- | --- |"]
+               "| mutant | status | why (equivalent, or not run) |", "| --- | --- | --- |"]
         for r in g_rows:
             md.append(f'| {r["key"]} | {r["verdict"]} | {r.get("why", "")} |')
     if problems:
