@@ -1,11 +1,14 @@
 /* Structure-aware mutator for the load target (built as load_structured):
  * the edits of lhv1testing/object_edits.h (the same ones `lhv1 conform` runs
  * through a testee), with libFuzzer's own byte mutation for the parts
- * that do not decode and for keys. An input that does not unframe, and
- * half of all calls, are left entirely to LLVMFuzzerMutate. */
+ * that do not decode and for keys, and one envelope value (a number, string
+ * or key) edited inside a valid frame (lhv1testing/envelope_edits.h). An
+ * input that does not unframe, and half of all calls, are left entirely to
+ * LLVMFuzzerMutate. */
 #include <string.h>
 
 #include "fuzz_helpers.h"
+#include "lhv1testing/envelope_edits.h"
 #include "lhv1testing/object_edits.h"
 #include "lhv1testing/prng.h"
 
@@ -29,8 +32,15 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     lhv1_buf out;
     lhv1_buf_init(&out);
     size_t out_len = 0;
-    if (lhv1_edit_object(data, size, lhv1_prng_next(&s), engine_mutate, NULL, &out, NULL, 0) == 0 &&
-        out.len <= max_size) {
+    /* A third of the structured calls edit one envelope value: the object
+     * edits re-encode the envelope, so they never write a literal, string
+     * or key its encoder would not (docs/FUZZING.md, "Planted bugs"). */
+    int edited = lhv1_prng_below(&s, 3) == 0
+                     ? lhv1_edit_envelope_value(data, size, lhv1_prng_next(&s), engine_mutate, NULL,
+                                                &out)
+                     : lhv1_edit_object(data, size, lhv1_prng_next(&s), engine_mutate, NULL, &out,
+                                        NULL, 0);
+    if (edited == 0 && out.len <= max_size) {
         memcpy(data, out.data, out.len);
         out_len = out.len;
     }

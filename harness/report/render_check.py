@@ -16,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 
-SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "conform", "clients", "s3"]
+SECTIONS = ["stages", "campaign", "http", "formats", "fuzz", "bench", "compat", "conform", "clients", "s3",
+            "mutation", "planted"]
 
 
 def chromium(args, url):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The report test: builds out/report.html from reports made in this test run
 # (a real campaign; the HTTP and LHV1/LHV2 campaign tables, the format matrix, the S3
-# conformance table, the lhv1 conform reports and the fuzz smoke runs when ctest ran
+# conformance table, the lhv1 conform reports, the mutation self-test's table and the
+# fuzz smoke runs when ctest ran
 # them before), renders it in headless Chromium (render_check.py), and proves
 # the check can fail on a page with a console error and a missing section.
 # usage: render_test.sh LHV1 BUILD_DIR ARTIFACT_DIR
@@ -35,6 +36,9 @@ if [ -f "$build/conform-reports/liblhv1-plain.json" ]; then
 fi
 if [ -f "$build/harness/s3conformance/plain/s3conformance.md" ]; then
   cp -r "$build/harness/s3conformance/plain" "$out/s3conformance"; expect+=(s3)
+fi
+if [ -f "$build/mutation/mutation.md" ]; then
+  mkdir -p "$out/mutation" && cp "$build/mutation/mutation.md" "$out/mutation/"; expect+=(mutation)
 fi
 for engine in libfuzzer afl; do
   smoke=$build/harness/fuzz/smoke/$engine

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_roundtrip());
     srunner_add_suite(sr, suite_dump());
     srunner_add_suite(sr, suite_go_predict());
+    srunner_add_suite(sr, suite_envelope_edits());
     srunner_add_suite(sr, suite_complexity());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -14,5 +14,6 @@ Suite *suite_roundtrip(void);
 Suite *suite_dump(void);
 Suite *suite_go_predict(void);
 Suite *suite_complexity(void);
+Suite *suite_envelope_edits(void);
 
 #endif
