@@ -52,6 +52,11 @@ lhv1_field_type lhv1_fault_field_type(lhv1_fault_field f)
     return fields[f].type;
 }
 
+int lhv1_fault_field_common(lhv1_fault_field f)
+{
+    return (unsigned)f < LHV1_FIELD_COUNT && fields[f].common;
+}
+
 int lhv1_fault_kind_takes(lhv1_fault_kind k, lhv1_fault_field f)
 {
     return (unsigned)k < LHV1_FAULT_KIND_COUNT && (unsigned)f < LHV1_FIELD_COUNT &&

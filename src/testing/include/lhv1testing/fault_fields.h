@@ -96,6 +96,8 @@ int lhv1_fault_parse(const char *line, lhv1_fault *out, char *why, size_t why_le
 
 const char *lhv1_fault_field_name(lhv1_fault_field f);
 lhv1_field_type lhv1_fault_field_type(lhv1_fault_field f);
+/* Whether every kind takes the field (op, key, nth, persistent, ...). */
+int lhv1_fault_field_common(lhv1_fault_field f);
 /* Whether the store kind takes the field as its own (not a common one). */
 int lhv1_fault_kind_takes(lhv1_fault_kind k, lhv1_fault_field f);
 const char *lhv1_http_fault_kind_name(lhv1_http_fault_kind k);
