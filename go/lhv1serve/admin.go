@@ -49,7 +49,8 @@ func NewAdmin(endpoint, accessKey, secretKey, region string) *Admin {
 // http-reset, http-delay, http-slowdown, http-404-code). Zero fields are
 // left out, so the server's defaults apply: key "*", nth 0, reply 503 for
 // a torn write, code NoSuchBucket (and retry_after 1 when nil). Set only
-// the fields the kind uses.
+// the fields the kind takes: the server refuses a rule with another
+// (docs/FAULTS.md, Rules), in the words lhv1test.ParseFault uses.
 type Rule struct {
 	Kind        string  `json:"kind"`
 	Op          string  `json:"op,omitempty"`  // put, get, list, delete, any (HTTP kinds)
@@ -67,18 +68,14 @@ type Rule struct {
 	Code        string  `json:"code,omitempty"`
 }
 
-// RuleState is a rule as the server holds it, with its counters.
+// RuleState is an armed rule: its id, the rule as it was written (the
+// fields the client sent, no defaults filled in: a Rule that AddRules
+// sent comes back equal) and its counters.
 type RuleState struct {
-	ID          int     `json:"id"`
-	Kind        string  `json:"kind"`
-	Op          string  `json:"op"`
-	Key         string  `json:"key"`
-	Nth         uint64  `json:"nth"`
-	Probability float64 `json:"probability"`
-	Persistent  bool    `json:"persistent"`
-	Params      string  `json:"params"`
-	Matches     uint64  `json:"matches"`
-	Fired       uint64  `json:"fired"`
+	ID int `json:"id"`
+	Rule
+	Matches uint64 `json:"matches"`
+	Fired   uint64 `json:"fired"`
 }
 
 // LogEntry is one line of the decision log: an operation some rule

@@ -67,8 +67,8 @@ func TestAdminAgainstServer(t *testing.T) {
 	if err != nil || len(rules) != 1 {
 		t.Fatalf("Rules = %+v, %v", rules, err)
 	}
-	if r := rules[0]; r.Kind != "put-torn-prefix" || r.Key != "bkt/_vectors/*" || r.Fired != 1 || r.Matches != 1 || !strings.Contains(r.Params, "cut=4") {
-		t.Fatalf("rule state %+v", r)
+	if r := rules[0]; r.Rule != torn || r.Fired != 1 || r.Matches != 1 {
+		t.Fatalf("rule state %+v, want %+v as written", r, torn)
 	}
 	if n, err := a.Fired(ctx, "put-torn-prefix"); n != 1 || err != nil {
 		t.Fatalf("Fired = %d, %v", n, err)
@@ -83,8 +83,14 @@ func TestAdminAgainstServer(t *testing.T) {
 
 	err = a.AddRules(ctx, Rule{Kind: "get-bit-flop"})
 	var ae *AdminError
-	if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(ae.Body, "get-bit-flop") {
+	if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(ae.Body, `unknown fault kind &quot;get-bit-flop&quot;`) {
 		t.Fatalf("unknown kind: %v", err)
+	}
+	// A field the kind does not take, in the plan reader's words.
+	_, planErr := lhv1test.ParseFault("put-lost cut=3")
+	err = a.AddRules(ctx, Rule{Kind: "put-lost", Cut: 3})
+	if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(ae.Body, `put-lost does not take &quot;cut&quot;`) || planErr == nil {
+		t.Fatalf("a field put-lost does not take: %v (the plan reader: %v)", err, planErr)
 	}
 	if err := a.AddRulesJSON(ctx, []byte(`[{"kind":"http-slowdown","op":"get","persistent":true}]`)); err != nil {
 		t.Fatal(err)

@@ -8,15 +8,19 @@ import "github.com/lhv1/harness/go/lhv1test"
 // counts them.
 func RuleFor(f lhv1test.Fault, key string) Rule {
 	r := Rule{Kind: f.Kind.String(), Key: key, Nth: f.Nth, Persistent: f.Persistent}
-	switch f.Kind {
-	case lhv1test.PutTornPrefix, lhv1test.PutTornOverOld:
-		r.Cut, r.Reply = f.Cut, 503
+	if f.Kind.Takes("cut") {
+		r.Cut = f.Cut
+	}
+	if f.Kind.Takes("reply") {
+		r.Reply = 503
 		if f.Ack {
 			r.Reply = 200
 		}
-	case lhv1test.GetBitFlip:
+	}
+	if f.Kind.Takes("bit") {
 		r.Bit = f.Bit
-	case lhv1test.GetStale, lhv1test.ListStale:
+	}
+	if f.Kind.Takes("lag") {
 		r.Lag = max(f.Lag, 1)
 	}
 	return r

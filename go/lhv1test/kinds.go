@@ -21,56 +21,35 @@ func (o Op) String() string {
 	return "none"
 }
 
-// Kind is a fault kind. The table mirrors LHV1_FAULT_KINDS in
-// src/testing/include/lhv1testing/fault_kinds.h in the same order; kinds_test.go compares
-// the two so they cannot drift.
+// Kind is a fault kind of the FaultStore. The kinds, the fields each takes
+// and the words of every refusal are generated from the one data file
+// src/testing/fault_kinds.json (kinds_table.go), as are the C tables.
 type Kind int
 
-const (
-	None Kind = iota
-	PutFailBefore
-	PutFailAfter
-	PutTornPrefix
-	PutTornOverOld
-	PutLost
-	GetFail
-	GetFailNotFoundBody
-	GetNotFound
-	GetBitFlip
-	GetStale
-	ListFail
-	ListStale
-	DelFailBefore
-	DelFailAfter
-	DelLost
-	kindCount
-)
+//go:generate python3 ../../src/testing/fault_kinds_gen.py go-lhv1test kinds_table.go
 
-var kinds = [kindCount]struct {
-	name string
-	op   Op
-}{
-	None:                {"none", opCount},
-	PutFailBefore:       {"put-fail-before", OpPut},
-	PutFailAfter:        {"put-fail-after", OpPut},
-	PutTornPrefix:       {"put-torn-prefix", OpPut},
-	PutTornOverOld:      {"put-torn-over-old", OpPut},
-	PutLost:             {"put-lost", OpPut},
-	GetFail:             {"get-fail", OpGet},
-	GetFailNotFoundBody: {"get-fail-key-not-found-body", OpGet},
-	GetNotFound:         {"get-not-found", OpGet},
-	GetBitFlip:          {"get-bit-flip", OpGet},
-	GetStale:            {"get-stale", OpGet},
-	ListFail:            {"list-fail", OpList},
-	ListStale:           {"list-stale", OpList},
-	DelFailBefore:       {"del-fail-before", OpDelete},
-	DelFailAfter:        {"del-fail-after", OpDelete},
-	DelLost:             {"del-lost", OpDelete},
+// kindRow is a kind of the table: store kinds, then lhv1 serve's HTTP kinds.
+type kindRow struct {
+	name    string
+	http    bool
+	op      Op
+	takes   []string
+	meaning string
+}
+
+// fieldRow is a field of plan lines and lhv1 serve rules.
+type fieldRow struct {
+	name    string
+	inPlan  bool
+	common  bool
+	typ     string
+	max     uint64
+	refusal string
 }
 
 func (k Kind) String() string {
 	if k >= 0 && k < kindCount {
-		return kinds[k].name
+		return allKinds[k].name
 	}
 	return "unknown"
 }
@@ -78,9 +57,31 @@ func (k Kind) String() string {
 // Op is the operation type the kind applies to.
 func (k Kind) Op() Op {
 	if k >= 0 && k < kindCount {
-		return kinds[k].op
+		return allKinds[k].op
 	}
 	return opCount
+}
+
+// Meaning is what the kind does, in one line.
+func (k Kind) Meaning() string {
+	if k >= 0 && k < kindCount {
+		return allKinds[k].meaning
+	}
+	return ""
+}
+
+// Takes reports whether the kind takes the plan-line field of its own
+// (cut, reply, bit, lag; nth and persistent every kind takes).
+func (k Kind) Takes(field string) bool {
+	if k < 0 || k >= kindCount {
+		return false
+	}
+	for _, f := range allKinds[k].takes {
+		if f == field {
+			return true
+		}
+	}
+	return false
 }
 
 // Kinds lists every fault kind (without None), in table order.
@@ -95,11 +96,12 @@ func Kinds() []Kind {
 // KindByName is the kind of a stable name; ok is false when unknown.
 func KindByName(name string) (Kind, bool) {
 	for k := None; k < kindCount; k++ {
-		if kinds[k].name == name {
+		if allKinds[k].name == name {
 			return k, true
 		}
 	}
 	return kindCount, false
 }
 
-func (k Kind) torn() bool { return k == PutTornPrefix || k == PutTornOverOld }
+// A torn write is a Put kind that takes cut.
+func (k Kind) torn() bool { return k.Takes("cut") }

@@ -1,35 +1,38 @@
 package lhv1test
 
-import (
-	"os"
-	"regexp"
-	"testing"
-)
+import "testing"
 
-// The C table (LHV1_FAULT_KINDS) is the one list of fault kinds; this test
-// keeps the Go mirror equal to it, row for row.
-func TestKindsMatchTheCTable(t *testing.T) {
-	src, err := os.ReadFile("../../src/testing/include/lhv1testing/fault_kinds.h")
-	if err != nil {
-		t.Fatalf("the C fault-kind table: %v", err)
-	}
-	rows := regexp.MustCompile(`X\((\w+), "([a-z-]+)", LHV1_OP_(\w+)[,)]`).FindAllSubmatch(src, -1)
-	if len(rows) == 0 {
-		t.Fatal("no X(...) row found in LHV1_FAULT_KINDS")
-	}
-	cOp := map[string]Op{"PUT": OpPut, "GET": OpGet, "LIST": OpList, "DEL": OpDelete, "COUNT": opCount}
-	if len(rows) != int(kindCount) {
-		t.Errorf("C has %d kinds, Go %d", len(rows), kindCount)
-	}
-	for i, row := range rows {
-		name, op := string(row[2]), string(row[3])
-		if i >= int(kindCount) {
-			t.Errorf("C kind %q (%s) is missing in Go", name, op)
-			continue
+// The generated table (kinds_table.go) holds together: names unique and
+// found again, store kinds on an operation, torn writes the Put kinds that
+// take cut, every field a kind takes a field of the table.
+func TestKindsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, row := range allKinds {
+		if seen[row.name] {
+			t.Errorf("kind %q twice", row.name)
 		}
-		k := Kind(i)
-		if k.String() != name || k.Op() != cOp[op] {
-			t.Errorf("kind %d: C %q on %s, Go %q on %s", i, name, op, k, k.Op())
+		seen[row.name] = true
+		for _, f := range row.takes {
+			if fr, ok := fieldByName(f); !ok || fr.common {
+				t.Errorf("%s takes %q, no field of a kind's own", row.name, f)
+			}
 		}
+	}
+	for _, k := range Kinds() {
+		if got, ok := KindByName(k.String()); !ok || got != k {
+			t.Errorf("%s: KindByName gives %v, %v", k, got, ok)
+		}
+		if k.Op() < OpPut || k.Op() >= opCount {
+			t.Errorf("%s on no operation", k)
+		}
+		if k.torn() != (k == PutTornPrefix || k == PutTornOverOld) {
+			t.Errorf("%s: torn %v", k, k.torn())
+		}
+		if k.Meaning() == "" {
+			t.Errorf("%s: no meaning", k)
+		}
+	}
+	if allKinds[kindCount].name != "http-body-cut" || !allKinds[kindCount].http {
+		t.Errorf("the HTTP kinds do not follow the store kinds: %+v", allKinds[kindCount])
 	}
 }

@@ -1,6 +1,7 @@
 package lhv1test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,8 @@ put-torn-over-old nth=0 persistent cut=9 reply=200
 get-bit-flip nth=2 bit=77
 get-stale nth=1 lag=2
 list-stale nth=0 lag=1
+put-torn-over-old nth=1 cut=old.layer0.node2+3 reply=200
+get-bit-flip nth=0 bit=graph+40
 del-lost nth=4 persistent
 `
 	plan, err := ParsePlan(text)
@@ -26,25 +29,39 @@ del-lost nth=4 persistent
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("round trip:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
-	if !plan[1].Persistent || !plan[1].Ack || plan[0].Ack || plan[2].Bit != 77 || plan[3].Lag != 2 {
+	if !plan[1].Persistent || !plan[1].Ack || plan[0].Ack || plan[2].Bit != 77 || plan[3].Lag != 2 ||
+		!plan[5].At.Old || plan[5].Cut != 0 || !plan[6].At.Relative() {
 		t.Fatalf("fields: %+v", plan)
 	}
 }
 
 func TestPlanRejectsWhatWouldDoNothing(t *testing.T) {
-	for _, line := range []string{
-		"put-torn nth=1",                    // unknown kind
-		"none nth=0",                        // not a fault
-		"put-lost",                          // nth missing
-		"put-lost nth=1 cut=3",              // field the kind does not use
-		"get-stale nth=1 bit=3",             // idem
-		"put-torn-prefix nth=1 reply=404",   // only 200 or 503
-		"put-torn-prefix nth=1 cut=-1",      // not unsigned
-		"put-torn-prefix nth=1 cut=1 cut=2", // twice
-		"put-lost nth",                      // not name=value
+	for line, reason := range map[string]string{
+		"put-torn nth=1":                    `unknown fault kind "put-torn"`,
+		"none nth=0":                        `unknown fault kind "none"`,
+		"http-delay delay_ms=5":             `http-delay is an HTTP fault: lhv1 serve rules only, not plan lines`,
+		"put-lost nth=1 cut=3":              `put-lost does not take "cut"`,
+		"get-stale nth=1 bit=3":             `get-stale does not take "bit"`,
+		"get-stale key=a":                   `"key" is a field of lhv1 serve rules, not of plan lines`,
+		"put-torn-prefix nth=1 reply=404":   `"reply" must be 200 or 503`,
+		"put-torn-prefix nth=1 cut=-1":      `"cut" must be an unsigned integer or a place (graph+40, layer0.node3)`,
+		"put-torn-prefix cut=layer0.nodes":  `"cut" must be an unsigned integer or a place (graph+40, layer0.node3)`,
+		"get-bit-flip bit=old.graph":        `an old. place is for the cut of put-torn-over-old`,
+		"put-torn-prefix cut=old.graph":     `an old. place is for the cut of put-torn-over-old`,
+		"put-torn-prefix nth=1 cut=1 cut=2": `field "cut" given twice`,
+		"put-lost nht=1":                    `unknown field "nht"`,
+		"put-lost nth":                      `"nth" is not name=value`,
+		"put-lost persistent=1":             `"persistent" must be true or false`,
+		"":                                  `a plan line needs a fault kind`,
 	} {
-		if _, err := ParseFault(line); err == nil {
-			t.Errorf("%q accepted", line)
+		_, err := ParseFault(line)
+		var pe *PlanError
+		if !errors.As(err, &pe) || pe.Reason != reason {
+			t.Errorf("%q: %v, want the reason %q", line, err, reason)
 		}
+	}
+	// nth defaults to 0, reply to 503, as in a rule.
+	if f, err := ParseFault("put-torn-prefix persistent=true cut=3"); err != nil || f.Nth != 0 || f.Ack || !f.Persistent {
+		t.Errorf("defaults: %+v, %v", f, err)
 	}
 }

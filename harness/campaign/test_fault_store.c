@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lhv1testing/fault_fields.h"
 #include "store_tests.h"
 
 #define KEY "_vectors/x.lhv1"
@@ -373,6 +374,39 @@ START_TEST(kind_names_round_trip)
 }
 END_TEST
 
+/* Every store kind's plan line reads back as the fault it was written
+ * from (lhv1_fault_parse and lhv1_fault_format agree on every kind's
+ * fields); an HTTP kind or a field the kind does not take is refused. */
+START_TEST(plan_lines_round_trip)
+{
+    for (int k = 1; k < LHV1_FAULT_KIND_COUNT; k++) {
+        lhv1_fault f = {.kind = (lhv1_fault_kind)k, .nth = 7, .persistent = k & 1};
+        if (lhv1_fault_kind_takes(f.kind, LHV1_FIELD_CUT))
+            f.cut = 9, f.ack = 1;
+        if (lhv1_fault_kind_takes(f.kind, LHV1_FIELD_BIT))
+            f.bit = 77;
+        if (lhv1_fault_kind_takes(f.kind, LHV1_FIELD_LAG))
+            f.lag = 2;
+        char text[128], why[200];
+        lhv1_fault_format(&f, text, sizeof text);
+        lhv1_fault back;
+        lhv1_plan_offset at;
+        ck_assert_msg(lhv1_fault_parse(text, &back, &at, why, sizeof why) == 0, "%s: %s", text, why);
+        ck_assert_msg(back.kind == f.kind && back.nth == f.nth && back.persistent == f.persistent &&
+                          back.cut == f.cut && back.ack == f.ack && back.bit == f.bit &&
+                          back.lag == f.lag,
+                      "%s read back otherwise", text);
+    }
+    lhv1_fault f;
+    lhv1_plan_offset at;
+    char why[200];
+    ck_assert_int_eq(lhv1_fault_parse("put-lost nth=1 cut=3", &f, &at, why, sizeof why), -1);
+    ck_assert_str_eq(why, "put-lost does not take \"cut\"");
+    ck_assert_int_eq(lhv1_fault_parse("http-reset done=true", &f, &at, why, sizeof why), -1);
+    ck_assert_str_eq(why, "http-reset is an HTTP fault: lhv1 serve rules only, not plan lines");
+}
+END_TEST
+
 /* The accessors check the store's type: another store is no fault store. */
 START_TEST(accessors_check_the_store_type)
 {
@@ -589,6 +623,7 @@ Suite *suite_fault_store(void)
     tcase_add_test(tc, log_names_what_happened);
     tcase_add_test(tc, no_log_keeps_the_faults_and_drops_the_log);
     tcase_add_test(tc, kind_names_round_trip);
+    tcase_add_test(tc, plan_lines_round_trip);
     tcase_add_test(tc, accessors_check_the_store_type);
     tcase_add_test(tc, history_over_memory_equals_history_by_copies);
     tcase_add_test(tc, put_owned_takes_the_buffer_over_memory);

@@ -9,6 +9,7 @@
 #include "lhv1testing/campaign_replay.h"
 #include "lhv1/graph.h"
 #include "lhv1/index.h"
+#include "lhv1testing/fault_fields.h"
 #include "lhv1testing/plan_offset.h"
 #include "store_tests.h"
 
@@ -146,7 +147,7 @@ START_TEST(plan_lines_parse)
     lhv1_plan_offset_format(&at, text, sizeof text);
     ck_assert_str_eq(text, "old.layer0.node2+3");
     ck_assert(f.ack && f.nth == 1 && f.cut == 0);
-    static const char *bad[] = {"put-torn nth=1", "none nth=0", "put-lost", "put-lost nth=1 cut=3",
+    static const char *bad[] = {"put-torn nth=1", "none nth=0", "put-lost nth=1 cut=3",
                                 "get-stale nth=1 bit=3", "put-torn-prefix nth=1 reply=404",
                                 "put-torn-prefix nth=1 cut=-1", "put-torn-prefix nth=1 cut=1 cut=2",
                                 "put-lost nth", "get-bit-flip nth=0 bit=old.graph",

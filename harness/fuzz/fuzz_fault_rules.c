@@ -6,11 +6,14 @@
  *    (a second rule object after the first was silently ignored);
  *  - all or nothing: a refused document adds no rule and says why (a
  *    terminated, non-empty reason); an accepted one adds one rule per
- *    object, each as written (kind, op, key, nth or probability,
- *    persistent), and never more than the server's total;
+ *    object, and never more than the server's total;
+ *  - GET /_lhv1/rules lists each rule as written: its id, then exactly the
+ *    members the client sent, in their order, with their values (no
+ *    defaults added), then its counters;
  *  - a document is refused when a rule, or the {"rules": [...]} wrapper,
- *    holds a member twice or a member the format does not have: a typo
- *    must not silently do nothing;
+ *    holds a member twice, a member the format does not have, or a field
+ *    its kind does not take (fault_kinds.json): a typo must not silently
+ *    do nothing;
  *  - what the admin API answers (GET /_lhv1/rules, GET /_lhv1/log) is
  *    JSON: it parses, in valid UTF-8, whatever bytes the rules and keys
  *    hold;
@@ -22,8 +25,6 @@
 #include "http_faults.h"
 #include "fuzz_helpers.h"
 #include "internal.h"
-
-static const char *const ops[] = {"put", "get", "list", "delete", "any"};
 
 static int valid_utf8(const char *s, size_t n)
 {
@@ -46,9 +47,11 @@ static int members_ok(const cJSON *o, const char *const *known)
     return 1;
 }
 
-static const char *const rule_fields[] = {"kind", "op", "key", "nth", "persistent", "probability",
-                                          "cut", "bit", "reply", "lag", "delay_ms",
-                                          "retry_after", "done", "code", NULL};
+static const char *const rule_fields[] = {"kind",
+#define FIELD_NAME(id, name, in_plan, common, type, max, refusal) name,
+                                          LHV1_FAULT_FIELDS(FIELD_NAME)
+#undef FIELD_NAME
+                                          NULL};
 
 /* The rule objects of a document, as http_faults_add_json reads it, or
  * NULL (with *wrapper_ok = 0) when the wrapper itself is malformed. */
@@ -63,41 +66,49 @@ static const cJSON *rule_list(const cJSON *j, int *wrapper_ok)
     return j;
 }
 
-/* Every accepted rule shows as written in the rules the admin API lists. */
+/* Whether two JSON values are the same value (numbers by value). */
+static int same_value(const cJSON *a, const cJSON *b)
+{
+    if (cJSON_IsNumber(a))
+        return cJSON_IsNumber(b) && a->valuedouble == b->valuedouble;
+    if (cJSON_IsString(a))
+        return cJSON_IsString(b) && !strcmp(a->valuestring, b->valuestring);
+    if (cJSON_IsBool(a))
+        return cJSON_IsBool(b) && cJSON_IsTrue(a) == cJSON_IsTrue(b);
+    return 0; /* no other type is accepted */
+}
+
+/* Every accepted rule shows as written in the rules the admin API lists:
+ * id, the members sent in their order (kind first), matches, fired. Its
+ * fields are all common or the kind's own. */
 static void check_listed(const cJSON *in, const cJSON *out)
 {
     FUZZ_ASSERT(cJSON_IsObject(out));
+    const cJSON *o = out->child;
+    FUZZ_ASSERT(o && !strcmp(o->string, "id") && cJSON_IsNumber(o));
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(in, "kind");
-    const cJSON *okind = cJSON_GetObjectItemCaseSensitive(out, "kind");
-    FUZZ_ASSERT(cJSON_IsString(okind) && !strcmp(okind->valuestring, kind->valuestring));
-    const cJSON *key = cJSON_GetObjectItemCaseSensitive(in, "key");
-    const cJSON *okey = cJSON_GetObjectItemCaseSensitive(out, "key");
-    FUZZ_ASSERT(cJSON_IsString(okey) || cJSON_IsObject(okey));
-    if (cJSON_IsString(okey))
-        FUZZ_ASSERT_MSG(!strcmp(okey->valuestring, key ? key->valuestring : "*"),
-                        "key \"%s\" listed as \"%s\"", key ? key->valuestring : "*",
-                        okey->valuestring);
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(in, "op");
-    const cJSON *oop = cJSON_GetObjectItemCaseSensitive(out, "op");
-    FUZZ_ASSERT(cJSON_IsString(oop));
-    int known_op = 0;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        known_op |= !strcmp(oop->valuestring, ops[i]);
-    FUZZ_ASSERT(known_op);
-    if (op && strcmp(op->valuestring, "any"))
-        FUZZ_ASSERT(!strcmp(oop->valuestring, op->valuestring));
-    const cJSON *prob = cJSON_GetObjectItemCaseSensitive(in, "probability");
-    const cJSON *nth = cJSON_GetObjectItemCaseSensitive(in, "nth");
-    if (prob) {
-        const cJSON *oprob = cJSON_GetObjectItemCaseSensitive(out, "probability");
-        FUZZ_ASSERT(cJSON_IsNumber(oprob) && oprob->valuedouble == prob->valuedouble);
-    } else {
-        const cJSON *onth = cJSON_GetObjectItemCaseSensitive(out, "nth");
-        FUZZ_ASSERT(cJSON_IsNumber(onth) && onth->valuedouble == (nth ? nth->valuedouble : 0));
+    o = o->next;
+    FUZZ_ASSERT(o && !strcmp(o->string, "kind") && same_value(kind, o));
+    lhv1_fault_kind store = lhv1_fault_kind_from_name(kind->valuestring);
+    for (const cJSON *m = in->child; m; m = m->next) {
+        if (!strcmp(m->string, "kind"))
+            continue;
+        o = o->next;
+        FUZZ_ASSERT_MSG(o && !strcmp(o->string, m->string) && same_value(m, o),
+                        "member \"%s\" not listed as written", m->string);
+        if (store != LHV1_FAULT_KIND_COUNT) {
+            int f = 0;
+            while (f < LHV1_FIELD_COUNT && strcmp(lhv1_fault_field_name(f), m->string))
+                f++;
+            FUZZ_ASSERT(f < LHV1_FIELD_COUNT);
+            FUZZ_ASSERT_MSG(lhv1_fault_field_common(f) || lhv1_fault_kind_takes(store, f),
+                            "%s accepted with \"%s\"", kind->valuestring, m->string);
+        }
     }
-    const cJSON *pers = cJSON_GetObjectItemCaseSensitive(in, "persistent");
-    const cJSON *opers = cJSON_GetObjectItemCaseSensitive(out, "persistent");
-    FUZZ_ASSERT(cJSON_IsBool(opers) && cJSON_IsTrue(opers) == cJSON_IsTrue(pers));
+    o = o->next;
+    FUZZ_ASSERT(o && !strcmp(o->string, "matches"));
+    o = o->next;
+    FUZZ_ASSERT(o && !strcmp(o->string, "fired") && !o->next);
 }
 
 /* The admin API's JSON text: valid UTF-8 that parses. */

@@ -6,22 +6,22 @@
 void http_faults_http_effects(const http_fault_decision *d, serve_request *q, serve_reply *r)
 {
     switch (d->http) {
-    case HTTP_FAULT_BODY_CUT:
+    case LHV1_HTTP_FAULT_BODY_CUT:
         if (r->body.len > 0)
             r->cut_at = (int64_t)(d->cut < r->body.len ? d->cut : r->body.len - 1);
         break;
-    case HTTP_FAULT_RESET:
+    case LHV1_HTTP_FAULT_RESET:
         r->reset = 1;
         break;
-    case HTTP_FAULT_DELAY:
+    case LHV1_HTTP_FAULT_DELAY:
         r->delay_ms = d->delay_ms;
         break;
-    case HTTP_FAULT_SLOWDOWN:
+    case LHV1_HTTP_FAULT_SLOWDOWN:
         r->n_headers = 0;
         serve_reply_error(r, q, 503, "SlowDown", "Please reduce your request rate.");
         serve_reply_header(r, "Retry-After", "%u", d->retry_after);
         break;
-    case HTTP_FAULT_NOT_FOUND_CODE:
+    case LHV1_HTTP_FAULT_NOT_FOUND_CODE:
         r->n_headers = 0;
         serve_reply_error(r, q, 404, d->code, "injected: a 404 that is not NoSuchKey");
         break;

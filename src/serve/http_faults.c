@@ -14,18 +14,8 @@
 
 typedef struct http_rule {
     int id;
-    lhv1_fault_kind store_kind;  /* NONE for an HTTP-only rule */
-    http_fault_kind http_kind;   /* NONE for a store rule */
-    int op;                      /* lhv1_store_op, or LHV1_OP_COUNT for any */
-    char key[512];               /* fnmatch pattern over "<bucket>/<key>" */
-    uint64_t nth;
-    int persistent;
-    double probability;          /* > 0: seeded draw instead of nth */
-    lhv1_fault params;           /* cut, bit, ack, lag of store faults */
-    uint64_t cut, delay_ms;
-    unsigned retry_after;
-    int done;
-    char code[48];
+    lhv1_fault_spec spec;  /* as written, with the defaults of the rest */
+    lhv1_fault params;     /* a store rule's fault (kind NONE for an HTTP rule) */
     uint64_t matches, fired;
 } http_rule;
 
@@ -37,26 +27,6 @@ struct http_faults {
     lhv1_buf log;
     size_t log_lines, log_dropped;
 };
-
-static const char *const http_names[HTTP_FAULT_KIND_COUNT] = {
-    "none",
-#define HTTP_FAULT_NAME(id, name) name,
-    HTTP_FAULT_KINDS(HTTP_FAULT_NAME)
-#undef HTTP_FAULT_NAME
-};
-
-const char *http_fault_kind_name(http_fault_kind k)
-{
-    return (unsigned)k < HTTP_FAULT_KIND_COUNT ? http_names[k] : "unknown";
-}
-
-static http_fault_kind http_kind_from_name(const char *name)
-{
-    for (int k = 1; k < HTTP_FAULT_KIND_COUNT; k++)
-        if (!strcmp(http_names[k], name))
-            return (http_fault_kind)k;
-    return HTTP_FAULT_NONE;
-}
 
 static const char *op_name(int op)
 {
@@ -108,122 +78,46 @@ __attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const
     return -1;
 }
 
-/* An unsigned integer field: 0 absent, 1 read, -1 not a non-negative integer. */
-static int get_uint(const cJSON *o, const char *name, uint64_t *out)
+/* A member's value as the shared validation reads it (fault_fields.h). */
+static void json_value(const cJSON *v, lhv1_fault_item *it)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!v)
-        return 0;
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9007199254740992.0 ||
-        v->valuedouble != floor(v->valuedouble))
-        return -1;
-    *out = (uint64_t)v->valuedouble;
-    return 1;
+    it->name = v->string;
+    if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        int exact = d >= 0 && d <= 9007199254740992.0 && d == floor(d);
+        it->type = exact ? LHV1_VALUE_UINT : LHV1_VALUE_NUMBER;
+        it->u = exact ? (uint64_t)d : 0;
+        it->d = d;
+    } else if (cJSON_IsBool(v)) {
+        it->type = LHV1_VALUE_BOOL;
+        it->b = cJSON_IsTrue(v);
+    } else if (cJSON_IsString(v)) {
+        it->type = LHV1_VALUE_STRING;
+        it->s = v->valuestring;
+    } else {
+        it->type = LHV1_VALUE_OTHER;
+    }
 }
 
+/* A rule object, read by the validation plan lines share: the same
+ * mistake gets the same words (fault_kinds.json). */
 static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
 {
-    static const char *const known[] = {"kind", "op", "key", "nth", "persistent", "probability",
-                                        "cut", "bit", "reply", "lag", "delay_ms",
-                                        "retry_after", "done", "code", NULL};
     memset(r, 0, sizeof *r);
     if (!cJSON_IsObject(o))
-        return fail(why, wl, "a rule must be a JSON object");
-    /* Each field once: of two, one would silently do nothing. */
-    unsigned seen = 0;
-    for (const cJSON *it = o->child; it; it = it->next) {
-        const char *const *k = known;
-        while (*k && strcmp(*k, it->string))
-            k++;
-        if (!*k)
-            return fail(why, wl, "unknown rule field \"%s\"", it->string);
-        unsigned bit = 1u << (k - known);
-        if (seen & bit)
-            return fail(why, wl, "rule field \"%s\" given twice", it->string);
-        seen |= bit;
-    }
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-    if (!cJSON_IsString(kind))
-        return fail(why, wl, "a rule needs \"kind\" (a string)");
-    r->store_kind = lhv1_fault_kind_from_name(kind->valuestring);
-    if (r->store_kind == LHV1_FAULT_KIND_COUNT || r->store_kind == LHV1_FAULT_NONE) {
-        r->store_kind = LHV1_FAULT_NONE;
-        r->http_kind = http_kind_from_name(kind->valuestring);
-        if (r->http_kind == HTTP_FAULT_NONE)
-            return fail(why, wl, "unknown fault kind \"%s\"", kind->valuestring);
-    }
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "op");
-    r->op = LHV1_OP_COUNT;
-    if (op) {
-        if (!cJSON_IsString(op))
-            return fail(why, wl, "\"op\" must be a string");
-        int found = !strcmp(op->valuestring, "any");
-        for (int i = 0; i < LHV1_OP_COUNT && !found; i++)
-            if (!strcmp(op->valuestring, lhv1_store_op_name((lhv1_store_op)i)))
-                r->op = i, found = 1;
-        if (!found)
-            return fail(why, wl, "\"op\" must be put, get, list, delete or any");
-    }
-    if (r->store_kind != LHV1_FAULT_NONE) {
-        int kop = lhv1_fault_kind_op(r->store_kind);
-        if (op && r->op != kop)
-            return fail(why, wl, "%s applies to %s only", kind->valuestring,
-                        lhv1_store_op_name((lhv1_store_op)kop));
-        r->op = kop;
-    }
-    const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
-    snprintf(r->key, sizeof r->key, "*");
-    if (key) {
-        if (!cJSON_IsString(key) || strlen(key->valuestring) >= sizeof r->key ||
-            !lhv1_utf8_valid(lhv1_bytes_str(key->valuestring)))
-            return fail(why, wl, "\"key\" must be a UTF-8 pattern string under 512 bytes");
-        snprintf(r->key, sizeof r->key, "%s", key->valuestring);
-    }
-    uint64_t v;
-    if (get_uint(o, "nth", &r->nth) < 0)
-        return fail(why, wl, "\"nth\" must be an unsigned integer");
-    const cJSON *pers = cJSON_GetObjectItemCaseSensitive(o, "persistent");
-    if (pers && !cJSON_IsBool(pers))
-        return fail(why, wl, "\"persistent\" must be true or false");
-    r->persistent = cJSON_IsTrue(pers);
-    const cJSON *prob = cJSON_GetObjectItemCaseSensitive(o, "probability");
-    if (prob) {
-        if (!cJSON_IsNumber(prob) || !(prob->valuedouble > 0 && prob->valuedouble <= 1))
-            return fail(why, wl, "\"probability\" must be in (0, 1]");
-        r->probability = prob->valuedouble;
-    }
-    r->params.kind = r->store_kind;
-    if (get_uint(o, "cut", &r->params.cut) < 0 || get_uint(o, "bit", &r->params.bit) < 0 ||
-        get_uint(o, "lag", &r->params.lag) < 0 || get_uint(o, "delay_ms", &r->delay_ms) < 0)
-        return fail(why, wl, "cut, bit, lag and delay_ms must be unsigned integers");
-    r->cut = r->params.cut;
-    int has_reply = get_uint(o, "reply", &v);
-    if (has_reply < 0 || (has_reply && v != 200 && v != 503))
-        return fail(why, wl, "\"reply\" must be 200 or 503");
-    r->params.ack = has_reply && v == 200;
-    if (r->delay_ms > 600000)
-        return fail(why, wl, "\"delay_ms\" is at most 600000");
-    r->retry_after = 1;
-    int has_retry = get_uint(o, "retry_after", &v);
-    if (has_retry < 0 || (has_retry && v > 3600))
-        return fail(why, wl, "\"retry_after\" must be 0..3600 seconds");
-    if (has_retry)
-        r->retry_after = (unsigned)v;
-    const cJSON *done = cJSON_GetObjectItemCaseSensitive(o, "done");
-    if (done && !cJSON_IsBool(done))
-        return fail(why, wl, "\"done\" must be true or false");
-    r->done = cJSON_IsTrue(done);
-    snprintf(r->code, sizeof r->code, "NoSuchBucket");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "code");
-    if (code) {
-        if (!cJSON_IsString(code) || !code->valuestring[0] ||
-            strlen(code->valuestring) >= sizeof r->code || !strcmp(code->valuestring, "NoSuchKey"))
-            return fail(why, wl, "\"code\" must be a short S3 error code other than NoSuchKey");
-        for (const char *c = code->valuestring; *c; c++)
-            if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-                return fail(why, wl, "\"code\" must be alphanumeric");
-        snprintf(r->code, sizeof r->code, "%s", code->valuestring);
-    }
+        return fail(why, wl, "%s", LHV1_FAULT_REASON_NOT_OBJECT);
+    size_t n = (size_t)cJSON_GetArraySize(o);
+    lhv1_fault_item *items = calloc(n ? n : 1, sizeof *items);
+    if (!items)
+        return fail(why, wl, "out of memory");
+    size_t i = 0;
+    for (const cJSON *it = o->child; it; it = it->next)
+        json_value(it, &items[i++]);
+    int rc = lhv1_fault_spec_read(&r->spec, LHV1_SYNTAX_RULE, items, n, why, wl);
+    free(items);
+    if (rc < 0)
+        return -1;
+    lhv1_fault_spec_fault(&r->spec, &r->params);
     return 0;
 }
 
@@ -250,13 +144,16 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
     const cJSON *list = json;
     if (cJSON_IsObject(json) && cJSON_GetObjectItemCaseSensitive(json, "rules")) {
         if (json->child->next) /* another member, or "rules" twice */
-            return fail(why, why_len, "a rule list is {\"rules\": [...]} and nothing else");
+            return fail(why, why_len, "%s", LHV1_FAULT_REASON_WRAPPER);
         list = json->child;
     }
     size_t n = cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 1;
     /* Every request is matched against every rule. */
-    if (n > HTTP_FAULTS_MAX_RULES - f->n)
-        return fail(why, why_len, "at most %d rules in all", HTTP_FAULTS_MAX_RULES);
+    if (n > HTTP_FAULTS_MAX_RULES - f->n) {
+        char max[24];
+        snprintf(max, sizeof max, "%d", HTTP_FAULTS_MAX_RULES);
+        return fail(why, why_len, LHV1_FAULT_REASON_TOO_MANY, max);
+    }
     http_rule *parsed = calloc(n ? n : 1, sizeof *parsed);
     if (!parsed)
         return fail(why, why_len, "out of memory");
@@ -266,7 +163,9 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
             char inner[200];
             if (parse_rule(it, &parsed[i], inner, sizeof inner) < 0) {
                 free(parsed);
-                return fail(why, why_len, "rule %zu: %s", i, inner);
+                char at[24];
+                snprintf(at, sizeof at, "%zu", i);
+                return fail(why, why_len, LHV1_FAULT_REASON_IN_LIST, at, inner);
             }
         }
     } else if (parse_rule(list, &parsed[0], why, why_len) < 0) {
@@ -311,10 +210,34 @@ static void add_double(cJSON *o, const char *name, double v)
 
 static const char *rule_kind_name(const http_rule *r)
 {
-    return r->store_kind != LHV1_FAULT_NONE ? lhv1_fault_kind_name(r->store_kind)
-                                            : http_fault_kind_name(r->http_kind);
+    return r->spec.store_kind != LHV1_FAULT_NONE ? lhv1_fault_kind_name(r->spec.store_kind)
+                                                 : lhv1_http_fault_kind_name(r->spec.http_kind);
 }
 
+/* A field of a rule, with the value it was given. */
+static void add_field(cJSON *o, const lhv1_fault_spec *s, lhv1_fault_field f)
+{
+    const char *name = lhv1_fault_field_name(f);
+    switch (f) {
+    case LHV1_FIELD_OP: cJSON_AddStringToObject(o, name, op_name(s->op)); break;
+    case LHV1_FIELD_KEY: cJSON_AddStringToObject(o, name, s->key); break;
+    case LHV1_FIELD_NTH: add_uint(o, name, s->nth); break;
+    case LHV1_FIELD_PERSISTENT: cJSON_AddBoolToObject(o, name, s->persistent); break;
+    case LHV1_FIELD_PROBABILITY: add_double(o, name, s->probability); break;
+    case LHV1_FIELD_CUT: add_uint(o, name, s->cut); break;
+    case LHV1_FIELD_BIT: add_uint(o, name, s->bit); break;
+    case LHV1_FIELD_REPLY: add_uint(o, name, s->reply); break;
+    case LHV1_FIELD_LAG: add_uint(o, name, s->lag); break;
+    case LHV1_FIELD_DELAY_MS: add_uint(o, name, s->delay_ms); break;
+    case LHV1_FIELD_RETRY_AFTER: add_uint(o, name, s->retry_after); break;
+    case LHV1_FIELD_DONE: cJSON_AddBoolToObject(o, name, s->done); break;
+    case LHV1_FIELD_CODE: cJSON_AddStringToObject(o, name, s->code); break;
+    default: break;
+    }
+}
+
+/* Each rule as it was written (its kind, then the fields given, in their
+ * order: no defaults added), with its id and counters. */
 cJSON *http_faults_rules_json(const http_faults *f)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -325,22 +248,8 @@ cJSON *http_faults_rules_json(const http_faults *f)
             break;
         cJSON_AddNumberToObject(o, "id", r->id);
         cJSON_AddStringToObject(o, "kind", rule_kind_name(r));
-        cJSON_AddStringToObject(o, "op", op_name(r->op));
-        cJSON_AddStringToObject(o, "key", r->key);
-        if (r->probability > 0)
-            add_double(o, "probability", r->probability);
-        else
-            add_uint(o, "nth", r->nth);
-        cJSON_AddBoolToObject(o, "persistent", r->persistent);
-        char params[160];
-        if (r->store_kind != LHV1_FAULT_NONE) {
-            lhv1_fault_format(&r->params, params, sizeof params);
-        } else {
-            snprintf(params, sizeof params, "%s cut=%llu delay_ms=%llu retry_after=%u done=%d code=%s",
-                     http_fault_kind_name(r->http_kind), (unsigned long long)r->cut,
-                     (unsigned long long)r->delay_ms, r->retry_after, r->done, r->code);
-        }
-        cJSON_AddStringToObject(o, "params", params);
+        for (int g = 0; g < r->spec.n_given; g++)
+            add_field(o, &r->spec, (lhv1_fault_field)r->spec.given[g]);
         add_uint(o, "matches", r->matches);
         add_uint(o, "fired", r->fired);
         cJSON_AddItemToArray(arr, o);
@@ -367,14 +276,14 @@ static uint64_t splitmix64(uint64_t *state)
 
 static int key_matches(const http_rule *r, lhv1_bytes key)
 {
-    if (!strcmp(r->key, "*"))
+    if (!strcmp(r->spec.key, "*"))
         return 1;
     char k[2048];
     if (key.len >= sizeof k || memchr(key.data, 0, key.len))
         return 0;
     memcpy(k, key.data, key.len);
     k[key.len] = 0;
-    return fnmatch(r->key, k, 0) == 0;
+    return fnmatch(r->spec.key, k, 0) == 0;
 }
 
 /* A key as JSON: a string when its bytes are UTF-8 without NUL, else
@@ -429,7 +338,7 @@ static void log_decision(http_faults *f, lhv1_store_op op, lhv1_bytes key,
             lhv1_fault_format(&d->store_fault, params, sizeof params);
         else
             snprintf(params, sizeof params, "%s cut=%llu delay_ms=%llu",
-                     http_fault_kind_name(d->http), (unsigned long long)d->cut,
+                     lhv1_http_fault_kind_name(d->http), (unsigned long long)d->cut,
                      (unsigned long long)d->delay_ms);
         cJSON_AddStringToObject(o, "fault", params);
     } else {
@@ -449,7 +358,7 @@ int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key)
 {
     for (size_t i = 0; f && i < f->n; i++) {
         const http_rule *r = &f->rules[i];
-        if ((r->op == LHV1_OP_COUNT || r->op == (int)op) && key_matches(r, key))
+        if ((r->spec.op == LHV1_OP_COUNT || r->spec.op == (int)op) && key_matches(r, key))
             return 1;
     }
     return 0;
@@ -466,35 +375,34 @@ void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t
     size_t matched = 0;
     for (size_t i = 0; i < f->n; i++) {
         http_rule *r = &f->rules[i];
-        if ((r->op != LHV1_OP_COUNT && r->op != (int)op) || !key_matches(r, key))
+        if ((r->spec.op != LHV1_OP_COUNT && r->spec.op != (int)op) || !key_matches(r, key))
             continue;
         matched++;
         uint64_t m = r->matches++;
         int fire;
-        if (r->probability > 0) {
+        if (r->spec.probability > 0) {
             /* Every matching rule draws, fired or not, so the stream only
              * depends on the requests. */
             double u = (double)(splitmix64(&f->rng) >> 11) / 9007199254740992.0;
-            fire = (r->persistent && r->fired) || u < r->probability;
+            fire = (r->spec.persistent && r->fired) || u < r->spec.probability;
         } else {
-            fire = m == r->nth || (r->persistent && m > r->nth);
+            fire = m == r->spec.nth || (r->spec.persistent && m > r->spec.nth);
         }
         if (!fire || fired)
             continue;
         fired = r;
         r->fired++;
         d->rule_id = r->id;
-        if (r->store_kind != LHV1_FAULT_NONE) {
+        if (r->spec.store_kind != LHV1_FAULT_NONE) {
             d->store_fault = r->params;
             d->store_fault.nth = m;
-            d->store_fault.persistent = r->persistent;
         } else {
-            d->http = r->http_kind;
-            d->cut = r->cut;
-            d->delay_ms = r->delay_ms;
-            d->retry_after = r->retry_after;
-            d->done = r->done;
-            snprintf(d->code, sizeof d->code, "%s", r->code);
+            d->http = r->spec.http_kind;
+            d->cut = r->spec.cut;
+            d->delay_ms = r->spec.delay_ms;
+            d->retry_after = r->spec.retry_after;
+            d->done = r->spec.done;
+            snprintf(d->code, sizeof d->code, "%s", r->spec.code);
         }
     }
     (void)len;
@@ -507,8 +415,8 @@ void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t
 /* HTTP faults that answer without doing the operation. */
 static int skips_operation(const http_fault_decision *d)
 {
-    return d->http == HTTP_FAULT_SLOWDOWN || d->http == HTTP_FAULT_NOT_FOUND_CODE ||
-           (d->http == HTTP_FAULT_RESET && !d->done);
+    return d->http == LHV1_HTTP_FAULT_SLOWDOWN || d->http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
+           (d->http == LHV1_HTTP_FAULT_RESET && !d->done);
 }
 
 static void arm(serve_server *s, const http_fault_decision *d)

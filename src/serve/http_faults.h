@@ -1,43 +1,23 @@
 /* Fault rules of `lhv1 serve` (docs/FAULTS.md): which request gets which
  * fault. The store faults are the in-process fault store's own kinds
- * (LHV1_FAULT_KINDS, applied by that store through lhv1_fault_store_arm);
- * the kinds below exist only over HTTP. */
+ * (applied by that store through lhv1_fault_store_arm); the HTTP kinds
+ * exist only over HTTP. */
 #ifndef LHV1_SERVE_HTTP_FAULTS_H
 #define LHV1_SERVE_HTTP_FAULTS_H
 
 #include <cjson/cJSON.h>
 
+#include "lhv1testing/fault_fields.h"
 #include "lhv1testing/fault_store.h"
 #include "serve.h"
 
-/* X-macro: id, name, what it does. They apply to any operation. */
-#define HTTP_FAULT_KINDS(X)                                                       \
-    /* The reply's body stops `cut` bytes in (clamped below its length),     \
-     * then the connection closes: shorter than its Content-Length. */       \
-    X(BODY_CUT, "http-body-cut")                                                  \
-    /* The connection is reset (RST) before the status line. `done`: 1 if   \
-     * the operation ran first (an ambiguous acknowledgement). */             \
-    X(RESET, "http-reset")                                                        \
-    /* The reply waits `delay_ms` (the operation has run): a client timeout  \
-     * shorter than that gives up on a request that succeeded. */            \
-    X(DELAY, "http-delay")                                                        \
-    /* 503 SlowDown with Retry-After: `retry_after`; nothing done. */         \
-    X(SLOWDOWN, "http-slowdown")                                                  \
-    /* 404 with `code` (default NoSuchBucket), not NoSuchKey; nothing done. */ \
-    X(NOT_FOUND_CODE, "http-404-code")
-
-typedef enum http_fault_kind {
-    HTTP_FAULT_NONE = 0,
-#define HTTP_FAULT_ENUM(id, name) HTTP_FAULT_##id,
-    HTTP_FAULT_KINDS(HTTP_FAULT_ENUM)
-#undef HTTP_FAULT_ENUM
-    HTTP_FAULT_KIND_COUNT
-} http_fault_kind;
-
+/* The HTTP-only kinds (lhv1_http_fault_kind) and every field's checks come
+ * from fault_kinds.json, like the store kinds: a rule is read by the
+ * validation plan lines share (lhv1testing/fault_fields.h). */
 typedef struct http_fault_decision {
     int rule_id;              /* 0: no rule fired */
     lhv1_fault store_fault;   /* kind NONE unless a store fault fired */
-    http_fault_kind http;     /* HTTP_FAULT_NONE unless an HTTP fault fired */
+    lhv1_http_fault_kind http; /* LHV1_HTTP_FAULT_NONE unless an HTTP fault fired */
     uint64_t cut, delay_ms;
     unsigned retry_after;
     int done;
@@ -57,14 +37,16 @@ cJSON *http_faults_parse(const char *text, size_t len);
 #define HTTP_FAULTS_MAX_RULES 10000
 
 /* Adds rules from JSON (one rule object, an array, or {"rules":[...]}),
- * all or none: an unknown field, a field given twice, a value out of its
- * range, more than HTTP_FAULTS_MAX_RULES rules in all refuse the whole
- * document. Returns how many were added, or -1 with a reason in `why`. */
+ * all or none: an unknown field, a field given twice, a field the kind
+ * does not take, a value out of its range, more than HTTP_FAULTS_MAX_RULES
+ * rules in all refuse the whole document. Returns how many were added, or
+ * -1 with a reason in `why` (fault_kinds.json's words). */
 int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t why_len);
 void http_faults_clear(http_faults *f);
 /* Match counters, the random stream and the log start again. */
 void http_faults_restart(http_faults *f);
-/* The rules as a JSON array (caller frees). */
+/* The rules as a JSON array, each as written (the fields given, no
+ * defaults) with its id and counters (caller frees). */
 cJSON *http_faults_rules_json(const http_faults *f);
 /* The decision log, one JSON object per line. */
 void http_faults_log_text(const http_faults *f, lhv1_buf *out);
@@ -93,7 +75,5 @@ int http_faults_list(serve_server *s, const http_fault_decision *d, lhv1_bytes p
 /* What an HTTP-only fault does to the reply (after the operation);
  * fault_effects.c. */
 void http_faults_http_effects(const http_fault_decision *d, serve_request *q, serve_reply *r);
-
-const char *http_fault_kind_name(http_fault_kind k);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "lhv1testing/campaign_replay.h"
 #include "lhv1/persistor.h"
+#include "lhv1testing/fault_fields.h"
 #include "lhv1testing/plan_offset.h"
 
 __attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const char *fmt, ...)

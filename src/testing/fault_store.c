@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "key_index.h"
+#include "lhv1testing/fault_fields.h"
 #include "lhv1testing/fault_store.h"
 #include "lhv1testing/prng.h"
 
@@ -114,20 +115,26 @@ const char *lhv1_store_op_name(lhv1_store_op op)
     return (unsigned)op < LHV1_OP_COUNT ? names[op] : "none";
 }
 
+/* The fields the kind takes, in the table's order: the plan line that
+ * lhv1_fault_parse reads back. */
 void lhv1_fault_format(const lhv1_fault *f, char *out, size_t out_len)
 {
-    int n = snprintf(out, out_len, "%s nth=%llu%s", lhv1_fault_kind_name(f->kind),
-                     (unsigned long long)f->nth, f->persistent ? " persistent" : "");
-    if (n < 0 || (size_t)n >= out_len)
-        return;
-    if ((unsigned)f->kind < LHV1_FAULT_KIND_COUNT && kinds[f->kind].torn)
-        snprintf(out + n, out_len - (size_t)n, " cut=%llu reply=%d",
-                 (unsigned long long)f->cut, f->ack ? 200 : 503);
-    else if (f->kind == LHV1_FAULT_GET_BIT_FLIP)
-        snprintf(out + n, out_len - (size_t)n, " bit=%llu", (unsigned long long)f->bit);
-    else if (f->kind == LHV1_FAULT_GET_STALE || f->kind == LHV1_FAULT_LIST_STALE)
-        snprintf(out + n, out_len - (size_t)n, " lag=%llu",
-                 (unsigned long long)(f->lag ? f->lag : 1));
+    size_t n = (size_t)snprintf(out, out_len, "%s nth=%llu%s", lhv1_fault_kind_name(f->kind),
+                                (unsigned long long)f->nth, f->persistent ? " persistent" : "");
+    for (int fl = 0; fl < LHV1_FIELD_COUNT && n < out_len; fl++) {
+        if (!lhv1_fault_kind_takes(f->kind, (lhv1_fault_field)fl))
+            continue;
+        unsigned long long v = 0;
+        switch ((lhv1_fault_field)fl) {
+        case LHV1_FIELD_CUT: v = f->cut; break;
+        case LHV1_FIELD_BIT: v = f->bit; break;
+        case LHV1_FIELD_REPLY: v = f->ack ? 200 : 503; break;
+        case LHV1_FIELD_LAG: v = f->lag ? f->lag : 1; break;
+        default: continue; /* a store kind takes no other field */
+        }
+        n += (size_t)snprintf(out + n, out_len - n, " %s=%llu",
+                              lhv1_fault_field_name((lhv1_fault_field)fl), v);
+    }
 }
 
 /* --- log -------------------------------------------------------------- */

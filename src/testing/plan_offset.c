@@ -1,7 +1,7 @@
 /* Plan offsets by place (plan_offset.h, docs/FAULTS.md "Plan offsets"):
  * parsed from the one table LHV1_PLAN_ANCHORS, resolved against an
  * object with liblhv1's frame and graph decoders, nodes and neighbours
- * numbered in bytewise key order. Also the plan line of a fault. */
+ * numbered in bytewise key order. Plan lines are read in fault_fields.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -280,100 +280,4 @@ int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_
     if (decoded)
         lhv1_graph_free(&g);
     return rc;
-}
-
-/* --- plan lines --------------------------------------------------------- */
-
-int lhv1_fault_parse(const char *line, lhv1_fault *f, lhv1_plan_offset *at, char *why,
-                     size_t why_len)
-{
-    memset(f, 0, sizeof *f);
-    memset(at, 0, sizeof *at);
-    char kind[64];
-    const char *p = line;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    size_t n = strcspn(p, " \t");
-    if (n == 0 || n >= sizeof kind)
-        return fail(why, why_len, "plan: no fault kind");
-    memcpy(kind, p, n);
-    kind[n] = 0;
-    f->kind = lhv1_fault_kind_from_name(kind);
-    if (f->kind == LHV1_FAULT_KIND_COUNT || f->kind == LHV1_FAULT_NONE)
-        return fail(why, why_len, "plan: unknown fault kind \"%s\"", kind);
-    const int torn = lhv1_fault_kind_info_of(f->kind)->torn;
-    unsigned seen = 0;
-    enum { NTH = 1, CUT = 2, REPLY = 4, BIT = 8, LAG = 16, PERSISTENT = 32 };
-    for (p += n;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            break;
-        size_t fl = strcspn(p, " \t");
-        const char *eq = memchr(p, '=', fl);
-        unsigned field;
-        if (fl == 10 && !memcmp(p, "persistent", 10)) {
-            field = PERSISTENT;
-        } else if (!eq) {
-            return fail(why, why_len, "plan: field \"%.*s\" is not name=value", (int)fl, p);
-        } else {
-            size_t nl = (size_t)(eq - p);
-            field = nl == 3 && !memcmp(p, "nth", 3)       ? NTH
-                    : nl == 3 && !memcmp(p, "cut", 3)     ? CUT
-                    : nl == 5 && !memcmp(p, "reply", 5)   ? REPLY
-                    : nl == 3 && !memcmp(p, "bit", 3)     ? BIT
-                    : nl == 3 && !memcmp(p, "lag", 3)     ? LAG
-                                                          : 0;
-            int fits = field == NTH || (torn && (field == CUT || field == REPLY)) ||
-                       (f->kind == LHV1_FAULT_GET_BIT_FLIP && field == BIT) ||
-                       ((f->kind == LHV1_FAULT_GET_STALE || f->kind == LHV1_FAULT_LIST_STALE) &&
-                        field == LAG);
-            if (!fits)
-                return fail(why, why_len, "plan: %s does not take \"%.*s\"", kind, (int)nl, p);
-        }
-        if (seen & field)
-            return fail(why, why_len, "plan: \"%.*s\" given twice", (int)fl, p);
-        seen |= field;
-        const char *val = eq ? eq + 1 : NULL;
-        size_t vl = eq ? fl - (size_t)(val - p) : 0;
-        uint64_t v = 0;
-        char *endp = NULL;
-        int number = 0;
-        if (val && vl && val[0] >= '0' && val[0] <= '9') {
-            errno = 0;
-            v = strtoull(val, &endp, 10);
-            number = errno == 0 && endp == val + vl;
-        }
-        switch (field) {
-        case PERSISTENT: f->persistent = 1; break;
-        case CUT:
-        case BIT:
-            if (lhv1_plan_offset_parse(val, vl, at, why, why_len) < 0) {
-                if (!number)
-                    return -1;
-                memset(at, 0, sizeof *at); /* a number beyond 2^63 */
-            }
-            if (at->old && !(field == CUT && f->kind == LHV1_FAULT_PUT_TORN_OVER_OLD))
-                return fail(why, why_len, "plan: an old. place is for the cut of put-torn-over-old");
-            if (at->n_steps == 0) {
-                *(field == CUT ? &f->cut : &f->bit) = v;
-            }
-            break;
-        default:
-            if (!number)
-                return fail(why, why_len, "plan: \"%.*s\" is not an unsigned integer", (int)fl, p);
-            if (field == NTH)
-                f->nth = v;
-            else if (field == LAG)
-                f->lag = v;
-            else if (v == 200 || v == 503)
-                f->ack = v == 200;
-            else
-                return fail(why, why_len, "plan: reply must be 200 or 503");
-        }
-        p += fl;
-    }
-    if (!(seen & NTH))
-        return fail(why, why_len, "plan: nth= is required");
-    return 0;
 }

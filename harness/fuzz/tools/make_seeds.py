@@ -16,11 +16,11 @@ Sources, in order:
   5. s3_listing: ListObjectsV2 pages as S3, MinIO and lhv1 serve write them,
      and the shapes the client's parser refuses (listing_pages below).
   6. sigv4, aws_chunked: lhv1 serve's parsers (serve_seeds.py).
-  7. fault_rules: `lhv1 serve` fault rules, one of each kind (named in the
-     kind tables, src/testing/include/lhv1testing/fault_kinds.h and
-     src/serve/http_faults.h) with its parameters, the plan of
-     docs/FAULTS.md, the wrapper and list forms, and rules the parser must
-     refuse (unknown, duplicate and mistyped fields, values out of range).
+  7. fault_rules: `lhv1 serve` fault rules, one of each kind (of the one
+     table of kinds, src/testing/fault_kinds.json) with the fields it takes,
+     the plan of docs/FAULTS.md, the wrapper and list forms, and rules the
+     parser must refuse (unknown, duplicate and mistyped fields, a field the
+     kind does not take, values out of range).
   8. testee_wire: testee protocol messages, answers and requests, built
      from the small goldens and their dumps (wire_messages below).
 
@@ -248,18 +248,13 @@ def listing_pages():
 
 
 def fault_kinds(root):
-    """The fault kinds' names, from the X-macro tables that define them."""
-    names = []
-    for rel, table in (("src/testing/include/lhv1testing/fault_kinds.h", "LHV1_FAULT_KINDS"),
-                       ("src/serve/http_faults.h", "HTTP_FAULT_KINDS")):
-        with open(os.path.join(root, rel)) as f:
-            text = f.read()
-        body = text[text.index(f"#define {table}(X)"):]
-        body = body[:body.index("typedef enum")]
-        names += [n for n in re.findall(r'X\(\w+, "([a-z0-9-]+)"', body) if n != "none"]
-    if len(names) < 10:
-        sys.exit("make_seeds: fewer fault kinds than expected in the kind tables")
-    return names
+    """The fault kinds: (name, the fields of its own it takes)."""
+    with open(os.path.join(root, "src", "testing", "fault_kinds.json")) as f:
+        table = json.load(f)
+    kinds = [(k["name"], k["takes"]) for k in table["kinds"] if k["name"] != "none"]
+    if len(kinds) < 10:
+        sys.exit("make_seeds: fewer fault kinds than expected in fault_kinds.json")
+    return kinds
 
 
 def fault_rule_seeds(root):
@@ -267,8 +262,8 @@ def fault_rule_seeds(root):
     kinds = fault_kinds(root)
     params = {"cut": 20, "reply": 200, "bit": 100, "lag": 1, "delay_ms": 10, "retry_after": 2,
               "done": True, "code": "NoSuchBucket"}
-    rules = [dict({"kind": k, "key": "*/_vectors/*", "nth": i % 3}, **params)
-             for i, k in enumerate(kinds)]
+    rules = [dict({"kind": k, "key": "*/_vectors/*", "nth": i % 3}, **{t: params[t] for t in takes})
+             for i, (k, takes) in enumerate(kinds)]
     docs = {f"kind-{r['kind']}": r for r in rules}
     docs["plan-faults-md"] = {"rules": [
         {"kind": "put-torn-prefix", "key": "*/_vectors/alpha.lhv1", "nth": 1, "cut": 20, "reply": 200},
@@ -290,6 +285,9 @@ def fault_rule_seeds(root):
         "delay-too-long": {"kind": "http-delay", "delay_ms": 600001},
         "code-nosuchkey": {"kind": "http-404-code", "code": "NoSuchKey"},
         "op-mismatch": {"kind": "put-lost", "op": "get"},
+        "field-not-taken": {"kind": "put-lost", "cut": 3},
+        "place-in-rule": {"kind": "put-torn-prefix", "cut": "layer0.node3"},
+        "http-field-not-taken": {"kind": "http-slowdown", "code": "NoSuchBucket"},
         "unknown-kind": {"kind": "get-nothing"},
         "wrapper-extra": {"rules": [{"kind": "get-fail"}], "typo": 1},
         "not-an-object": [1],

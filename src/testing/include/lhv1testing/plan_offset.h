@@ -82,15 +82,6 @@ void lhv1_plan_offset_format(const lhv1_plan_offset *o, char *out, size_t out_le
 int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_t len,
                            uint64_t *at, char *why, size_t why_len);
 
-/* Reads a plan line, the text of lhv1_fault_format and of the Go
- * FaultStore's plans: "put-torn-prefix nth=3 cut=layer0.node2 reply=503".
- * A cut or bit given as a place goes to `at` (f->cut / f->bit stay 0: the
- * caller resolves it in the object the fault acts on); a number goes to
- * f->cut / f->bit and leaves `at` a number. Fields a kind does not take
- * are refused. Returns 0, or -1 with a message. */
-int lhv1_fault_parse(const char *line, lhv1_fault *f, lhv1_plan_offset *at, char *why,
-                     size_t why_len);
-
 #ifdef __cplusplus
 }
 #endif
