@@ -12,7 +12,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "http_util.h"
@@ -289,6 +291,57 @@ START_TEST(full_server_displaces_slowest)
 }
 END_TEST
 
+/* SIGTERM, then the server must be gone within ms (killed and failed
+ * otherwise: a wedged server ignores SIGTERM). */
+static void stop_within(server *s, long ms)
+{
+    kill(s->pid, SIGTERM);
+    long deadline = mono_ms() + ms;
+    int status = 0;
+    pid_t got = 0;
+    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+        usleep(50000);
+    if (got != s->pid)
+        server_kill(s);
+    s->pid = 0;
+    ck_assert_msg(got != 0, "SIGTERM did not stop the server within %ld ms", ms);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the server ended with status 0x%x", status);
+}
+
+/* Many more half-headers than --max-connections, from 8 addresses at once
+ * (the burst that wedged the server for good: later clients refused,
+ * SIGTERM ignored, its event thread blocked on a lock it held). After it,
+ * and with every one of them still open, a well-behaved client is served
+ * and SIGTERM stops the server. Generous bounds: a wedge is forever. */
+START_TEST(burst_above_cap)
+{
+    server a;
+    const char *args[] = {"--max-connections", "108", NULL};
+    server_start(&a, args);
+    enum { BURST = 480 };
+    static int fds[BURST];
+    for (int i = 0; i < BURST; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.9.%d", 1 + i % 8);
+        fds[i] = raw_connect_from(a.port, src, "127.0.0.1");
+        (void)!write(fds[i], "GET /x HTTP/1.1\r\n", 17); /* may be displaced already */
+    }
+    int closed = count_closed(fds, BURST, 1000);
+    fprintf(stderr, "burst_above_cap: %d of %d closed by the server\n", closed, BURST);
+    ck_assert_int_ge(closed, BURST - 108);
+    for (int k = 0; k < 3; k++) {
+        resp r;
+        http_req(&a, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
+        ck_assert_msg(r.rc == CURLE_OK && r.status == 200,
+                      "a good client after the burst: curl %d, status %ld", r.rc, r.status);
+        resp_free(&r);
+    }
+    stop_within(&a, 60000);
+    close_all(fds, BURST);
+}
+END_TEST
+
 Suite *suite_sec_conn(void)
 {
     Suite *s = suite_create("sec_conn");
@@ -301,5 +354,10 @@ Suite *suite_sec_conn(void)
     tcase_add_test(tc, body_rate);
     tcase_add_test(tc, full_server_displaces_slowest);
     suite_add_tcase(s, tc);
+    /* its own case: CK_RUN_CASE=burst runs it alone */
+    TCase *burst = tcase_create("burst");
+    tcase_set_timeout(burst, 180);
+    tcase_add_test(burst, burst_above_cap);
+    suite_add_tcase(s, burst);
     return s;
 }
