@@ -8,12 +8,16 @@
  * longest for its header (an address at its cap, its own). Attackers come from 127.0.0.2 and up, the
  * well-behaved client from 127.0.0.1. */
 #include <check.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -291,6 +295,76 @@ START_TEST(full_server_displaces_slowest)
 }
 END_TEST
 
+/* A connection from 127.0.0.6 whose receive buffer (so its window) is
+ * 2 KiB from the start, so the server's replies wait in the server. */
+static int small_window_connect(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int small = 2048;
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.6", &sa.sin_addr);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    sa.sin_port = htons((uint16_t)port);
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* --header-timeout 2 --min-body-rate 100000: a client pipelining 3000 GETs
+ * of a 4 KiB object and reading 1 KiB every 100 ms (10 KB/s, its receive
+ * buffer 2 KiB) keeps the server answering without ever waiting for a
+ * header; it is cut off once its replies have taken 2 s at below the rate
+ * (before: never, the reply phase had no deadline, 1,024 such connections
+ * locked every client out). */
+START_TEST(slow_reader_cut_off)
+{
+    server a;
+    const char *args[] = {"--header-timeout", "2", "--min-body-rate", "100000", NULL};
+    server_start(&a, args);
+    static char obj[4096];
+    memset(obj, 'o', sizeof obj);
+    resp r;
+    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(&a, &r, "PUT", "/bkt/k", obj, sizeof obj, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    int fd = small_window_connect(a.port);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    static const char get[] = "GET /bkt/k HTTP/1.1\r\nHost: x\r\n\r\n";
+    enum { GETS = 3000 };
+    size_t want = GETS * (sizeof get - 1), sent = 0, got = 0;
+    long t0 = mono_ms();
+    int closed = 0;
+    while (!closed && mono_ms() - t0 < 30000) {
+        while (sent < want) {
+            size_t off = sent % (sizeof get - 1);
+            ssize_t n = send(fd, get + off, sizeof get - 1 - off, MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            sent += (size_t)n;
+        }
+        char buf[1024];
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+            closed = 1;
+        else if (n > 0)
+            got += (size_t)n;
+        usleep(100000);
+    }
+    long dt = mono_ms() - t0;
+    close(fd);
+    fprintf(stderr, "slow_reader_cut_off: closed %d after %ld ms, %zu bytes read\n", closed, dt,
+            got);
+    ck_assert_msg(closed, "a client reading replies at 10 KB/s (rate 100000) kept for %ld ms",
+                  dt);
+    ck_assert_int_ge(dt, 1500);
+    timed_get(&a);
+    server_stop(&a);
+}
+END_TEST
+
 /* SIGTERM, then the server must be gone within ms (killed and failed
  * otherwise: a wedged server ignores SIGTERM). */
 static void stop_within(server *s, long ms)
@@ -353,6 +427,7 @@ Suite *suite_sec_conn(void)
     tcase_add_test(tc, header_deadline);
     tcase_add_test(tc, body_rate);
     tcase_add_test(tc, full_server_displaces_slowest);
+    tcase_add_test(tc, slow_reader_cut_off);
     suite_add_tcase(s, tc);
     /* its own case: CK_RUN_CASE=burst runs it alone */
     TCase *burst = tcase_create("burst");
