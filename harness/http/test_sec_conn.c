@@ -365,6 +365,57 @@ START_TEST(slow_reader_cut_off)
 }
 END_TEST
 
+/* --max-peer-connections 8, a 60 s http-delay on GETs: 8 clients from one
+ * address send a GET and leave (close) while it is delayed. A ninth from
+ * that address is served long before the delay ends: a connection whose
+ * client left gives up its place (before: held until the delay ended, 64
+ * such locked 127.0.0.1 out for 10 minutes). */
+START_TEST(delayed_client_left_frees_slot)
+{
+    server a;
+    const char *args[] = {"--max-peer-connections", "8", NULL};
+    server_start(&a, args);
+    resp r;
+    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(&a, &r, "PUT", "/bkt/k", "v", 1, NULL);
+    resp_free(&r);
+    add_rules(&a, "{\"kind\":\"http-delay\",\"key\":\"bkt/k\",\"delay_ms\":60000,"
+                  "\"persistent\":true}");
+    static const char get[] = "GET /bkt/k HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fds[8];
+    for (int i = 0; i < 8; i++) {
+        fds[i] = raw_connect_from(a.port, "127.0.0.7", "127.0.0.1");
+        ck_assert_int_eq(write(fds[i], get, sizeof get - 1), (ssize_t)(sizeof get - 1));
+    }
+    /* all delayed: none answered nor closed, the address at its cap */
+    usleep(500000);
+    for (int i = 0; i < 8; i++) {
+        struct pollfd p = {fds[i], POLLIN, 0};
+        ck_assert_msg(poll(&p, 1, 0) == 0, "GET %d answered or closed before its delay", i);
+    }
+    close_all(fds, 8);
+    long t0 = mono_ms();
+    int served = 0;
+    while (!served && mono_ms() - t0 < 30000) {
+        int fd = raw_connect_from(a.port, "127.0.0.7", "127.0.0.1");
+        static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        char buf[64] = "";
+        struct pollfd p = {fd, POLLIN, 0};
+        if (write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1) &&
+            poll(&p, 1, 5000) == 1 && read(fd, buf, sizeof buf - 1) > 12)
+            served = atoi(buf + 9) == 200;
+        close(fd);
+        if (!served)
+            usleep(200000);
+    }
+    long dt = mono_ms() - t0;
+    fprintf(stderr, "delayed_client_left_frees_slot: served after %ld ms\n", dt);
+    ck_assert_msg(served, "the address stayed locked out %ld ms by clients that left", dt);
+    server_stop(&a);
+}
+END_TEST
+
 /* SIGTERM, then the server must be gone within ms (killed and failed
  * otherwise: a wedged server ignores SIGTERM). */
 static void stop_within(server *s, long ms)
@@ -428,6 +479,7 @@ Suite *suite_sec_conn(void)
     tcase_add_test(tc, body_rate);
     tcase_add_test(tc, full_server_displaces_slowest);
     tcase_add_test(tc, slow_reader_cut_off);
+    tcase_add_test(tc, delayed_client_left_frees_slot);
     suite_add_tcase(s, tc);
     /* its own case: CK_RUN_CASE=burst runs it alone */
     TCase *burst = tcase_create("burst");
