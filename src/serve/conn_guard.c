@@ -139,6 +139,12 @@ static void unpend(conn_guard *g, uint32_t peer, int64_t expire_before)
     g->n_pend = k;
 }
 
+/* What a reply's status line and headers count as (they are a few hundred
+ * bytes): a client doing many requests with empty replies (HEAD, DELETE,
+ * 304) on one connection reads them as fast as it asks, and each reply's
+ * moment on the event thread must not add up to a slow reader. */
+#define REPLY_HEADER_BYTES 1024
+
 /* Caller holds the lock. A reply must be read at --min-body-rate once
  * --header-timeout has passed: this one alone (its deadline the timeout
  * plus its length at that rate), and all of the connection's replies
@@ -394,7 +400,7 @@ void conn_guard_reply_queued(struct MHD_Connection *c, uint64_t len)
     if (!s)
         return;
     pthread_mutex_lock(&s->g->lock);
-    s->bytes = len;
+    s->bytes = len + REPLY_HEADER_BYTES;
     pthread_mutex_unlock(&s->g->lock);
 }
 
