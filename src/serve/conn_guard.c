@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +28,8 @@ typedef struct slot {
     phase ph;
     int64_t since_ms; /* when the phase began */
     uint64_t order;   /* the same as a count: strictly increasing */
-    uint64_t bytes;   /* body bytes in PHASE_BODY, the reply's in PHASE_REPLY */
-    /* Over the connection's life: time spent in PHASE_REPLY before this
-     * one and the bytes of the replies read whole (pipelined requests keep
-     * a slow reader answering without ever waiting for a header). */
-    int64_t reply_ms;
-    uint64_t reply_bytes;
+    uint64_t bytes;   /* body bytes in PHASE_BODY */
+    int64_t reply_ms; /* time spent in PHASE_REPLY before this phase */
     int shut;         /* shut down already */
     int linger;       /* answered before its body was read: close gently */
     char *parting;    /* bytes to send as it closes (conn_guard_parting) */
@@ -139,27 +137,30 @@ static void unpend(conn_guard *g, uint32_t peer, int64_t expire_before)
     g->n_pend = k;
 }
 
-/* What a reply's status line and headers count as (they are a few hundred
- * bytes): a client doing many requests with empty replies (HEAD, DELETE,
- * 304) on one connection reads them as fast as it asks, and each reply's
- * moment on the event thread must not add up to a slow reader. */
-#define REPLY_HEADER_BYTES 1024
+/* The reply bytes `fd`'s client has acknowledged so far (headers and
+ * bodies, over the connection's life): what it has taken, not what waits
+ * in the server's socket buffer. */
+static uint64_t bytes_acked(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+        len < offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof ti.tcpi_bytes_acked)
+        return UINT64_MAX; /* unknown: never judged slow */
+    return ti.tcpi_bytes_acked;
+}
 
-/* Caller holds the lock. A reply must be read at --min-body-rate once
- * --header-timeout has passed: this one alone (its deadline the timeout
- * plus its length at that rate), and all of the connection's replies
- * together, this one counted as read (a big reply read at a good rate
- * is never cut). */
+/* Caller holds the lock. Replies must be read at --min-body-rate: once the
+ * connection has spent --header-timeout in the reply phase (this reply and
+ * earlier ones: a client pipelining requests answers its own without ever
+ * waiting for a header), its client must have acknowledged that much. */
 static int reader_too_slow(const conn_guard *g, const slot *s, int64_t age)
 {
-    double rate = (double)g->lim.min_body_rate;
-    int64_t limit = (int64_t)g->lim.header_timeout * 1000;
-    if (!g->lim.min_body_rate)
-        return 0;
-    if ((double)(age - limit) > (double)s->bytes / rate * 1000.0)
-        return 1;
     int64_t total = s->reply_ms + age;
-    return total >= limit && (double)(s->reply_bytes + s->bytes) < rate * (double)total / 1000.0;
+    if (!g->lim.min_body_rate || total < (int64_t)g->lim.header_timeout * 1000)
+        return 0;
+    return (double)bytes_acked(s->fd) < (double)g->lim.min_body_rate * (double)total / 1000.0;
 }
 
 /* Caller holds the lock: shuts down what is past a deadline. */
@@ -362,10 +363,8 @@ static void set_phase(struct MHD_Connection *c, phase ph)
     if (!s)
         return;
     pthread_mutex_lock(&s->g->lock);
-    if (s->ph == PHASE_REPLY) {
+    if (s->ph == PHASE_REPLY)
         s->reply_ms += now_ms() - s->since_ms;
-        s->reply_bytes += s->bytes;
-    }
     s->ph = ph;
     s->since_ms = now_ms();
     s->order = ++s->g->phases;
@@ -393,15 +392,9 @@ void conn_guard_body_done(struct MHD_Connection *c)
     set_phase(c, PHASE_BUSY);
 }
 
-void conn_guard_reply_queued(struct MHD_Connection *c, uint64_t len)
+void conn_guard_reply_queued(struct MHD_Connection *c)
 {
     set_phase(c, PHASE_REPLY);
-    slot *s = slot_of(c);
-    if (!s)
-        return;
-    pthread_mutex_lock(&s->g->lock);
-    s->bytes = len + REPLY_HEADER_BYTES;
-    pthread_mutex_unlock(&s->g->lock);
 }
 
 void conn_guard_linger(struct MHD_Connection *c)

@@ -129,11 +129,11 @@ static int offload(exchange *ex, struct MHD_Connection *conn, req_ctx *ctx, serv
     return 0;
 }
 
-/* Every reply goes out through here: its length sets the connection's
- * reply deadline (conn_guard.h). */
+/* Every reply goes out through here: from now until it is sent, the time
+ * counts toward the connection's reply rate (conn_guard.h). */
 static enum MHD_Result deliver(struct MHD_Connection *conn, uint64_t id, serve_reply *r)
 {
-    conn_guard_reply_queued(conn, r->body.len);
+    conn_guard_reply_queued(conn);
     return serve_deliver(conn, id, r);
 }
 
