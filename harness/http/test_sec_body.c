@@ -341,6 +341,55 @@ START_TEST(length_and_chunked_refused)
 }
 END_TEST
 
+/* --max-body 1 MiB and a chunked body announcing a 2^60-byte chunk: the
+ * server answers 413 once it has received more than 1 MiB, not at the
+ * body's end (before, it read and dropped 9.6 GiB in 15 s). The client
+ * sends up to 64 MiB, reading as it goes. */
+START_TEST(chunked_past_max_body_cut_at_once)
+{
+    server a;
+    const char *args[] = {"--max-body", "1048576", NULL};
+    server_start(&a, args);
+    static const char head[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                               "\r\n1000000000000000\r\n";
+    int fd = raw_connect(a.port);
+    ck_assert_int_eq(write(fd, head, sizeof head - 1), (ssize_t)(sizeof head - 1));
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    static char chunk[64 * 1024];
+    memset(chunk, 'x', sizeof chunk);
+    size_t sent = 0, got = 0;
+    char reply[512];
+    int open_ = 1;
+    while (open_ && sent < (size_t)64 << 20) {
+        struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+        ck_assert_int_ge(poll(&p, 1, 20000), 1);
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(fd, reply + got, sizeof reply - 1 - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+            if (got >= 12)
+                break;
+        } else if (p.revents & POLLOUT) {
+            ssize_t n = send(fd, chunk, sizeof chunk, MSG_NOSIGNAL);
+            if (n < 0 && errno != EAGAIN)
+                open_ = 0;
+            else if (n > 0)
+                sent += (size_t)n;
+        }
+    }
+    reply[got] = 0;
+    fprintf(stderr, "chunked_past_max_body_cut_at_once: answered after %zu bytes sent: %.12s\n",
+            sent, reply);
+    ck_assert_msg(got >= 12 && atoi(reply + 9) == 413,
+                  "no 413 after %zu bytes of a 2^60-byte chunk (--max-body 1 MiB): '%s'", sent,
+                  reply);
+    close(fd);
+    ck_assert(server_alive(&a));
+    server_stop(&a);
+}
+END_TEST
+
 Suite *suite_sec_body(void)
 {
     Suite *s = suite_create("sec_body");
@@ -352,6 +401,7 @@ Suite *suite_sec_body(void)
     tcase_add_test(tc, inflight_budget_chunked);
     tcase_add_test(tc, reply_bodies_in_budget);
     tcase_add_test(tc, length_and_chunked_refused);
+    tcase_add_test(tc, chunked_past_max_body_cut_at_once);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,11 +8,17 @@
  * longest for its header (an address at its cap, its own). Attackers come from 127.0.0.2 and up, the
  * well-behaved client from 127.0.0.1. */
 #include <check.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "http_util.h"
@@ -289,6 +295,178 @@ START_TEST(full_server_displaces_slowest)
 }
 END_TEST
 
+/* A connection from 127.0.0.6 whose receive buffer (so its window) is
+ * 2 KiB from the start, so the server's replies wait in the server. */
+static int small_window_connect(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int small = 2048;
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.6", &sa.sin_addr);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    sa.sin_port = htons((uint16_t)port);
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* --header-timeout 2 --min-body-rate 100000: a client pipelining 3000 GETs
+ * of a 4 KiB object and reading 1 KiB every 100 ms (10 KB/s, its receive
+ * buffer 2 KiB) keeps the server answering without ever waiting for a
+ * header; it is cut off once its replies have taken 2 s at below the rate
+ * (before: never, the reply phase had no deadline, 1,024 such connections
+ * locked every client out). */
+START_TEST(slow_reader_cut_off)
+{
+    server a;
+    const char *args[] = {"--header-timeout", "2", "--min-body-rate", "100000", NULL};
+    server_start(&a, args);
+    static char obj[4096];
+    memset(obj, 'o', sizeof obj);
+    resp r;
+    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(&a, &r, "PUT", "/bkt/k", obj, sizeof obj, NULL);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    int fd = small_window_connect(a.port);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    static const char get[] = "GET /bkt/k HTTP/1.1\r\nHost: x\r\n\r\n";
+    enum { GETS = 3000 };
+    size_t want = GETS * (sizeof get - 1), sent = 0, got = 0;
+    long t0 = mono_ms();
+    int closed = 0;
+    while (!closed && mono_ms() - t0 < 30000) {
+        while (sent < want) {
+            size_t off = sent % (sizeof get - 1);
+            ssize_t n = send(fd, get + off, sizeof get - 1 - off, MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            sent += (size_t)n;
+        }
+        char buf[1024];
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+            closed = 1;
+        else if (n > 0)
+            got += (size_t)n;
+        usleep(100000);
+    }
+    long dt = mono_ms() - t0;
+    close(fd);
+    fprintf(stderr, "slow_reader_cut_off: closed %d after %ld ms, %zu bytes read\n", closed, dt,
+            got);
+    ck_assert_msg(closed, "a client reading replies at 10 KB/s (rate 100000) kept for %ld ms",
+                  dt);
+    ck_assert_int_ge(dt, 1500);
+    timed_get(&a);
+    server_stop(&a);
+}
+END_TEST
+
+/* --max-peer-connections 8, a 60 s http-delay on GETs: 8 clients from one
+ * address send a GET and leave (close) while it is delayed. A ninth from
+ * that address is served long before the delay ends: a connection whose
+ * client left gives up its place (before: held until the delay ended, 64
+ * such locked 127.0.0.1 out for 10 minutes). */
+START_TEST(delayed_client_left_frees_slot)
+{
+    server a;
+    const char *args[] = {"--max-peer-connections", "8", NULL};
+    server_start(&a, args);
+    resp r;
+    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
+    resp_free(&r);
+    http_req(&a, &r, "PUT", "/bkt/k", "v", 1, NULL);
+    resp_free(&r);
+    add_rules(&a, "{\"kind\":\"http-delay\",\"key\":\"bkt/k\",\"delay_ms\":60000,"
+                  "\"persistent\":true}");
+    static const char get[] = "GET /bkt/k HTTP/1.1\r\nHost: x\r\n\r\n";
+    int fds[8];
+    for (int i = 0; i < 8; i++) {
+        fds[i] = raw_connect_from(a.port, "127.0.0.7", "127.0.0.1");
+        ck_assert_int_eq(write(fds[i], get, sizeof get - 1), (ssize_t)(sizeof get - 1));
+    }
+    /* all delayed: none answered nor closed, the address at its cap */
+    usleep(500000);
+    for (int i = 0; i < 8; i++) {
+        struct pollfd p = {fds[i], POLLIN, 0};
+        ck_assert_msg(poll(&p, 1, 0) == 0, "GET %d answered or closed before its delay", i);
+    }
+    close_all(fds, 8);
+    long t0 = mono_ms();
+    int served = 0;
+    while (!served && mono_ms() - t0 < 30000) {
+        int fd = raw_connect_from(a.port, "127.0.0.7", "127.0.0.1");
+        static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        char buf[64] = "";
+        struct pollfd p = {fd, POLLIN, 0};
+        if (write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1) &&
+            poll(&p, 1, 5000) == 1 && read(fd, buf, sizeof buf - 1) > 12)
+            served = atoi(buf + 9) == 200;
+        close(fd);
+        if (!served)
+            usleep(200000);
+    }
+    long dt = mono_ms() - t0;
+    fprintf(stderr, "delayed_client_left_frees_slot: served after %ld ms\n", dt);
+    ck_assert_msg(served, "the address stayed locked out %ld ms by clients that left", dt);
+    server_stop(&a);
+}
+END_TEST
+
+/* SIGTERM, then the server must be gone within ms (killed and failed
+ * otherwise: a wedged server ignores SIGTERM). */
+static void stop_within(server *s, long ms)
+{
+    kill(s->pid, SIGTERM);
+    long deadline = mono_ms() + ms;
+    int status = 0;
+    pid_t got = 0;
+    while ((got = waitpid(s->pid, &status, WNOHANG)) == 0 && mono_ms() < deadline)
+        usleep(50000);
+    if (got != s->pid)
+        server_kill(s);
+    s->pid = 0;
+    ck_assert_msg(got != 0, "SIGTERM did not stop the server within %ld ms", ms);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the server ended with status 0x%x", status);
+}
+
+/* Many more half-headers than --max-connections, from 8 addresses at once
+ * (the burst that wedged the server for good: later clients refused,
+ * SIGTERM ignored, its event thread blocked on a lock it held). After it,
+ * and with every one of them still open, a well-behaved client is served
+ * and SIGTERM stops the server. Generous bounds: a wedge is forever. */
+START_TEST(burst_above_cap)
+{
+    server a;
+    const char *args[] = {"--max-connections", "108", NULL};
+    server_start(&a, args);
+    enum { BURST = 480 };
+    static int fds[BURST];
+    for (int i = 0; i < BURST; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.9.%d", 1 + i % 8);
+        fds[i] = raw_connect_from(a.port, src, "127.0.0.1");
+        (void)!write(fds[i], "GET /x HTTP/1.1\r\n", 17); /* may be displaced already */
+    }
+    int closed = count_closed(fds, BURST, 1000);
+    fprintf(stderr, "burst_above_cap: %d of %d closed by the server\n", closed, BURST);
+    ck_assert_int_ge(closed, BURST - 108);
+    for (int k = 0; k < 3; k++) {
+        resp r;
+        http_req(&a, &r, "GET", "/_lhv1/health", NULL, 0, NULL);
+        ck_assert_msg(r.rc == CURLE_OK && r.status == 200,
+                      "a good client after the burst: curl %d, status %ld", r.rc, r.status);
+        resp_free(&r);
+    }
+    stop_within(&a, 60000);
+    close_all(fds, BURST);
+}
+END_TEST
+
 Suite *suite_sec_conn(void)
 {
     Suite *s = suite_create("sec_conn");
@@ -300,6 +478,13 @@ Suite *suite_sec_conn(void)
     tcase_add_test(tc, header_deadline);
     tcase_add_test(tc, body_rate);
     tcase_add_test(tc, full_server_displaces_slowest);
+    tcase_add_test(tc, slow_reader_cut_off);
+    tcase_add_test(tc, delayed_client_left_frees_slot);
     suite_add_tcase(s, tc);
+    /* its own case: CK_RUN_CASE=burst runs it alone */
+    TCase *burst = tcase_create("burst");
+    tcase_set_timeout(burst, 180);
+    tcase_add_test(burst, burst_above_cap);
+    suite_add_tcase(s, burst);
     return s;
 }

@@ -2,17 +2,22 @@
 #include "conn_guard.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef enum phase {
     PHASE_HEADER, /* waiting for a request's header (new or kept alive) */
     PHASE_BODY,   /* the header is in, the body arriving */
-    PHASE_BUSY    /* handled or answering: libmicrohttpd's idle timeout only */
+    PHASE_BUSY,   /* being handled (or delayed): libmicrohttpd's idle timeout only */
+    PHASE_REPLY   /* its reply queued, until the client has read all of it */
 } phase;
 
 typedef struct slot {
@@ -24,8 +29,29 @@ typedef struct slot {
     int64_t since_ms; /* when the phase began */
     uint64_t order;   /* the same as a count: strictly increasing */
     uint64_t bytes;   /* body bytes in PHASE_BODY */
+    int64_t reply_ms; /* time spent in PHASE_REPLY before this phase */
     int shut;         /* shut down already */
+    int linger;       /* answered before its body was read: close gently */
+    char *parting;    /* bytes to send as it closes (conn_guard_parting) */
+    size_t parting_len;
 } slot;
+
+/* A connection answered before its request body was read (413, 503, 403)
+ * is closed with that body's bytes still arriving; closing the socket then
+ * sends RST, which makes the client's kernel drop the answer it has not
+ * read yet. So its socket is kept (a duplicate of libmicrohttpd's, taken
+ * as libmicrohttpd closes its own) and what arrives is read and dropped
+ * for a little while: LINGER_MS or LINGER_BYTES, at most MAX_LINGER such
+ * sockets at once (beyond, closed at once). */
+#define LINGER_MS 2000
+#define LINGER_BYTES ((uint64_t)8 << 20)
+#define MAX_LINGER 64
+
+typedef struct lingering {
+    int fd;
+    int64_t until_ms;
+    uint64_t dropped;
+} lingering;
 
 /* A connection admitted but not yet started by libmicrohttpd (it starts
  * them on its own thread, later): counted against the caps meanwhile. */
@@ -51,6 +77,8 @@ struct conn_guard {
     uint64_t closed;   /* atomic */
     int running, stopping;
     pthread_t thread;
+    lingering lingers[MAX_LINGER];
+    unsigned n_linger;
 };
 
 static int64_t now_ms(void)
@@ -109,6 +137,32 @@ static void unpend(conn_guard *g, uint32_t peer, int64_t expire_before)
     g->n_pend = k;
 }
 
+/* The reply bytes `fd`'s client has acknowledged so far (headers and
+ * bodies, over the connection's life): what it has taken, not what waits
+ * in the server's socket buffer. */
+static uint64_t bytes_acked(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+        len < offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof ti.tcpi_bytes_acked)
+        return UINT64_MAX; /* unknown: never judged slow */
+    return ti.tcpi_bytes_acked;
+}
+
+/* Caller holds the lock. Replies must be read at --min-body-rate: once the
+ * connection has spent --header-timeout in the reply phase (this reply and
+ * earlier ones: a client pipelining requests answers its own without ever
+ * waiting for a header), its client must have acknowledged that much. */
+static int reader_too_slow(const conn_guard *g, const slot *s, int64_t age)
+{
+    int64_t total = s->reply_ms + age;
+    if (!g->lim.min_body_rate || total < (int64_t)g->lim.header_timeout * 1000)
+        return 0;
+    return (double)bytes_acked(s->fd) < (double)g->lim.min_body_rate * (double)total / 1000.0;
+}
+
 /* Caller holds the lock: shuts down what is past a deadline. */
 static void sweep(conn_guard *g, int64_t now)
 {
@@ -123,7 +177,33 @@ static void sweep(conn_guard *g, int64_t now)
         else if (s->ph == PHASE_BODY && age >= limit && g->lim.min_body_rate &&
                  (double)s->bytes < (double)g->lim.min_body_rate * (double)age / 1000.0)
             shut(g, s);
+        else if (s->ph == PHASE_REPLY && reader_too_slow(g, s, age))
+            shut(g, s);
     }
+}
+
+/* Caller holds the lock: drops what lingering sockets received, closes
+ * those done (EOF, error, time or bytes up; all when `all`). */
+static void drain_lingering(conn_guard *g, int64_t now, int all)
+{
+    static char sink[64 * 1024];
+    unsigned k = 0;
+    for (unsigned i = 0; i < g->n_linger; i++) {
+        lingering *l = &g->lingers[i];
+        int done = all || now >= l->until_ms;
+        while (!done) {
+            ssize_t n = recv(l->fd, sink, sizeof sink, MSG_DONTWAIT);
+            if (n > 0 && (l->dropped += (uint64_t)n) < LINGER_BYTES)
+                continue;
+            done = !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+            break;
+        }
+        if (done)
+            close(l->fd);
+        else
+            g->lingers[k++] = *l;
+    }
+    g->n_linger = k;
 }
 
 static void *watchdog(void *arg)
@@ -139,6 +219,7 @@ static void *watchdog(void *arg)
         pthread_cond_timedwait(&g->wake, &g->lock, &until);
         if (!g->stopping)
             sweep(g, now_ms());
+        drain_lingering(g, now_ms(), g->stopping);
     }
     pthread_mutex_unlock(&g->lock);
     return NULL;
@@ -161,6 +242,7 @@ void conn_guard_free(conn_guard *g)
         pthread_mutex_unlock(&g->lock);
         pthread_join(g->thread, NULL);
     }
+    drain_lingering(g, 0, 1);
     /* Connections are gone (the daemons stopped first): nothing left. */
     pthread_cond_destroy(&g->wake);
     pthread_mutex_destroy(&g->lock);
@@ -206,6 +288,20 @@ void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_contex
     if (!s)
         return;
     pthread_mutex_lock(&g->lock);
+    if ((s->linger || s->parting) && !s->shut) {
+        /* libmicrohttpd closes its descriptor after this and never uses
+         * the socket again; the duplicate is ours */
+        int fd = fcntl(s->fd, F_DUPFD_CLOEXEC, 0);
+        if (fd >= 0 && s->parting)
+            (void)!send(fd, s->parting, s->parting_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (fd >= 0 && g->n_linger < MAX_LINGER) {
+            shutdown(fd, SHUT_WR);
+            g->lingers[g->n_linger++] = (lingering){fd, now_ms() + LINGER_MS, 0};
+        } else if (fd >= 0) {
+            close(fd);
+        }
+    }
+    free(s->parting);
     if (s->prev)
         s->prev->next = s->next;
     else
@@ -267,6 +363,8 @@ static void set_phase(struct MHD_Connection *c, phase ph)
     if (!s)
         return;
     pthread_mutex_lock(&s->g->lock);
+    if (s->ph == PHASE_REPLY)
+        s->reply_ms += now_ms() - s->since_ms;
     s->ph = ph;
     s->since_ms = now_ms();
     s->order = ++s->g->phases;
@@ -292,6 +390,36 @@ void conn_guard_body_bytes(struct MHD_Connection *c, size_t n)
 void conn_guard_body_done(struct MHD_Connection *c)
 {
     set_phase(c, PHASE_BUSY);
+}
+
+void conn_guard_reply_queued(struct MHD_Connection *c)
+{
+    set_phase(c, PHASE_REPLY);
+}
+
+void conn_guard_linger(struct MHD_Connection *c)
+{
+    slot *s = slot_of(c);
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->g->lock);
+    s->linger = 1;
+    pthread_mutex_unlock(&s->g->lock);
+}
+
+void conn_guard_parting(struct MHD_Connection *c, char *bytes, size_t len)
+{
+    slot *s = slot_of(c);
+    if (!s) {
+        free(bytes);
+        return;
+    }
+    pthread_mutex_lock(&s->g->lock);
+    free(s->parting);
+    s->parting = bytes;
+    s->parting_len = len;
+    s->linger = 1;
+    pthread_mutex_unlock(&s->g->lock);
 }
 
 void conn_guard_request_done(struct MHD_Connection *c)

@@ -6,6 +6,10 @@
  *     from the connection's start or the end of its previous reply;
  *   - a minimum average body rate (--min-body-rate), once the header
  *     deadline's time has passed since the header;
+ *   - the same rate for reading replies: once a connection has spent the
+ *     header deadline's time answering (its replies queued, not yet all
+ *     sent), its client must have acknowledged that many bytes at that
+ *     rate (a client pipelining requests and reading slowly is cut off);
  *   - when --max-connections are open, a new connection displaces the one
  *     that has waited longest for a header (slow or idle), never one whose
  *     request is under way; when its address has --max-peer-connections
@@ -50,6 +54,16 @@ int conn_guard_admit(conn_guard *g, const struct sockaddr *peer);
 void conn_guard_header_done(struct MHD_Connection *c);
 void conn_guard_body_bytes(struct MHD_Connection *c, size_t n);
 void conn_guard_body_done(struct MHD_Connection *c);
+/* The connection is answered before its body was read: when
+ * libmicrohttpd closes it, what still arrives is read and dropped for a
+ * moment first, so that the client reads the answer instead of a reset. */
+void conn_guard_linger(struct MHD_Connection *c);
+/* The connection is to close in the middle of its request body (MHD_NO):
+ * `bytes` (a whole reply, serve_render_reply; taken) are sent on it as it
+ * closes, before it lingers as above. */
+void conn_guard_parting(struct MHD_Connection *c, char *bytes, size_t len);
+/* The reply is queued: its time counts toward the reply rate. */
+void conn_guard_reply_queued(struct MHD_Connection *c);
 void conn_guard_request_done(struct MHD_Connection *c);
 
 /* The in-flight body budget: 0 when n more bytes fit (taken), -1 not. */

@@ -1,7 +1,9 @@
 /* One timer thread for every delayed reply of a server (delay_timer.h). */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "delay_timer.h"
 
 #include <microhttpd.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -9,6 +11,7 @@
 typedef struct pending_delay {
     struct pending_delay *next;
     struct MHD_Connection *conn;
+    int fd;                /* its socket, -1 unknown */
     struct timespec until; /* CLOCK_MONOTONIC */
 } pending_delay;
 
@@ -23,6 +26,28 @@ struct delay_timer {
 static int before(const struct timespec *a, const struct timespec *b)
 {
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* How often waiting connections are checked for clients that left. */
+#define LEFT_CHECK_MS 500
+
+/* Caller holds the lock: resumes at once each connection whose client has
+ * closed its side (FIN, RST): its reply goes nowhere, and until resumed it
+ * holds its place under the connection caps (64 clients that left locked
+ * their address out for a 10-minute delay). */
+static void resume_left(delay_timer *t)
+{
+    for (pending_delay **pp = &t->head; *pp;) {
+        pending_delay *d = *pp;
+        struct pollfd p = {d->fd, POLLRDHUP, 0};
+        if (d->fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+            *pp = d->next;
+            MHD_resume_connection(d->conn);
+            free(d);
+        } else {
+            pp = &d->next;
+        }
+    }
 }
 
 static void *timer_loop(void *arg)
@@ -40,10 +65,17 @@ static void *timer_loop(void *arg)
         }
         if (t->stopping)
             break;
-        if (t->head)
-            pthread_cond_timedwait(&t->wake, &t->lock, &t->head->until);
-        else
+        resume_left(t);
+        if (t->head) {
+            struct timespec check = now;
+            check.tv_nsec += LEFT_CHECK_MS * 1000000L;
+            if (check.tv_nsec >= 1000000000L)
+                check.tv_sec++, check.tv_nsec -= 1000000000L;
+            pthread_cond_timedwait(&t->wake, &t->lock,
+                                   before(&check, &t->head->until) ? &check : &t->head->until);
+        } else {
             pthread_cond_wait(&t->wake, &t->lock);
+        }
     }
     pthread_mutex_unlock(&t->lock);
     return NULL;
@@ -75,6 +107,9 @@ int delay_timer_add(delay_timer *t, struct MHD_Connection *conn, uint64_t ms)
     if (!d)
         return -1;
     d->conn = conn;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    d->fd = ci ? ci->connect_fd : -1;
     clock_gettime(CLOCK_MONOTONIC, &d->until);
     d->until.tv_sec += (time_t)(ms / 1000);
     d->until.tv_nsec += (long)(ms % 1000) * 1000000L;

@@ -1,7 +1,9 @@
 /* Latency faults without a sleeping thread (delay_timer.c): the server's
  * few threads each serve many connections, so a delayed reply's
  * connection is suspended, and one timer thread per server resumes each
- * when its delay is over, or all of them at once when the server stops. */
+ * when its delay is over, when its client has closed its side (its place
+ * under the connection caps is freed), or all of them at once when the
+ * server stops. */
 #ifndef LHV1_SERVE_DELAY_TIMER_H
 #define LHV1_SERVE_DELAY_TIMER_H
 

@@ -1,6 +1,7 @@
 /* Fault delivery (deliver.h): a reply sent whole, cut short or never. */
 #include "deliver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,4 +76,27 @@ enum MHD_Result serve_deliver(struct MHD_Connection *conn, uint64_t req_id, serv
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return rc;
+}
+
+char *serve_render_reply(uint64_t req_id, const serve_reply *r, size_t *len)
+{
+    size_t cap = 256 + r->body.len;
+    for (size_t i = 0; i < r->n_headers; i++)
+        cap += strlen(r->header_name[i]) + strlen(r->header_value[i]) + 4;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    const char *reason = MHD_get_reason_phrase_for((unsigned)r->status);
+    int n = snprintf(out, cap, "HTTP/1.1 %d %s\r\n", r->status, reason ? reason : "");
+    for (size_t i = 0; i < r->n_headers; i++)
+        n += snprintf(out + n, cap - (size_t)n, "%s: %s\r\n", r->header_name[i],
+                      r->header_value[i]);
+    n += snprintf(out + n, cap - (size_t)n,
+                  "x-amz-request-id: %llu\r\nServer: lhv1\r\nConnection: close\r\n"
+                  "Content-Length: %zu\r\n\r\n",
+                  (unsigned long long)req_id, r->body.len);
+    if (r->body.len)
+        memcpy(out + n, r->body.data, r->body.len);
+    *len = (size_t)n + r->body.len;
+    return out;
 }

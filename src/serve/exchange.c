@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conn_guard.h"
 #include "deliver.h"
@@ -130,6 +129,14 @@ static int offload(exchange *ex, struct MHD_Connection *conn, req_ctx *ctx, serv
     return 0;
 }
 
+/* Every reply goes out through here: from now until it is sent, the time
+ * counts toward the connection's reply rate (conn_guard.h). */
+static enum MHD_Result deliver(struct MHD_Connection *conn, uint64_t id, serve_reply *r)
+{
+    conn_guard_reply_queued(conn);
+    return serve_deliver(conn, id, r);
+}
+
 /* An answer before the body was read (the gate's, 413): libmicrohttpd
  * then closes the connection instead of reading the rest. */
 static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
@@ -138,7 +145,8 @@ static enum MHD_Result early_reply(serve_server *s, struct MHD_Connection *conn,
     ctx->answered = 1;
     request_gate_release(s, &ctx->gate);
     conn_guard_body_done(conn);
-    enum MHD_Result rc = serve_deliver(conn, q->id, r);
+    conn_guard_linger(conn);
+    enum MHD_Result rc = deliver(conn, q->id, r);
     serve_reply_free(r);
     return rc;
 }
@@ -206,13 +214,12 @@ static enum MHD_Result on_header(serve_server *s, struct MHD_Connection *conn, r
     return MHD_YES;
 }
 
-/* Body bytes: kept within --max-body and the in-flight budget. */
-static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+/* Body bytes: kept within --max-body and the in-flight budget; 0 while
+ * they are, -1 once past either (answered at once by the caller). */
+static int on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
                           const char *data, size_t n)
 {
     conn_guard_body_bytes(conn, n);
-    if (ctx->too_large || ctx->over_budget)
-        return;
     size_t held = ctx->body.len + n;
     if (held > s->cfg.max_body) {
         ctx->too_large = 1;
@@ -221,10 +228,37 @@ static void on_body_bytes(serve_server *s, struct MHD_Connection *conn, req_ctx 
         ctx->over_budget = 1; /* a body without Content-Length, charged as it comes */
     } else {
         lhv1_buf_append(&ctx->body, data, n);
-        return;
+        return 0;
     }
     lhv1_buf_free(&ctx->body);
     request_gate_release(s, &ctx->gate);
+    return -1;
+}
+
+/* Past --max-body or the budget in the middle of a body (chunked, where
+ * nothing announced its size): answered 413 or 503 now and closed instead
+ * of reading the rest. libmicrohttpd queues no reply in the middle of a
+ * body, so the connection guard sends it as the connection closes. */
+static enum MHD_Result cut_body(serve_server *s, struct MHD_Connection *conn, req_ctx *ctx,
+                                const char *method)
+{
+    ctx->answered = 1;
+    conn_guard_body_done(conn);
+    serve_request q;
+    request_init(&q, s, conn, method, ctx);
+    serve_reply r;
+    serve_reply_init(&r);
+    if (ctx->too_large)
+        serve_reply_error(&r, &q, 413, "EntityTooLarge", "the body exceeds the server's --max-body");
+    else
+        serve_reply_error(&r, &q, 503, "SlowDown",
+                          "the server holds its most request bytes (--max-inflight); retry later");
+    size_t len = 0;
+    char *bytes = serve_render_reply(q.id, &r, &len);
+    if (bytes)
+        conn_guard_parting(conn, bytes, len);
+    serve_reply_free(&r);
+    return MHD_NO;
 }
 
 /* The body is in: routed here, or on a worker when it would hold this
@@ -273,11 +307,10 @@ static enum MHD_Result on_complete_request(exchange *ex, struct MHD_Connection *
     lhv1_buf_free(&q.body);
     settle_budget(s, ctx, &q, &r, body_charge);
     enum MHD_Result rc = MHD_YES;
-    if (!r.delay_ms || delay_reply(ex, conn, ctx, q.id, &r) < 0) {
-        if (r.delay_ms) /* no timer: the old way, this thread sleeps */
-            usleep((useconds_t)(r.delay_ms > 600000 ? 600000 : r.delay_ms) * 1000);
-        rc = serve_deliver(conn, q.id, &r);
-    }
+    /* No timer (shutting down, no memory): answered at once, never by
+     * sleeping on the event thread. */
+    if (!r.delay_ms || delay_reply(ex, conn, ctx, q.id, &r) < 0)
+        rc = deliver(conn, q.id, &r);
     serve_reply_free(&r);
     return rc;
 }
@@ -295,7 +328,7 @@ enum MHD_Result exchange_on_request(void *cls, struct MHD_Connection *conn, cons
     if (!ctx->started)
         return on_header(ex->srv, conn, ctx, method, version);
     if (ctx->delayed) { /* resumed after a latency fault or an offloaded request */
-        enum MHD_Result rc = serve_deliver(conn, ctx->delayed_id, ctx->delayed);
+        enum MHD_Result rc = deliver(conn, ctx->delayed_id, ctx->delayed);
         delayed_free(ctx);
         return rc;
     }
@@ -306,9 +339,11 @@ enum MHD_Result exchange_on_request(void *cls, struct MHD_Connection *conn, cons
         return MHD_YES;
     }
     if (*upload_data_size) {
-        on_body_bytes(ex->srv, conn, ctx, upload_data, *upload_data_size);
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        if (on_body_bytes(ex->srv, conn, ctx, upload_data, n) == 0)
+            return MHD_YES;
+        return cut_body(ex->srv, conn, ctx, method);
     }
     return on_complete_request(ex, conn, ctx, method);
 }
