@@ -22,6 +22,7 @@ typedef struct http_rule {
 struct http_faults {
     http_rule *rules;
     size_t n, cap;
+    size_t pattern_bytes; /* of the rules' keys but "*" */
     int next_id;
     uint64_t seed, rng;
     lhv1_buf log;
@@ -56,6 +57,7 @@ void http_faults_free(http_faults *f)
 void http_faults_clear(http_faults *f)
 {
     f->n = 0;
+    f->pattern_bytes = 0;
 }
 
 void http_faults_restart(http_faults *f)
@@ -121,6 +123,13 @@ static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
     return 0;
 }
 
+/* The bytes of its key pattern fnmatch reads per request ("*" is
+ * matched without it: key_matches). */
+static size_t pattern_cost(const http_rule *r)
+{
+    return strcmp(r->spec.key, "*") ? strlen(r->spec.key) : 0;
+}
+
 cJSON *http_faults_parse(const char *text, size_t len)
 {
     if (!lhv1_utf8_valid((lhv1_bytes){(const uint8_t *)text, len}))
@@ -172,6 +181,16 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
         free(parsed);
         return -1;
     }
+    /* What matching costs every request: refused before it is held. */
+    size_t bytes = 0;
+    for (i = 0; i < n; i++)
+        bytes += pattern_cost(&parsed[i]);
+    if (bytes > HTTP_FAULTS_MAX_PATTERN_BYTES - f->pattern_bytes) {
+        free(parsed);
+        char max[24];
+        snprintf(max, sizeof max, "%d", HTTP_FAULTS_MAX_PATTERN_BYTES);
+        return fail(why, why_len, LHV1_FAULT_REASON_PATTERNS_TOO_LONG, max);
+    }
     if (f->n + n > f->cap) {
         size_t cap = f->cap ? f->cap : 8;
         while (cap < f->n + n)
@@ -184,6 +203,7 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
         f->rules = p;
         f->cap = cap;
     }
+    f->pattern_bytes += bytes;
     for (i = 0; i < n; i++) {
         parsed[i].id = f->next_id++;
         f->rules[f->n++] = parsed[i];
