@@ -24,7 +24,7 @@ typedef struct request_gate {
 } request_gate;
 
 /* An admin call's body (rules as JSON) is at most this, whatever
- * --max-body says: it is parsed whole on the event thread. */
+ * --max-body says: it is held and parsed whole. */
 #define SERVE_ADMIN_MAX_BODY ((uint64_t)1 << 20)
 
 /* q holds srv, conn, method, raw_url, raw_query and id. 0: read the body;
