@@ -98,7 +98,7 @@ const (
 	// (max)
 	reasonTooMany = "at most %[1]s rules in all"
 	// (max)
-	reasonPatternsTooLong = "the key patterns of all rules take at most %[1]s bytes"
+	reasonPatternsTooLong = "wildcard key patterns take at most %[1]s in all, each its bytes plus 40"
 	// (index, reason)
 	reasonInList = "rule %[1]s: %[2]s"
 )
