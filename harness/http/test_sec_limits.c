@@ -148,8 +148,9 @@ START_TEST(rule_matching_cost_bounded)
     fprintf(stderr, "sec_limits: %d costly patterns admitted; GET median %.0f us without "
                     "rules, %.0f us with 10000\n",
             admitted, base, loaded);
-    /* 24 patterns of 510 bytes cost about 3 ms a GET; 10,000 took 0.15 s. */
-    ck_assert_msg(loaded < 100 * base,
+    /* Measured: about 5 times (3 under ASan); the old server, 10,000 such
+     * patterns, 810 times. */
+    ck_assert_msg(loaded < 200 * base,
                   "a GET with the most admissible rules took %.0f us, %.0f times one without",
                   loaded, loaded / base);
 
@@ -190,7 +191,7 @@ START_TEST(rule_matching_cost_bounded)
     fprintf(stderr, "sec_limits: GET median %.0f us with %d short wildcard and %d long "
                     "literal rules\n",
             many, wild, lit);
-    ck_assert_msg(many < 100 * base,
+    ck_assert_msg(many < 200 * base,
                   "a GET with the most short wildcard rules took %.0f us, %.0f times one "
                   "without", many, many / base);
     server_stop(&s);
