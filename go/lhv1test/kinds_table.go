@@ -97,6 +97,8 @@ const (
 	reasonWrapper = "a rule list is {\"rules\": [...]} and nothing else"
 	// (max)
 	reasonTooMany = "at most %[1]s rules in all"
+	// (max)
+	reasonPatternsTooLong = "wildcard key patterns take at most %[1]s in all, each its bytes plus 40"
 	// (index, reason)
 	reasonInList = "rule %[1]s: %[2]s"
 )

@@ -15,6 +15,7 @@ Suite *suite_sec_admin(void);
 Suite *suite_sec_sigv4(void);
 Suite *suite_sec_body(void);
 Suite *suite_sec_conn(void);
+Suite *suite_sec_limits(void);
 Suite *suite_storage(void);
 Suite *suite_proxy_bounds(void);
 

@@ -18,6 +18,7 @@ int main(void)
     srunner_add_suite(sr, suite_sec_sigv4());
     srunner_add_suite(sr, suite_sec_body());
     srunner_add_suite(sr, suite_sec_conn());
+    srunner_add_suite(sr, suite_sec_limits());
     srunner_add_suite(sr, suite_storage());
     srunner_add_suite(sr, suite_proxy_bounds());
     srunner_run_all(sr, CK_NORMAL);

@@ -72,6 +72,11 @@ void serve_admin(serve_request *q, serve_reply *r)
     if (IS("health") && !strcmp(m, "GET")) {
         lhv1_buf_puts(&r->body, "ok\n");
         serve_reply_header(r, "Content-Type", "text/plain");
+    } else if (!q->on_worker && IS("rules") && !strcmp(m, "POST")) {
+        /* Parsing a rule document (up to 1 MiB: about 17 ms of cJSON)
+         * would hold every other connection: a worker does it, the lock
+         * taken only to add what it parsed. */
+        r->offload = SERVE_OFFLOAD;
     } else if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
         /* The rest takes the server lock, which a worker may hold through
          * disk or upstream I/O (and reset does such I/O itself). */

@@ -1,5 +1,6 @@
 /* Reading a request: its headers, query arguments and percent-escapes
- * (serve.h), from what libmicrohttpd parsed. */
+ * (serve.h): headers from what libmicrohttpd parsed, the query from the
+ * request target as sent. */
 #include <ctype.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -27,27 +28,85 @@ int serve_unescape(const char *s, size_t n, lhv1_buf *out)
     return out->failed ? -1 : 0;
 }
 
+#define KEY_SEGMENT_MAX 255 /* NAME_MAX of the file systems the file backend uses */
+
+int serve_key_check(lhv1_bytes key, lhv1_store_err *err)
+{
+    if (lhv1_store_key_check(key, err) < 0)
+        return -1;
+    size_t start = 0;
+    for (size_t i = 0; i <= key.len; i++) {
+        if (i < key.len && key.data[i] != '/')
+            continue;
+        if (i - start > KEY_SEGMENT_MAX)
+            return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400,
+                                   "invalid key: segment at offset %zu longer than %d bytes",
+                                   start, KEY_SEGMENT_MAX);
+        start = i + 1;
+    }
+    return 0;
+}
+
 const char *serve_header(const serve_request *q, const char *name)
 {
     return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
 }
 
+/* The query's arguments in the order sent, as libmicrohttpd would split
+ * them (exchange.c keeps it from doing so): at '&', each name up to its
+ * first '=' (value NULL without one), escapes kept; an empty last argument
+ * ("a=1&") is none. Stops when `each` returns nonzero, returning that. */
+static int each_arg(const serve_request *q,
+                    int (*each)(void *cls, const char *name, size_t name_len, const char *value,
+                                size_t value_len),
+                    void *cls)
+{
+    const char *p = q->raw_query;
+    while (p && *p) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        size_t name_len = eq ? (size_t)(eq - p) : len;
+        int rc = each(cls, p, name_len, eq ? eq + 1 : NULL, eq ? len - name_len - 1 : 0);
+        if (rc)
+            return rc;
+        p += len;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+typedef struct find_ctx {
+    const char *name;
+    const char *value;
+    size_t value_len;
+} find_ctx;
+
+static int find_arg(void *cls, const char *name, size_t name_len, const char *value,
+                    size_t value_len)
+{
+    find_ctx *f = cls;
+    if (name_len != strlen(f->name) || memcmp(name, f->name, name_len))
+        return 0;
+    f->value = value;
+    f->value_len = value_len;
+    return 1;
+}
+
 int serve_query(const serve_request *q, const char *name, char *out, size_t out_len)
 {
-    /* Argument names are matched decoded; names we look up need no escape. */
-    const char *raw = NULL;
-    size_t raw_len = 0;
-    if (MHD_lookup_connection_value_n(q->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &raw,
-                                      &raw_len) != MHD_YES)
+    /* Argument names are matched as sent; names we look up need no escape. */
+    find_ctx f = {name, NULL, 0};
+    if (!each_arg(q, find_arg, &f))
         return 0;
-    if (!raw) { /* present without '=' ("?location") */
+    if (!f.value) { /* present without '=' ("?location") */
         if (out_len)
             out[0] = 0;
         return 1;
     }
     lhv1_buf v;
     lhv1_buf_init(&v);
-    int rc = serve_unescape(raw, strlen(raw), &v);
+    int rc = serve_unescape(f.value, f.value_len, &v);
     if (rc == 0 && (v.len >= out_len || (v.len && memchr(v.data, 0, v.len))))
         rc = -1;
     if (rc == 0) {
@@ -64,24 +123,23 @@ typedef struct allow_ctx {
     char bad[64];
 } allow_ctx;
 
-static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
+static int check_arg(void *cls, const char *name, size_t name_len, const char *value,
+                     size_t value_len)
 {
-    (void)kind;
     (void)value;
+    (void)value_len;
     allow_ctx *a = cls;
     for (const char *const *p = a->allowed; *p; p++)
-        if (!strcmp(*p, key))
-            return MHD_YES;
-    snprintf(a->bad, sizeof a->bad, "%s", key);
-    return MHD_NO;
+        if (strlen(*p) == name_len && !memcmp(*p, name, name_len))
+            return 0;
+    snprintf(a->bad, sizeof a->bad, "%.*s", (int)(name_len < 63 ? name_len : 63), name);
+    return 1;
 }
 
 int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed)
 {
     allow_ctx a = {allowed, ""};
-    MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
-    if (!a.bad[0])
+    if (!each_arg(q, check_arg, &a))
         return 0;
     serve_reply_error(r, q, 400, "InvalidArgument", "unsupported query parameter \"%s\"",
                       a.bad);

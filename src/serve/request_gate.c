@@ -40,13 +40,22 @@ int serve_peer_is_loopback(struct MHD_Connection *conn)
            (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
 }
 
-static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
+typedef struct framing {
+    int n_length, n_encoding;
+    int other_encoding; /* a Transfer-Encoding other than exactly "chunked" */
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
 {
     (void)kind;
-    (void)value;
+    framing *f = cls;
     if (!strcasecmp(key, "Content-Length"))
-        ++*(int *)cls;
+        f->n_length++;
+    if (!strcasecmp(key, "Transfer-Encoding")) {
+        f->n_encoding++;
+        f->other_encoding |= !value || strcasecmp(value, "chunked");
+    }
     return MHD_YES;
 }
 
@@ -55,10 +64,23 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
 {
     serve_server *s = q->srv;
     memset(g, 0, sizeof *g);
-    int n_cl = 0;
-    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, count_length, &n_cl);
-    if (n_cl > 1) {
+    g->body_max = s->cfg.max_body;
+    if (serve_is_admin_path(q->raw_url) && g->body_max > SERVE_ADMIN_MAX_BODY)
+        g->body_max = SERVE_ADMIN_MAX_BODY;
+    framing fr = {0, 0, 0};
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, count_framing, &fr);
+    if (fr.n_length > 1) {
         serve_reply_error(r, q, 400, "InvalidArgument", "more than one Content-Length");
+        return -1;
+    }
+    if (fr.other_encoding || fr.n_encoding > 1) {
+        /* libmicrohttpd decodes chunked only, and waited for the deadlines
+         * on "identity", "gzip, chunked" or "chunked, identity"; S3
+         * answers 501 too. */
+        serve_reply_error(r, q, 501, "NotImplemented",
+                          "A header you provided implies functionality that is not "
+                          "implemented (Transfer-Encoding other than chunked)");
+        serve_reply_header(r, "x-amz-unsupported", "Transfer-Encoding");
         return -1;
     }
     if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !serve_header(q, MHD_HTTP_HEADER_HOST)) {
@@ -101,9 +123,8 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
             serve_reply_error(r, q, 400, "InvalidArgument", "Content-Length is not a number");
             return -1;
         }
-        if (n > s->cfg.max_body) {
-            serve_reply_error(r, q, 413, "EntityTooLarge",
-                              "the body exceeds the server's --max-body");
+        if (n > g->body_max) {
+            request_gate_too_large(q, g, r);
             return -1;
         }
         g->has_length = 1;
@@ -117,6 +138,16 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         }
     }
     return 0;
+}
+
+void request_gate_too_large(const serve_request *q, const request_gate *g, serve_reply *r)
+{
+    if (g->body_max < q->srv->cfg.max_body)
+        serve_reply_error(r, q, 413, "EntityTooLarge",
+                          "an admin call's body is at most %llu bytes",
+                          (unsigned long long)g->body_max);
+    else
+        serve_reply_error(r, q, 413, "EntityTooLarge", "the body exceeds the server's --max-body");
 }
 
 int request_gate_charge(serve_server *s, request_gate *g, uint64_t n)

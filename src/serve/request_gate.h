@@ -20,7 +20,12 @@ typedef struct request_gate {
     int has_length;       /* a Content-Length was sent */
     uint64_t length;      /* its value */
     uint64_t charged;     /* bytes of the in-flight budget held */
+    uint64_t body_max;    /* --max-body, or an admin call's own bound */
 } request_gate;
+
+/* An admin call's body (rules as JSON) is at most this, whatever
+ * --max-body says: it is held and parsed whole. */
+#define SERVE_ADMIN_MAX_BODY ((uint64_t)1 << 20)
 
 /* q holds srv, conn, method, raw_url, raw_query and id. 0: read the body;
  * -1: answer `r` now. */
@@ -30,6 +35,8 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
 /* Takes n more bytes from the budget (a body without Content-Length as it
  * arrives, a reply while it is sent); 0 or -1 (over budget). */
 int request_gate_charge(serve_server *s, request_gate *g, uint64_t n);
+/* The 413 a body past g->body_max gets. */
+void request_gate_too_large(const serve_request *q, const request_gate *g, serve_reply *r);
 /* Gives back what the request holds of the budget. */
 void request_gate_release(serve_server *s, request_gate *g);
 /* Gives back n of it (at most what it holds). */

@@ -343,9 +343,9 @@ void s3_object_op(serve_request *q, serve_reply *r)
         return;
     }
     lhv1_bytes skey = {k.data, k.len};
-    /* One key rule for both backends: the file store's confinement rule. */
+    /* One key rule for both backends: the file store's. */
     lhv1_store_err err;
-    if (lhv1_store_key_check(skey, &err) < 0) {
+    if (serve_key_check(skey, &err) < 0) {
         serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
     } else if (!strcmp(q->method, "PUT")) {
         put_object(q, r, skey);

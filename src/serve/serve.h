@@ -129,6 +129,12 @@ const char *serve_header(const serve_request *q, const char *name);
  * on an unknown one fills an InvalidArgument 400 and returns -1. */
 int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed);
 
+/* The key rule of both backends (docs/FAULTS.md): the store's confinement
+ * rule (lhv1_store_key_check) and the file store's, segments of at most
+ * 255 bytes, so that a key is refused alike whichever backend serves it.
+ * 0, or -1 with the words in err. */
+int serve_key_check(lhv1_bytes key, lhv1_store_err *err);
+
 /* Percent-decodes s[0:n] into out (any byte, NUL included); -1 on a bad
  * escape. */
 int serve_unescape(const char *s, size_t n, lhv1_buf *out);
