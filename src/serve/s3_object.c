@@ -13,9 +13,13 @@
 #include "put_body.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
+#include "stored_headers.h"
 #include "upstream.h"
 
-static const char *const object_args[] = {"x-id", NULL};
+static const char *const object_args[] = {
+    "x-id", "response-content-type", "response-cache-control", "response-expires",
+    "response-content-disposition", "response-content-encoding", "response-content-language",
+    NULL};
 
 int serve_object_key(const serve_request *q, lhv1_buf *out)
 {
@@ -129,6 +133,20 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             return;
         }
     }
+    lhv1_buf kept; /* the headers kept with the object */
+    lhv1_buf_init(&kept);
+    if (stored_headers_collect(q, &kept, r) < 0) {
+        lhv1_buf_free(&kept);
+        return;
+    }
+    /* The proxy's upstream keeps them itself. */
+    char **send = NULL;
+    if (serve_is_upstream(q->srv->store) &&
+        !(send = stored_headers_lines((lhv1_bytes){kept.data, kept.len}, NULL))) {
+        lhv1_buf_free(&kept);
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return;
+    }
     aws_chunked dec;
     aws_chunked_init(&dec);
     put_body pb; /* hashed outside the lock */
@@ -158,9 +176,19 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             memset(&d, 0, sizeof d); /* refused before any rule saw it */
         } else {
             http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
+            serve_upstream_exchange(s->store, (const char *const *)send, NULL, NULL);
             rc = http_faults_put(s, &d, skey, body, owned, &err);
+            serve_upstream_exchange(s->store, NULL, NULL, NULL);
             /* The store holds exactly this body only when no rule fired. */
             object_meta_written(s, skey, rc == 0 && d.rule_id == 0, md5);
+            /* The headers go with the body the store took, torn or not. */
+            lhv1_fault_kind k = d.store_fault.kind;
+            if ((rc == 0 || (d.rule_id && k == LHV1_FAULT_PUT_FAIL_AFTER) ||
+                 k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD) &&
+                k != LHV1_FAULT_PUT_LOST && k != LHV1_FAULT_PUT_FAIL_BEFORE &&
+                object_meta_set_headers(s, skey, (lhv1_bytes){kept.data, kept.len}) < 0 &&
+                rc == 0)
+                rc = lhv1_store_oom(&err, "stored headers");
         }
         pthread_mutex_unlock(&s->lock);
         if (rc < 0) {
@@ -175,6 +203,8 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         http_faults_http_effects(&d, q, r);
     }
     aws_chunked_free(&dec);
+    lhv1_buf_free(&kept);
+    free(send);
 }
 
 /* What the proxy reads of an object takes its place in the request's
@@ -194,7 +224,9 @@ static int take_for_reply(void *cls, uint64_t n)
     return 0;
 }
 
-static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
+/* A GET or HEAD; `kept` receives the object's stored headers. */
+static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, int head,
+                            lhv1_buf *kept)
 {
     serve_server *s = q->srv;
     lhv1_store_err err;
@@ -231,18 +263,27 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         if (p != -1 && serve_reply_reserve(q, r, stored.size) < 0)
             return;
         rc = object_read(s, skey, &r->body, &stored, &known, &err);
+        pthread_mutex_lock(&s->lock);
+        if (rc == 0 && object_meta_headers(s, skey, kept) < 0)
+            rc = lhv1_store_oom(&err, "stored headers");
+        pthread_mutex_unlock(&s->lock);
         untouched = rc == 0;
         known = untouched && known && stored.size == r->body.len;
     } else {
         reply_charge charge = {q, r};
         serve_upstream_charge(s->store, take_for_reply, &charge);
+        serve_upstream_exchange(s->store, NULL, stored_headers_receive, kept);
         rc = http_faults_get(s, &d, skey, &r->body, &err);
+        serve_upstream_exchange(s->store, NULL, NULL, NULL);
         serve_upstream_charge(s->store, NULL, NULL);
         /* A GET no rule touched returns the stored body: its ETag may be
          * known. */
         untouched = rc == 0 && d.rule_id == 0;
         known = untouched && (peeked || object_meta_peek(s, skey, &stored) == 1) &&
                 stored.size == r->body.len;
+        if (rc == 0 && (serve_is_upstream(s->store) ? kept->failed
+                                                     : object_meta_headers(s, skey, kept) < 0))
+            rc = lhv1_store_oom(&err, "stored headers");
         pthread_mutex_unlock(&s->lock);
     }
     uint8_t md5[16];
@@ -281,7 +322,6 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         http_faults_http_effects(&d, q, r);
         return;
     }
-    serve_reply_header(r, "Content-Type", "application/octet-stream");
     serve_reply_header(r, "Accept-Ranges", "bytes");
     const char *range = serve_header(q, "Range");
     size_t from = 0, to = 0;
@@ -295,7 +335,20 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         r->status = 206;
         serve_reply_header(r, "Content-Range", "bytes %zu-%zu/%zu", from, to, size);
     }
+    if (pr >= 0 && stored_headers_reply(q, r, (lhv1_bytes){kept->data, kept->len}) < 0)
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
     http_faults_http_effects(&d, q, r);
+}
+
+static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
+{
+    (void)head;
+    if (stored_headers_overrides_allowed(q, r) < 0)
+        return;
+    lhv1_buf kept;
+    lhv1_buf_init(&kept);
+    get_object_read(q, r, skey, head, &kept);
+    lhv1_buf_free(&kept);
 }
 
 static void delete_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
