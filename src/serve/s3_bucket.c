@@ -12,12 +12,13 @@
 #include "http_faults.h"
 #include "object_meta.h"
 #include "s3_handlers.h"
+#include "sigv4.h"
 
 #define MARKER_PREFIX "_buckets/"
 
 static const char *const bucket_args[] = {
     "list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
-    "encoding-type", "fetch-owner", "marker", "x-id", "location", NULL};
+    "encoding-type", "fetch-owner", "marker", "x-id", "location", SERVE_PRESIGN_ARGS, NULL};
 
 void serve_buckets_free(serve_server *s)
 {

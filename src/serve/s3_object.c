@@ -13,13 +13,14 @@
 #include "put_body.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
+#include "sigv4.h"
 #include "stored_headers.h"
 #include "upstream.h"
 
 static const char *const object_args[] = {
     "x-id", "response-content-type", "response-cache-control", "response-expires",
     "response-content-disposition", "response-content-encoding", "response-content-language",
-    NULL};
+    SERVE_PRESIGN_ARGS, NULL};
 
 int serve_object_key(const serve_request *q, lhv1_buf *out)
 {

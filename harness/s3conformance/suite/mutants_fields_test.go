@@ -1,7 +1,8 @@
 package suite_test
 
-// Mutants of the stored metadata, the response-* overrides and the
-// listing fields (see mutants_test.go): the defects lhv1 serve had.
+// Mutants of the stored metadata, the response-* overrides, the listing
+// fields and presigned URLs (see mutants_test.go): the defects lhv1 serve
+// had.
 
 import (
 	"bytes"
@@ -63,6 +64,15 @@ func init() {
 				for _, re := range echoedFieldRE {
 					p.body = re.ReplaceAll(p.body, nil)
 				}
+			}},
+		mutant{name: "presigned-refused",
+			kills: []string{"presign/get-sdk", "presign/head", "presign/response-override", "presign/put-sdk",
+				"presign/head-sdk"},
+			req: func(r *http.Request) *reply {
+				if r.URL.Query().Get("X-Amz-Signature") != "" {
+					return errorReply(403, "AccessDenied")
+				}
+				return nil
 			}},
 		mutant{name: "next-marker-without-delimiter",
 			kills: []string{"list/v1-next-marker-only-with-delimiter"},
