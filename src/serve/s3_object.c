@@ -1,5 +1,6 @@
 /* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject. */
 #include <ctype.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,55 @@ static int parse_range(const char *h, size_t size, size_t *from, size_t *to)
     return 1;
 }
 
+/* A store error, or the proxy's upstream refusing a precondition it was
+ * passed: its 412, or S3's 409 for a write that raced another. */
+static void store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err)
+{
+    if (err->kind == LHV1_STORE_FAILED && err->status == 412)
+        serve_reply_error(r, q, 412, "PreconditionFailed",
+                          "At least one of the pre-conditions you specified did not hold");
+    else if (err->kind == LHV1_STORE_FAILED && err->status == 409 &&
+             strstr(err->body, "ConditionalRequestConflict"))
+        serve_reply_error(r, q, 409, "ConditionalRequestConflict",
+                          "A conflicting conditional operation is currently in progress "
+                          "against this resource.");
+    else
+        serve_store_error(q, r, err);
+}
+
+/* What the proxy keeps of its upstream's reply to a GET. */
+typedef struct upstream_reply {
+    lhv1_buf *kept; /* the object's stored headers */
+    char last_modified[64], etag[80];
+} upstream_reply;
+
+static void on_upstream_header(void *cls, const char *name, const char *value)
+{
+    upstream_reply *u = cls;
+    if (!strcasecmp(name, "Last-Modified"))
+        snprintf(u->last_modified, sizeof u->last_modified, "%s", value);
+    else if (!strcasecmp(name, "ETag"))
+        snprintf(u->etag, sizeof u->etag, "%s", value);
+    else
+        stored_headers_receive(u->kept, name, value);
+}
+
+/* The "Name: value" lines the proxy adds to an upstream request: the
+ * object's headers (a PUT) and the preconditions. -1 out of memory. */
+static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char ***out)
+{
+    *out = NULL;
+    if (!serve_is_upstream(q->srv->store))
+        return 0;
+    char **cond = cond_forward_lines(q, put);
+    if (cond && put)
+        *out = stored_headers_lines(kept, (const char *const *)cond);
+    else
+        *out = cond, cond = NULL;
+    free(cond);
+    return *out ? 0 : -1;
+}
+
 static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 {
     int cond = cond_write_present(q);
@@ -140,10 +190,10 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         lhv1_buf_free(&kept);
         return;
     }
-    /* The proxy's upstream keeps them itself. */
+    /* The proxy's upstream keeps them itself, and judges the
+     * preconditions again where the write happens. */
     char **send = NULL;
-    if (serve_is_upstream(q->srv->store) &&
-        !(send = stored_headers_lines((lhv1_bytes){kept.data, kept.len}, NULL))) {
+    if (upstream_lines(q, (lhv1_bytes){kept.data, kept.len}, 1, &send) < 0) {
         lhv1_buf_free(&kept);
         serve_reply_error(r, q, 500, "InternalError", "out of memory");
         return;
@@ -193,7 +243,7 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         }
         pthread_mutex_unlock(&s->lock);
         if (rc < 0) {
-            serve_store_error(q, r, &err);
+            store_error(q, r, &err);
         } else if (!refused) {
             etag_header(r, md5);
             for (int a = 0; a < CKSUM_COUNT; a++)
@@ -227,13 +277,14 @@ static int take_for_reply(void *cls, uint64_t n)
 
 /* A GET or HEAD; `kept` receives the object's stored headers. */
 static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, int head,
-                            lhv1_buf *kept)
+                            lhv1_buf *kept, char **send)
 {
     serve_server *s = q->srv;
     lhv1_store_err err;
     http_fault_decision d;
     obj_info stored;
     int peeked = 0; /* 1: `stored` is what the store holds now */
+    upstream_reply up = {kept, "", ""};
     pthread_mutex_lock(&s->lock);
     if (!q->on_worker) {
         /* Inline only a 404 or a small object whose ETag is known, with no
@@ -273,7 +324,7 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
     } else {
         reply_charge charge = {q, r};
         serve_upstream_charge(s->store, take_for_reply, &charge);
-        serve_upstream_exchange(s->store, NULL, stored_headers_receive, kept);
+        serve_upstream_exchange(s->store, (const char *const *)send, on_upstream_header, &up);
         rc = http_faults_get(s, &d, skey, &r->body, &err);
         serve_upstream_exchange(s->store, NULL, NULL, NULL);
         serve_upstream_charge(s->store, NULL, NULL);
@@ -290,11 +341,21 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
     uint8_t md5[16];
     if (known)
         memcpy(md5, stored.md5, 16);
+    if (rc < 0 && err.kind == LHV1_STORE_FAILED && err.status == 304) {
+        /* the upstream judged the preconditions it was passed */
+        r->status = 304;
+        if (up.etag[0])
+            serve_reply_header(r, "ETag", "%s", up.etag);
+        if (up.last_modified[0])
+            serve_reply_header(r, "Last-Modified", "%s", up.last_modified);
+        http_faults_http_effects(&d, q, r);
+        return;
+    }
     if (rc < 0) {
-        if (head && err.kind == LHV1_STORE_NOT_FOUND) {
-            r->status = 404; /* HEAD replies carry no body */
+        if (head && (err.kind == LHV1_STORE_NOT_FOUND || err.status == 412)) {
+            r->status = err.status == 412 ? 412 : 404; /* HEAD replies carry no body */
         } else {
-            serve_store_error(q, r, &err);
+            store_error(q, r, &err);
         }
         http_faults_http_effects(&d, q, r);
         return;
@@ -309,11 +370,17 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
         }
     }
     etag_header(r, md5);
-    serve_reply_header(r, "Last-Modified", "%s", s->started_http);
+    /* The proxy's object was last modified when its upstream says, unless
+     * a rule answered in the upstream's place. */
+    time_t modified = s->started;
+    if (untouched && up.last_modified[0] && cond_http_date(up.last_modified, &modified) == 0)
+        serve_reply_header(r, "Last-Modified", "%s", up.last_modified);
+    else
+        serve_reply_header(r, "Last-Modified", "%s", (modified = s->started, s->started_http));
     /* Preconditions on what was read (a body a rule touched included). */
     char etag[35];
     etag_of(md5, etag);
-    int cs = cond_read_status(q, etag, s->started);
+    int cs = cond_read_status(q, etag, modified);
     if (cs) {
         lhv1_buf_reset(&r->body);
         if (cs == 412 && !head)
@@ -348,7 +415,12 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         return;
     lhv1_buf kept;
     lhv1_buf_init(&kept);
-    get_object_read(q, r, skey, head, &kept);
+    char **send;
+    if (upstream_lines(q, (lhv1_bytes){NULL, 0}, 0, &send) < 0)
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+    else
+        get_object_read(q, r, skey, head, &kept, send);
+    free(send);
     lhv1_buf_free(&kept);
 }
 
