@@ -170,6 +170,23 @@ static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char
     return *out ? 0 : -1;
 }
 
+/* Whether the store took the body a PUT sent, whole or torn (and so its
+ * headers replace the old ones), whatever the client was told. */
+static int put_landed(int rc, const http_fault_decision *d)
+{
+    switch (d->store_fault.kind) {
+    case LHV1_FAULT_PUT_LOST:
+    case LHV1_FAULT_PUT_FAIL_BEFORE:
+        return 0;
+    case LHV1_FAULT_PUT_FAIL_AFTER:
+    case LHV1_FAULT_PUT_TORN_PREFIX:
+    case LHV1_FAULT_PUT_TORN_OVER_OLD:
+        return 1;
+    default:
+        return rc == 0;
+    }
+}
+
 static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 {
     int cond = cond_write_present(q);
@@ -232,11 +249,7 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             serve_upstream_exchange(s->store, NULL, NULL, NULL);
             /* The store holds exactly this body only when no rule fired. */
             object_meta_written(s, skey, rc == 0 && d.rule_id == 0, md5);
-            /* The headers go with the body the store took, torn or not. */
-            lhv1_fault_kind k = d.store_fault.kind;
-            if ((rc == 0 || (d.rule_id && k == LHV1_FAULT_PUT_FAIL_AFTER) ||
-                 k == LHV1_FAULT_PUT_TORN_PREFIX || k == LHV1_FAULT_PUT_TORN_OVER_OLD) &&
-                k != LHV1_FAULT_PUT_LOST && k != LHV1_FAULT_PUT_FAIL_BEFORE &&
+            if (put_landed(rc, &d) &&
                 object_meta_set_headers(s, skey, (lhv1_bytes){kept.data, kept.len}) < 0 &&
                 rc == 0)
                 rc = lhv1_store_oom(&err, "stored headers");
@@ -372,11 +385,13 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
     etag_header(r, md5);
     /* The proxy's object was last modified when its upstream says, unless
      * a rule answered in the upstream's place. */
-    time_t modified = s->started;
-    if (untouched && up.last_modified[0] && cond_http_date(up.last_modified, &modified) == 0)
-        serve_reply_header(r, "Last-Modified", "%s", up.last_modified);
-    else
-        serve_reply_header(r, "Last-Modified", "%s", (modified = s->started, s->started_http));
+    time_t modified;
+    const char *modified_http = up.last_modified;
+    if (!untouched || !up.last_modified[0] || cond_http_date(up.last_modified, &modified) < 0) {
+        modified = s->started;
+        modified_http = s->started_http;
+    }
+    serve_reply_header(r, "Last-Modified", "%s", modified_http);
     /* Preconditions on what was read (a body a rule touched included). */
     char etag[35];
     etag_of(md5, etag);
@@ -410,7 +425,6 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
 
 static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
 {
-    (void)head;
     if (stored_headers_overrides_allowed(q, r) < 0)
         return;
     lhv1_buf kept;
