@@ -13,7 +13,6 @@
 
 #include "aws_chunked.h"
 #include "checksums.h"
-#include "request_gate.h"
 #include "serve.h"
 #include "sigv4_parse.h"
 
@@ -137,6 +136,13 @@ static int canonical_request(serve_request *q, const sigv4_authz *a, const char 
     }
     lhv1_buf_printf(c, "\n%s\n%s", a->signed_headers, payload);
     return c->failed ? -1 : 0;
+}
+
+static int query_signed(const serve_request *q);
+
+int sigv4_is_presigned(const serve_request *q)
+{
+    return !serve_header(q, "Authorization") && query_signed(q);
 }
 
 static int query_signed(const serve_request *q)
@@ -263,12 +269,6 @@ static int check_signature(serve_request *q, const char *key, const char *secret
                           "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
                           "parameter, Signature query string parameter or the Authorization "
                           "header should be specified");
-        return -1;
-    }
-    if (is_presigned && serve_is_admin_path(q->raw_url)) {
-        /* A URL anyone holding it may replay: not for the admin API. */
-        serve_reply_error(r, q, 403, "AccessDenied",
-                          "the admin API takes header signatures only, not presigned URLs");
         return -1;
     }
     if (is_presigned) {

@@ -45,10 +45,15 @@ int sigv4_payload_of(const char *value);
  * target alone; or, without that header, a presigned URL's X-Amz-*
  * parameters (X-Amz-Expires 1 to 604800 s from X-Amz-Date: past it 403
  * AccessDenied "Request has expired"; a malformed or missing one 400
- * AuthorizationQueryParametersError; never for the admin API). 0 with `out` filled; -1 with `r` filled (403 for a
+ * AuthorizationQueryParametersError; the gate refuses them for the admin
+ * API). 0 with `out` filled; -1 with `r` filled (403 for a
  * missing, stale or wrong signature, 400 for a malformed one). */
 int sigv4_check_headers(struct serve_request *q, const char *key, const char *secret,
                         sigv4_verified *out, struct serve_reply *r);
+
+/* 1 if the request is a presigned URL's: no Authorization header, X-Amz-*
+ * authentication parameters in the query. */
+int sigv4_is_presigned(const struct serve_request *q);
 
 /* After the body: every hex x-amz-content-sha256 (signed or not; an
  * unsigned request may send several) equals the body's SHA-256 (400
