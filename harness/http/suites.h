@@ -18,5 +18,6 @@ Suite *suite_sec_conn(void);
 Suite *suite_sec_limits(void);
 Suite *suite_storage(void);
 Suite *suite_proxy_bounds(void);
+Suite *suite_proxy_cond(void);
 
 #endif

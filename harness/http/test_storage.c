@@ -952,6 +952,80 @@ START_TEST(unsigned_requests_never_reach_a_worker)
 }
 END_TEST
 
+/* --- stored headers ---------------------------------------------------- */
+
+/* GET path's header name is value (with_auth: a signed-looking request). */
+static void assert_header(const server *s, const char *path, const char *name, const char *want)
+{
+    resp r;
+    char v[256];
+    http_req(s, &r, "GET", path, NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(!strcmp(resp_header(&r, name, v, sizeof v), want), "GET %s: %s is \"%s\", not \"%s\"",
+                  path, name, v, want);
+    resp_free(&r);
+}
+
+/* The headers S3 keeps with an object go with the body the store holds,
+ * on both backends: replaced by a torn PUT (its body, cut, is stored),
+ * kept by a lost one and by one refused for its metadata's size, gone
+ * with the object, and on the file backend kept across a restart. The
+ * response-* arguments are refused on an anonymous request. */
+START_TEST(stored_headers_follow_the_object)
+{
+    char root[64];
+    make_root(root, sizeof root, "headers");
+    const char *file_args[] = {"--root", root, NULL};
+    for (int backend = 0; backend < 2; backend++) {
+        server s;
+        server_start(&s, backend ? file_args : NULL);
+        const char *first[] = {"Cache-Control: max-age=1", "x-amz-meta-Gen: one", NULL};
+        const char *second[] = {"Cache-Control: max-age=2", "x-amz-meta-gen: two", NULL};
+        ck_assert_int_eq(req(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
+        assert_header(&s, "/hdr/k", "x-amz-meta-gen", "one");
+        add_rules(&s, "{\"kind\":\"put-torn-prefix\",\"key\":\"hdr/k\",\"cut\":2,\"reply\":200}");
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "two", second, NULL), 200);
+        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
+        add_rules(&s, "{\"kind\":\"put-lost\",\"key\":\"hdr/k\"}");
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
+        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        assert_header(&s, "/hdr/k", "Cache-Control", "max-age=2");
+        char big[2200] = "x-amz-meta-big: ";
+        memset(big + strlen(big), 'v', sizeof big - strlen(big) - 1);
+        big[sizeof big - 1] = 0;
+        const char *too_large[] = {big, NULL};
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", too_large, "MetadataTooLarge"), 400);
+        assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
+        ck_assert_int_eq(req(&s, "GET", "/hdr/k?response-content-type=text%2Fplain", NULL, NULL,
+                             "InvalidRequest"),
+                         400);
+        const char *signed_looking[] = {"Authorization: AWS4-HMAC-SHA256 Credential=x", NULL};
+        resp r;
+        char v[64];
+        http_req(&s, &r, "GET", "/hdr/k?response-content-type=text%2Fplain", NULL, 0,
+                 signed_looking);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(resp_header(&r, "Content-Type", v, sizeof v), "text/plain");
+        resp_free(&r);
+        if (backend) {
+            server_stop(&s);
+            server_start(&s, file_args);
+            assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
+        }
+        ck_assert_int_eq(req(&s, "DELETE", "/hdr/k", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "bare", NULL, NULL), 200);
+        http_req(&s, &r, "GET", "/hdr/k", NULL, 0, NULL);
+        ck_assert_str_eq(resp_header(&r, "x-amz-meta-gen", v, sizeof v), "");
+        ck_assert_str_eq(resp_header(&r, "Cache-Control", v, sizeof v), "");
+        resp_free(&r);
+        server_stop(&s);
+    }
+    rm_root(root);
+}
+END_TEST
+
 Suite *suite_storage(void)
 {
     Suite *s = suite_create("storage");
@@ -970,5 +1044,9 @@ Suite *suite_storage(void)
     tcase_add_test(tc, large_get_is_one_version);
     tcase_add_test(tc, unsigned_requests_never_reach_a_worker);
     suite_add_tcase(s, tc);
+    TCase *hdr = tcase_create("stored-headers");
+    tcase_set_timeout(hdr, 120);
+    tcase_add_test(hdr, stored_headers_follow_the_object);
+    suite_add_tcase(s, hdr);
     return s;
 }

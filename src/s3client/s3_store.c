@@ -22,6 +22,7 @@ typedef struct s3_store {
     size_t max_keys;
     long listing_timeout_ms;
     const lhv1_s3_charge *charge;
+    const lhv1_s3_exchange *exchange;
 } s3_store;
 
 /* Where a reply's body goes and how much of it is read. The status decides
@@ -34,6 +35,8 @@ typedef struct reply {
     lhv1_buf *body;
     lhv1_s3_page *page;
     const lhv1_s3_charge *charge; /* for `body` */
+    const lhv1_s3_exchange *exchange; /* object requests: the caller's headers */
+    size_t header_bytes; /* of the reply's header lines, for exchange */
     uint64_t charged;  /* bytes of `body` taken from it */
     int refused;       /* it had no room */
     lhv1_buf small;
@@ -110,6 +113,43 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
         r->oom = 1;
         return 0;
     }
+    return len;
+}
+
+/* Each header line of the reply, for the exchange's `received`: an
+ * interim reply's (a status line starts each) are not the final ones. */
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+    reply *r = cls;
+    size_t len = size * n;
+    r->header_bytes += len;
+    if (r->header_bytes > LHV1_S3_HEADERS_MAX) {
+        snprintf(r->stop, sizeof r->stop, "reply headers of more than %zu bytes",
+                 LHV1_S3_HEADERS_MAX);
+        return 0;
+    }
+    const lhv1_s3_exchange *x = r->exchange;
+    long status = 0;
+    curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
+    const char *colon = memchr(p, ':', len);
+    if (!x || !x->received || status < 200 || !colon || colon == p)
+        return len;
+    char *line = lhv1_malloc(len + 1);
+    if (!line) {
+        r->oom = 1;
+        return 0;
+    }
+    memcpy(line, p, len);
+    line[len] = 0;
+    size_t nl = (size_t)(colon - p), end = len;
+    line[nl] = 0;
+    const char *v = line + nl + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    while (end > nl + 1 && (line[end - 1] == '\r' || line[end - 1] == '\n' || line[end - 1] == ' '))
+        line[--end] = 0;
+    x->received(x->cls, line, v);
+    lhv1_free(line);
     return len;
 }
 
@@ -206,7 +246,22 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
             return lhv1_store_oom(err, "request header");
         }
         h = n;
+    }
+    for (const char *const *x = r->exchange && r->exchange->send ? r->exchange->send : NULL;
+         x && *x; x++) {
+        struct curl_slist *n = curl_slist_append(h, *x);
+        if (!n) {
+            curl_slist_free_all(h);
+            lhv1_buf_free(&url);
+            return lhv1_store_oom(err, "request header");
+        }
+        h = n;
+    }
+    if (h)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (r->exchange) {
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     }
     if (!strcmp(method, "PUT")) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data ? (const char *)body.data : "");
@@ -285,6 +340,7 @@ static int request_2xx(s3_store *s, const char *method, lhv1_bytes key, lhv1_byt
     object_path(s, key, &p);
     reply r;
     reply_init(&r, 0, NULL, NULL);
+    r.exchange = s->exchange;
     long status = request(s, method, &p, body, &r, err);
     int rc = status < 0 ? -1 : status / 100 == 2 ? 0 : reply_error(status, &r.small, err);
     if (rc == 0)
@@ -314,6 +370,7 @@ static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
     reply r;
     reply_init(&r, s->max_object, out, NULL);
     r.charge = s->charge;
+    r.exchange = s->exchange;
     long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
     int rc = status < 0 ? -1 : status == 200 ? 0 : reply_error(status, &r.small, err);
     if (rc == 0)
@@ -563,6 +620,7 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
     s->listing_timeout_ms =
         cfg->listing_timeout_ms > 0 ? cfg->listing_timeout_ms : LHV1_S3_LISTING_TIMEOUT_DEFAULT;
     s->charge = cfg->charge;
+    s->exchange = cfg->exchange;
     if (cfg->access_key && cfg->secret_key) {
         size_t n = strlen(cfg->access_key) + strlen(cfg->secret_key) + 2;
         s->userpwd = lhv1_malloc(n);

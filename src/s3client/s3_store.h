@@ -35,6 +35,21 @@ typedef struct lhv1_s3_charge {
     void *cls;
 } lhv1_s3_charge;
 
+/* What an object request (GET, PUT, DELETE) sends and receives beyond the
+ * client's own: `send`, "Name: value" lines, NULL-terminated (or NULL), go
+ * out with it and are signed; `received(cls, name, value)` is called with
+ * each header of the final reply (none of an interim 1xx), the value
+ * without its line end, at most LHV1_S3_HEADERS_MAX bytes of them in all
+ * (more fails the request). Read at each request, like the charge: the
+ * proxy sets the headers a client sent and collects the upstream's reply
+ * headers. */
+typedef struct lhv1_s3_exchange {
+    const char *const *send;
+    void (*received)(void *cls, const char *name, const char *value);
+    void *cls;
+} lhv1_s3_exchange;
+#define LHV1_S3_HEADERS_MAX ((size_t)64 << 10)
+
 typedef struct lhv1_s3_config {
     const char *endpoint;   /* http://127.0.0.1:9000 */
     const char *bucket;
@@ -46,6 +61,7 @@ typedef struct lhv1_s3_config {
     size_t max_keys;        /* most keys a listing returns; 0 = LHV1_S3_MAX_KEYS_DEFAULT */
     long listing_timeout_ms; /* a whole listing; 0 = LHV1_S3_LISTING_TIMEOUT_DEFAULT */
     const lhv1_s3_charge *charge; /* object bodies' budget, or NULL (none) */
+    const lhv1_s3_exchange *exchange; /* object requests' extra headers, or NULL */
 } lhv1_s3_config;
 
 /* The default bound on an object's body: what one read may make the

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* timegm */
 #include "conditional.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -37,7 +39,7 @@ static int etag_listed(const char *list, const char *etag)
 }
 
 /* An HTTP date (IMF-fixdate, the form S3 and every SDK send) into *t. */
-static int http_date(const char *s, time_t *t)
+int cond_http_date(const char *s, time_t *t)
 {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
@@ -63,13 +65,13 @@ int cond_read_status(const serve_request *q, const char *etag, time_t last_modif
     if (im) {
         if (!etag_listed(im, etag))
             return 412;
-    } else if (ius && http_date(ius, &t) == 0 && last_modified > t) {
+    } else if (ius && cond_http_date(ius, &t) == 0 && last_modified > t) {
         return 412;
     }
     if (inm) {
         if (etag_listed(inm, etag))
             return 304;
-    } else if (ims && http_date(ims, &t) == 0 && last_modified <= t) {
+    } else if (ims && cond_http_date(ims, &t) == 0 && last_modified <= t) {
         return 304;
     }
     return 0;
@@ -94,4 +96,27 @@ int cond_write_check(const serve_request *q, serve_reply *r, int exists, const c
         return -1;
     }
     return 0;
+}
+
+char **cond_forward_lines(const serve_request *q, int write)
+{
+    static const char *const names[] = {"If-Match", "If-None-Match", "If-Modified-Since",
+                                        "If-Unmodified-Since"};
+    size_t n = write ? 2 : 4, bytes = 0;
+    const char *v[4];
+    for (size_t i = 0; i < n; i++)
+        if ((v[i] = serve_header(q, names[i])) != NULL)
+            bytes += strlen(names[i]) + 2 + strlen(v[i]) + 1;
+    char **out = malloc((n + 1) * sizeof *out + bytes);
+    if (!out)
+        return NULL;
+    char *at = (char *)(out + n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i]) {
+            out[k++] = at;
+            at += sprintf(at, "%s: %s", names[i], v[i]) + 1;
+        }
+    out[k] = NULL;
+    return out;
 }

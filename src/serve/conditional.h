@@ -20,6 +20,16 @@ int cond_write_present(const serve_request *q);
  * preconditions give (304 Not Modified, 412 Precondition Failed). */
 int cond_read_status(const serve_request *q, const char *etag, time_t last_modified);
 
+/* The proxy's upstream judges them too (upstream.h): the request's
+ * preconditions as "Name: value" lines, If-Match and If-None-Match for a
+ * PUT (`write`), and the two dates too for a GET or HEAD; a
+ * NULL-terminated array in one allocation, free() it (possibly empty);
+ * NULL out of memory. */
+char **cond_forward_lines(const serve_request *q, int write);
+
+/* An HTTP date (IMF-fixdate) into *t: 0, or -1 when it is not one. */
+int cond_http_date(const char *s, time_t *t);
+
 /* PUT over the object that exists now (`exists`, its quoted `etag`) or
  * not: 0 to write, else `r` filled (412 PreconditionFailed, 404 NoSuchKey
  * for an If-Match on no object, 501 for an If-None-Match other than *). */

@@ -66,6 +66,12 @@ enum MHD_Result serve_deliver(struct MHD_Connection *conn, uint64_t req_id, serv
         return MHD_NO;
     for (size_t i = 0; i < r->n_headers; i++)
         MHD_add_response_header(resp, r->header_name[i], r->header_value[i]);
+    const char *lh = (const char *)r->long_headers.data;
+    for (size_t at = 0; at < r->long_headers.len;) {
+        const char *value = lh + at + strlen(lh + at) + 1;
+        MHD_add_response_header(resp, lh + at, value);
+        at = (size_t)(value - lh) + strlen(value) + 1;
+    }
     char id[24], *p = id + sizeof id;
     *--p = 0;
     do
@@ -80,7 +86,7 @@ enum MHD_Result serve_deliver(struct MHD_Connection *conn, uint64_t req_id, serv
 
 char *serve_render_reply(uint64_t req_id, const serve_reply *r, size_t *len)
 {
-    size_t cap = 256 + r->body.len;
+    size_t cap = 256 + r->body.len + 2 * r->long_headers.len;
     for (size_t i = 0; i < r->n_headers; i++)
         cap += strlen(r->header_name[i]) + strlen(r->header_value[i]) + 4;
     char *out = malloc(cap);
@@ -91,6 +97,12 @@ char *serve_render_reply(uint64_t req_id, const serve_reply *r, size_t *len)
     for (size_t i = 0; i < r->n_headers; i++)
         n += snprintf(out + n, cap - (size_t)n, "%s: %s\r\n", r->header_name[i],
                       r->header_value[i]);
+    const char *lh = (const char *)r->long_headers.data;
+    for (size_t at = 0; at < r->long_headers.len;) {
+        const char *value = lh + at + strlen(lh + at) + 1;
+        n += snprintf(out + n, cap - (size_t)n, "%s: %s\r\n", lh + at, value);
+        at = (size_t)(value - lh) + strlen(value) + 1;
+    }
     n += snprintf(out + n, cap - (size_t)n,
                   "x-amz-request-id: %llu\r\nServer: lhv1\r\nConnection: close\r\n"
                   "Content-Length: %zu\r\n\r\n",

@@ -18,11 +18,13 @@ void http_faults_http_effects(const http_fault_decision *d, serve_request *q, se
         break;
     case LHV1_HTTP_FAULT_SLOWDOWN:
         r->n_headers = 0;
+        lhv1_buf_reset(&r->long_headers);
         serve_reply_error(r, q, 503, "SlowDown", "Please reduce your request rate.");
         serve_reply_header(r, "Retry-After", "%u", d->retry_after);
         break;
     case LHV1_HTTP_FAULT_NOT_FOUND_CODE:
         r->n_headers = 0;
+        lhv1_buf_reset(&r->long_headers);
         serve_reply_error(r, q, 404, d->code, "injected: a 404 that is not NoSuchKey");
         break;
     default:

@@ -37,8 +37,10 @@ meta_table *meta_table_new(void)
 
 void meta_table_clear(meta_table *t)
 {
-    for (size_t i = 0; i < t->cap; i++)
+    for (size_t i = 0; i < t->cap; i++) {
         free(t->slots[i].key);
+        free(t->slots[i].e.headers);
+    }
     memset(t->slots, 0, t->cap * sizeof *t->slots);
     t->used = 0;
 }

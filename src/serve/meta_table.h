@@ -30,11 +30,15 @@ typedef struct meta_entry {
     uint64_t version;  /* memory backend: bumped by each mutation */
     file_id id;        /* file backend: the file `md5` describes */
     uint64_t below;    /* memory backend, for a "<prefix>/" key: objects under it */
+    uint8_t *headers;  /* the object's stored headers (object_meta_set_headers); owned */
+    size_t headers_len;
+    file_id headers_id; /* file backend without user attributes: the file they go with */
 } meta_entry;
 
 typedef struct meta_table meta_table;
 
-/* NULL on allocation failure. */
+/* NULL on allocation failure. An entry's `headers` is freed with the table
+ * (or by meta_table_clear). */
 meta_table *meta_table_new(void);
 void meta_table_free(meta_table *t);
 void meta_table_clear(meta_table *t);

@@ -14,6 +14,7 @@
 
 #include "checksums.h"
 #include "request_gate.h"
+#include "stored_headers.h"
 #include "upstream.h"
 
 /* Objects hashed at once for want of a known MD5: one, so a burst of
@@ -256,7 +257,77 @@ void object_meta_deleted(serve_server *s, lhv1_bytes key)
     if (e && !present) {
         e->version = ++s->meta->writes;
         e->known = 0;
+        free(e->headers);
+        e->headers = NULL;
+        e->headers_len = 0;
     }
+}
+
+/* --- stored headers ----------------------------------------------------- */
+
+static int entry_keep_headers(meta_entry *e, lhv1_bytes blob)
+{
+    free(e->headers);
+    e->headers = NULL;
+    e->headers_len = 0;
+    if (!blob.len)
+        return 0;
+    if (!(e->headers = malloc(blob.len)))
+        return -1;
+    memcpy(e->headers, blob.data, blob.len);
+    e->headers_len = blob.len;
+    return 0;
+}
+
+int object_meta_set_headers(serve_server *s, lhv1_bytes key, lhv1_bytes blob)
+{
+    if (!is_memory(s) && !is_file(s))
+        return 0;
+    meta_entry *e = meta_table_get(s->meta->t, key);
+    if (is_memory(s))
+        return e ? entry_keep_headers(e, blob) : -1;
+    if (e)
+        entry_keep_headers(e, (lhv1_bytes){NULL, 0});
+    int fd;
+    lhv1_store_err err;
+    if (lhv1_file_store_open(s->store, key, &fd, &err) < 0)
+        return 0; /* the Put left no file */
+    int rc = 0;
+    if (!blob.len) {
+        (void)fremovexattr(fd, OBJECT_META_HEADERS_XATTR); /* a file rewritten in place */
+    } else if (fsetxattr(fd, OBJECT_META_HEADERS_XATTR, blob.data, blob.len, 0) < 0) {
+        if (!e || file_id_of(fd, &e->headers_id) < 0 || entry_keep_headers(e, blob) < 0)
+            rc = -1;
+    }
+    close(fd);
+    return rc;
+}
+
+int object_meta_headers(serve_server *s, lhv1_bytes key, lhv1_buf *out)
+{
+    lhv1_buf_reset(out);
+    const meta_entry *e = meta_table_find(s->meta->t, key);
+    if (is_memory(s)) {
+        lhv1_bytes body;
+        if (e && e->headers && lhv1_memory_store_view(s->store, key, &body))
+            lhv1_buf_append(out, e->headers, e->headers_len);
+        return out->failed ? -1 : 0;
+    }
+    if (!is_file(s))
+        return 0;
+    int fd;
+    lhv1_store_err err;
+    if (lhv1_file_store_open(s->store, key, &fd, &err) < 0)
+        return 0;
+    uint8_t v[STORED_HEADERS_MAX];
+    ssize_t n = fgetxattr(fd, OBJECT_META_HEADERS_XATTR, v, sizeof v);
+    file_id id;
+    if (n > 0 && stored_headers_valid((lhv1_bytes){v, (size_t)n}))
+        lhv1_buf_append(out, v, (size_t)n);
+    else if (n < 0 && e && e->headers && file_id_of(fd, &id) == 0 && same_file(&id, &e->headers_id))
+        lhv1_buf_append(out, e->headers, e->headers_len);
+    close(fd);
+    return out->failed ? -1 : 0;
 }
 
 int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out)

@@ -21,8 +21,10 @@
 #include "meta_table.h"
 #include "serve.h"
 
-/* The extended attribute of the file backend. */
+/* The extended attributes of the file backend: the ETag, the stored
+ * headers (stored_headers.h). */
 #define OBJECT_META_XATTR "user.lhv1.etag"
+#define OBJECT_META_HEADERS_XATTR "user.lhv1.headers"
 
 typedef struct object_meta object_meta;
 
@@ -51,6 +53,19 @@ int object_meta_conflict(serve_server *s, lhv1_bytes key, lhv1_store_err *err);
  * whose MD5 is `md5` (the Put succeeded and no rule touched it). */
 void object_meta_written(serve_server *s, lhv1_bytes key, int exact, const uint8_t md5[16]);
 void object_meta_deleted(serve_server *s, lhv1_bytes key);
+
+/* After a Put that replaced the object's body (lock held): the headers
+ * S3 keeps with it (stored_headers.h), replacing the old ones. Memory
+ * backend: beside the key, until the object is deleted; file backend: in
+ * the file's attribute OBJECT_META_HEADERS_XATTR, so they go with that
+ * file and survive a restart (in memory instead where the file system
+ * refuses the attribute: no user attributes, or more than it holds).
+ * -1 out of memory. */
+int object_meta_set_headers(serve_server *s, lhv1_bytes key, lhv1_bytes blob);
+
+/* The object's stored headers into out, empty when it has none (lock
+ * held). -1 out of memory. */
+int object_meta_headers(serve_server *s, lhv1_bytes key, lhv1_buf *out);
 
 /* Without reading or hashing a body (lock held; the file backend opens
  * and stats the file): 1 known (out filled), 0 not known yet (out->size

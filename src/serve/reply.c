@@ -17,11 +17,22 @@ void serve_reply_init(serve_reply *r)
     r->delay_ms = 0;
     r->offload = SERVE_INLINE;
     r->reserved = 0;
+    lhv1_buf_init(&r->long_headers);
 }
 
 void serve_reply_free(serve_reply *r)
 {
     lhv1_buf_free(&r->body);
+    lhv1_buf_free(&r->long_headers);
+}
+
+int serve_reply_long_header(serve_reply *r, const char *name, const char *value)
+{
+    lhv1_buf_puts(&r->long_headers, name);
+    lhv1_buf_putc(&r->long_headers, 0);
+    lhv1_buf_puts(&r->long_headers, value);
+    lhv1_buf_putc(&r->long_headers, 0);
+    return r->long_headers.failed ? -1 : 0;
 }
 
 static void copy_cut(char *dst, size_t cap, const char *src)

@@ -95,6 +95,12 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
     }
     const char *key, *secret;
     serve_credentials_for(s, q->raw_url, &key, &secret);
+    if (key && serve_is_admin_path(q->raw_url) && sigv4_is_presigned(q)) {
+        /* A URL anyone holding it may replay: not for the admin API. */
+        serve_reply_error(r, q, 403, "AccessDenied",
+                          "the admin API takes header signatures only, not presigned URLs");
+        return -1;
+    }
     if (key) {
         if (sigv4_check_headers(q, key, secret, &g->auth, r) < 0)
             return -1;

@@ -12,12 +12,13 @@
 #include "http_faults.h"
 #include "object_meta.h"
 #include "s3_handlers.h"
+#include "sigv4.h"
 
 #define MARKER_PREFIX "_buckets/"
 
 static const char *const bucket_args[] = {
     "list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
-    "encoding-type", "fetch-owner", "marker", "x-id", "location", NULL};
+    "encoding-type", "fetch-owner", "marker", "x-id", "location", SERVE_PRESIGN_ARGS, NULL};
 
 void serve_buckets_free(serve_server *s)
 {
@@ -182,19 +183,27 @@ static void delete_bucket(serve_request *q, serve_reply *r)
 typedef struct list_args {
     int v2;
     char prefix[1025], delim[64], after[1025], enc[16];
+    char token[1500], start[1025]; /* v2's, echoed as sent */
+    int owner;                     /* Owner in each Contents */
     long max_keys;
 } list_args;
+
+/* The owner of every object: the one ListBuckets names. */
+#define OWNER_XML "<Owner><ID>lhv1</ID><DisplayName>lhv1</DisplayName></Owner>"
+
 
 static int read_list_args(serve_request *q, serve_reply *r, list_args *a)
 {
     memset(a, 0, sizeof *a);
-    char lt[8] = "", mk[24] = "", token[1500] = "", start[1025] = "";
+    char lt[8] = "", mk[24] = "", fo[8] = "";
+    char *token = a->token, *start = a->start;
     if (serve_query(q, "list-type", lt, sizeof lt) < 0 ||
         serve_query(q, "prefix", a->prefix, sizeof a->prefix) < 0 ||
         serve_query(q, "delimiter", a->delim, sizeof a->delim) < 0 ||
         serve_query(q, "max-keys", mk, sizeof mk) < 0 ||
-        serve_query(q, "continuation-token", token, sizeof token) < 0 ||
-        serve_query(q, "start-after", start, sizeof start) < 0 ||
+        serve_query(q, "continuation-token", token, sizeof a->token) < 0 ||
+        serve_query(q, "start-after", start, sizeof a->start) < 0 ||
+        serve_query(q, "fetch-owner", fo, sizeof fo) < 0 ||
         serve_query(q, "marker", a->after, sizeof a->after) < 0 ||
         serve_query(q, "encoding-type", a->enc, sizeof a->enc) < 0) {
         serve_reply_error(r, q, 400, "InvalidArgument", "a listing argument is too long or holds NUL");
@@ -205,6 +214,7 @@ static int read_list_args(serve_request *q, serve_reply *r, list_args *a)
         return -1;
     }
     a->v2 = lt[0] != 0;
+    a->owner = !a->v2 || !strcmp(fo, "true"); /* v1 always sends it */
     if (a->enc[0] && strcmp(a->enc, "url")) {
         serve_reply_error(r, q, 400, "InvalidArgument", "encoding-type must be url");
         return -1;
@@ -286,7 +296,23 @@ static void list_objects(serve_request *q, serve_reply *r)
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     lhv1_buf_printf(b, "<Name>%s</Name>", q->bucket);
-    put_key(b, &a, "Prefix", (const uint8_t *)a.prefix, strlen(a.prefix));
+    if (a.v2) {
+        put_key(b, &a, "Prefix", (const uint8_t *)a.prefix, strlen(a.prefix));
+        if (a.start[0])
+            put_key(b, &a, "StartAfter", (const uint8_t *)a.start, strlen(a.start));
+        if (a.token[0]) { /* opaque: echoed as sent, never URL-encoded */
+            lhv1_buf_puts(b, "<ContinuationToken>");
+            xml_escape(b, (const uint8_t *)a.token, strlen(a.token));
+            lhv1_buf_puts(b, "</ContinuationToken>");
+        }
+    } else {
+        /* v1's Prefix comes back as sent even with encoding-type=url:
+         * botocore decodes Marker, NextMarker, Delimiter and keys only. */
+        lhv1_buf_puts(b, "<Prefix>");
+        xml_escape(b, (const uint8_t *)a.prefix, strlen(a.prefix));
+        lhv1_buf_puts(b, "</Prefix>");
+        put_key(b, &a, "Marker", (const uint8_t *)a.after, strlen(a.after));
+    }
     lhv1_buf_printf(b, "<MaxKeys>%ld</MaxKeys>", a.max_keys);
     if (a.delim[0])
         put_key(b, &a, "Delimiter", (const uint8_t *)a.delim, strlen(a.delim));
@@ -333,7 +359,7 @@ static void list_objects(serve_request *q, serve_reply *r)
         if (roll && last && last_len == roll && !memcmp(last, k, roll))
             continue; /* same common prefix as the previous entry */
         if (count == a.max_keys) {
-            truncated = 1;
+            truncated = a.max_keys > 0; /* S3: max-keys=0 is an empty, complete page */
             break;
         }
         count++;
@@ -380,8 +406,8 @@ static void list_objects(serve_request *q, serve_reply *r)
         lhv1_buf_puts(&contents, "<LastModified>");
         xml_time(&contents, s->started);
         lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
-                                   "<StorageClass>STANDARD</StorageClass></Contents>",
-                        hex, (unsigned long long)info[j].size);
+                                   "%s<StorageClass>STANDARD</StorageClass></Contents>",
+                        hex, (unsigned long long)info[j].size, a.owner ? OWNER_XML : "");
     }
     free(page);
     free(info);
@@ -407,7 +433,8 @@ static void list_objects(serve_request *q, serve_reply *r)
             serve_base64(last, last_len, tok, sizeof tok);
             lhv1_buf_printf(b, "<NextContinuationToken>%s</NextContinuationToken>", tok);
         }
-    } else if (truncated && last) {
+    } else if (truncated && last && dlen) {
+        /* S3 sends it with a delimiter only; without, the last Key is it. */
         put_key(b, &a, "NextMarker", last, last_len);
     }
     lhv1_buf_append(b, contents.data, contents.len);

@@ -1,5 +1,6 @@
 /* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject. */
 #include <ctype.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,14 @@
 #include "put_body.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
+#include "sigv4.h"
+#include "stored_headers.h"
 #include "upstream.h"
 
-static const char *const object_args[] = {"x-id", NULL};
+static const char *const object_args[] = {
+    "x-id", "response-content-type", "response-cache-control", "response-expires",
+    "response-content-disposition", "response-content-encoding", "response-content-language",
+    SERVE_PRESIGN_ARGS, NULL};
 
 int serve_object_key(const serve_request *q, lhv1_buf *out)
 {
@@ -115,6 +121,72 @@ static int parse_range(const char *h, size_t size, size_t *from, size_t *to)
     return 1;
 }
 
+/* A store error, or the proxy's upstream refusing a precondition it was
+ * passed: its 412, or S3's 409 for a write that raced another. */
+static void store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err)
+{
+    if (err->kind == LHV1_STORE_FAILED && err->status == 412)
+        serve_reply_error(r, q, 412, "PreconditionFailed",
+                          "At least one of the pre-conditions you specified did not hold");
+    else if (err->kind == LHV1_STORE_FAILED && err->status == 409 &&
+             strstr(err->body, "ConditionalRequestConflict"))
+        serve_reply_error(r, q, 409, "ConditionalRequestConflict",
+                          "A conflicting conditional operation is currently in progress "
+                          "against this resource.");
+    else
+        serve_store_error(q, r, err);
+}
+
+/* What the proxy keeps of its upstream's reply to a GET. */
+typedef struct upstream_reply {
+    lhv1_buf *kept; /* the object's stored headers */
+    char last_modified[64], etag[80];
+} upstream_reply;
+
+static void on_upstream_header(void *cls, const char *name, const char *value)
+{
+    upstream_reply *u = cls;
+    if (!strcasecmp(name, "Last-Modified"))
+        snprintf(u->last_modified, sizeof u->last_modified, "%s", value);
+    else if (!strcasecmp(name, "ETag"))
+        snprintf(u->etag, sizeof u->etag, "%s", value);
+    else
+        stored_headers_receive(u->kept, name, value);
+}
+
+/* The "Name: value" lines the proxy adds to an upstream request: the
+ * object's headers (a PUT) and the preconditions. -1 out of memory. */
+static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char ***out)
+{
+    *out = NULL;
+    if (!serve_is_upstream(q->srv->store))
+        return 0;
+    char **cond = cond_forward_lines(q, put);
+    if (cond && put)
+        *out = stored_headers_lines(kept, (const char *const *)cond);
+    else
+        *out = cond, cond = NULL;
+    free(cond);
+    return *out ? 0 : -1;
+}
+
+/* Whether the store took the body a PUT sent, whole or torn (and so its
+ * headers replace the old ones), whatever the client was told. */
+static int put_landed(int rc, const http_fault_decision *d)
+{
+    switch (d->store_fault.kind) {
+    case LHV1_FAULT_PUT_LOST:
+    case LHV1_FAULT_PUT_FAIL_BEFORE:
+        return 0;
+    case LHV1_FAULT_PUT_FAIL_AFTER:
+    case LHV1_FAULT_PUT_TORN_PREFIX:
+    case LHV1_FAULT_PUT_TORN_OVER_OLD:
+        return 1;
+    default:
+        return rc == 0;
+    }
+}
+
 static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 {
     int cond = cond_write_present(q);
@@ -128,6 +200,20 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             r->offload = SERVE_OFFLOAD;
             return;
         }
+    }
+    lhv1_buf kept; /* the headers kept with the object */
+    lhv1_buf_init(&kept);
+    if (stored_headers_collect(q, &kept, r) < 0) {
+        lhv1_buf_free(&kept);
+        return;
+    }
+    /* The proxy's upstream keeps them itself, and judges the
+     * preconditions again where the write happens. */
+    char **send = NULL;
+    if (upstream_lines(q, (lhv1_bytes){kept.data, kept.len}, 1, &send) < 0) {
+        lhv1_buf_free(&kept);
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return;
     }
     aws_chunked dec;
     aws_chunked_init(&dec);
@@ -158,13 +244,19 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
             memset(&d, 0, sizeof d); /* refused before any rule saw it */
         } else {
             http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
+            serve_upstream_exchange(s->store, (const char *const *)send, NULL, NULL);
             rc = http_faults_put(s, &d, skey, body, owned, &err);
+            serve_upstream_exchange(s->store, NULL, NULL, NULL);
             /* The store holds exactly this body only when no rule fired. */
             object_meta_written(s, skey, rc == 0 && d.rule_id == 0, md5);
+            if (put_landed(rc, &d) &&
+                object_meta_set_headers(s, skey, (lhv1_bytes){kept.data, kept.len}) < 0 &&
+                rc == 0)
+                rc = lhv1_store_oom(&err, "stored headers");
         }
         pthread_mutex_unlock(&s->lock);
         if (rc < 0) {
-            serve_store_error(q, r, &err);
+            store_error(q, r, &err);
         } else if (!refused) {
             etag_header(r, md5);
             for (int a = 0; a < CKSUM_COUNT; a++)
@@ -175,6 +267,8 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         http_faults_http_effects(&d, q, r);
     }
     aws_chunked_free(&dec);
+    lhv1_buf_free(&kept);
+    free(send);
 }
 
 /* What the proxy reads of an object takes its place in the request's
@@ -194,13 +288,16 @@ static int take_for_reply(void *cls, uint64_t n)
     return 0;
 }
 
-static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
+/* A GET or HEAD; `kept` receives the object's stored headers. */
+static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, int head,
+                            lhv1_buf *kept, char **send)
 {
     serve_server *s = q->srv;
     lhv1_store_err err;
     http_fault_decision d;
     obj_info stored;
     int peeked = 0; /* 1: `stored` is what the store holds now */
+    upstream_reply up = {kept, "", ""};
     pthread_mutex_lock(&s->lock);
     if (!q->on_worker) {
         /* Inline only a 404 or a small object whose ETag is known, with no
@@ -231,28 +328,47 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         if (p != -1 && serve_reply_reserve(q, r, stored.size) < 0)
             return;
         rc = object_read(s, skey, &r->body, &stored, &known, &err);
+        pthread_mutex_lock(&s->lock);
+        if (rc == 0 && object_meta_headers(s, skey, kept) < 0)
+            rc = lhv1_store_oom(&err, "stored headers");
+        pthread_mutex_unlock(&s->lock);
         untouched = rc == 0;
         known = untouched && known && stored.size == r->body.len;
     } else {
         reply_charge charge = {q, r};
         serve_upstream_charge(s->store, take_for_reply, &charge);
+        serve_upstream_exchange(s->store, (const char *const *)send, on_upstream_header, &up);
         rc = http_faults_get(s, &d, skey, &r->body, &err);
+        serve_upstream_exchange(s->store, NULL, NULL, NULL);
         serve_upstream_charge(s->store, NULL, NULL);
         /* A GET no rule touched returns the stored body: its ETag may be
          * known. */
         untouched = rc == 0 && d.rule_id == 0;
         known = untouched && (peeked || object_meta_peek(s, skey, &stored) == 1) &&
                 stored.size == r->body.len;
+        if (rc == 0 && (serve_is_upstream(s->store) ? kept->failed
+                                                     : object_meta_headers(s, skey, kept) < 0))
+            rc = lhv1_store_oom(&err, "stored headers");
         pthread_mutex_unlock(&s->lock);
     }
     uint8_t md5[16];
     if (known)
         memcpy(md5, stored.md5, 16);
+    if (rc < 0 && err.kind == LHV1_STORE_FAILED && err.status == 304) {
+        /* the upstream judged the preconditions it was passed */
+        r->status = 304;
+        if (up.etag[0])
+            serve_reply_header(r, "ETag", "%s", up.etag);
+        if (up.last_modified[0])
+            serve_reply_header(r, "Last-Modified", "%s", up.last_modified);
+        http_faults_http_effects(&d, q, r);
+        return;
+    }
     if (rc < 0) {
-        if (head && err.kind == LHV1_STORE_NOT_FOUND) {
-            r->status = 404; /* HEAD replies carry no body */
+        if (head && (err.kind == LHV1_STORE_NOT_FOUND || err.status == 412)) {
+            r->status = err.status == 412 ? 412 : 404; /* HEAD replies carry no body */
         } else {
-            serve_store_error(q, r, &err);
+            store_error(q, r, &err);
         }
         http_faults_http_effects(&d, q, r);
         return;
@@ -267,11 +383,19 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         }
     }
     etag_header(r, md5);
-    serve_reply_header(r, "Last-Modified", "%s", s->started_http);
+    /* The proxy's object was last modified when its upstream says, unless
+     * a rule answered in the upstream's place. */
+    time_t modified;
+    const char *modified_http = up.last_modified;
+    if (!untouched || !up.last_modified[0] || cond_http_date(up.last_modified, &modified) < 0) {
+        modified = s->started;
+        modified_http = s->started_http;
+    }
+    serve_reply_header(r, "Last-Modified", "%s", modified_http);
     /* Preconditions on what was read (a body a rule touched included). */
     char etag[35];
     etag_of(md5, etag);
-    int cs = cond_read_status(q, etag, s->started);
+    int cs = cond_read_status(q, etag, modified);
     if (cs) {
         lhv1_buf_reset(&r->body);
         if (cs == 412 && !head)
@@ -281,7 +405,6 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         http_faults_http_effects(&d, q, r);
         return;
     }
-    serve_reply_header(r, "Content-Type", "application/octet-stream");
     serve_reply_header(r, "Accept-Ranges", "bytes");
     const char *range = serve_header(q, "Range");
     size_t from = 0, to = 0;
@@ -295,7 +418,24 @@ static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int he
         r->status = 206;
         serve_reply_header(r, "Content-Range", "bytes %zu-%zu/%zu", from, to, size);
     }
+    if (pr >= 0 && stored_headers_reply(q, r, (lhv1_bytes){kept->data, kept->len}) < 0)
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
     http_faults_http_effects(&d, q, r);
+}
+
+static void get_object(serve_request *q, serve_reply *r, lhv1_bytes skey, int head)
+{
+    if (stored_headers_overrides_allowed(q, r) < 0)
+        return;
+    lhv1_buf kept;
+    lhv1_buf_init(&kept);
+    char **send;
+    if (upstream_lines(q, (lhv1_bytes){NULL, 0}, 0, &send) < 0)
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+    else
+        get_object_read(q, r, skey, head, &kept, send);
+    free(send);
+    lhv1_buf_free(&kept);
 }
 
 static void delete_object(serve_request *q, serve_reply *r, lhv1_bytes skey)

@@ -103,6 +103,7 @@ typedef struct serve_reply {
     uint64_t delay_ms;       /* sleep before answering */
     int offload;             /* nothing done: a worker routes it again (below) */
     uint64_t reserved;       /* in-flight budget taken for the body already */
+    lhv1_buf long_headers;   /* "name\0value\0" pairs: values of any length */
 } serve_reply;
 
 /* serve_reply.offload. A listing's time grows with its bucket (it may
@@ -115,6 +116,9 @@ void serve_reply_init(serve_reply *r);
 void serve_reply_free(serve_reply *r);
 void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A header whose value may be longer than header_value holds (an
+ * object's stored headers): sent after the others; -1 out of memory. */
+int serve_reply_long_header(serve_reply *r, const char *name, const char *value);
 /* An S3 XML error: status, code, message (resource and request id added). */
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)

@@ -116,14 +116,14 @@ static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const cha
 }
 
 /* The canonical request; -1 when a signed header is absent. */
-static int canonical_request(serve_request *q, const sigv4_authz *a, const char *payload,
-                             lhv1_buf *c)
+static int canonical_request(serve_request *q, const sigv4_authz *a, const char *query,
+                             const char *payload, lhv1_buf *c)
 {
     lhv1_buf_printf(c, "%s\n", q->method);
     /* S3 signs the path as the client encoded it, unnormalised. */
     lhv1_buf_puts(c, q->raw_url);
     lhv1_buf_putc(c, '\n');
-    if (q->raw_query && sigv4_canonical_query(q->raw_query, strlen(q->raw_query), c) < 0)
+    if (query && sigv4_canonical_query(query, strlen(query), c) < 0)
         return -1;
     lhv1_buf_putc(c, '\n');
     for (size_t i = 0; i < a->n_signed; i++) {
@@ -138,16 +138,124 @@ static int canonical_request(serve_request *q, const sigv4_authz *a, const char 
     return c->failed ? -1 : 0;
 }
 
+static int query_signed(const serve_request *q);
+
+int sigv4_is_presigned(const serve_request *q)
+{
+    return !serve_header(q, "Authorization") && query_signed(q);
+}
+
 static int query_signed(const serve_request *q)
 {
     /* Presigned URLs carry X-Amz-Signature (any case after decoding is
      * the client's business; the raw names are what they send). */
     const char *p = q->raw_query;
-    return p && (strstr(p, "X-Amz-Signature=") || strstr(p, "X-Amz-Credential="));
+    return p && (strstr(p, "X-Amz-Signature=") || strstr(p, "X-Amz-Credential=") ||
+                 strstr(p, "X-Amz-Algorithm="));
+}
+
+/* --- presigned URLs (query-string authentication) -------------------- */
+
+typedef struct presigned presigned;
+static int check_signature(serve_request *q, const char *key, const char *secret,
+                           sigv4_verified *v, serve_reply *r, presigned *pre);
+
+/* What a presigned URL's X-Amz-* parameters say, the credential,
+ * SignedHeaders and Signature as an Authorization value (so one parser
+ * reads both forms). */
+struct presigned {
+    char authorization[SIGV4_MAX_SIGNED * SIGV4_NAME_MAX + 512];
+    char amz_date[17];   /* YYYYMMDDTHHMMSSZ (longer: refused) */
+    int64_t expires;     /* seconds, 1 to SIGV4_PRESIGN_MAX_EXPIRES */
+    char payload[65];    /* X-Amz-Content-Sha256, or UNSIGNED-PAYLOAD */
+    lhv1_buf query;      /* the raw query without X-Amz-Signature: what was signed */
+};
+
+#define SIGV4_PRESIGN_MAX_EXPIRES 604800 /* S3: seven days */
+
+static int query_error(serve_reply *r, const serve_request *q, const char *msg)
+{
+    serve_reply_error(r, q, 400, "AuthorizationQueryParametersError", "%s", msg);
+    return -1;
+}
+
+/* The raw query with every X-Amz-Signature parameter left out. */
+static void without_signature(const char *raw, lhv1_buf *out)
+{
+    static const char sig[] = "X-Amz-Signature";
+    const char *p = raw;
+    int first = 1;
+    while (*p) {
+        const char *end = strchr(p, '&');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        size_t nl = eq ? (size_t)(eq - p) : n;
+        if (!(nl == sizeof sig - 1 && !memcmp(p, sig, nl))) {
+            if (!first)
+                lhv1_buf_putc(out, '&');
+            lhv1_buf_append(out, p, n);
+            first = 0;
+        }
+        p += n + (end ? 1 : 0);
+    }
+    lhv1_buf_putc(out, 0);
+    out->len--;
+}
+
+/* Reads a presigned URL's parameters: 0, or -1 with `r` filled (400
+ * AuthorizationQueryParametersError for a missing or malformed one). */
+static int read_presigned(serve_request *q, presigned *p, serve_reply *r)
+{
+    char algo[32], cred[256], sh[SIGV4_MAX_SIGNED * SIGV4_NAME_MAX], sig[80], exp[24];
+    if (serve_query(q, "X-Amz-Algorithm", algo, sizeof algo) != 1 ||
+        serve_query(q, "X-Amz-Credential", cred, sizeof cred) != 1 ||
+        serve_query(q, "X-Amz-Date", p->amz_date, sizeof p->amz_date) != 1 ||
+        serve_query(q, "X-Amz-Expires", exp, sizeof exp) != 1 ||
+        serve_query(q, "X-Amz-SignedHeaders", sh, sizeof sh) != 1 ||
+        serve_query(q, "X-Amz-Signature", sig, sizeof sig) != 1)
+        return query_error(r, q,
+                           "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+                           "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, "
+                           "and X-Amz-Expires parameters.");
+    if (strcmp(algo, "AWS4-HMAC-SHA256"))
+        return query_error(r, q, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+    char *end;
+    long long e = strtoll(exp, &end, 10);
+    if (!exp[0] || *end || exp[0] == '-' || exp[0] == '+')
+        return query_error(r, q, "X-Amz-Expires should be a number");
+    if (e < 1)
+        return query_error(r, q, "X-Amz-Expires must be non-negative");
+    if (e > SIGV4_PRESIGN_MAX_EXPIRES)
+        return query_error(r, q, "X-Amz-Expires must be less than a week (in seconds) that is "
+                                 "604800");
+    p->expires = e;
+    int got = serve_query(q, "X-Amz-Content-Sha256", p->payload, sizeof p->payload);
+    if (got < 0)
+        return query_error(r, q, "X-Amz-Content-Sha256 is too long");
+    if (!got)
+        snprintf(p->payload, sizeof p->payload, "UNSIGNED-PAYLOAD");
+    snprintf(p->authorization, sizeof p->authorization,
+             "AWS4-HMAC-SHA256 Credential=%s, SignedHeaders=%s, Signature=%s", cred, sh, sig);
+    without_signature(q->raw_query, &p->query);
+    if (p->query.failed) {
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
                         sigv4_verified *v, serve_reply *r)
+{
+    presigned pre;
+    lhv1_buf_init(&pre.query);
+    int rc = check_signature(q, key, secret, v, r, &pre);
+    lhv1_buf_free(&pre.query);
+    return rc;
+}
+
+static int check_signature(serve_request *q, const char *key, const char *secret,
+                           sigv4_verified *v, serve_reply *r, presigned *pre)
 {
     const serve_limits *lim = &q->srv->cfg.lim;
     memset(v, 0, sizeof *v);
@@ -155,11 +263,21 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
     memset(&h, 0, sizeof h);
     MHD_get_connection_values(q->conn, MHD_HEADER_KIND, scan_header, &h);
     const char *auth = serve_header(q, "Authorization");
+    int is_presigned = !auth && query_signed(q);
+    if (auth && query_signed(q)) {
+        serve_reply_error(r, q, 400, "InvalidArgument",
+                          "Only one auth mechanism allowed; only the X-Amz-Algorithm query "
+                          "parameter, Signature query string parameter or the Authorization "
+                          "header should be specified");
+        return -1;
+    }
+    if (is_presigned) {
+        if (read_presigned(q, pre, r) < 0)
+            return -1;
+        auth = pre->authorization;
+    }
     if (!auth) {
-        serve_reply_error(r, q, 403, "AccessDenied",
-                          query_signed(q) ? "query-string authentication (presigned URLs) is "
-                                            "not supported; sign the Authorization header"
-                                          : "Access Denied: the request is not signed");
+        serve_reply_error(r, q, 403, "AccessDenied", "Access Denied: the request is not signed");
         return -1;
     }
     if (h.n_authorization > 1 || h.n_date > 1 || h.n_sha > 1) {
@@ -171,6 +289,8 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
     sigv4_authz a;
     char why[160];
     if (sigv4_parse_authorization(auth, &a, why, sizeof why) < 0) {
+        if (is_presigned)
+            return query_error(r, q, why);
         serve_reply_error(r, q, 400, "AuthorizationHeaderMalformed", "%s", why);
         return -1;
     }
@@ -180,16 +300,27 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
                           "The AWS Access Key Id you provided does not exist in our records.");
         return -1;
     }
-    const char *amz_date = serve_header(q, "x-amz-date");
+    const char *amz_date = is_presigned ? pre->amz_date : serve_header(q, "x-amz-date");
     int64_t t;
     if (!amz_date || sigv4_parse_amz_date(amz_date, &t) < 0) {
+        if (is_presigned)
+            return query_error(r, q, "X-Amz-Date must be in the ISO8601 Long Format "
+                                     "\"yyyyMMdd'T'HHmmss'Z'\"");
         serve_reply_error(r, q, 403, "AccessDenied",
                           "AWS authentication requires a valid x-amz-date header "
                           "(YYYYMMDDTHHMMSSZ; the Date header is not read)");
         return -1;
     }
     int64_t now = (int64_t)time(NULL);
-    if (t > now + lim->max_skew || t < now - lim->max_skew) {
+    if (is_presigned && t > now + lim->max_skew) {
+        serve_reply_error(r, q, 403, "AccessDenied", "Request is not valid yet");
+        return -1;
+    }
+    if (is_presigned && now > t + pre->expires) {
+        serve_reply_error(r, q, 403, "AccessDenied", "Request has expired");
+        return -1;
+    }
+    if (!is_presigned && (t > now + lim->max_skew || t < now - lim->max_skew)) {
         serve_reply_error(r, q, 403, "RequestTimeTooSkewed",
                           "The difference between the request time (%s) and the current time "
                           "is too large (more than %u s).",
@@ -223,7 +354,7 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
                           h.unsigned_amz);
         return -1;
     }
-    const char *payload = serve_header(q, "x-amz-content-sha256");
+    const char *payload = is_presigned ? pre->payload : serve_header(q, "x-amz-content-sha256");
     if (!payload) {
         serve_reply_error(r, q, 400, "InvalidRequest",
                           "Missing required header for this request: x-amz-content-sha256");
@@ -243,7 +374,8 @@ int sigv4_check_headers(serve_request *q, const char *key, const char *secret,
     }
     lhv1_buf c;
     lhv1_buf_init(&c);
-    int crc = canonical_request(q, &a, payload, &c);
+    int crc = canonical_request(q, &a, is_presigned ? (const char *)pre->query.data : q->raw_query,
+                                payload, &c);
     if (crc < 0) {
         lhv1_buf_free(&c);
         if (crc == -2)

@@ -11,6 +11,12 @@ struct aws_chunked;
 struct serve_request;
 struct serve_reply;
 
+/* A presigned URL's query parameters (query-string SigV4), for the
+ * handlers' allow-lists; checked by sigv4_check_headers. */
+#define SERVE_PRESIGN_ARGS                                                                  \
+    "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",                   \
+        "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Content-Sha256"
+
 /* What x-amz-content-sha256 says the body is. */
 typedef enum sigv4_payload {
     SIGV4_PAYLOAD_HEX = 0,                 /* the body's SHA-256, lowercase hex */
@@ -36,10 +42,18 @@ int sigv4_payload_of(const char *value);
 
 /* Verifies the request's Authorization header against KEY:SECRET, with the
  * server's region and clock skew, from its headers, method and raw
- * target alone. 0 with `out` filled; -1 with `r` filled (403 for a
+ * target alone; or, without that header, a presigned URL's X-Amz-*
+ * parameters (X-Amz-Expires 1 to 604800 s from X-Amz-Date: past it 403
+ * AccessDenied "Request has expired"; a malformed or missing one 400
+ * AuthorizationQueryParametersError; the gate refuses them for the admin
+ * API). 0 with `out` filled; -1 with `r` filled (403 for a
  * missing, stale or wrong signature, 400 for a malformed one). */
 int sigv4_check_headers(struct serve_request *q, const char *key, const char *secret,
                         sigv4_verified *out, struct serve_reply *r);
+
+/* 1 if the request is a presigned URL's: no Authorization header, X-Amz-*
+ * authentication parameters in the query. */
+int sigv4_is_presigned(const struct serve_request *q);
 
 /* After the body: every hex x-amz-content-sha256 (signed or not; an
  * unsigned request may send several) equals the body's SHA-256 (400

@@ -38,6 +38,7 @@ typedef struct upstream_store {
     lhv1_store base;
     lhv1_s3_config cfg;   /* strings point at the environment and `endpoint` */
     lhv1_s3_charge charge; /* every bucket store's; set per operation */
+    lhv1_s3_exchange exchange; /* every bucket store's; set per operation */
     char *endpoint;
     CURL *curl;           /* bucket-level requests */
     char *userpwd, *sigv4;
@@ -429,6 +430,16 @@ void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), v
     u->charge.cls = cls;
 }
 
+void serve_upstream_exchange(lhv1_store *st, const char *const *send,
+                             void (*received)(void *cls, const char *name, const char *value),
+                             void *cls)
+{
+    if (!serve_is_upstream(st))
+        return;
+    upstream_store *u = (upstream_store *)st;
+    u->exchange = (lhv1_s3_exchange){send, received, cls};
+}
+
 int serve_is_upstream(const lhv1_store *st)
 {
     return st && st->ops == &upstream_ops;
@@ -466,6 +477,7 @@ lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_er
     u->cfg.endpoint = u->endpoint;
     u->cfg.max_object = max_body;
     u->cfg.charge = &u->charge;
+    u->cfg.exchange = &u->exchange;
     u->cfg.access_key = getenv("AWS_ACCESS_KEY_ID");
     u->cfg.secret_key = getenv("AWS_SECRET_ACCESS_KEY");
     u->cfg.region = getenv("AWS_REGION");

@@ -19,6 +19,14 @@ int serve_is_upstream(const lhv1_store *st);
  * take(cls, n) before they are held (0 taken, -1 no room: the read fails
  * 503). take NULL: nothing is taken. No effect on other stores. */
 void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), void *cls);
+/* Until the next call (under the server lock, like the charge): each
+ * object request to the upstream also sends the "Name: value" lines of
+ * `send` (NULL-terminated) and hands each header of its reply to
+ * received(cls, name, value) (lhv1_s3_exchange). NULLs: nothing more. No
+ * effect on other stores. */
+void serve_upstream_exchange(lhv1_store *st, const char *const *send,
+                             void (*received)(void *cls, const char *name, const char *value),
+                             void *cls);
 /* Deletes what the proxy created on the upstream (the objects it wrote,
  * the buckets its CreateBucket made, unless they hold other objects) and
  * nothing else; 0 or -1. */

@@ -4,7 +4,9 @@ its S3 client at default settings round-trips and makes signed admin calls;
 requests signed by its S3SigV4Auth within the clock skew are served, and
 outside it, for another region or service, with another secret, with an
 x-amz-* header added after signing, or with a body other than the signed
-hash, are refused.
+hash, are refused. Its presigned URLs (generate_presigned_url) for GET, HEAD
+and PUT are served; expired, tampered with or aimed at the admin API they
+are refused.
 
 Run by ctest (http_sec_botocore_<variant>) with the server binary in
 $LHV1_CLI and the interpreter of .tools/venv (ci/setup).
@@ -78,6 +80,25 @@ def send(server, req, body=None, edit=None):
     return resp.status, m.group(1) if m else ""
 
 
+def fetch(server, method, url, body=None):
+    """An unsigned request to url (a presigned one): (status, S3 code, body, headers)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request(method, url.split(str(server.port), 1)[1], body=body)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    m = re.search(rb"<Code>([^<]*)</Code>", data)
+    return resp.status, m.group(1).decode() if m else "", data, resp
+
+
+def client(server):
+    """botocore's S3 client; its presigned URLs SigV4 (its default there is SigV2)."""
+    return botocore.session.get_session().create_client(
+        "s3", endpoint_url=server.url, region_name=REGION, aws_access_key_id=KEY,
+        aws_secret_access_key=SECRET,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+
+
 class SigV4ByBotocore(unittest.TestCase):
     def setUp(self):
         self.srv = Server()
@@ -139,6 +160,54 @@ class SigV4ByBotocore(unittest.TestCase):
                          (400, "XAmzContentSHA256Mismatch"))
         self.assertEqual(send(self.srv, sign("GET", self.srv.url + "/bkt/k"))[0], 404)
         self.assertEqual(send(self.srv, req), (200, ""))
+
+
+class PresignedByBotocore(unittest.TestCase):
+    def setUp(self):
+        self.srv = Server()
+        self.addCleanup(self.srv.stop)
+        self.s3 = client(self.srv)
+        self.s3.create_bucket(Bucket="bkt")
+
+    def presign(self, op, expires=900, at=None, **params):
+        when = at or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        with mock.patch("botocore.auth.get_current_datetime", return_value=when):
+            return self.s3.generate_presigned_url(
+                op, Params={"Bucket": "bkt", **params}, ExpiresIn=expires)
+
+    def test_get_head_put(self):
+        put = self.presign("put_object", Key="p k/é")
+        self.assertIn("X-Amz-Signature=", put)
+        self.assertEqual(fetch(self.srv, "PUT", put, b"presigned body")[:2], (200, ""))
+        status, code, data, _ = fetch(self.srv, "GET", self.presign("get_object", Key="p k/é"))
+        self.assertEqual((status, code, data), (200, "", b"presigned body"))
+        status, _, _, resp = fetch(self.srv, "HEAD", self.presign("head_object", Key="p k/é"))
+        self.assertEqual((status, resp.getheader("Content-Length")), (200, "14"))
+        url = self.presign("get_object", Key="p k/é",
+                           ResponseContentDisposition='attachment; filename="x.bin"')
+        status, _, _, resp = fetch(self.srv, "GET", url)
+        self.assertEqual((status, resp.getheader("Content-Disposition")),
+                         (200, 'attachment; filename="x.bin"'))
+
+    def test_refused(self):
+        self.s3.put_object(Bucket="bkt", Key="k", Body=b"x")
+        past = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - \
+            datetime.timedelta(hours=2)
+        status, code, data, _ = fetch(self.srv, "GET", self.presign("get_object", 60, past, Key="k"))
+        self.assertEqual((status, code), (403, "AccessDenied"))
+        self.assertIn(b"Request has expired", data)
+        url = self.presign("get_object", 60, Key="k")
+        longer = url.replace("X-Amz-Expires=60", "X-Amz-Expires=600")
+        self.assertNotEqual(url, longer)
+        self.assertEqual(fetch(self.srv, "GET", longer)[:2], (403, "SignatureDoesNotMatch"))
+        put = self.presign("put_object", Key="k")
+        self.assertEqual(fetch(self.srv, "GET", put)[:2], (403, "SignatureDoesNotMatch"))
+        week = self.presign("get_object", 604801, Key="k")
+        self.assertEqual(fetch(self.srv, "GET", week)[:2],
+                         (400, "AuthorizationQueryParametersError"))
+        admin = self.s3.generate_presigned_url("list_objects_v2", Params={"Bucket": "_lhv1"})
+        self.assertEqual(fetch(self.srv, "GET", admin.replace("/_lhv1", "/_lhv1/rules", 1))[:2],
+                         (403, "AccessDenied"))
 
 
 if __name__ == "__main__":

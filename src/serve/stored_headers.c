@@ -1,0 +1,222 @@
+/* Object headers kept at PUT and given back (stored_headers.h). */
+#include "stored_headers.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define META_PREFIX "x-amz-meta-"
+#define META_PREFIX_LEN (sizeof META_PREFIX - 1)
+
+/* The standard headers S3 keeps, as it sends them back, with the GetObject
+ * argument that overrides each. */
+static const struct {
+    const char *name;
+    const char *override;
+} standard[] = {
+    {"Content-Type", "response-content-type"},
+    {"Cache-Control", "response-cache-control"},
+    {"Expires", "response-expires"},
+    {"Content-Disposition", "response-content-disposition"},
+    {"Content-Encoding", "response-content-encoding"},
+    {"Content-Language", "response-content-language"},
+};
+#define N_STANDARD (sizeof standard / sizeof standard[0])
+
+typedef struct collect_ctx {
+    lhv1_buf *out;
+    size_t user_bytes;
+} collect_ctx;
+
+static void put_pair(lhv1_buf *b, const char *name, size_t name_len, const char *value)
+{
+    lhv1_buf_append(b, name, name_len);
+    lhv1_buf_putc(b, 0);
+    lhv1_buf_puts(b, value);
+    lhv1_buf_putc(b, 0);
+}
+
+static enum MHD_Result collect_one(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    collect_ctx *c = cls;
+    size_t kl = strlen(key);
+    if (kl > META_PREFIX_LEN && !strncasecmp(key, META_PREFIX, META_PREFIX_LEN)) {
+        c->user_bytes += kl - META_PREFIX_LEN + strlen(value);
+        if (c->user_bytes > STORED_USER_META_MAX)
+            return MHD_NO;
+        size_t at = c->out->len;
+        put_pair(c->out, key, kl, value);
+        if (!c->out->failed) /* names come back in lower case */
+            for (size_t i = at; i < at + kl; i++)
+                if (c->out->data[i] >= 'A' && c->out->data[i] <= 'Z')
+                    c->out->data[i] = (uint8_t)(c->out->data[i] - 'A' + 'a');
+        return MHD_YES;
+    }
+    for (size_t i = 0; i < N_STANDARD; i++)
+        if (!strcasecmp(key, standard[i].name)) {
+            put_pair(c->out, standard[i].name, strlen(standard[i].name), value);
+            break;
+        }
+    return MHD_YES;
+}
+
+int stored_headers_collect(const serve_request *q, lhv1_buf *out, serve_reply *r)
+{
+    lhv1_buf_reset(out);
+    collect_ctx c = {out, 0};
+    MHD_get_connection_values(q->conn, MHD_HEADER_KIND, collect_one, &c);
+    if (c.user_bytes > STORED_USER_META_MAX) {
+        serve_reply_error(r, q, 400, "MetadataTooLarge",
+                          "Your metadata headers exceed the maximum allowed metadata size");
+        return -1;
+    }
+    if (out->failed) {
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The longest response-* value taken. */
+#define OVERRIDE_MAX 1024
+
+static int has_control(const char *v)
+{
+    for (; *v; v++)
+        if ((unsigned char)*v < 0x20 && *v != '\t')
+            return 1;
+    return 0;
+}
+
+/* Signed: an Authorization header or a presigned URL's signature. */
+static int is_signed(const serve_request *q)
+{
+    return serve_header(q, "Authorization") ||
+           MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "X-Amz-Signature");
+}
+
+int stored_headers_overrides_allowed(const serve_request *q, serve_reply *r)
+{
+    char v[OVERRIDE_MAX];
+    for (size_t i = 0; i < N_STANDARD; i++) {
+        int found = serve_query(q, standard[i].override, v, sizeof v);
+        if (found && !is_signed(q)) {
+            serve_reply_error(r, q, 400, "InvalidRequest",
+                              "Request specific response headers cannot be used for anonymous "
+                              "GET requests.");
+            return -1;
+        }
+        if (found < 0 || (found && has_control(v))) {
+            serve_reply_error(r, q, 400, "InvalidArgument", "%s: a value of at most %d bytes "
+                              "without control characters", standard[i].override, OVERRIDE_MAX - 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob)
+{
+    /* Checked by stored_headers_overrides_allowed. */
+    char values[N_STANDARD][OVERRIDE_MAX];
+    const char *over[N_STANDARD];
+    for (size_t i = 0; i < N_STANDARD; i++)
+        over[i] = serve_query(q, standard[i].override, values[i], sizeof values[i]) == 1 &&
+                          !has_control(values[i])
+                      ? values[i]
+                      : NULL;
+    int has_type = over[0] != NULL;
+    const char *p = (const char *)blob.data, *end = p + blob.len;
+    while (p < end) {
+        const char *name = p, *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        size_t i = 0;
+        while (i < N_STANDARD && strcmp(name, standard[i].name))
+            i++;
+        if (i < N_STANDARD && over[i])
+            continue; /* the argument's value, below */
+        has_type |= i == 0;
+        if (serve_reply_long_header(r, name, value) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < N_STANDARD; i++)
+        if (over[i] && serve_reply_long_header(r, standard[i].name, over[i]) < 0)
+            return -1;
+    if (!has_type)
+        serve_reply_header(r, "Content-Type", "binary/octet-stream");
+    return 0;
+}
+
+int stored_headers_valid(lhv1_bytes blob)
+{
+    if (blob.len > STORED_HEADERS_MAX)
+        return 0;
+    size_t fields = 0;
+    for (size_t i = 0; i < blob.len; i++) {
+        uint8_t c = blob.data[i];
+        if (c == 0)
+            fields++;
+        else if (c < 0x20 && c != '\t')
+            return 0; /* no line breaks into a reply */
+    }
+    return fields % 2 == 0 && (blob.len == 0 || blob.data[blob.len - 1] == 0);
+}
+
+char **stored_headers_lines(lhv1_bytes blob, const char *const *extra)
+{
+    /* A pair "name\0value\0" becomes "name: value\0", one byte more. */
+    size_t pairs = 0, n_extra = 0, bytes = sizeof "Content-Type: binary/octet-stream";
+    int has_type = 0;
+    for (size_t i = 0; i < blob.len; i++)
+        pairs += blob.data[i] == 0;
+    pairs /= 2;
+    for (const char *const *x = extra; x && *x; x++)
+        n_extra++, bytes += strlen(*x) + 1;
+    size_t n = pairs + 1 + n_extra + 1; /* and the default type, the end */
+    bytes += blob.len + pairs;
+    char **v = malloc(n * sizeof *v + bytes);
+    if (!v)
+        return NULL;
+    char *at = (char *)(v + n);
+    size_t k = 0;
+    const char *p = (const char *)blob.data, *end = p + blob.len;
+    while (p < end) {
+        const char *name = p, *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        has_type |= !strcmp(name, "Content-Type");
+        v[k++] = at;
+        at += sprintf(at, "%s: %s", name, value) + 1;
+    }
+    if (!has_type) /* libcurl would send its form type */
+        v[k++] = strcpy(at, "Content-Type: binary/octet-stream"), at += strlen(at) + 1;
+    for (const char *const *x = extra; x && *x; x++)
+        v[k++] = strcpy(at, *x), at += strlen(at) + 1;
+    v[k] = NULL;
+    return v;
+}
+
+void stored_headers_receive(void *cls, const char *name, const char *value)
+{
+    lhv1_buf *out = cls;
+    size_t kl = strlen(name);
+    if (has_control(value))
+        return;
+    if (kl > META_PREFIX_LEN && !strncasecmp(name, META_PREFIX, META_PREFIX_LEN)) {
+        size_t at = out->len;
+        put_pair(out, name, kl, value);
+        if (!out->failed)
+            for (size_t i = at; i < at + kl; i++)
+                if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+                    out->data[i] = (uint8_t)(out->data[i] - 'A' + 'a');
+        return;
+    }
+    for (size_t i = 0; i < N_STANDARD; i++)
+        if (!strcasecmp(name, standard[i].name)) {
+            put_pair(out, standard[i].name, strlen(standard[i].name), value);
+            return;
+        }
+}
