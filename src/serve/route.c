@@ -46,6 +46,8 @@ void serve_route(serve_request *q, serve_reply *r)
                           "bucket names are 3 to 63 of [a-z0-9.-]");
         return;
     }
+    if (s3_not_implemented(q, r))
+        return;
     if (!slash || slash + 1 == url + plen) {
         s3_bucket_op(q, r);
         return;

@@ -7,6 +7,9 @@
 void s3_list_buckets(serve_request *q, serve_reply *r);
 void s3_bucket_op(serve_request *q, serve_reply *r);
 void s3_object_op(serve_request *q, serve_reply *r);
+/* An out-of-scope sub-resource in the query (?acl, ?uploads, ...): 1 with
+ * `r` a 501 NotImplemented, else 0 (s3_not_implemented.c). */
+int s3_not_implemented(serve_request *q, serve_reply *r);
 
 /* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
 int serve_buckets_load(serve_server *s);
