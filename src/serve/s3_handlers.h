@@ -11,6 +11,9 @@ void s3_object_op(serve_request *q, serve_reply *r);
  * `r` a 501 NotImplemented, else 0 (s3_not_implemented.c). */
 int s3_not_implemented(serve_request *q, serve_reply *r);
 
+/* CopyObject into the store key `dkey` (s3_copy.c). */
+void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey);
+
 /* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
 int serve_buckets_load(serve_server *s);
 int serve_bucket_exists(serve_server *s, const char *name);

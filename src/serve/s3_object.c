@@ -1,4 +1,5 @@
-/* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject. */
+/* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject;
+ * CopyObject is s3_copy.c. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,8 @@ void s3_object_op(serve_request *q, serve_reply *r)
     lhv1_store_err err;
     if (lhv1_store_key_check(skey, &err) < 0) {
         serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
+    } else if (!strcmp(q->method, "PUT") && serve_header(q, "x-amz-copy-source")) {
+        s3_copy_object(q, r, skey);
     } else if (!strcmp(q->method, "PUT")) {
         put_object(q, r, skey);
     } else if (!strcmp(q->method, "GET")) {

@@ -96,7 +96,7 @@ var mutants = []mutant{
 		kills: []string{"object/key-too-long", "checksum/content-md5-bad", "checksum/content-md5-invalid",
 			"bucket/delete-not-empty", "bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase",
 			"bucket/name-underscore", "bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen",
-			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object"},
+			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object", "copy/source-without-key"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status >= 400 {
 				p.body = codeRE.ReplaceAll(p.body, []byte("<Code>InternalError</Code>"))
@@ -219,6 +219,22 @@ var mutants = []mutant{
 		req: func(r *http.Request) *reply {
 			for _, h := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
 				if r.Header.Get(h) != "" {
+					return errorReply(412, "PreconditionFailed")
+				}
+			}
+			return nil
+		}},
+	{name: "copy-source-ignored", // a plain PUT of an empty body
+		kills: []string{"copy/basic", "copy/across-buckets", "copy/source-key-encoded", "copy/sdk", "copy/missing-source",
+			"copy/missing-source-bucket", "copy/source-version-null", "copy/if-match-same", "copy/if-none-match-other",
+			"copy/if-unmodified-since-later", "copy/if-modified-since-earlier", "copy/if-match-over-unmodified-since"},
+		req: func(r *http.Request) *reply { r.Header.Del("x-amz-copy-source"); return nil }},
+	{name: "copy-conditions-always-fail",
+		kills: []string{"copy/if-match-same", "copy/if-none-match-other", "copy/if-unmodified-since-later",
+			"copy/if-modified-since-earlier", "copy/if-match-over-unmodified-since"},
+		req: func(r *http.Request) *reply {
+			for h := range r.Header {
+				if strings.HasPrefix(strings.ToLower(h), "x-amz-copy-source-if-") {
 					return errorReply(412, "PreconditionFailed")
 				}
 			}
