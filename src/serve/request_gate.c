@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "conn_guard.h"
+#include "s3_handlers.h"
 
 int serve_is_admin_path(const char *path)
 {
@@ -101,9 +102,11 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
             serve_reply_error(r, q, 400, "InvalidArgument", "Content-Length is not a number");
             return -1;
         }
-        if (n > s->cfg.max_body) {
-            serve_reply_error(r, q, 413, "EntityTooLarge",
-                              "the body exceeds the server's --max-body");
+        uint64_t limit = s3_body_limit(q, s->cfg.max_body);
+        if (n > limit) {
+            serve_reply_error(r, q, 413, "EntityTooLarge", "the body exceeds %s",
+                              limit < s->cfg.max_body ? "DeleteObjects' 2 MiB"
+                                                      : "the server's --max-body");
             return -1;
         }
         g->has_length = 1;

@@ -430,6 +430,11 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
         r->offload = listing ? SERVE_OFFLOAD_LISTING : SERVE_OFFLOAD;
         return;
     }
+    char sub[1];
+    if (!strcmp(q->method, "POST") && serve_query(q, "delete", sub, sizeof sub)) {
+        s3_delete_objects(q, r);
+        return;
+    }
     if (serve_query_allowed(q, r, bucket_args) < 0)
         return;
     if (!strcmp(q->method, "PUT")) {

@@ -14,6 +14,14 @@ int s3_not_implemented(serve_request *q, serve_reply *r);
 /* CopyObject into the store key `dkey` (s3_copy.c). */
 void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey);
 
+/* DeleteObjects, POST /<bucket>?delete (s3_delete_objects.c). Its body is
+ * at most S3_DELETE_OBJECTS_MAX_BODY (1000 keys of 1024 bytes with room
+ * for escapes), refused at the gate when Content-Length says more:
+ * s3_body_limit gives a request's limit, `max_body` for all others. */
+#define S3_DELETE_OBJECTS_MAX_BODY (2u << 20)
+void s3_delete_objects(serve_request *q, serve_reply *r);
+uint64_t s3_body_limit(const serve_request *q, uint64_t max_body);
+
 /* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
 int serve_buckets_load(serve_server *s);
 int serve_bucket_exists(serve_server *s, const char *name);

@@ -86,7 +86,8 @@ var mutants = []mutant{
 		}},
 	{name: "not-found-as-forbidden",
 		kills: []string{"object/get-missing", "object/head-missing", "object/get-no-bucket", "object/put-no-bucket",
-			"bucket/delete-missing", "bucket/head-missing", "list/v2-no-bucket", "copy/missing-destination-bucket"},
+			"bucket/delete-missing", "bucket/head-missing", "list/v2-no-bucket", "copy/missing-destination-bucket",
+			"delete/multi-no-bucket"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status == 404 {
 				*p = *errorReply(403, "AccessDenied")
@@ -96,7 +97,8 @@ var mutants = []mutant{
 		kills: []string{"object/key-too-long", "checksum/content-md5-bad", "checksum/content-md5-invalid",
 			"bucket/delete-not-empty", "bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase",
 			"bucket/name-underscore", "bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen",
-			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object", "copy/source-without-key"},
+			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object", "copy/source-without-key",
+			"delete/multi-malformed"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status >= 400 {
 				p.body = codeRE.ReplaceAll(p.body, []byte("<Code>InternalError</Code>"))
@@ -237,6 +239,16 @@ var mutants = []mutant{
 				if strings.HasPrefix(strings.ToLower(h), "x-amz-copy-source-if-") {
 					return errorReply(412, "PreconditionFailed")
 				}
+			}
+			return nil
+		}},
+	{name: "multi-delete-ignored", // answers as if every key were deleted
+		kills: []string{"delete/multi", "delete/multi-quiet", "delete/multi-sdk", "delete/multi-checksum-header",
+			"delete/multi-1000-keys"},
+		req: func(r *http.Request) *reply {
+			if _, ok := r.URL.Query()["delete"]; ok && r.Method == "POST" {
+				return &reply{200, http.Header{"Content-Type": {"application/xml"}},
+					[]byte(`<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></DeleteResult>`)}
 			}
 			return nil
 		}},
