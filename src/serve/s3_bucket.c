@@ -435,6 +435,14 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
         s3_delete_objects(q, r);
         return;
     }
+    if (!strcmp(q->method, "GET") && serve_query(q, "versions", sub, sizeof sub)) {
+        s3_list_versions(q, r);
+        return;
+    }
+    if (!strcmp(q->method, "GET") && serve_query(q, "versioning", sub, sizeof sub)) {
+        s3_get_versioning(q, r);
+        return;
+    }
     if (serve_query_allowed(q, r, bucket_args) < 0)
         return;
     if (!strcmp(q->method, "PUT")) {

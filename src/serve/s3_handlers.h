@@ -22,6 +22,14 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey);
 void s3_delete_objects(serve_request *q, serve_reply *r);
 uint64_t s3_body_limit(const serve_request *q, uint64_t max_body);
 
+/* Versions of a bucket that never had versioning (s3_versions.c):
+ * ListObjectVersions (GET ?versions), GetBucketVersioning (GET
+ * ?versioning), and an object request's ?versionId, which may only name
+ * the one version, "null" (0; else -1 with `r` a 400). */
+void s3_list_versions(serve_request *q, serve_reply *r);
+void s3_get_versioning(serve_request *q, serve_reply *r);
+int s3_version_id_ok(serve_request *q, serve_reply *r);
+
 /* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
 int serve_buckets_load(serve_server *s);
 int serve_bucket_exists(serve_server *s, const char *name);

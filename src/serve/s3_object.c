@@ -16,7 +16,7 @@
 #include "s3_handlers.h"
 #include "upstream.h"
 
-static const char *const object_args[] = {"x-id", NULL};
+static const char *const object_args[] = {"x-id", "versionId", NULL};
 
 int serve_object_key(const serve_request *q, lhv1_buf *out)
 {
@@ -323,7 +323,7 @@ void s3_object_op(serve_request *q, serve_reply *r)
         r->offload = SERVE_OFFLOAD; /* disk or network I/O */
         return;
     }
-    if (serve_query_allowed(q, r, object_args) < 0)
+    if (serve_query_allowed(q, r, object_args) < 0 || s3_version_id_ok(q, r) < 0)
         return;
     if (q->key.len > 1024) {
         serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");

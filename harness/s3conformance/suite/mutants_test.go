@@ -87,7 +87,7 @@ var mutants = []mutant{
 	{name: "not-found-as-forbidden",
 		kills: []string{"object/get-missing", "object/head-missing", "object/get-no-bucket", "object/put-no-bucket",
 			"bucket/delete-missing", "bucket/head-missing", "list/v2-no-bucket", "copy/missing-destination-bucket",
-			"delete/multi-no-bucket"},
+			"delete/multi-no-bucket", "list/versions-no-bucket"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status == 404 {
 				*p = *errorReply(403, "AccessDenied")
@@ -98,7 +98,7 @@ var mutants = []mutant{
 			"bucket/delete-not-empty", "bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase",
 			"bucket/name-underscore", "bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen",
 			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object", "copy/source-without-key",
-			"delete/multi-malformed"},
+			"delete/multi-malformed", "list/versions-id-marker-alone"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status >= 400 {
 				p.body = codeRE.ReplaceAll(p.body, []byte("<Code>InternalError</Code>"))
@@ -249,6 +249,14 @@ var mutants = []mutant{
 			if _, ok := r.URL.Query()["delete"]; ok && r.Method == "POST" {
 				return &reply{200, http.Header{"Content-Type": {"application/xml"}},
 					[]byte(`<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></DeleteResult>`)}
+			}
+			return nil
+		}},
+	{name: "version-id-refused",
+		kills: []string{"list/versions-get-version-null", "list/versions-sdk-cleanup"},
+		req: func(r *http.Request) *reply {
+			if _, ok := r.URL.Query()["versionId"]; ok {
+				return errorReply(400, "InvalidArgument")
 			}
 			return nil
 		}},
