@@ -99,3 +99,24 @@ func TestDeleteObjectsRefusesDTD(t *testing.T) {
 	}
 	mustDo(t, s, 200, "GET", "/bkt/a", nil)
 }
+
+// Creating a bucket you own again: S3 answers 200 in us-east-1 (legacy)
+// and 409 BucketAlreadyOwnedByYou in every other region, the bucket and
+// its objects kept either way.
+func TestCreateOwnBucketAgainByRegion(t *testing.T) {
+	for _, c := range []struct {
+		region string
+		status int
+	}{{"us-east-1", 200}, {"eu-west-1", 409}} {
+		s := Start(t, Options{Args: []string{"--region", c.region}})
+		mustDo(t, s, 200, "PUT", "/bkt", nil)
+		mustDo(t, s, 200, "PUT", "/bkt/k", []byte("kept"))
+		b := mustDo(t, s, c.status, "PUT", "/bkt", nil)
+		if c.status == 409 && !bytes.Contains(b, []byte("<Code>BucketAlreadyOwnedByYou</Code>")) {
+			t.Errorf("%s: %s, want BucketAlreadyOwnedByYou", c.region, b)
+		}
+		if got := mustDo(t, s, 200, "GET", "/bkt/k", nil); string(got) != "kept" {
+			t.Errorf("%s: the object after CreateBucket again: %q", c.region, got)
+		}
+	}
+}

@@ -131,8 +131,8 @@ static void create_bucket(serve_request *q, serve_reply *r)
     marker_key(q->bucket, marker, sizeof marker);
     lhv1_store_err err;
     pthread_mutex_lock(&s->lock);
-    int rc = 0;
-    if (!serve_bucket_exists(s, q->bucket)) {
+    int rc = 0, existed = serve_bucket_exists(s, q->bucket);
+    if (!existed) {
         rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
         if (rc == 0 && bucket_add(s, q->bucket) < 0)
             rc = lhv1_store_fail(&err, LHV1_STORE_FAILED, 500, "out of memory");
@@ -142,7 +142,14 @@ static void create_bucket(serve_request *q, serve_reply *r)
         serve_store_error(q, r, &err);
         return;
     }
-    /* us-east-1 semantics: creating a bucket you own again succeeds. */
+    /* S3 answers 409 BucketAlreadyOwnedByYou in every region but
+     * us-east-1, which answers 200 for legacy compatibility. */
+    if (existed && strcmp(s->cfg.lim.region, "us-east-1")) {
+        serve_reply_error(r, q, 409, "BucketAlreadyOwnedByYou",
+                          "Your previous request to create the named bucket succeeded and you "
+                          "already own it.");
+        return;
+    }
     serve_reply_header(r, "Location", "/%s", q->bucket);
 }
 

@@ -149,7 +149,8 @@ var mutants = []mutant{
 		}},
 	{name: "bucket-names-unchecked",
 		kills: []string{"bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase", "bucket/name-underscore",
-			"bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen", "bucket/name-ends-with-dot"},
+			"bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen", "bucket/name-ends-with-dot",
+			"bucket/name-adjacent-dots", "bucket/name-ip-address", "bucket/name-dot-hyphen", "bucket/name-hyphen-dot"},
 		resp: func(r *http.Request, p *reply) {
 			if r.Method == "PUT" && bucketPath(r) && p.status == 400 {
 				*p = reply{200, http.Header{}, nil}
