@@ -29,7 +29,6 @@ typedef struct meta_entry {
     uint8_t md5[16];
     uint64_t version;  /* memory backend: bumped by each mutation */
     file_id id;        /* file backend: the file `md5` describes */
-    uint64_t below;    /* memory backend, for a "<prefix>/" key: objects under it */
 } meta_entry;
 
 typedef struct meta_table meta_table;

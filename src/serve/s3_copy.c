@@ -142,12 +142,9 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         goto out;
     }
     pthread_mutex_lock(&s->lock);
-    rc = object_meta_conflict(s, dkey, &err);
-    if (rc == 0) {
-        http_faults_decide(s->faults, LHV1_OP_PUT, dkey, body.len, &dp);
-        rc = http_faults_put(s, &dp, dkey, (lhv1_bytes){body.data, body.len}, &body, &err);
-        object_meta_written(s, dkey, rc == 0 && dp.rule_id == 0, md5);
-    }
+    http_faults_decide(s->faults, LHV1_OP_PUT, dkey, body.len, &dp);
+    rc = http_faults_put(s, &dp, dkey, (lhv1_bytes){body.data, body.len}, &body, &err);
+    object_meta_written(s, dkey, rc == 0 && dp.rule_id == 0, md5);
     pthread_mutex_unlock(&s->lock);
     /* Content-Type and the rest of what the store keeps of an object
      * besides its body come along here (COPY) or from the request

@@ -39,8 +39,9 @@ void serve_buckets_free(serve_server *s);
 int serve_object_key(const serve_request *q, lhv1_buf *out);
 
 /* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
- * 400 (409 KeyConflict for a key and its path prefix), FAILED its status
- * with InternalError (SlowDown for a 503). */
+ * 400 (409 KeyConflict for a key and its path prefix, which the file
+ * store cannot hold both of), FAILED its status with InternalError
+ * (SlowDown for a 503). */
 void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
 
 #endif

@@ -143,9 +143,9 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
          * to the memory store as it is: no copy. */
         lhv1_buf *owned = body.data == dec.payload.data ? &dec.payload : &q->body;
         pthread_mutex_lock(&s->lock);
-        int rc = object_meta_conflict(s, skey, &err);
+        int rc = 0;
         int refused = 0; /* a precondition failed: `r` says so */
-        if (rc == 0 && cond) {
+        if (cond) {
             /* Checked and written under one hold of the lock: no write of
              * another request comes between (a conditional write's point). */
             char etag[35];
