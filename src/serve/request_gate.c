@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "body_limit.h"
 #include "conn_guard.h"
-#include "s3_handlers.h"
 
 int serve_is_admin_path(const char *path)
 {

@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 
+#include "body_limit.h"
 #include "http_faults.h"
 #include "object_meta.h"
 #include "put_digests.h"
@@ -335,13 +336,4 @@ void s3_delete_objects(serve_request *q, serve_reply *r)
     }
     serve_reply_header(r, "Content-Type", "application/xml");
     http_faults_http_effects(&effect, q, r);
-}
-
-uint64_t s3_body_limit(const serve_request *q, uint64_t max_body)
-{
-    char v[1];
-    if (!strcmp(q->method, "POST") && serve_query(q, "delete", v, sizeof v) != 0 &&
-        max_body > S3_DELETE_OBJECTS_MAX_BODY)
-        return S3_DELETE_OBJECTS_MAX_BODY;
-    return max_body;
 }

@@ -14,13 +14,9 @@ int s3_not_implemented(serve_request *q, serve_reply *r);
 /* CopyObject into the store key `dkey` (s3_copy.c). */
 void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey);
 
-/* DeleteObjects, POST /<bucket>?delete (s3_delete_objects.c). Its body is
- * at most S3_DELETE_OBJECTS_MAX_BODY (1000 keys of 1024 bytes with room
- * for escapes), refused at the gate when Content-Length says more:
- * s3_body_limit gives a request's limit, `max_body` for all others. */
-#define S3_DELETE_OBJECTS_MAX_BODY (2u << 20)
+/* DeleteObjects, POST /<bucket>?delete (s3_delete_objects.c); its body's
+ * bound is body_limit.h's. */
 void s3_delete_objects(serve_request *q, serve_reply *r);
-uint64_t s3_body_limit(const serve_request *q, uint64_t max_body);
 
 /* Versions of a bucket that never had versioning (s3_versions.c):
  * ListObjectVersions (GET ?versions), GetBucketVersioning (GET
