@@ -172,7 +172,7 @@ END_TEST
 
 START_TEST(unknown_query_and_wrong_bucket)
 {
-    static const char *const paths[] = {"/bkt/ok?acl", "/bkt/ok?uploads", "/bkt?versioning",
+    static const char *const paths[] = {"/bkt/ok?nonsense", "/bkt/ok?versionId=7", "/bkt?nonsense=1",
                                         "/bkt?list-type=3", "/bkt?max-keys=-1",
                                         "/bkt?list-type=2&continuation-token=%25%25", "/?foo=bar",
                                         "/nobucket/k", "/nobucket?list-type=2", "/_lhv1/nothing"};
@@ -181,6 +181,15 @@ START_TEST(unknown_query_and_wrong_bucket)
         http_req(&srv, &r, "GET", paths[i], NULL, 0, NULL);
         ck_assert_msg(r.status >= 400 && r.status < 500, "%s: %ld", paths[i], r.status);
         ck_assert_ptr_nonnull(strstr((char *)r.body.data, "<Code>"));
+        resp_free(&r);
+    }
+    /* Out-of-scope sub-resources: S3's 501, never the object or a listing. */
+    static const char *const out_of_scope[] = {"/bkt/ok?acl", "/bkt/ok?uploads", "/bkt?policy"};
+    for (size_t i = 0; i < sizeof out_of_scope / sizeof out_of_scope[0]; i++) {
+        resp r;
+        http_req(&srv, &r, "GET", out_of_scope[i], NULL, 0, NULL);
+        ck_assert_msg(r.status == 501, "%s: %ld", out_of_scope[i], r.status);
+        ck_assert_ptr_nonnull(strstr((char *)r.body.data, "<Code>NotImplemented</Code>"));
         resp_free(&r);
     }
     still_serving("unknown queries");

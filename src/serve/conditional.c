@@ -55,12 +55,11 @@ int cond_write_present(const serve_request *q)
     return serve_header(q, "If-Match") || serve_header(q, "If-None-Match");
 }
 
-int cond_read_status(const serve_request *q, const char *etag, time_t last_modified)
+/* RFC 9110's order over the four values (NULL when absent): 0, or the
+ * status `unmodified` for a failed If-None-Match / If-Modified-Since. */
+static int cond_status(const char *im, const char *inm, const char *ims, const char *ius,
+                       const char *etag, time_t last_modified, int unmodified)
 {
-    const char *im = serve_header(q, "If-Match");
-    const char *inm = serve_header(q, "If-None-Match");
-    const char *ims = serve_header(q, "If-Modified-Since");
-    const char *ius = serve_header(q, "If-Unmodified-Since");
     time_t t;
     if (im) {
         if (!etag_listed(im, etag))
@@ -70,11 +69,27 @@ int cond_read_status(const serve_request *q, const char *etag, time_t last_modif
     }
     if (inm) {
         if (etag_listed(inm, etag))
-            return 304;
+            return unmodified;
     } else if (ims && cond_http_date(ims, &t) == 0 && last_modified <= t) {
-        return 304;
+        return unmodified;
     }
     return 0;
+}
+
+int cond_read_status(const serve_request *q, const char *etag, time_t last_modified)
+{
+    return cond_status(serve_header(q, "If-Match"), serve_header(q, "If-None-Match"),
+                       serve_header(q, "If-Modified-Since"), serve_header(q, "If-Unmodified-Since"),
+                       etag, last_modified, 304);
+}
+
+int cond_copy_status(const serve_request *q, const char *etag, time_t last_modified)
+{
+    return cond_status(serve_header(q, "x-amz-copy-source-if-match"),
+                       serve_header(q, "x-amz-copy-source-if-none-match"),
+                       serve_header(q, "x-amz-copy-source-if-modified-since"),
+                       serve_header(q, "x-amz-copy-source-if-unmodified-since"), etag,
+                       last_modified, 412);
 }
 
 int cond_write_check(const serve_request *q, serve_reply *r, int exists, const char *etag)

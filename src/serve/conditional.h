@@ -30,6 +30,11 @@ char **cond_forward_lines(const serve_request *q, int write);
 /* An HTTP date (IMF-fixdate) into *t: 0, or -1 when it is not one. */
 int cond_http_date(const char *s, time_t *t);
 
+/* CopyObject's x-amz-copy-source-if-* on the source (its quoted `etag`,
+ * `last_modified`), in the same order: 0 to copy, else 412 (S3 answers a
+ * failed if-none-match or if-modified-since with 412 too). */
+int cond_copy_status(const serve_request *q, const char *etag, time_t last_modified);
+
 /* PUT over the object that exists now (`exists`, its quoted `etag`) or
  * not: 0 to write, else `r` filled (412 PreconditionFailed, 404 NoSuchKey
  * for an If-Match on no object, 501 for an If-None-Match other than *). */

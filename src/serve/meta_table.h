@@ -29,7 +29,6 @@ typedef struct meta_entry {
     uint8_t md5[16];
     uint64_t version;  /* memory backend: bumped by each mutation */
     file_id id;        /* file backend: the file `md5` describes */
-    uint64_t below;    /* memory backend, for a "<prefix>/" key: objects under it */
     uint8_t *headers;  /* the object's stored headers (object_meta_set_headers); owned */
     size_t headers_len;
     file_id headers_id; /* file backend without user attributes: the file they go with */

@@ -70,20 +70,7 @@ static int is_file(const serve_server *s)
     return lhv1_is_file_store(s->store);
 }
 
-/* --- memory backend: presence and path conflicts --------------------- */
-
-/* The "<prefix>/" entries above an object key, after its bucket's slash. */
-static void count_below(serve_server *s, lhv1_bytes key, int delta)
-{
-    const uint8_t *first = memchr(key.data, '/', key.len);
-    for (size_t i = first ? (size_t)(first - key.data) + 1 : key.len; i < key.len; i++) {
-        if (key.data[i] != '/')
-            continue;
-        meta_entry *p = meta_table_get(s->meta->t, (lhv1_bytes){key.data, i + 1});
-        if (p)
-            p->below += (uint64_t)delta;
-    }
-}
+/* --- memory backend: presence ------------------------------------------ */
 
 /* Tracks whether the memory store holds the key now; 1 if it does. */
 static int memory_presence(serve_server *s, lhv1_bytes key, meta_entry **out)
@@ -91,39 +78,10 @@ static int memory_presence(serve_server *s, lhv1_bytes key, meta_entry **out)
     lhv1_bytes body;
     int present = lhv1_memory_store_view(s->store, key, &body);
     meta_entry *e = meta_table_get(s->meta->t, key);
-    if (e && e->present != present) {
-        count_below(s, key, present ? 1 : -1);
-        e = meta_table_find(s->meta->t, key); /* the table may have grown */
+    if (e)
         e->present = present;
-    }
     *out = e;
     return present;
-}
-
-int object_meta_conflict(serve_server *s, lhv1_bytes key, lhv1_store_err *err)
-{
-    if (!is_memory(s))
-        return 0;
-    const uint8_t *first = memchr(key.data, '/', key.len);
-    size_t start = first ? (size_t)(first - key.data) + 1 : key.len;
-    lhv1_bytes body;
-    for (size_t i = start; i < key.len; i++)
-        if (key.data[i] == '/' && lhv1_memory_store_view(s->store, (lhv1_bytes){key.data, i}, &body))
-            return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 409,
-                                   "key conflict: a prefix of %.*s is an object", (int)key.len,
-                                   (const char *)key.data);
-    /* "<key>/" counts the objects under the key */
-    uint8_t stack[1100];
-    if (key.len + 1 <= sizeof stack) {
-        memcpy(stack, key.data, key.len);
-        stack[key.len] = '/';
-        const meta_entry *e = meta_table_find(s->meta->t, (lhv1_bytes){stack, key.len + 1});
-        if (e && e->below > 0)
-            return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 409,
-                                   "key conflict: %.*s is a prefix of other keys", (int)key.len,
-                                   (const char *)key.data);
-    }
-    return 0;
 }
 
 /* --- file backend: the extended attribute ----------------------------- */

@@ -43,11 +43,6 @@ void object_meta_free(object_meta *m);
 /* Forgets everything (the store was emptied). Lock held. */
 void object_meta_clear(object_meta *m);
 
-/* Memory backend, before a Put (lock held): 0, or -1 with `err` an
- * INVALID_KEY 409 when the key and an object are a path and its prefix
- * ("a/b" and "a/b/c"), which the file store refuses on its own. */
-int object_meta_conflict(serve_server *s, lhv1_bytes key, lhv1_store_err *err);
-
 /* After a Put or a Delete of `key` reached the store, whatever it
  * answered (lock held). `exact`: the store now holds exactly the body
  * whose MD5 is `md5` (the Put succeeded and no rule touched it). */

@@ -17,7 +17,7 @@
 /* What PutObject reads from the headers (the first of each, as
  * MHD_lookup_connection_value would find it). */
 typedef struct put_headers {
-    const char *copy_source, *content_length, *transfer_encoding;
+    const char *content_length, *transfer_encoding;
     const char *content_encoding;
     const char *sha, *trailer, *decoded_length;
     const char *cksum[CKSUM_COUNT]; /* the first of each: echoed in the reply */
@@ -59,8 +59,6 @@ static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *ke
             first(&h->trailer, value);
         else if (!strcasecmp(k, "decoded-content-length"))
             first(&h->decoded_length, value);
-        else if (!strcasecmp(k, "copy-source"))
-            first(&h->copy_source, value);
     } else if (!strcasecmp(key, "Content-Length")) {
         first(&h->content_length, value);
     } else if (!strcasecmp(key, "Transfer-Encoding")) {
@@ -78,10 +76,6 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
     put_headers h;
     memset(&h, 0, sizeof h);
     MHD_get_connection_values(q->conn, MHD_HEADER_KIND, gather, &h);
-    if (h.copy_source) {
-        serve_reply_error(r, q, 400, "NotImplemented", "CopyObject is not supported");
-        return -1;
-    }
     if (!h.content_length && !h.transfer_encoding) {
         serve_reply_error(r, q, 411, "MissingContentLength",
                           "You must provide the Content-Length HTTP header.");

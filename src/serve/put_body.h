@@ -15,8 +15,8 @@ typedef struct put_body {
 } put_body;
 
 /* The request body PutObject stores: aws-chunked decoded into `dec` when
- * the body is so encoded, checksums and Content-MD5 verified (CopyObject
- * and a missing Content-Length refused first). 0 with `out` filled, or -1
+ * the body is so encoded, checksums and Content-MD5 verified (a missing
+ * Content-Length refused first). 0 with `out` filled, or -1
  * with `r` filled. */
 int put_body_decode(serve_request *q, serve_reply *r, struct aws_chunked *dec,
                     put_body *out);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "body_limit.h"
 #include "conn_guard.h"
 
 int serve_is_admin_path(const char *path)
@@ -64,7 +65,7 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
 {
     serve_server *s = q->srv;
     memset(g, 0, sizeof *g);
-    g->body_max = s->cfg.max_body;
+    g->body_max = s3_body_limit(q, s->cfg.max_body);
     if (serve_is_admin_path(q->raw_url) && g->body_max > SERVE_ADMIN_MAX_BODY)
         g->body_max = SERVE_ADMIN_MAX_BODY;
     framing fr = {0, 0, 0};
@@ -148,10 +149,12 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
 
 void request_gate_too_large(const serve_request *q, const request_gate *g, serve_reply *r)
 {
-    if (g->body_max < q->srv->cfg.max_body)
+    if (serve_is_admin_path(q->raw_url) && g->body_max < q->srv->cfg.max_body)
         serve_reply_error(r, q, 413, "EntityTooLarge",
                           "an admin call's body is at most %llu bytes",
                           (unsigned long long)g->body_max);
+    else if (g->body_max < q->srv->cfg.max_body)
+        serve_reply_error(r, q, 413, "EntityTooLarge", "the body exceeds DeleteObjects' 2 MiB");
     else
         serve_reply_error(r, q, 413, "EntityTooLarge", "the body exceeds the server's --max-body");
 }

@@ -42,10 +42,11 @@ void serve_route(serve_request *q, serve_reply *r)
         memcpy(q->bucket, b.data, b.len), q->bucket[b.len] = 0;
     lhv1_buf_free(&b);
     if (!ok) {
-        serve_reply_error(r, q, 400, "InvalidBucketName",
-                          "bucket names are 3 to 63 of [a-z0-9.-]");
+        serve_reply_error(r, q, 400, "InvalidBucketName", "The specified bucket is not valid.");
         return;
     }
+    if (s3_not_implemented(q, r))
+        return;
     if (!slash || slash + 1 == url + plen) {
         s3_bucket_op(q, r);
         return;

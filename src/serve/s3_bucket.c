@@ -132,8 +132,8 @@ static void create_bucket(serve_request *q, serve_reply *r)
     marker_key(q->bucket, marker, sizeof marker);
     lhv1_store_err err;
     pthread_mutex_lock(&s->lock);
-    int rc = 0;
-    if (!serve_bucket_exists(s, q->bucket)) {
+    int rc = 0, existed = serve_bucket_exists(s, q->bucket);
+    if (!existed) {
         rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
         if (rc == 0 && bucket_add(s, q->bucket) < 0)
             rc = lhv1_store_fail(&err, LHV1_STORE_FAILED, 500, "out of memory");
@@ -143,7 +143,14 @@ static void create_bucket(serve_request *q, serve_reply *r)
         serve_store_error(q, r, &err);
         return;
     }
-    /* us-east-1 semantics: creating a bucket you own again succeeds. */
+    /* S3 answers 409 BucketAlreadyOwnedByYou in every region but
+     * us-east-1, which answers 200 for legacy compatibility. */
+    if (existed && strcmp(s->cfg.lim.region, "us-east-1")) {
+        serve_reply_error(r, q, 409, "BucketAlreadyOwnedByYou",
+                          "Your previous request to create the named bucket succeeded and you "
+                          "already own it.");
+        return;
+    }
     serve_reply_header(r, "Location", "/%s", q->bucket);
 }
 
@@ -455,6 +462,19 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
     if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
         /* disk or network I/O */
         r->offload = listing ? SERVE_OFFLOAD_LISTING : SERVE_OFFLOAD;
+        return;
+    }
+    char sub[1];
+    if (!strcmp(q->method, "POST") && serve_query(q, "delete", sub, sizeof sub)) {
+        s3_delete_objects(q, r);
+        return;
+    }
+    if (!strcmp(q->method, "GET") && serve_query(q, "versions", sub, sizeof sub)) {
+        s3_list_versions(q, r);
+        return;
+    }
+    if (!strcmp(q->method, "GET") && serve_query(q, "versioning", sub, sizeof sub)) {
+        s3_get_versioning(q, r);
         return;
     }
     if (serve_query_allowed(q, r, bucket_args) < 0)

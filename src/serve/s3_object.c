@@ -1,4 +1,5 @@
-/* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject. */
+/* Objects: PutObject, GetObject (with Range), HeadObject, DeleteObject;
+ * CopyObject is s3_copy.c. */
 #include <ctype.h>
 #include <strings.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 #include "upstream.h"
 
 static const char *const object_args[] = {
-    "x-id", "response-content-type", "response-cache-control", "response-expires",
+    "x-id", "versionId", "response-content-type", "response-cache-control", "response-expires",
     "response-content-disposition", "response-content-encoding", "response-content-language",
     SERVE_PRESIGN_ARGS, NULL};
 
@@ -228,9 +229,9 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
          * to the memory store as it is: no copy. */
         lhv1_buf *owned = body.data == dec.payload.data ? &dec.payload : &q->body;
         pthread_mutex_lock(&s->lock);
-        int rc = object_meta_conflict(s, skey, &err);
+        int rc = 0;
         int refused = 0; /* a precondition failed: `r` says so */
-        if (rc == 0 && cond) {
+        if (cond) {
             /* Checked and written under one hold of the lock: no write of
              * another request comes between (a conditional write's point). */
             char etag[35];
@@ -462,7 +463,7 @@ void s3_object_op(serve_request *q, serve_reply *r)
         r->offload = SERVE_OFFLOAD; /* disk or network I/O */
         return;
     }
-    if (serve_query_allowed(q, r, object_args) < 0)
+    if (serve_query_allowed(q, r, object_args) < 0 || s3_version_id_ok(q, r) < 0)
         return;
     if (q->key.len > 1024) {
         serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
@@ -487,6 +488,8 @@ void s3_object_op(serve_request *q, serve_reply *r)
     lhv1_store_err err;
     if (serve_key_check(skey, &err) < 0) {
         serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
+    } else if (!strcmp(q->method, "PUT") && serve_header(q, "x-amz-copy-source")) {
+        s3_copy_object(q, r, skey);
     } else if (!strcmp(q->method, "PUT")) {
         put_object(q, r, skey);
     } else if (!strcmp(q->method, "GET")) {

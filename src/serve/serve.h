@@ -143,8 +143,10 @@ int serve_key_check(lhv1_bytes key, lhv1_store_err *err);
  * escape. */
 int serve_unescape(const char *s, size_t n, lhv1_buf *out);
 
-/* The bucket names served: 3 to 63 of [a-z0-9.-], not starting or ending
- * with '-' or '.'. 1 if s[0:n] is one (bucket_name.c). */
+/* The bucket names served, S3's rules: 3 to 63 of [a-z0-9.-], each
+ * dot-separated label starting and ending with a letter or digit, not an
+ * IP address, no reserved prefix (xn--, ...) or suffix (-s3alias, ...).
+ * 1 if s[0:n] is one (bucket_name.c). */
 int serve_bucket_name_ok(const uint8_t *s, size_t n);
 
 /* Says "<who>: <subject>: <what>" through the server's reporter, which

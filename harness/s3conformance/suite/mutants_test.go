@@ -86,7 +86,8 @@ var mutants = []mutant{
 		}},
 	{name: "not-found-as-forbidden",
 		kills: []string{"object/get-missing", "object/head-missing", "object/get-no-bucket", "object/put-no-bucket",
-			"bucket/delete-missing", "bucket/head-missing", "list/v2-no-bucket", "copy/missing-destination-bucket"},
+			"bucket/delete-missing", "bucket/head-missing", "list/v2-no-bucket", "copy/missing-destination-bucket",
+			"delete/multi-no-bucket", "list/versions-no-bucket"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status == 404 {
 				*p = *errorReply(403, "AccessDenied")
@@ -96,7 +97,8 @@ var mutants = []mutant{
 		kills: []string{"object/key-too-long", "checksum/content-md5-bad", "checksum/content-md5-invalid",
 			"bucket/delete-not-empty", "bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase",
 			"bucket/name-underscore", "bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen",
-			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object"},
+			"bucket/name-ends-with-dot", "range/start-past-size", "range/empty-object", "copy/source-without-key",
+			"delete/multi-malformed", "list/versions-id-marker-alone"},
 		resp: func(_ *http.Request, p *reply) {
 			if p.status >= 400 {
 				p.body = codeRE.ReplaceAll(p.body, []byte("<Code>InternalError</Code>"))
@@ -147,7 +149,8 @@ var mutants = []mutant{
 		}},
 	{name: "bucket-names-unchecked",
 		kills: []string{"bucket/name-too-short", "bucket/name-too-long", "bucket/name-uppercase", "bucket/name-underscore",
-			"bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen", "bucket/name-ends-with-dot"},
+			"bucket/name-starts-with-hyphen", "bucket/name-ends-with-hyphen", "bucket/name-ends-with-dot",
+			"bucket/name-adjacent-dots", "bucket/name-ip-address", "bucket/name-dot-hyphen", "bucket/name-hyphen-dot"},
 		resp: func(r *http.Request, p *reply) {
 			if r.Method == "PUT" && bucketPath(r) && p.status == 400 {
 				*p = reply{200, http.Header{}, nil}
@@ -221,6 +224,40 @@ var mutants = []mutant{
 				if r.Header.Get(h) != "" {
 					return errorReply(412, "PreconditionFailed")
 				}
+			}
+			return nil
+		}},
+	{name: "copy-source-ignored", // a plain PUT of an empty body
+		kills: []string{"copy/basic", "copy/across-buckets", "copy/source-key-encoded", "copy/sdk", "copy/missing-source",
+			"copy/missing-source-bucket", "copy/source-version-null", "copy/if-match-same", "copy/if-none-match-other",
+			"copy/if-unmodified-since-later", "copy/if-modified-since-earlier", "copy/if-match-over-unmodified-since"},
+		req: func(r *http.Request) *reply { r.Header.Del("x-amz-copy-source"); return nil }},
+	{name: "copy-conditions-always-fail",
+		kills: []string{"copy/if-match-same", "copy/if-none-match-other", "copy/if-unmodified-since-later",
+			"copy/if-modified-since-earlier", "copy/if-match-over-unmodified-since"},
+		req: func(r *http.Request) *reply {
+			for h := range r.Header {
+				if strings.HasPrefix(strings.ToLower(h), "x-amz-copy-source-if-") {
+					return errorReply(412, "PreconditionFailed")
+				}
+			}
+			return nil
+		}},
+	{name: "multi-delete-ignored", // answers as if every key were deleted
+		kills: []string{"delete/multi", "delete/multi-quiet", "delete/multi-sdk", "delete/multi-checksum-header",
+			"delete/multi-1000-keys"},
+		req: func(r *http.Request) *reply {
+			if _, ok := r.URL.Query()["delete"]; ok && r.Method == "POST" {
+				return &reply{200, http.Header{"Content-Type": {"application/xml"}},
+					[]byte(`<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></DeleteResult>`)}
+			}
+			return nil
+		}},
+	{name: "version-id-refused",
+		kills: []string{"list/versions-get-version-null", "list/versions-sdk-cleanup"},
+		req: func(r *http.Request) *reply {
+			if _, ok := r.URL.Query()["versionId"]; ok {
+				return errorReply(400, "InvalidArgument")
 			}
 			return nil
 		}},

@@ -1,0 +1,161 @@
+/* CopyObject: PUT with x-amz-copy-source (s3_handlers.h). The copy is a
+ * read of the source and a write of the destination through the fault
+ * rules, each decided as the GET and the PUT of those keys would be: a
+ * stale or torn read of the source is what gets copied, a torn or lost
+ * write of the destination is what is stored, and an HTTP fault of either
+ * (reset, delay, SlowDown) is the reply's. In proxy mode it is the same
+ * read and write against the upstream, not the upstream's own copy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checksums.h"
+#include "conditional.h"
+#include "http_faults.h"
+#include "object_meta.h"
+#include "request_gate.h"
+#include "s3_handlers.h"
+
+/* x-amz-copy-source: "[/]bucket/key[?versionId=V]", the key URL-encoded.
+ * 0 with `bucket` and `src` (the store key "<bucket>/<key>") filled, or -1
+ * with `r` filled. */
+static int parse_source(serve_request *q, serve_reply *r, const char *h, char bucket[64],
+                        lhv1_buf *src)
+{
+    if (*h == '/')
+        h++;
+    const char *qm = strchr(h, '?');
+    size_t n = qm ? (size_t)(qm - h) : strlen(h);
+    if (qm) {
+        /* Objects have one version each, "null" (ListObjectVersions). */
+        if (strcmp(qm + 1, "versionId=null") != 0) {
+            serve_reply_error(r, q, 400, "InvalidArgument",
+                              "Invalid version id specified: objects are not versioned");
+            return -1;
+        }
+    }
+    if (serve_unescape(h, n, src) < 0)
+        goto bad;
+    const uint8_t *slash = memchr(src->data, '/', src->len);
+    size_t blen = slash ? (size_t)(slash - src->data) : 0;
+    if (!slash || slash + 1 == src->data + src->len || !serve_bucket_name_ok(src->data, blen))
+        goto bad;
+    memcpy(bucket, src->data, blen);
+    bucket[blen] = 0;
+    return 0;
+bad:
+    serve_reply_error(r, q, 400, "InvalidArgument",
+                      "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+    return -1;
+}
+
+/* x-amz-metadata-directive: 0 COPY (the default), 1 REPLACE, -1 refused. */
+static int directive(serve_request *q, serve_reply *r)
+{
+    const char *d = serve_header(q, "x-amz-metadata-directive");
+    if (!d || !strcmp(d, "COPY"))
+        return 0;
+    if (!strcmp(d, "REPLACE"))
+        return 1;
+    serve_reply_error(r, q, 400, "InvalidArgument", "Unknown metadata directive.");
+    return -1;
+}
+
+static void copy_result(serve_reply *r, const serve_server *s, const uint8_t md5[16])
+{
+    char hex[33];
+    serve_hex(md5, 16, hex);
+    lhv1_buf *b = &r->body;
+    lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult "
+                     "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>");
+    xml_time(b, s->started);
+    lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n", hex);
+    serve_reply_header(r, "Content-Type", "application/xml");
+}
+
+void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
+{
+    if (!q->on_worker) {
+        r->offload = SERVE_OFFLOAD; /* a read, a hash and a write */
+        return;
+    }
+    serve_server *s = q->srv;
+    char sbucket[64];
+    lhv1_buf src, body;
+    lhv1_buf_init(&src);
+    lhv1_buf_init(&body);
+    lhv1_store_err err;
+    http_fault_decision dg, dp;
+    memset(&dg, 0, sizeof dg);
+    memset(&dp, 0, sizeof dp);
+    int replace = directive(q, r);
+    if (replace < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
+        goto out;
+    lhv1_bytes skey = {src.data, src.len};
+    if (lhv1_store_key_check(skey, &err) < 0) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
+        goto out;
+    }
+    /* S3 refuses a copy that would change nothing. What the store keeps
+     * besides the body (metadata) is what REPLACE may change. */
+    if (!replace && lhv1_bytes_cmp(skey, dkey) == 0) {
+        serve_reply_error(r, q, 400, "InvalidRequest",
+                          "This copy request is illegal because it is trying to copy an object to "
+                          "itself without changing the object's metadata, storage class, website "
+                          "redirect location or encryption attributes.");
+        goto out;
+    }
+    obj_info known;
+    pthread_mutex_lock(&s->lock);
+    int exists = serve_bucket_exists(s, sbucket);
+    int peeked = exists ? object_meta_peek(s, skey, &known) : 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!exists) {
+        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+        goto out;
+    }
+    /* The copy held in memory takes its place in the in-flight budget. */
+    if (peeked == 1 && serve_reply_reserve(q, r, known.size) < 0)
+        goto out;
+    pthread_mutex_lock(&s->lock);
+    http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &dg);
+    int rc = http_faults_get(s, &dg, skey, &body, &err);
+    pthread_mutex_unlock(&s->lock);
+    if (dg.http == LHV1_HTTP_FAULT_SLOWDOWN || dg.http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
+        (dg.http == LHV1_HTTP_FAULT_RESET && !dg.done))
+        goto out; /* answered by the fault, nothing copied */
+    if (rc < 0) {
+        serve_store_error(q, r, &err);
+        goto out;
+    }
+    if (peeked != 1 && serve_reply_reserve(q, r, body.len) < 0)
+        goto out;
+    uint8_t md5[16];
+    serve_md5(body.data, body.len, md5);
+    char etag[35];
+    serve_hex(md5, 16, etag + 1);
+    etag[0] = etag[33] = '"';
+    etag[34] = 0;
+    int cs = cond_copy_status(q, etag, s->started);
+    if (cs) {
+        serve_reply_error(r, q, cs, "PreconditionFailed",
+                          "At least one of the pre-conditions you specified did not hold");
+        goto out;
+    }
+    pthread_mutex_lock(&s->lock);
+    http_faults_decide(s->faults, LHV1_OP_PUT, dkey, body.len, &dp);
+    rc = http_faults_put(s, &dp, dkey, (lhv1_bytes){body.data, body.len}, &body, &err);
+    object_meta_written(s, dkey, rc == 0 && dp.rule_id == 0, md5);
+    pthread_mutex_unlock(&s->lock);
+    /* Content-Type and the rest of what the store keeps of an object
+     * besides its body come along here (COPY) or from the request
+     * (REPLACE) once the store keeps them. */
+    if (rc < 0)
+        serve_store_error(q, r, &err);
+    else
+        copy_result(r, s, md5);
+out:
+    http_faults_http_effects(&dg, q, r);
+    http_faults_http_effects(&dp, q, r);
+    lhv1_buf_free(&src);
+    lhv1_buf_free(&body);
+}
