@@ -95,8 +95,10 @@ static int has_control(const char *v)
 /* Signed: an Authorization header or a presigned URL's signature. */
 static int is_signed(const serve_request *q)
 {
-    return serve_header(q, "Authorization") ||
-           MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "X-Amz-Signature");
+    /* The query is read from the request line (request.c), never from
+     * libmicrohttpd's argument table, which the server leaves empty. */
+    char v[1];
+    return serve_header(q, "Authorization") || serve_query(q, "X-Amz-Signature", v, sizeof v) != 0;
 }
 
 int stored_headers_overrides_allowed(const serve_request *q, serve_reply *r)
