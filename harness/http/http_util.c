@@ -32,6 +32,16 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+int http_curl_setup(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    atexit(curl_global_cleanup);
+    return 0;
+}
+
 long mono_ms(void)
 {
     return now_ms();

@@ -32,6 +32,10 @@ typedef struct resp {
     lhv1_buf headers;
 } resp;
 
+/* The Check SETUP of the HTTP binaries (check_main.h): libcurl's global
+ * init, before any thread, undone at exit. */
+int http_curl_setup(int argc, char **argv);
+
 /* The timeout of http_req (default 20 s). */
 extern long http_timeout_ms;
 

@@ -13,7 +13,7 @@
 
 #include "s3_store.h"
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static server srv;
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static server srv;
 

@@ -22,7 +22,7 @@
 #include "hostile.h"
 #include "http_util.h"
 #include "lhv1/bytes.h"
-#include "suites.h"
+#include "check_suites.h"
 
 /* What an endless reply may write before the client stops reading: its
  * bound (at most 8 MiB here) plus what the loopback socket buffers hold.

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define CLIENTS 8
 #define OPS 150

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static server srv;
 

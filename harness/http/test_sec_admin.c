@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define CREDS "AKADMIN:admin-secret"
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static const char partial[] = "GET / HTTP/1.1\r\nHost: x\r\n"; /* never ends */
 

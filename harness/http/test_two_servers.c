@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_suites.h"
 #include "http_util.h"
 #include "server.h"
 
@@ -139,7 +140,7 @@ START_TEST(stop_lets_pending_delays_go)
 }
 END_TEST
 
-static Suite *suite_two_servers(void)
+Suite *suite_two_servers(void)
 {
     Suite *s = suite_create("two_servers");
     TCase *tc = tcase_create("two_servers");
@@ -151,14 +152,8 @@ static Suite *suite_two_servers(void)
     return s;
 }
 
-int main(void)
+int two_servers_setup(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    SRunner *sr = srunner_create(suite_two_servers());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return http_curl_setup(argc, argv);
 }
