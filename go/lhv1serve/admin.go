@@ -18,7 +18,7 @@ import (
 )
 
 // Admin is a client of the admin API of `lhv1 serve` (/_lhv1/: health,
-// rules, log, reset; docs/FAULTS.md). Every call is SigV4-signed, body
+// rules, log, reset; docs/SERVE-FAULTS.md). Every call is SigV4-signed, body
 // included, with the server's credentials: a server started with --auth
 // requires it, one without ignores it.
 type Admin struct {
@@ -44,13 +44,13 @@ func NewAdmin(endpoint, accessKey, secretKey, region string) *Admin {
 	}
 }
 
-// Rule is one fault rule (docs/FAULTS.md, Rules). Kind is a fault store
+// Rule is one fault rule (docs/SERVE-FAULTS.md, Rules). Kind is a fault store
 // kind (put-torn-prefix, get-stale, ...) or an HTTP kind (http-body-cut,
 // http-reset, http-delay, http-slowdown, http-404-code). Zero fields are
 // left out, so the server's defaults apply: key "*", nth 0, reply 503 for
 // a torn write, code NoSuchBucket (and retry_after 1 when nil). Set only
 // the fields the kind takes: the server refuses a rule with another
-// (docs/FAULTS.md, Rules), in the words lhv1test.ParseFault uses.
+// (docs/SERVE-FAULTS.md, Rules), in the words lhv1test.ParseFault uses.
 type Rule struct {
 	Kind        string  `json:"kind"`
 	Op          string  `json:"op,omitempty"`  // put, get, list, delete, any (HTTP kinds)

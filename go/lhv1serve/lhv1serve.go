@@ -8,7 +8,7 @@
 // Point any S3 client at Server.Endpoint (path-style) with
 // Server.AccessKey/SecretKey, arm faults with Server.Admin.AddRules, run
 // the code under test, and read Server.Admin.Log to see what was injected.
-// docs/FAULTS.md lists the rules; docs/GO.md shows a whole test.
+// docs/SERVE-FAULTS.md lists the rules; docs/GO.md shows a whole test.
 package lhv1serve
 
 import (

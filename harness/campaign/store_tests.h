@@ -1,20 +1,11 @@
-/* Check suites for the stores, the persistor, the fault store and the
- * campaign, and the helpers they share. */
+/* The helpers the store, persistor, fault-store and campaign suites share
+ * (the suites' prototypes: check_suites.h, generated from suites.txt). */
 #ifndef LHV1_STORE_TESTS_H
 #define LHV1_STORE_TESTS_H
 
-#include <check.h>
-
+#include "check_suites.h"
 #include "lhv1testing/fault_store.h"
 #include "lhv1/persistor.h"
-
-Suite *suite_store_contract(void);
-Suite *suite_file_store(void);
-Suite *suite_file_store_integrity(void);
-Suite *suite_persistor(void);
-Suite *suite_fault_store(void);
-Suite *suite_campaign(void);
-Suite *suite_plan_offset(void);
 
 /* A fresh directory under $TMPDIR; removed (recursively) by rm_tree. */
 char *make_temp_dir(void);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_suites.h"
 #include "lhv1/index.h"
 #include "lhv1testing/dump_read.h"
 #include "lhv1testing/golden_manifest.h"
@@ -251,9 +252,14 @@ START_TEST(dumps_read_back)
 }
 END_TEST
 
-int main(int argc, char **argv)
+int conform_wire_setup(int argc, char **argv)
 {
     golden_dir = argc > 1 ? argv[1] : "golden";
+    return 0;
+}
+
+Suite *suite_conform_wire(void)
+{
     Suite *s = suite_create("conform_wire");
     TCase *tc = tcase_create("wire");
     tcase_set_timeout(tc, 120);
@@ -263,9 +269,5 @@ int main(int argc, char **argv)
     tcase_add_test(tc, oversized_messages_are_refused);
     tcase_add_test(tc, dumps_read_back);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check_golden.h"
+#include "check_suites.h"
 #include "lhv1/index.h"
 #include "lhv1/verdict.h"
 
@@ -274,7 +275,7 @@ START_TEST(archive_is_whole)
 }
 END_TEST
 
-int main(int argc, char **argv)
+int conformance_setup(int argc, char **argv)
 {
     archive = argc > 2 && strcmp(argv[1], "--archive") == 0;
     golden_dir = archive ? argv[2] : argc > 1 ? argv[1] : getenv("LHV1_GOLDEN_DIR");
@@ -282,6 +283,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s GOLDEN_DIR | --archive ARCHIVE_DIR\n", argv[0]);
         return 2;
     }
+    return 0;
+}
+
+Suite *suite_conformance(void)
+{
     Suite *s = suite_create("conformance");
     TCase *tc = tcase_create("goldens");
     tcase_set_timeout(tc, 300);
@@ -290,9 +296,5 @@ int main(int argc, char **argv)
         tcase_add_test(tc, params_discriminate);
     tcase_add_test(tc, goldens_agree);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_suites.h"
 #include "lhv1/index.h"
 #include "lhv1/lhv2.h"
 #include "lhv1/persistor.h"
@@ -210,13 +211,18 @@ START_TEST(persistors_across_formats)
 }
 END_TEST
 
-int main(int argc, char **argv)
+int lhv2_setup(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: %s GOLDEN_LHV2_DIR\n", argv[0]);
         return 2;
     }
     dir = argv[1];
+    return 0;
+}
+
+Suite *suite_lhv2(void)
+{
     Suite *s = suite_create("lhv2");
     TCase *tc = tcase_create("lhv2");
     tcase_set_timeout(tc, 60);
@@ -226,9 +232,5 @@ int main(int argc, char **argv)
     tcase_add_test(tc, any_reads_both_containers);
     tcase_add_test(tc, persistors_across_formats);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

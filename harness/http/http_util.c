@@ -32,6 +32,16 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+int http_curl_setup(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    atexit(curl_global_cleanup);
+    return 0;
+}
+
 long mono_ms(void)
 {
     return now_ms();
@@ -330,6 +340,52 @@ int raw_exchange(int port, const void *data, size_t len, int shut, int timeout_m
     else
         lhv1_buf_free(&got);
     return status;
+}
+
+long http_status(const server *s, const char *method, const char *path, const char *body,
+                 const char *const *headers, const char *code)
+{
+    resp r;
+    http_req(s, &r, method, path, body, body ? strlen(body) : 0, headers);
+    long st = r.status;
+    if (code)
+        ck_assert_msg(resp_code_is(&r, code), "%s %s: %ld, not %s: %s", method, path, st, code,
+                      (const char *)r.body.data);
+    resp_free(&r);
+    return st;
+}
+
+long http_get_text(const server *s, const char *path, char *out, size_t n)
+{
+    resp r;
+    http_req(s, &r, "GET", path, NULL, 0, NULL);
+    size_t k = r.body.len < n - 1 ? r.body.len : n - 1;
+    if (k)
+        memcpy(out, r.body.data, k);
+    out[k] = 0;
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+void others_served_while_delayed(const server *s, int fd, long t0, long delay_ms,
+                                 const char *path, const char *body)
+{
+    char got[256];
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(http_get_text(s, path, got, sizeof got), 200);
+        ck_assert_str_eq(got, body);
+    }
+    struct pollfd p = {fd, POLLIN, 0};
+    ck_assert_msg(poll(&p, 1, 0) == 0, "the delayed reply came before the others were served "
+                  "(%ld ms after the request)", mono_ms() - t0);
+    char reply[512];
+    ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
+    close(fd);
+    ck_assert_int_gt(n, 12);
+    reply[n] = 0;
+    ck_assert_int_eq(strncmp(reply, "HTTP/1.1 200", 12), 0);
+    ck_assert_int_ge(mono_ms() - t0, delay_ms - 50);
 }
 
 void add_rules(const server *s, const char *json)

@@ -32,6 +32,10 @@ typedef struct resp {
     lhv1_buf headers;
 } resp;
 
+/* The Check SETUP of the HTTP binaries (check_main.h): libcurl's global
+ * init, before any thread, undone at exit. */
+int http_curl_setup(int argc, char **argv);
+
 /* The timeout of http_req (default 20 s). */
 extern long http_timeout_ms;
 
@@ -43,6 +47,12 @@ void http_req(const server *s, resp *r, const char *method, const char *path,
 void http_signed(const server *s, resp *r, const char *method, const char *path,
                  const void *body, size_t len, const char *const *headers,
                  const char *userpwd);
+/* One request with a C-string body (or NULL), for its status; when `code`
+ * is not NULL the reply must hold that S3 code (the test fails otherwise). */
+long http_status(const server *s, const char *method, const char *path, const char *body,
+                 const char *const *headers, const char *code);
+/* A GET: its status, its body into out (NUL-terminated, cut to n - 1 bytes). */
+long http_get_text(const server *s, const char *path, char *out, size_t n);
 /* "x-amz-content-sha256: <hex SHA-256 of body[0:len]>" into out. */
 void sha256_header(char *out, size_t n, const void *body, size_t len);
 void resp_free(resp *r);
@@ -65,6 +75,13 @@ int raw_connect_from(int port, const char *src, const char *dst);
 void server_memory(const server *s, long *rss_kb, long *hwm_kb);
 /* Milliseconds of a monotonic clock. */
 long mono_ms(void);
+
+/* With a request on `fd` held back by a delay rule of delay_ms (sent at
+ * t0): eight GETs of `path` answer `body` before the delayed reply comes
+ * (the server serves the others meanwhile), then `fd` gets its 200, at
+ * least delay_ms after t0. Closes fd. */
+void others_served_while_delayed(const server *s, int fd, long t0, long delay_ms,
+                                 const char *path, const char *body);
 
 /* The admin API: POST a JSON rule text; checks 200. */
 void add_rules(const server *s, const char *json);

@@ -13,22 +13,21 @@
 
 #include "s3_store.h"
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
+#include "cli_run.h"
 
 static server srv;
 
 static void up(void)
 {
     server_start(&srv, NULL);
-    resp r;
-    http_req(&srv, &r, "PUT", "/cli", NULL, 0, NULL);
-    ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/cli", NULL, NULL, NULL), 200);
 }
 
 static void down(void)
 {
     server_stop(&srv);
+    cli_run_reset();
 }
 
 static lhv1_store *client(const server *s, const char *key, const char *secret)
@@ -106,9 +105,7 @@ START_TEST(only_nosuchkey_is_not_found)
         ck_assert_int_eq(lhv1_store_get(st, lhv1_bytes_str("k"), &out, &err), -1);
         ck_assert_msg(err.kind == LHV1_STORE_FAILED, "%s: %s %s", rules[i],
                       lhv1_store_kind_name(err.kind), err.body);
-        resp r;
-        http_req(&srv, &r, "DELETE", "/_lhv1/rules", NULL, 0, NULL);
-        resp_free(&r);
+        http_status(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL);
     }
     add_rules(&srv, "{\"kind\":\"get-not-found\"}");
     ck_assert_int_eq(lhv1_store_get(st, lhv1_bytes_str("k"), &out, &err), -1);
@@ -157,38 +154,13 @@ START_TEST(signed_with_curl_sigv4)
 END_TEST
 
 /* Runs the CLI; returns its exit status, stdout into out. */
-static int run_cli(const char *const *args, lhv1_buf *out)
+/* `lhv1 args...` ($LHV1_CLI): its exit status, its stdout in *out (cli_run's
+ * pool, freed by down()). */
+static int run_cli(const char *const *args, const lhv1_buf **out)
 {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 2);
-        close(fds[0]);
-        char *argv[16];
-        int n = 0;
-        argv[n++] = getenv("LHV1_CLI");
-        for (; *args && n < 15; args++)
-            argv[n++] = (char *)*args;
-        argv[n] = NULL;
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    lhv1_buf_init(out);
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0)
-        lhv1_buf_append(out, buf, (size_t)n);
-    close(fds[0]);
-    lhv1_buf_putc(out, 0);
-    out->len--;
-    int status;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    run_result *r = cli_run(getenv("LHV1_CLI"), ".", args);
+    *out = &r->out;
+    return r->code;
 }
 
 static void put_file(const char *src, const char *key)
@@ -218,52 +190,44 @@ START_TEST(verify_dump_scan)
     resp r;
     http_req(&srv, &r, "PUT", "/cli/_vectors/torn.lhv1", "LHV1\0\0\0\x40{\"vers", 14, NULL);
     resp_free(&r);
-    lhv1_buf out;
+    const lhv1_buf *out;
     const char *verify_ok[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/dim_1.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_ok, &out), 0);
     /* the URL as written: no escaping where the name is plain */
-    ck_assert_str_eq((char *)out.data, "s3://cli/_vectors/dim_1.lhv1: ok\n");
-    lhv1_buf_free(&out);
+    ck_assert_str_eq((char *)out->data, "s3://cli/_vectors/dim_1.lhv1: ok\n");
     const char *verify_bad[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/torn.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_bad, &out), 1);
-    ck_assert_ptr_nonnull(strstr((char *)out.data, "bad-format"));
-    lhv1_buf_free(&out);
+    ck_assert_ptr_nonnull(strstr((char *)out->data, "bad-format"));
     /* no such object is a verdict (exit 1), as lhv1 scan reports it; a ':'
      * of the key is escaped, the "s3://" is not */
     const char *verify_missing[] = {"verify", "--endpoint", srv.url, "s3://cli/_vectors/no.lhv1",
                                     "s3://cli/_vectors/a:b.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_missing, &out), 1);
-    ck_assert_str_eq((char *)out.data,
+    ck_assert_str_eq((char *)out->data,
                      "s3://cli/_vectors/no.lhv1: missing: key-missing: NoSuchKey\n"
                      "s3://cli/_vectors/a\\x3ab.lhv1: missing: key-missing: NoSuchKey\n");
-    lhv1_buf_free(&out);
     const char *verify_missing_json[] = {"verify", "--json", "--endpoint", srv.url,
                                          "s3://cli/_vectors/no.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_missing_json, &out), 1);
-    ck_assert_str_eq((char *)out.data,
+    ck_assert_str_eq((char *)out->data,
                      "{\"file\":\"s3://cli/_vectors/no.lhv1\",\"format\":\"LHV1\","
                      "\"verdict\":\"missing\",\"reason\":\"key-missing\",\"go\":\"error\","
                      "\"offset\":-1,\"message\":\"NoSuchKey\"}\n");
-    lhv1_buf_free(&out);
     const char *dump_missing[] = {"dump", "--endpoint", srv.url, "s3://cli/_vectors/no.lhv1", NULL};
     ck_assert_int_eq(run_cli(dump_missing, &out), 1);
-    ck_assert_int_eq(out.len, 0);
-    lhv1_buf_free(&out);
+    ck_assert_int_eq(out->len, 0);
     /* any other S3 failure stays an I/O error: no verdict, exit 2 */
     const char *verify_no_bucket[] = {"verify", "--endpoint", srv.url, "s3://nobucket/_vectors/x.lhv1", NULL};
     ck_assert_int_eq(run_cli(verify_no_bucket, &out), 2);
-    ck_assert_int_eq(out.len, 0);
-    lhv1_buf_free(&out);
+    ck_assert_int_eq(out->len, 0);
     const char *dump[] = {"dump", "--endpoint", srv.url, "s3://cli/_vectors/dim_1.lhv1", NULL};
     ck_assert_int_eq(run_cli(dump, &out), 0);
-    ck_assert_ptr_nonnull(strstr((char *)out.data, "\"layers\""));
-    lhv1_buf_free(&out);
+    ck_assert_ptr_nonnull(strstr((char *)out->data, "\"layers\""));
     const char *scan[] = {"scan", "--quiet", "--endpoint", srv.url, "--json", "scan-test.json",
                           "--markdown", "scan-test.md", "cli", NULL};
     ck_assert_int_eq(run_cli(scan, &out), 1);
-    ck_assert_ptr_nonnull(strstr((char *)out.data, "_vectors/dim_1.lhv1: ok"));
-    ck_assert_ptr_nonnull(strstr((char *)out.data, "_vectors/torn.lhv1: bad-format"));
-    lhv1_buf_free(&out);
+    ck_assert_ptr_nonnull(strstr((char *)out->data, "_vectors/dim_1.lhv1: ok"));
+    ck_assert_ptr_nonnull(strstr((char *)out->data, "_vectors/torn.lhv1: bad-format"));
     FILE *f = fopen("scan-test.json", "r");
     ck_assert_ptr_nonnull(f);
     char text[8192];
@@ -277,26 +241,22 @@ START_TEST(verify_dump_scan)
     /* a failing listing is exit 2 */
     add_rules(&srv, "{\"kind\":\"list-fail\",\"persistent\":true}");
     ck_assert_int_eq(run_cli(scan, &out), 2);
-    lhv1_buf_free(&out);
 }
 END_TEST
 
 /* Loopback only unless --allow-remote; bad options are usage errors. */
 START_TEST(serve_refuses_remote_and_bad_options)
 {
-    lhv1_buf out;
+    const lhv1_buf *out;
     const char *remote[] = {"serve", "--listen", "0.0.0.0:0", NULL};
     ck_assert_int_eq(run_cli(remote, &out), 2);
-    lhv1_buf_free(&out);
     static const char *const bad[][4] = {
         {"serve", "--listen", "127.0.0.1", NULL}, {"serve", "--max-body", "0", NULL},
         {"serve", "--auth", "nocolon", NULL}, {"serve", "--plan", "no-such-plan.json", NULL},
         {"serve", "--seed", "-1", NULL},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(run_cli(bad[i], &out) == 2, "%s %s", bad[i][1], bad[i][2]);
-        lhv1_buf_free(&out);
-    }
 }
 END_TEST
 

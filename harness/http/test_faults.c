@@ -12,17 +12,14 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static server srv;
 
 static void up(void)
 {
     server_start(&srv, NULL);
-    resp r;
-    http_req(&srv, &r, "PUT", "/flt", NULL, 0, NULL);
-    ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/flt", NULL, NULL, NULL), 200);
 }
 
 static void down(void)
@@ -34,11 +31,7 @@ static long put(const char *key, const char *body)
 {
     char path[256];
     snprintf(path, sizeof path, "/flt/%s", key);
-    resp r;
-    http_req(&srv, &r, "PUT", path, body, strlen(body), NULL);
-    long st = r.status;
-    resp_free(&r);
-    return st;
+    return http_status(&srv, "PUT", path, body, NULL, NULL);
 }
 
 /* GET into `out` (NUL-terminated); returns the status. */
@@ -46,20 +39,12 @@ static long get(const char *key, char *out, size_t n)
 {
     char path[256];
     snprintf(path, sizeof path, "/flt/%s", key);
-    resp r;
-    http_req(&srv, &r, "GET", path, NULL, 0, NULL);
-    snprintf(out, n, "%s", r.body.data ? (char *)r.body.data : "");
-    long st = r.status;
-    resp_free(&r);
-    return st;
+    return http_get_text(&srv, path, out, n);
 }
 
 static void clear_rules(void)
 {
-    resp r;
-    http_req(&srv, &r, "DELETE", "/_lhv1/rules", NULL, 0, NULL);
-    ck_assert_int_eq(r.status, 204);
-    resp_free(&r);
+    ck_assert_int_eq(http_status(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
 }
 
 START_TEST(store_kinds_over_http)
@@ -248,8 +233,7 @@ END_TEST
 static void pattern(const server *s, char out[41])
 {
     resp r;
-    http_req(s, &r, "PUT", "/flt", NULL, 0, NULL);
-    resp_free(&r);
+    http_status(s, "PUT", "/flt", NULL, NULL, NULL);
     http_req(s, &r, "PUT", "/flt/p", "x", 1, NULL);
     resp_free(&r);
     for (int i = 0; i < 40; i++) {
@@ -305,8 +289,7 @@ START_TEST(plan_file_and_validation)
     const char *args[] = {"--plan", path, NULL};
     server_start(&p, args);
     resp r;
-    http_req(&p, &r, "PUT", "/bk1", NULL, 0, NULL);
-    resp_free(&r);
+    http_status(&p, "PUT", "/bk1", NULL, NULL, NULL);
     http_req(&p, &r, "PUT", "/bk1/planned", "x", 1, NULL);
     ck_assert_int_eq(r.status, 503);
     resp_free(&r);
@@ -420,28 +403,6 @@ static void delay_key(const char *key)
     add_rules(&srv, rule);
 }
 
-/* With a request on `fd` held back by a DELAY_MS delay rule (sent at t0):
- * other connections are served meanwhile (before the delayed reply came),
- * then `fd` gets its 200 after the delay; the rules are cleared. */
-static void others_served_while_delayed(int fd, long t0)
-{
-    char b[64];
-    for (int i = 0; i < 8; i++) {
-        ck_assert_int_eq(get("fast", b, sizeof b), 200);
-        ck_assert_str_eq(b, "quick");
-    }
-    struct pollfd p = {fd, POLLIN, 0};
-    ck_assert_msg(poll(&p, 1, 0) == 0, "the delayed reply came before the others were served "
-                  "(%ld ms after the request)", mono_ms() - t0);
-    char reply[512];
-    ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
-    close(fd);
-    ck_assert_int_gt(n, 12);
-    reply[n] = 0;
-    ck_assert_int_eq(strncmp(reply, "HTTP/1.1 200", 12), 0);
-    ck_assert_int_ge(mono_ms() - t0, DELAY_MS - 50);
-    clear_rules();
-}
 
 /* A delayed reply holds back its own connection only: the server's few
  * threads keep serving the others meanwhile. */
@@ -454,7 +415,8 @@ START_TEST(delay_does_not_stall_other_connections)
     const char req[] = "PUT /flt/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\nslow";
     ck_assert_int_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)(sizeof req - 1));
     usleep(200 * 1000); /* the PUT reaches the server and is suspended */
-    others_served_while_delayed(fd, t0);
+    others_served_while_delayed(&srv, fd, t0, DELAY_MS, "/flt/fast", "quick");
+    clear_rules();
     char b[64];
     get("slow", b, sizeof b);
     ck_assert_str_eq(b, "slow");
@@ -523,7 +485,8 @@ START_TEST(large_puts_run_off_the_event_thread)
         off += (size_t)n;
     }
     usleep(200 * 1000); /* hashed, stored, suspended */
-    others_served_while_delayed(fd, t0);
+    others_served_while_delayed(&srv, fd, t0, DELAY_MS, "/flt/fast", "quick");
+    clear_rules();
     http_req(&srv, &g, "GET", "/flt/big", NULL, 0, NULL);
     ck_assert_uint_eq(g.body.len, BIG);
     ck_assert(!memcmp(g.body.data, big, BIG));

@@ -18,11 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../tests/cli_run.h"
+#include "check_suites.h"
+#include "cli_run.h"
 #include "hostile.h"
 #include "http_util.h"
 #include "lhv1/bytes.h"
-#include "suites.h"
 
 /* What an endless reply may write before the client stops reading: its
  * bound (at most 8 MiB here) plus what the loopback socket buffers hold.

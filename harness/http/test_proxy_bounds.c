@@ -15,7 +15,7 @@
 
 #include "hostile.h"
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define MIB ((uint64_t)1 << 20)
 #define MAX_BODY (48 * MIB)

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static long req(const server *s, const char *method, const char *path, const char *body,
                 const char *const *headers, const char *header, char *value, size_t n)

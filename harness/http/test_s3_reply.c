@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "s3_reply.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static const char aws_page[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

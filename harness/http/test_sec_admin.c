@@ -13,19 +13,17 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define CREDS "AKADMIN:admin-secret"
 
 static long status_of(const server *s, const char *method, const char *path, const char *body,
                       const char *userpwd)
 {
+    if (!userpwd)
+        return http_status(s, method, path, body, NULL, NULL);
     resp r;
-    size_t n = body ? strlen(body) : 0;
-    if (userpwd)
-        http_signed(s, &r, method, path, body, n, NULL, userpwd);
-    else
-        http_req(s, &r, method, path, body, n, NULL);
+    http_signed(s, &r, method, path, body, body ? strlen(body) : 0, NULL, userpwd);
     long st = r.status;
     resp_free(&r);
     return st;

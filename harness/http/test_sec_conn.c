@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static const char partial[] = "GET / HTTP/1.1\r\nHost: x\r\n"; /* never ends */
 
@@ -142,9 +142,7 @@ START_TEST(peer_cap)
     server a;
     const char *args[] = {"--max-peer-connections", "8", NULL};
     server_start(&a, args);
-    resp r;
-    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
-    resp_free(&r);
+    http_status(&a, "PUT", "/bkt", NULL, NULL, NULL);
     /* busy: the server has their headers (it says 100 Continue) and waits
      * for their bodies */
     static const char busy[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
@@ -249,9 +247,7 @@ START_TEST(body_rate)
     const char *args[] = {"--header-timeout", "2", "--min-body-rate", "100000", NULL};
     server_start(&a, args);
     resp r;
-    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
-    ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    ck_assert_int_eq(http_status(&a, "PUT", "/bkt", NULL, NULL, NULL), 200);
     int fd = raw_connect(a.port);
     static const char head[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
     ck_assert_int_eq(write(fd, head, sizeof head - 1), (ssize_t)(sizeof head - 1));
@@ -325,8 +321,7 @@ START_TEST(slow_reader_cut_off)
     static char obj[4096];
     memset(obj, 'o', sizeof obj);
     resp r;
-    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
-    resp_free(&r);
+    http_status(&a, "PUT", "/bkt", NULL, NULL, NULL);
     http_req(&a, &r, "PUT", "/bkt/k", obj, sizeof obj, NULL);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
@@ -376,8 +371,7 @@ START_TEST(delayed_client_left_frees_slot)
     const char *args[] = {"--max-peer-connections", "8", NULL};
     server_start(&a, args);
     resp r;
-    http_req(&a, &r, "PUT", "/bkt", NULL, 0, NULL);
-    resp_free(&r);
+    http_status(&a, "PUT", "/bkt", NULL, NULL, NULL);
     http_req(&a, &r, "PUT", "/bkt/k", "v", 1, NULL);
     resp_free(&r);
     add_rules(&a, "{\"kind\":\"http-delay\",\"key\":\"bkt/k\",\"delay_ms\":60000,"

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define MIB (1024L * 1024L)
 

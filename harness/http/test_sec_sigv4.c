@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define CREDS "AKSIG:sig-secret"
 

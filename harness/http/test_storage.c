@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "http_util.h"
-#include "suites.h"
+#include "check_suites.h"
+#include "cli_run.h"
 
 static server srv;
 
@@ -35,19 +36,7 @@ static void down(void)
 {
     server_stop(&srv);
     http_timeout_ms = 20000;
-}
-
-static long req(const server *s, const char *method, const char *path, const char *body,
-                const char *const *headers, const char *code)
-{
-    resp r;
-    http_req(s, &r, method, path, body, body ? strlen(body) : 0, headers);
-    long st = r.status;
-    if (code)
-        ck_assert_msg(resp_code_is(&r, code), "%s %s: %ld, not %s: %s", method, path, st, code,
-                      (const char *)r.body.data);
-    resp_free(&r);
-    return st;
+    cli_run_reset();
 }
 
 /* Each digest is sent once right and once wrong beside a right one of
@@ -55,18 +44,18 @@ static long req(const server *s, const char *method, const char *path, const cha
  * are those of "hello world". */
 START_TEST(every_digest_verified)
 {
-    ck_assert_int_eq(req(&srv, "PUT", "/dig", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig", NULL, NULL, NULL), 200);
     static const char crc_ok[] = "x-amz-checksum-crc32: DUoRhQ==",
                       crc_bad[] = "x-amz-checksum-crc32: DUoRhA==",
                       md5_ok[] = "Content-MD5: XrY7u+Ae7tCTyyK7j1rNww==",
                       md5_bad[] = "Content-MD5: XrY7u+Ae7tCTyyK7j1rNwA==";
     const char *ok[] = {crc_ok, md5_ok, NULL};
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/k", "hello world", ok, NULL), 200);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/k", "hello world", ok, NULL), 200);
     /* a second header of the same kind */
     const char *two_crc[] = {crc_ok, crc_bad, NULL};
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/a", "hello world", two_crc, "BadDigest"), 400);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/a", "hello world", two_crc, "BadDigest"), 400);
     const char *two_md5[] = {md5_ok, md5_bad, NULL};
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/b", "hello world", two_md5, "BadDigest"), 400);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/b", "hello world", two_md5, "BadDigest"), 400);
     /* aws-chunked: a wrong trailer beside a right header of the same
      * algorithm, and a wrong second trailer */
     const char *chunked[] = {"Content-Encoding: aws-chunked",
@@ -74,27 +63,27 @@ START_TEST(every_digest_verified)
                              "x-amz-decoded-content-length: 11",
                              "x-amz-trailer: x-amz-checksum-crc32", crc_ok, NULL};
     const char good[] = "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/c", good, chunked, NULL), 200);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/c", good, chunked, NULL), 200);
     const char bad_trailer[] = "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhA==\r\n\r\n";
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/d", bad_trailer, chunked, "BadDigest"), 400);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/d", bad_trailer, chunked, "BadDigest"), 400);
     const char two_trailers[] = "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n"
                                 "x-amz-checksum-crc32:DUoRhA==\r\n\r\n";
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/e", two_trailers, chunked, "BadDigest"), 400);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/e", two_trailers, chunked, "BadDigest"), 400);
     /* a wrong hex payload hash after another value */
     const char *two_sha[] = {
         "x-amz-content-sha256: UNSIGNED-PAYLOAD",
         "x-amz-content-sha256: b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9",
         NULL};
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/f", "hello world", two_sha, NULL), 200);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/f", "hello world", two_sha, NULL), 200);
     two_sha[1] = "x-amz-content-sha256: b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde8";
-    ck_assert_int_eq(req(&srv, "PUT", "/dig/g", "hello world", two_sha, "XAmzContentSHA256Mismatch"),
+    ck_assert_int_eq(http_status(&srv, "PUT", "/dig/g", "hello world", two_sha, "XAmzContentSHA256Mismatch"),
                      400);
     /* nothing refused was stored */
     static const char *const refused[] = {"a", "b", "d", "e", "g"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         char path[32];
         snprintf(path, sizeof path, "/dig/%s", refused[i]);
-        ck_assert_int_eq(req(&srv, "GET", path, NULL, NULL, NULL), 404);
+        ck_assert_int_eq(http_status(&srv, "GET", path, NULL, NULL, NULL), 404);
     }
 }
 END_TEST
@@ -103,7 +92,7 @@ END_TEST
 
 static long post_rules(const server *s, const char *json, const char *code)
 {
-    return req(s, "POST", "/_lhv1/rules", json, NULL, code);
+    return http_status(s, "POST", "/_lhv1/rules", json, NULL, code);
 }
 
 /* What the fault_rules fuzz target found, through the admin API: a
@@ -131,10 +120,10 @@ START_TEST(fault_rules_are_taken_as_written)
                   (char *)r.body.data);
     resp_free(&r);
     /* the log stays JSON in UTF-8 */
-    ck_assert_int_eq(req(&srv, "PUT", "/rul", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&srv, "PUT", "/rul", NULL, NULL, NULL), 200);
     ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"rul/*\"}",
                                 NULL), 200);
-    ck_assert_int_eq(req(&srv, "GET", "/rul/%FFk", NULL, NULL, "SlowDown"), 503);
+    ck_assert_int_eq(http_status(&srv, "GET", "/rul/%FFk", NULL, NULL, "SlowDown"), 503);
     http_req(&srv, &r, "GET", "/_lhv1/log", NULL, 0, NULL);
     for (size_t i = 0; i < r.body.len; i++)
         ck_assert_msg(r.body.data[i] < 0x80, "raw byte 0x%02x in the log: %s", r.body.data[i],
@@ -143,7 +132,7 @@ START_TEST(fault_rules_are_taken_as_written)
                   (char *)r.body.data);
     resp_free(&r);
     /* a bound on the rules in all */
-    ck_assert_int_eq(req(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+    ck_assert_int_eq(http_status(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
     lhv1_buf many;
     lhv1_buf_init(&many);
     lhv1_buf_puts(&many, "[");
@@ -155,7 +144,7 @@ START_TEST(fault_rules_are_taken_as_written)
     ck_assert_int_eq(post_rules(&srv, (char *)many.data, NULL), 200);
     lhv1_buf_free(&many);
     ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"get-fail\"}", "InvalidRule"), 400);
-    ck_assert_int_eq(req(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+    ck_assert_int_eq(http_status(&srv, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
     ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"get-fail\",\"key\":\"none\"}", NULL), 200);
 }
 END_TEST
@@ -212,12 +201,12 @@ START_TEST(key_conflicts_409_on_file_backend_only)
     for (int backend = 0; backend < 2; backend++) {
         server s;
         server_start(&s, backend ? file_args : NULL);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf", NULL, NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b/c", "deep", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b/c", "deep", NULL, NULL), 200);
         if (!backend) { /* memory: every key kept, each read back as written */
-            ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b", "over", NULL, NULL), 200);
-            ck_assert_int_eq(req(&s, "PUT", "/kcf/a", "top", NULL, NULL), 200);
-            ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b/c/d", "under", NULL, NULL), 200);
+            ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b", "over", NULL, NULL), 200);
+            ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a", "top", NULL, NULL), 200);
+            ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b/c/d", "under", NULL, NULL), 200);
             const char *const keys[][2] = {{"/kcf/a", "top"}, {"/kcf/a/b", "over"},
                                            {"/kcf/a/b/c", "deep"}, {"/kcf/a/b/c/d", "under"}};
             for (size_t i = 0; i < 4; i++) {
@@ -230,19 +219,19 @@ START_TEST(key_conflicts_409_on_file_backend_only)
             server_stop(&s);
             continue;
         }
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b", "over", NULL, "KeyConflict"), 409);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a", "over", NULL, "KeyConflict"), 409);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b/c/d", "under", NULL, "KeyConflict"), 409);
-        ck_assert_int_eq(req(&s, "GET", "/kcf/a/b", NULL, NULL, "NoSuchKey"), 404);
-        ck_assert_int_eq(req(&s, "DELETE", "/kcf/a/b/c", NULL, NULL, NULL), 204);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b", "now free", NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/kcf/a/b/c", "deep", NULL, "KeyConflict"), 409);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b", "over", NULL, "KeyConflict"), 409);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a", "over", NULL, "KeyConflict"), 409);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b/c/d", "under", NULL, "KeyConflict"), 409);
+        ck_assert_int_eq(http_status(&s, "GET", "/kcf/a/b", NULL, NULL, "NoSuchKey"), 404);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/kcf/a/b/c", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b", "now free", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/kcf/a/b/c", "deep", NULL, "KeyConflict"), 409);
         resp r;
         http_req(&s, &r, "GET", "/kcf/a/b", NULL, 0, NULL);
         ck_assert_int_eq(r.status, 200);
         ck_assert_str_eq((char *)r.body.data, "now free");
         resp_free(&r);
-        ck_assert_int_eq(req(&s, "DELETE", "/kcf/a/b", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/kcf/a/b", NULL, NULL, NULL), 204);
         if (backend) { /* no directory left behind */
             char path[128];
             snprintf(path, sizeof path, "%s/kcf/a", root);
@@ -253,42 +242,6 @@ START_TEST(key_conflicts_409_on_file_backend_only)
     rm_root(root);
 }
 END_TEST
-
-/* Runs `lhv1 serve` with args, expecting it to exit by itself; its exit
- * status (stderr kept in err). */
-static int serve_exit_status(const char *const *args, lhv1_buf *err)
-{
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        char *argv[16];
-        int n = 0;
-        argv[n++] = getenv("LHV1_CLI");
-        argv[n++] = "serve";
-        for (; *args && n < 15; args++)
-            argv[n++] = (char *)*args;
-        argv[n] = NULL;
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    lhv1_buf_init(err);
-    char buf[512];
-    ssize_t got;
-    while ((got = read(fds[0], buf, sizeof buf)) > 0)
-        lhv1_buf_append(err, buf, (size_t)got);
-    close(fds[0]);
-    lhv1_buf_putc(err, 0);
-    err->len--;
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 typedef struct big_put {
     const server *s;
@@ -323,7 +276,7 @@ START_TEST(crash_mid_put_leaves_no_temporary_file)
     for (int attempt = 0; attempt < 20 && !caught; attempt++) {
         server s;
         server_start(&s, args);
-        ck_assert_int_eq(req(&s, "PUT", "/crash", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/crash", NULL, NULL, NULL), 200);
         big_put p = {&s, body, BIG};
         pthread_t th;
         ck_assert_int_eq(pthread_create(&th, NULL, put_big, &p), 0);
@@ -345,10 +298,11 @@ START_TEST(crash_mid_put_leaves_no_temporary_file)
     server s;
     server_start(&s, args);
     ck_assert_int_eq(count_temporaries(root), 0);
-    lhv1_buf err;
-    ck_assert_int_eq(serve_exit_status(args, &err), 2);
-    ck_assert_msg(strstr((char *)err.data, "another lhv1 serve uses it"), "%s", (char *)err.data);
-    lhv1_buf_free(&err);
+    const char *second[] = {"serve", "--root", root, NULL};
+    run_result *rr = cli_run(getenv("LHV1_CLI"), ".", second);
+    ck_assert_int_eq(rr->code, 2);
+    ck_assert_msg(strstr((char *)rr->err.data, "another lhv1 serve uses it"), "%s",
+                  (char *)rr->err.data);
     resp r;
     http_req(&s, &r, "GET", "/crash?list-type=2", NULL, 0, NULL);
     ck_assert_int_eq(r.status, 200);
@@ -388,18 +342,18 @@ START_TEST(listed_etags_are_the_stored_bodies)
     for (int backend = 0; backend < 2; backend++) {
         server s;
         server_start(&s, backend ? file_args : NULL);
-        ck_assert_int_eq(req(&s, "PUT", "/etg", NULL, NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/etg/k", "hello world", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/etg", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/etg/k", "hello world", NULL, NULL), 200);
         assert_listed(&s, 11, "5eb63bbbe01eeed093cb22bb8f5acdc3");
         add_rules(&s, "{\"kind\":\"put-torn-prefix\",\"key\":\"etg/k\",\"cut\":4,\"reply\":200}");
-        ck_assert_int_eq(req(&s, "PUT", "/etg/k", "version-three", NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/etg/k", "version-three", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_listed(&s, 4, "3bae61cc7cb88ff6ae7e54c8a3f588a4"); /* "vers" */
         add_rules(&s, "{\"kind\":\"put-lost\",\"key\":\"etg/k\"}");
-        ck_assert_int_eq(req(&s, "PUT", "/etg/k", "lost", NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/etg/k", "lost", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_listed(&s, 4, "3bae61cc7cb88ff6ae7e54c8a3f588a4");
-        ck_assert_int_eq(req(&s, "PUT", "/etg/k", "hello world", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/etg/k", "hello world", NULL, NULL), 200);
         if (backend) {
             server_stop(&s);
             server_start(&s, file_args);
@@ -554,8 +508,8 @@ START_TEST(listings_do_not_block_the_event_thread)
     const char *args[] = {"--root", root, NULL};
     server s;
     server_start(&s, args);
-    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
     place_big_objects(root);
     char path[256];
     static check_times idle, during;
@@ -683,8 +637,8 @@ START_TEST(large_gets_do_not_hold_up_the_rest)
 {
     server s;
     server_start(&s, NULL);
-    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
     char *big = calloc(1, FETCHED_SIZE);
     ck_assert_ptr_nonnull(big);
     resp r;
@@ -766,7 +720,7 @@ START_TEST(large_get_is_one_version)
 {
     server s;
     server_start(&s, NULL);
-    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
     ab_writer w = {.s = &s};
     for (int k = 0; k < 2; k++) {
         w.body[k] = malloc(AB_SIZE);
@@ -815,7 +769,7 @@ START_TEST(large_gets_stay_within_the_budget)
     const char *args[] = {"--max-inflight", "134217728", NULL};
     server_start(&s, args);
     const long size = 40L << 20;
-    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
     char *big = calloc(1, (size_t)size);
     ck_assert_ptr_nonnull(big);
     resp r;
@@ -880,8 +834,8 @@ START_TEST(listings_leave_workers_for_the_rest)
     const char *args[] = {"--root", root, NULL};
     server s;
     server_start(&s, args);
-    ck_assert_int_eq(req(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
-    ck_assert_int_eq(req(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&s, "PUT", "/lst/small", "small", NULL, NULL), 200);
     place_big_objects(root);
     lister ls[MANY_LISTINGS];
     pthread_t th[MANY_LISTINGS];
@@ -998,24 +952,24 @@ START_TEST(stored_headers_follow_the_object)
         server_start(&s, backend ? file_args : NULL);
         const char *first[] = {"Cache-Control: max-age=1", "x-amz-meta-Gen: one", NULL};
         const char *second[] = {"Cache-Control: max-age=2", "x-amz-meta-gen: two", NULL};
-        ck_assert_int_eq(req(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
         assert_header(&s, "/hdr/k", "x-amz-meta-gen", "one");
         add_rules(&s, "{\"kind\":\"put-torn-prefix\",\"key\":\"hdr/k\",\"cut\":2,\"reply\":200}");
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "two", second, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/k", "two", second, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
         add_rules(&s, "{\"kind\":\"put-lost\",\"key\":\"hdr/k\"}");
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/k", "one", first, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_header(&s, "/hdr/k", "Cache-Control", "max-age=2");
         char big[2200] = "x-amz-meta-big: ";
         memset(big + strlen(big), 'v', sizeof big - strlen(big) - 1);
         big[sizeof big - 1] = 0;
         const char *too_large[] = {big, NULL};
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "one", too_large, "MetadataTooLarge"), 400);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/k", "one", too_large, "MetadataTooLarge"), 400);
         assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
-        ck_assert_int_eq(req(&s, "GET", "/hdr/k?response-content-type=text%2Fplain", NULL, NULL,
+        ck_assert_int_eq(http_status(&s, "GET", "/hdr/k?response-content-type=text%2Fplain", NULL, NULL,
                              "InvalidRequest"),
                          400);
         const char *signed_looking[] = {"Authorization: AWS4-HMAC-SHA256 Credential=x", NULL};
@@ -1031,8 +985,8 @@ START_TEST(stored_headers_follow_the_object)
             server_start(&s, file_args);
             assert_header(&s, "/hdr/k", "x-amz-meta-gen", "two");
         }
-        ck_assert_int_eq(req(&s, "DELETE", "/hdr/k", NULL, NULL, NULL), 204);
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/k", "bare", NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/hdr/k", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/k", "bare", NULL, NULL), 200);
         http_req(&s, &r, "GET", "/hdr/k", NULL, 0, NULL);
         ck_assert_str_eq(resp_header(&r, "x-amz-meta-gen", v, sizeof v), "");
         ck_assert_str_eq(resp_header(&r, "Cache-Control", v, sizeof v), "");

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_suites.h"
 #include "http_util.h"
 #include "server.h"
 
@@ -44,41 +45,25 @@ static serve_server *start(server *client)
     return s;
 }
 
-static long req(const server *c, const char *method, const char *path, const char *body,
-                char *out, size_t n)
-{
-    resp r;
-    http_req(c, &r, method, path, body, body ? strlen(body) : 0, NULL);
-    long status = r.status;
-    if (out) {
-        size_t k = r.body.len < n - 1 ? r.body.len : n - 1;
-        if (k)
-            memcpy(out, r.body.data, k);
-        out[k] = 0;
-    }
-    resp_free(&r);
-    return status;
-}
-
 START_TEST(each_server_keeps_its_own_state)
 {
     server ca, cb;
     serve_server *a = start(&ca), *b = start(&cb);
     ck_assert_int_ne(ca.port, cb.port);
-    ck_assert_int_eq(req(&ca, "PUT", "/two", NULL, NULL, 0), 200);
-    ck_assert_int_eq(req(&ca, "PUT", "/two/k", "on a", NULL, 0), 200);
-    ck_assert_int_eq(req(&cb, "GET", "/two/k", NULL, NULL, 0), 404);
-    ck_assert_int_eq(req(&cb, "PUT", "/two", NULL, NULL, 0), 200);
-    ck_assert_int_eq(req(&cb, "PUT", "/two/k", "on b", NULL, 0), 200);
+    ck_assert_int_eq(http_status(&ca, "PUT", "/two", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&ca, "PUT", "/two/k", "on a", NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&cb, "GET", "/two/k", NULL, NULL, NULL), 404);
+    ck_assert_int_eq(http_status(&cb, "PUT", "/two", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&cb, "PUT", "/two/k", "on b", NULL, NULL), 200);
     /* A rule on one server is that server's. */
     const char rule[] = "{\"kind\":\"http-slowdown\",\"op\":\"get\"}";
-    ck_assert_int_eq(req(&ca, "POST", "/_lhv1/rules", rule, NULL, 0), 200);
+    ck_assert_int_eq(http_status(&ca, "POST", "/_lhv1/rules", rule, NULL, NULL), 200);
     char body[64];
-    ck_assert_int_eq(req(&ca, "GET", "/two/k", NULL, body, sizeof body), 503);
-    ck_assert_int_eq(req(&cb, "GET", "/two/k", NULL, body, sizeof body), 200);
+    ck_assert_int_eq(http_get_text(&ca, "/two/k", body, sizeof body), 503);
+    ck_assert_int_eq(http_get_text(&cb, "/two/k", body, sizeof body), 200);
     ck_assert_str_eq(body, "on b");
     serve_server_free(a);
-    ck_assert_int_eq(req(&cb, "GET", "/two/k", NULL, body, sizeof body), 200);
+    ck_assert_int_eq(http_get_text(&cb, "/two/k", body, sizeof body), 200);
     serve_server_free(b);
 }
 END_TEST
@@ -89,34 +74,20 @@ START_TEST(a_stopped_server_leaves_the_other_its_delays)
 {
     server ca, cb;
     serve_server *a = start(&ca), *b = start(&cb);
-    ck_assert_int_eq(req(&ca, "PUT", "/one", NULL, NULL, 0), 200);
+    ck_assert_int_eq(http_status(&ca, "PUT", "/one", NULL, NULL, NULL), 200);
     serve_server_free(a);
-    ck_assert_int_eq(req(&cb, "PUT", "/two", NULL, NULL, 0), 200);
-    ck_assert_int_eq(req(&cb, "PUT", "/two/fast", "quick", NULL, 0), 200);
+    ck_assert_int_eq(http_status(&cb, "PUT", "/two", NULL, NULL, NULL), 200);
+    ck_assert_int_eq(http_status(&cb, "PUT", "/two/fast", "quick", NULL, NULL), 200);
     char rule[128];
     snprintf(rule, sizeof rule, "{\"kind\":\"http-delay\",\"key\":\"two/slow\",\"delay_ms\":%d}",
              DELAY_MS);
-    ck_assert_int_eq(req(&cb, "POST", "/_lhv1/rules", rule, NULL, 0), 200);
+    ck_assert_int_eq(http_status(&cb, "POST", "/_lhv1/rules", rule, NULL, NULL), 200);
     long t0 = mono_ms();
     int fd = raw_connect(cb.port);
     const char put[] = "PUT /two/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\nslow";
     ck_assert_int_eq(send(fd, put, sizeof put - 1, 0), (ssize_t)(sizeof put - 1));
     usleep(200 * 1000); /* the PUT reaches the server and is suspended */
-    char body[64];
-    for (int i = 0; i < 8; i++) {
-        ck_assert_int_eq(req(&cb, "GET", "/two/fast", NULL, body, sizeof body), 200);
-        ck_assert_str_eq(body, "quick");
-    }
-    struct pollfd p = {fd, POLLIN, 0};
-    ck_assert_msg(poll(&p, 1, 0) == 0, "the delayed reply came before the others were served "
-                  "(%ld ms after the request)", mono_ms() - t0);
-    char reply[512];
-    ssize_t n = recv(fd, reply, sizeof reply - 1, 0);
-    close(fd);
-    ck_assert_int_gt(n, 12);
-    reply[n] = 0;
-    ck_assert_int_eq(strncmp(reply, "HTTP/1.1 200", 12), 0);
-    ck_assert_int_ge(mono_ms() - t0, DELAY_MS - 50);
+    others_served_while_delayed(&cb, fd, t0, DELAY_MS, "/two/fast", "quick");
     serve_server_free(b);
 }
 END_TEST
@@ -127,9 +98,9 @@ START_TEST(stop_lets_pending_delays_go)
 {
     server c;
     serve_server *s = start(&c);
-    ck_assert_int_eq(req(&c, "PUT", "/two", NULL, NULL, 0), 200);
+    ck_assert_int_eq(http_status(&c, "PUT", "/two", NULL, NULL, NULL), 200);
     const char rule[] = "{\"kind\":\"http-delay\",\"key\":\"two/slow\",\"delay_ms\":600000}";
-    ck_assert_int_eq(req(&c, "POST", "/_lhv1/rules", rule, NULL, 0), 200);
+    ck_assert_int_eq(http_status(&c, "POST", "/_lhv1/rules", rule, NULL, NULL), 200);
     int fd = raw_connect(c.port);
     const char put[] = "PUT /two/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\nslow";
     ck_assert_int_eq(send(fd, put, sizeof put - 1, 0), (ssize_t)(sizeof put - 1));
@@ -139,7 +110,7 @@ START_TEST(stop_lets_pending_delays_go)
 }
 END_TEST
 
-static Suite *suite_two_servers(void)
+Suite *suite_two_servers(void)
 {
     Suite *s = suite_create("two_servers");
     TCase *tc = tcase_create("two_servers");
@@ -151,14 +122,8 @@ static Suite *suite_two_servers(void)
     return s;
 }
 
-int main(void)
+int two_servers_setup(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    SRunner *sr = srunner_create(suite_two_servers());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    curl_global_cleanup();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return http_curl_setup(argc, argv);
 }

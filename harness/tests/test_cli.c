@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "check_suites.h"
 #include "cli_run.h"
 #include "lhv1/version.h"
 
@@ -465,7 +466,7 @@ START_TEST(version_is_the_project_version)
 }
 END_TEST
 
-int main(void)
+Suite *suite_cli(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("cli");
@@ -485,9 +486,5 @@ int main(void)
     tcase_add_test(tc, help_on_every_command);
     tcase_add_test(tc, version_is_the_project_version);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }

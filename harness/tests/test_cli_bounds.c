@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "check_suites.h"
 #include "cli_run.h"
 #include "lhv1/frame.h"
 #include "lhv1/lhv2.h"
@@ -342,13 +343,4 @@ Suite *suite_cli_bounds(void)
     tcase_add_test(tc, bad_bound_values);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(suite_cli_bounds());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "check_suites.h"
 #include "cli_run.h"
 
 static char dir[256];
@@ -449,7 +450,7 @@ START_TEST(errors_are_escaped)
 }
 END_TEST
 
-int main(void)
+Suite *suite_cli_escape(void)
 {
     Suite *s = suite_create("cli_escape");
     TCase *tc = tcase_create("cli_escape");
@@ -461,9 +462,5 @@ int main(void)
     tcase_add_test(tc, dump_parses);
     tcase_add_test(tc, errors_are_escaped);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }

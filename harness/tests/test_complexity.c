@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 enum { N_KEYS = 30000 };
 

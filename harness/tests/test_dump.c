@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 static void dump_of(lhv1_bytes body, lhv1_buf *out)
 {

@@ -8,7 +8,7 @@
 #include "json_scan.h"
 #include "lhv1/envelope.h"
 #include "metadata.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define V "\"version\":1"
 #define PARAMS_(name, dim, dist, m, ef)                                               \

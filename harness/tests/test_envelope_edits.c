@@ -8,7 +8,7 @@
 #include "lhv1/frame.h"
 #include "lhv1testing/envelope_edits.h"
 #include "lhv1testing/prng.h"
-#include "suites.h"
+#include "check_suites.h"
 
 enum { SEEDS = 4000 };
 

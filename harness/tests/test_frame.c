@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 /* A heap copy of exactly n bytes (ASan sees any read past the end). */
 static uint8_t *copy_of(const void *p, size_t n)

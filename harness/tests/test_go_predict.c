@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define STD_PARAMS                                                                    \
     "\"params\":{\"name\":\"docs\",\"dimension\":2,\"distance\":\"cosine\",\"m\":4," \

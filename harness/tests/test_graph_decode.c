@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 /* The counts of the graph section, in file order, and the fewest bytes
  * one element of each can take. */

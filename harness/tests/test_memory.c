@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "check_suites.h"
 #include "heap_meter.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -453,9 +454,16 @@ START_TEST(every_allocation_failure_is_survived)
 }
 END_TEST
 
-int main(void)
+int memory_setup(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     heap_meter_install();
+    return 0;
+}
+
+Suite *suite_memory(void)
+{
     Suite *s = suite_create("memory");
     TCase *tc = tcase_create("memory");
     tcase_set_timeout(tc, 120);
@@ -464,9 +472,5 @@ int main(void)
     tcase_add_loop_test(tc, ratio_on_large_inputs, 0, N_SHAPES);
     tcase_add_test(tc, every_allocation_failure_is_survived);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "suites.h"
+#include "check_suites.h"
 
 /* What a case expects beyond its reason: the offset range that names the
  * spot (inclusive; lo == hi for an exact offset), a message substring,

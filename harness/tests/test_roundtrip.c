@@ -9,7 +9,7 @@
 #include "builder.h"
 #include "metadata.h"
 #include "lhv1testing/prng.h"
-#include "suites.h"
+#include "check_suites.h"
 
 #define MAX_NODES 24
 #define MAX_LAYERS 4

@@ -6,7 +6,7 @@
 
 #include "lhv1/graph.h"
 #include "lhv1testing/prng.h"
-#include "suites.h"
+#include "check_suites.h"
 
 /* Reference encoder straight from the definition: zig-zag maps v >= 0 to
  * 2v and v < 0 to -2v-1, then 7 bits a byte, least significant first. */

@@ -52,7 +52,7 @@ static int reset_store(serve_server *s, lhv1_store_err *err)
     cfg.no_log = 1;
     lhv1_store *f = lhv1_fault_store_new(s->store, &cfg);
     if (!f)
-        return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "out of memory");
+        return lhv1_store_oom(err, "reset");
     lhv1_store_destroy(s->faulty);
     s->faulty = f;
     /* A proxy's upstream may keep buckets it did not create. */
@@ -97,6 +97,10 @@ void serve_admin(serve_request *q, serve_reply *r)
         int n = http_faults_add_json(s->faults, j, why, sizeof why);
         pthread_mutex_unlock(&s->lock);
         cJSON_Delete(j);
+        if (n < 0 && !strcmp(why, "out of memory")) {
+            serve_reply_oom(r, q, "fault rules");
+            return;
+        }
         if (n < 0) {
             serve_reply_error(r, q, 400, "InvalidRule", "%s", why);
             return;

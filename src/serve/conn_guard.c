@@ -6,6 +6,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,8 @@ void conn_guard_notify(void *cls, struct MHD_Connection *c, void **socket_contex
         *socket_context = s;
         if (!s || !ci) {
             /* Untracked: no deadline can reach it, so it is not served. */
+            if (!s)
+                fprintf(stderr, "lhv1 serve: a connection: out of memory: closed unread\n");
             if (ci)
                 shutdown(ci->connect_fd, SHUT_RDWR);
             return;

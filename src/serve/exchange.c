@@ -1,6 +1,7 @@
 /* One HTTP exchange (exchange.h). */
 #include "exchange.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,7 +291,7 @@ static enum MHD_Result on_complete_request(exchange *ex, struct MHD_Connection *
                               "the server holds its most request bytes (--max-inflight); "
                               "retry later");
         else
-            serve_reply_error(&r, &q, 500, "InternalError", "out of memory");
+            serve_reply_oom(&r, &q, "request body");
         return early_reply(s, conn, ctx, &q, &r);
     }
     q.body = ctx->body; /* the request owns it now: a PUT may hand it to the store */
@@ -323,6 +324,25 @@ static enum MHD_Result on_complete_request(exchange *ex, struct MHD_Connection *
     return rc;
 }
 
+/* No memory for a request's context: 503 SlowDown from a static text (the
+ * response refers to it, copies nothing), and the connection closes. */
+static enum MHD_Result context_oom(struct MHD_Connection *conn)
+{
+    static const char body[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown"
+                               "</Code><Message>request: out of memory</Message></Error>\n";
+    fprintf(stderr, "lhv1 serve: a request: out of memory\n");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", "application/xml");
+    MHD_add_response_header(resp, "Retry-After", "1");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result rc = MHD_queue_response(conn, 503, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
 enum MHD_Result exchange_on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                     const char *method, const char *version,
                                     const char *upload_data, size_t *upload_data_size,
@@ -332,7 +352,7 @@ enum MHD_Result exchange_on_request(void *cls, struct MHD_Connection *conn, cons
     exchange *ex = cls;
     req_ctx *ctx = *con_cls;
     if (!ctx || !ctx->path)
-        return MHD_NO; /* no memory for the request's context: close */
+        return context_oom(conn);
     if (!ctx->started)
         return on_header(ex->srv, conn, ctx, method, version);
     if (ctx->delayed) { /* resumed after a latency fault or an offloaded request */
@@ -340,8 +360,8 @@ enum MHD_Result exchange_on_request(void *cls, struct MHD_Connection *conn, cons
         delayed_free(ctx);
         return rc;
     }
-    if (ctx->failed)
-        return MHD_NO;
+    if (ctx->failed) /* a worker found no memory for its reply */
+        return context_oom(conn);
     if (ctx->answered) {
         *upload_data_size = 0;
         return MHD_YES;

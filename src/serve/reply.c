@@ -70,6 +70,14 @@ void serve_reply_header(serve_reply *r, const char *name, const char *fmt, ...)
     va_end(ap);
 }
 
+void serve_reply_oom(serve_reply *r, const serve_request *q, const char *what)
+{
+    fprintf(stderr, "lhv1 serve: request %llu: %s: out of memory\n", (unsigned long long)q->id,
+            what);
+    serve_reply_error(r, q, 503, "SlowDown", "%s: out of memory", what);
+    serve_reply_header(r, "Retry-After", "1");
+}
+
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)
 {

@@ -25,7 +25,7 @@ int serve_unescape(const char *s, size_t n, lhv1_buf *out)
         lhv1_buf_putc(out, (uint8_t)v);
         i += 2;
     }
-    return out->failed ? -1 : 0;
+    return out->failed ? -2 : 0;
 }
 
 #define KEY_SEGMENT_MAX 255 /* NAME_MAX of the file systems the file backend uses */
@@ -93,6 +93,31 @@ static int find_arg(void *cls, const char *name, size_t name_len, const char *va
     return 1;
 }
 
+/* Percent-decodes the n bytes at s into out, NUL-terminated, allocating
+ * nothing: -1 on a bad escape, a NUL byte, or a value that does not fit. */
+static int unescape_into(const char *s, size_t n, char *out, size_t out_len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+                !isxdigit((unsigned char)s[i + 2]))
+                return -1;
+            char hex[3] = {s[i + 1], s[i + 2], 0};
+            c = (int)strtol(hex, NULL, 16);
+            i += 2;
+        }
+        if (c == 0 || w + 1 >= out_len)
+            return -1;
+        out[w++] = (char)c;
+    }
+    if (w >= out_len)
+        return -1;
+    out[w] = 0;
+    return 0;
+}
+
 int serve_query(const serve_request *q, const char *name, char *out, size_t out_len)
 {
     /* Argument names are matched as sent; names we look up need no escape. */
@@ -104,18 +129,7 @@ int serve_query(const serve_request *q, const char *name, char *out, size_t out_
             out[0] = 0;
         return 1;
     }
-    lhv1_buf v;
-    lhv1_buf_init(&v);
-    int rc = serve_unescape(f.value, f.value_len, &v);
-    if (rc == 0 && (v.len >= out_len || (v.len && memchr(v.data, 0, v.len))))
-        rc = -1;
-    if (rc == 0) {
-        if (v.len) /* an empty value ("delimiter=") has no buffer */
-            memcpy(out, v.data, v.len);
-        out[v.len] = 0;
-    }
-    lhv1_buf_free(&v);
-    return rc < 0 ? -1 : 1;
+    return unescape_into(f.value, f.value_len, out, out_len) < 0 ? -1 : 1;
 }
 
 typedef struct allow_ctx {

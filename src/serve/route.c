@@ -37,10 +37,15 @@ void serve_route(serve_request *q, serve_reply *r)
     size_t blen = slash ? (size_t)(slash - p) : rest;
     lhv1_buf b;
     lhv1_buf_init(&b);
-    int ok = serve_unescape(p, blen, &b) == 0 && serve_bucket_name_ok(b.data, b.len);
+    int un = serve_unescape(p, blen, &b);
+    int ok = un == 0 && serve_bucket_name_ok(b.data, b.len);
     if (ok)
         memcpy(q->bucket, b.data, b.len), q->bucket[b.len] = 0;
     lhv1_buf_free(&b);
+    if (un == -2) {
+        serve_reply_oom(r, q, "bucket name");
+        return;
+    }
     if (!ok) {
         serve_reply_error(r, q, 400, "InvalidBucketName", "The specified bucket is not valid.");
         return;
@@ -52,7 +57,12 @@ void serve_route(serve_request *q, serve_reply *r)
         return;
     }
     q->has_key = 1;
-    if (serve_unescape(slash + 1, (size_t)(url + plen - slash - 1), &q->key) < 0) {
+    int un_key = serve_unescape(slash + 1, (size_t)(url + plen - slash - 1), &q->key);
+    if (un_key == -2) {
+        serve_reply_oom(r, q, "object key");
+        return;
+    }
+    if (un_key < 0) {
         serve_reply_error(r, q, 400, "InvalidURI", "bad percent-escape in the key");
         return;
     }

@@ -80,6 +80,9 @@ void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *e
         else
             serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
         break;
+    case LHV1_STORE_OUT_OF_MEMORY:
+        serve_reply_oom(r, q, err->body[0] ? err->body : "the store");
+        break;
     default:
         if (err->status == 503) {
             serve_reply_error(r, q, 503, "SlowDown", "%s", err->body);
@@ -136,7 +139,7 @@ static void create_bucket(serve_request *q, serve_reply *r)
     if (!existed) {
         rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
         if (rc == 0 && bucket_add(s, q->bucket) < 0)
-            rc = lhv1_store_fail(&err, LHV1_STORE_FAILED, 500, "out of memory");
+            rc = lhv1_store_oom(&err, "bucket list");
     }
     pthread_mutex_unlock(&s->lock);
     if (rc < 0) {
@@ -340,7 +343,7 @@ static void list_objects(serve_request *q, serve_reply *r)
         lhv1_buf_free(&contents);
         lhv1_buf_free(&prefixes);
         lhv1_key_list_free(&l);
-        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        serve_reply_oom(r, q, "listing");
         return;
     }
     for (size_t i = 0; i < l.n; i++) {
@@ -425,9 +428,10 @@ static void list_objects(serve_request *q, serve_reply *r)
         if (failed == -3) {
             serve_reply_error(r, q, 503, "SlowDown", "listing: %s", why);
             serve_reply_header(r, "Retry-After", "1");
+        } else if (!why[0]) {
+            serve_reply_oom(r, q, "listing");
         } else {
-            serve_reply_error(r, q, 500, "InternalError", "listing: %s",
-                              why[0] ? why : "out of memory");
+            serve_reply_error(r, q, 500, "InternalError", "listing: %s", why);
         }
         http_faults_http_effects(&d, q, r);
         return;

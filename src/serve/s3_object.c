@@ -480,7 +480,7 @@ void s3_object_op(serve_request *q, serve_reply *r)
     lhv1_buf_init(&k);
     if (serve_object_key(q, &k) < 0) {
         lhv1_buf_free(&k);
-        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        serve_reply_oom(r, q, "object key");
         return;
     }
     lhv1_bytes skey = {k.data, k.len};

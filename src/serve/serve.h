@@ -123,6 +123,10 @@ int serve_reply_long_header(serve_reply *r, const char *name, const char *value)
 void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                        const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Out of memory while serving: 503 SlowDown "<what>: out of memory" with
+ * Retry-After (a client retries; a later request may find memory), and a
+ * line on stderr. */
+void serve_reply_oom(serve_reply *r, const serve_request *q, const char *what);
 
 /* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
  * -1 too long for out. NUL bytes in values are reported as -1 too. */
@@ -140,7 +144,7 @@ int serve_query_allowed(const serve_request *q, serve_reply *r, const char *cons
 int serve_key_check(lhv1_bytes key, lhv1_store_err *err);
 
 /* Percent-decodes s[0:n] into out (any byte, NUL included); -1 on a bad
- * escape. */
+ * escape, -2 when out ran out of memory. */
 int serve_unescape(const char *s, size_t n, lhv1_buf *out);
 
 /* The bucket names served, S3's rules: 3 to 63 of [a-z0-9.-], each

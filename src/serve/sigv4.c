@@ -392,7 +392,7 @@ static int check_signature(serve_request *q, const char *key, const char *secret
     uint8_t *k0 = malloc(sl + 4);
     if (!k0) {
         lhv1_buf_free(&c);
-        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        serve_reply_oom(r, q, "signature");
         return -1;
     }
     memcpy(k0, "AWS4", 4);

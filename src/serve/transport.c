@@ -156,8 +156,10 @@ int serve_transport_start(serve_server *s)
         return -1;
     }
     t->port = ntohs(sa.sin_port);
+    errno = 0;
     t->ex.timer = delay_timer_start();
-    t->ex.workers = worker_pool_start(SERVE_WORKERS, LISTING_WORKERS);
+    t->ex.workers = t->ex.timer ? worker_pool_start(SERVE_WORKERS, LISTING_WORKERS) : NULL;
+    int no_memory = !t->ex.workers && errno == ENOMEM;
     if (t->ex.timer && t->ex.workers && conn_guard_start(s->guard) == 0) {
         /* One thread polls (epoll) and serves every connection: a thread
          * per connection paid a context switch per request, and even a
@@ -179,7 +181,8 @@ int serve_transport_start(serve_server *s)
             MHD_OPTION_END);
     }
     if (!t->daemon) {
-        fprintf(stderr, "lhv1 serve: cannot start the server's threads\n");
+        fprintf(stderr, "lhv1 serve: cannot start the server's threads%s\n",
+                no_memory ? ": out of memory" : "");
         transport_free(s);
         return -1;
     }

@@ -14,7 +14,7 @@ import (
 // the campaign does. Safety properties asserted for both clients: a body
 // cut short of its Content-Length is never loaded (the client reports
 // it), a 404 with another code than NoSuchKey is never "missing", nothing
-// is SILENT-WRONG. The table is logged (docs/FAULTS.md quotes it).
+// is SILENT-WRONG. The table is logged (docs/FAULT-RESULTS.md quotes it).
 func TestHTTPOnlyFaultsThroughPersistor(t *testing.T) {
 	srv := startServe(t)
 	contents, err := lhv1campaign.Workload()
