@@ -8,7 +8,9 @@
 #include "internal.h"
 
 /* How much of the stderr tail goes into a crash's message. */
-enum { STDERR_IN_MESSAGE = 2048 };
+/* A testee's start (an interpreter, `go run`) can take far longer than a
+ * case on a loaded machine; --timeout bounds cases, not the start. */
+enum { STDERR_IN_MESSAGE = 2048, HELLO_TIMEOUT_MS_MIN = 120000 };
 
 char *conform_clean_text(const uint8_t *p, size_t n, size_t max)
 {
@@ -73,8 +75,9 @@ int session_start(conform_session *s)
     lhv1_testee_req_hello(&req);
     lhv1_testee_hello h;
     int rc = -1;
-    lhv1_xchg x = lhv1_testee_proc_exchange(s->proc, req.data, req.len, s->timeout_ms, &resp,
-                                            why, sizeof why);
+    unsigned hello_ms = s->timeout_ms > HELLO_TIMEOUT_MS_MIN ? s->timeout_ms : HELLO_TIMEOUT_MS_MIN;
+    lhv1_xchg x = lhv1_testee_proc_exchange(s->proc, req.data, req.len, hello_ms, &resp, why,
+                                            sizeof why);
     if (x != LHV1_XCHG_OK) {
         char *m = crash_message(s->proc, why);
         snprintf(s->err, sizeof s->err, "the testee did not answer hello (%s): %s",
