@@ -42,14 +42,15 @@ static int bucket_add(serve_server *s, const char *name)
 
 int serve_buckets_load(serve_server *s)
 {
-    serve_buckets_free(s);
     lhv1_key_list l;
     lhv1_key_list_init(&l);
     lhv1_store_err err;
+    /* the proxy's listing lets the lock go: the names stay until it ends */
     if (lhv1_store_list(s->store, lhv1_bytes_str(MARKER_PREFIX), &l, &err) < 0) {
         lhv1_key_list_free(&l);
         return -1;
     }
+    serve_buckets_free(s);
     lhv1_key_list_sort(&l);
     int rc = 0;
     for (size_t i = 0; i < l.n && rc == 0; i++)
@@ -134,7 +135,9 @@ static void create_bucket(serve_request *q, serve_reply *r)
     int rc = 0;
     if (!serve_bucket_exists(s, q->bucket)) {
         rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
-        if (rc == 0 && bucket_add(s, q->bucket) < 0)
+        /* the proxy's put lets the lock go: another CreateBucket may have
+         * added the name meanwhile */
+        if (rc == 0 && !serve_bucket_exists(s, q->bucket) && bucket_add(s, q->bucket) < 0)
             rc = lhv1_store_fail(&err, LHV1_STORE_FAILED, 500, "out of memory");
     }
     pthread_mutex_unlock(&s->lock);
