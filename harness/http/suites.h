@@ -18,5 +18,6 @@ Suite *suite_sec_conn(void);
 Suite *suite_storage(void);
 Suite *suite_proxy_bounds(void);
 Suite *suite_proxy_stall(void);
+Suite *suite_sec_listing(void);
 
 #endif

@@ -21,6 +21,7 @@ int main(void)
     srunner_add_suite(sr, suite_storage());
     srunner_add_suite(sr, suite_proxy_bounds());
     srunner_add_suite(sr, suite_proxy_stall());
+    srunner_add_suite(sr, suite_sec_listing());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
