@@ -84,7 +84,7 @@ static void *serve_conn(void *arg)
     stall_upstream *u = a->u;
     int fd = a->fd;
     free(a);
-    char req[8192];
+    char req[8192] = "";
     size_t got = 0;
     while (got < sizeof req - 1 && !strstr(req, "\r\n\r\n")) {
         ssize_t n = recv(fd, req + got, sizeof req - 1 - got, 0);
