@@ -99,6 +99,11 @@ int lhv1_memory_store_view(lhv1_store *s, lhv1_bytes key, lhv1_bytes *out);
  * (*had = 0). On -1 (out of memory) the store and *body are unchanged. */
 int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, int *had,
                                lhv1_store_err *err);
+/* The first key >= from (after = 0) or > from (after = 1), in the order
+ * of lhv1_key_list_sort, into *key (valid until the next mutation): 1, or
+ * 0 when there is none. O(log n): a listing page walks from where the
+ * last one ended instead of listing and sorting every key. */
+int lhv1_memory_store_seek(lhv1_store *s, lhv1_bytes from, int after, lhv1_bytes *key);
 /* Deletes the key, handing its body to *old: 1, or 0 (absent, *old empty). */
 int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old);
 

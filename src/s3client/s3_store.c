@@ -23,6 +23,7 @@ typedef struct s3_store {
     long listing_timeout_ms;
     const lhv1_s3_charge *charge;
     const lhv1_s3_exchange *exchange;
+    const int *cancel;
 } s3_store;
 
 /* Where a reply's body goes and how much of it is read. The status decides
@@ -179,6 +180,18 @@ static void path_escape(lhv1_buf *b, const uint8_t *s, size_t n, int keep_slash)
     }
 }
 
+static int cancelled(const int *cancel)
+{
+    return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED);
+}
+
+static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return cancelled(cls); /* nonzero: CURLE_ABORTED_BY_CALLBACK */
+}
+
 /* A connection that carried bytes past a reply is not reused: the handle
  * (and its connection cache) is replaced. */
 static int renew_handle(s3_store *s)
@@ -197,6 +210,8 @@ static int renew_handle(s3_store *s)
 static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_bytes body,
                     reply *r, lhv1_store_err *err)
 {
+    if (cancelled(s->cancel))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 503, "%s %s: cancelled", method, s->bucket);
     CURL *c = s->curl;
     curl_easy_reset(c);
     r->curl = c;
@@ -228,6 +243,11 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms ? r->timeout_ms : s->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (s->cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)s->cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     /* No "Expect:" to drop 100-continue: libcurl 7.88's SigV4 signs the
      * removed header as "expect:" with an empty value, which no S3 server
      * that verifies signatures accepts. */
@@ -286,6 +306,8 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
                                "%s %s: %s", method, s->bucket, r->stop);
     if (rc == CURLE_OUT_OF_MEMORY)
         return lhv1_store_oom(err, "libcurl");
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 503, "%s %s: cancelled", method, s->bucket);
     if (rc != CURLE_OK) {
         /* A reset, a body shorter than its Content-Length, a timeout: the
          * store failed; what the server may have done is unknown. */
@@ -621,6 +643,7 @@ lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
         cfg->listing_timeout_ms > 0 ? cfg->listing_timeout_ms : LHV1_S3_LISTING_TIMEOUT_DEFAULT;
     s->charge = cfg->charge;
     s->exchange = cfg->exchange;
+    s->cancel = cfg->cancel;
     if (cfg->access_key && cfg->secret_key) {
         size_t n = strlen(cfg->access_key) + strlen(cfg->secret_key) + 2;
         s->userpwd = lhv1_malloc(n);

@@ -62,6 +62,11 @@ typedef struct lhv1_s3_config {
     long listing_timeout_ms; /* a whole listing; 0 = LHV1_S3_LISTING_TIMEOUT_DEFAULT */
     const lhv1_s3_charge *charge; /* object bodies' budget, or NULL (none) */
     const lhv1_s3_exchange *exchange; /* object requests' extra headers, or NULL */
+    /* Nonzero (read atomically): a transfer in progress ends within about
+     * a second (libcurl's progress callback) and none starts, FAILED with
+     * status 503. The owner sets it to stop (lhv1 serve's SIGTERM). NULL:
+     * never. */
+    const int *cancel;
 } lhv1_s3_config;
 
 /* The default bound on an object's body: what one read may make the

@@ -53,6 +53,7 @@ static int reset_store(serve_server *s, lhv1_store_err *err)
     lhv1_store *f = lhv1_fault_store_new(s->store, &cfg);
     if (!f)
         return lhv1_store_oom(err, "reset");
+    serve_upstream_quiesce(s->store); /* no operation left inside the old one */
     lhv1_store_destroy(s->faulty);
     s->faulty = f;
     /* A proxy's upstream may keep buckets it did not create. */

@@ -93,7 +93,13 @@ static void run_offloaded(void *arg)
     if (r) {
         serve_reply_init(r);
         j->q.on_worker = 1;
-        serve_route(&j->q, r);
+        if (__atomic_load_n(&s->stopping, __ATOMIC_RELAXED)) {
+            /* queued when the server stopped: not run */
+            serve_reply_error(r, &j->q, 503, "ServiceUnavailable", "the server is stopping");
+            serve_reply_header(r, "Retry-After", "1");
+        } else {
+            serve_route(&j->q, r);
+        }
     }
     lhv1_buf_free(&j->q.key);
     lhv1_buf_free(&j->q.body);

@@ -60,6 +60,8 @@ typedef struct serve_server {
     struct serve_transport *transport; /* the HTTP side while it runs (transport.h) */
     serve_report_fn report;  /* says what went wrong with an argument */
     int root_fd;             /* the file backend's root, locked; -1 */
+    int stopping;            /* atomic; 1 from the stop on: upstream transfers
+                              * end, queued requests are answered 503 */
 } serve_server;
 
 /* The most the event thread serves inline, about half a millisecond of

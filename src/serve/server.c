@@ -84,11 +84,18 @@ serve_server *serve_server_new(const serve_config *cfg, const uint8_t *plan, siz
     s->cfg = *cfg;
     s->report = report;
     s->root_fd = -1;
-    pthread_mutex_init(&s->lock, NULL);
+    /* Error-checking: the proxy's store asks it whether its caller holds
+     * it (serve_upstream_bind). */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&s->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
     if (open_backend(s) < 0) {
         serve_server_free(s);
         return NULL;
     }
+    serve_upstream_bind(s->store, &s->lock, &s->stopping);
     s->meta = object_meta_new();
     lhv1_fault_config fcfg = {0};
     fcfg.history_max = 8;

@@ -208,6 +208,7 @@ void serve_transport_stop(serve_server *s)
     MHD_socket fd = MHD_quiesce_daemon(t->daemon);
     if (fd != MHD_INVALID_SOCKET && fd != t->fd)
         close(fd);
+    __atomic_store_n(&s->stopping, 1, __ATOMIC_RELAXED);
     worker_pool_stop(t->ex.workers);   /* each offloaded connection resumed */
     delay_timer_stop(t->ex.timer);     /* each delayed connection resumed */
     MHD_stop_daemon(t->daemon);

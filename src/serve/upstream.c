@@ -14,9 +14,14 @@
  * What it reads from the upstream is bounded as the server bounds what
  * clients send: an object's body at most --max-body bytes, taken from the
  * in-flight budget before it is held (serve_upstream_charge), a
- * bucket-level reply at most a listing page. */
+ * bucket-level reply at most a listing page.
+ *
+ * No network I/O under the server's lock (serve_upstream_bind): one slow
+ * upstream call would stall every client. Each transfer releases the lock
+ * and takes it again after; each operation has its own libcurl handle. */
 #define _GNU_SOURCE /* memmem */
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,21 +34,17 @@
 #define MARKER_PREFIX "_buckets/"
 #define MARKER_LEN (sizeof MARKER_PREFIX - 1)
 
-typedef struct upstream_bucket {
-    char *name;
-    lhv1_store *s3; /* the client store of this bucket */
-} upstream_bucket;
-
 typedef struct upstream_store {
     lhv1_store base;
     lhv1_s3_config cfg;   /* strings point at the environment and `endpoint` */
     lhv1_s3_charge charge; /* every bucket store's; set per operation */
     lhv1_s3_exchange exchange; /* every bucket store's; set per operation */
     char *endpoint;
-    CURL *curl;           /* bucket-level requests */
     char *userpwd, *sigv4;
-    upstream_bucket *b;
-    size_t n;
+    pthread_mutex_t *lock; /* the server's, released for each transfer */
+    const int *stop;       /* the server's: nonzero ends transfers */
+    unsigned away;         /* transfers under way (under `lock`) */
+    pthread_cond_t idle;   /* with `lock`: `away` fell to 0 */
     lhv1_store *created;  /* keys as above, empty bodies: what reset deletes */
 } upstream_store;
 
@@ -81,6 +82,36 @@ static void error_code(const lhv1_buf *body, char *code, size_t n)
     }
 }
 
+/* The server's lock, released for a transfer: 1 when the caller held it
+ * (every caller but the start-up's ListBuckets, made before any thread
+ * runs), counted in `away` before it is let go. An error-checking mutex
+ * tells whether it was held. */
+static int lock_release(upstream_store *u)
+{
+    if (!u->lock)
+        return 0;
+    u->away++;
+    if (pthread_mutex_unlock(u->lock) == 0)
+        return 1;
+    u->away--;
+    return 0;
+}
+
+static void lock_retake(upstream_store *u, int held)
+{
+    if (!held)
+        return;
+    pthread_mutex_lock(u->lock);
+    if (--u->away == 0)
+        pthread_cond_broadcast(&u->idle);
+}
+
+static int stop_requested(void *cls, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    return cls && __atomic_load_n((const int *)cls, __ATOMIC_RELAXED);
+}
+
 /* One bucket-level request (path "/" or "/<bucket>"), signed like the
  * client store's. The HTTP status, or -1 with err filled. */
 static long bucket_request(upstream_store *u, const char *method, const char *path,
@@ -89,8 +120,12 @@ static long bucket_request(upstream_store *u, const char *method, const char *pa
     char url[512];
     if ((size_t)snprintf(url, sizeof url, "%s%s", u->endpoint, path) >= sizeof url)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "upstream URL too long");
-    CURL *c = u->curl;
-    curl_easy_reset(c);
+    if (stop_requested((void *)u->stop, 0, 0, 0, 0))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 503, "upstream %s %s: cancelled", method,
+                               path);
+    CURL *c = curl_easy_init();
+    if (!c)
+        return lhv1_store_oom(err, "upstream request");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
@@ -106,18 +141,26 @@ static long bucket_request(upstream_store *u, const char *method, const char *pa
         /* Bucket requests have no body: S3 wants its hash signed. */
         h = curl_slist_append(NULL, "x-amz-content-sha256: "
                                     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        if (!h)
+        if (!h) {
+            curl_easy_cleanup(c);
             return lhv1_store_oom(err, "upstream request");
+        }
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
     small_body b = {out, 0};
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)LHV1_S3_PAGE_MAX);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stop_requested);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)u->stop);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    int held = lock_release(u);
     CURLcode rc = curl_easy_perform(c);
+    lock_retake(u, held);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(h);
+    curl_easy_cleanup(c);
     if (b.over || rc == CURLE_FILESIZE_EXCEEDED)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 502,
                                "upstream %s %s: a reply of more than %zu bytes", method, path,
@@ -139,54 +182,69 @@ static int bucket_fail(long status, const lhv1_buf *body, const char *what, lhv1
                            "upstream %s: %ld %s", what, status, code[0] ? code : "(no S3 code)");
 }
 
-static void bucket_forget(upstream_store *u, size_t i)
-{
-    free(u->b[i].name);
-    lhv1_store_destroy(u->b[i].s3);
-    u->b[i] = u->b[--u->n];
-}
+/* What one operation's client reads while the lock is let go: copies of
+ * the settings made for it under the lock, which the next operation may
+ * overwrite meanwhile. */
+typedef struct upstream_op {
+    lhv1_s3_charge charge;
+    lhv1_s3_exchange exchange;
+} upstream_op;
 
-/* The client store of bucket name[0:len], created on first use. */
-static lhv1_store *bucket_store(upstream_store *u, const uint8_t *name, size_t len,
-                                lhv1_store_err *err)
+/* A client store of bucket name[0:len] for one operation, which the
+ * caller destroys: its own libcurl handle and its own copy of the charge
+ * (serve_upstream_charge) and the headers exchanged
+ * (serve_upstream_exchange), as operations run at once off the lock. */
+static lhv1_store *bucket_client(upstream_store *u, const uint8_t *name, size_t len,
+                                 upstream_op *op, lhv1_store_err *err)
 {
-    for (size_t i = 0; i < u->n; i++)
-        if (strlen(u->b[i].name) == len && !memcmp(u->b[i].name, name, len))
-            return u->b[i].s3;
     if (!serve_bucket_name_ok(name, len)) {
         lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "not a bucket name");
         return NULL;
     }
-    upstream_bucket *p = realloc(u->b, (u->n + 1) * sizeof *p);
-    if (!p) {
+    char *n = strndup((const char *)name, len);
+    if (!n) {
         lhv1_store_oom(err, "upstream bucket");
         return NULL;
     }
-    u->b = p;
-    char *n = strndup((const char *)name, len);
+    op->charge = u->charge;
+    op->exchange = u->exchange;
     lhv1_s3_config cfg = u->cfg;
     cfg.bucket = n;
-    lhv1_store *s = n ? lhv1_s3_store_new(&cfg, err) : NULL;
-    if (!s) {
-        if (!n)
-            lhv1_store_oom(err, "upstream bucket");
-        free(n);
-        return NULL;
-    }
-    u->b[u->n++] = (upstream_bucket){n, s};
+    cfg.charge = &op->charge;
+    cfg.exchange = &op->exchange;
+    lhv1_store *s = lhv1_s3_store_new(&cfg, err); /* copies the name */
+    free(n);
     return s;
 }
 
-/* Splits "<bucket>/<key>" and finds the bucket's store. */
-static lhv1_store *object_store(upstream_store *u, lhv1_bytes key, lhv1_bytes *okey,
-                                lhv1_store_err *err)
+/* Splits "<bucket>/<key>" and makes the bucket's client. */
+static lhv1_store *object_client(upstream_store *u, lhv1_bytes key, lhv1_bytes *okey,
+                                 upstream_op *op, lhv1_store_err *err)
 {
     const uint8_t *slash = key.len ? memchr(key.data, '/', key.len) : NULL;
     if (!slash)
         return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400, "no bucket in the key"), NULL;
     size_t bl = (size_t)(slash - key.data);
     *okey = (lhv1_bytes){slash + 1, key.len - bl - 1};
-    return bucket_store(u, key.data, bl, err);
+    return bucket_client(u, key.data, bl, op, err);
+}
+
+/* One object operation (op: 'p'ut, 'g'et, 'd'elete) off the lock. */
+static int object_call(upstream_store *u, char op, lhv1_bytes key, lhv1_bytes body,
+                       lhv1_buf *out, lhv1_store_err *err)
+{
+    lhv1_bytes okey;
+    upstream_op op;
+    lhv1_store *s = object_client(u, key, &okey, &op, err);
+    if (!s)
+        return -1;
+    int held = lock_release(u);
+    int rc = op == 'p'   ? lhv1_store_put(s, okey, body, err)
+             : op == 'g' ? lhv1_store_get(s, okey, out, err)
+                         : lhv1_store_del(s, okey, err);
+    lock_retake(u, held);
+    lhv1_store_destroy(s);
+    return rc;
 }
 
 static int is_marker(lhv1_bytes key)
@@ -240,9 +298,7 @@ static int up_put(lhv1_store *st, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
 {
     upstream_store *u = (upstream_store *)st;
     if (!is_marker(key)) {
-        lhv1_bytes okey;
-        lhv1_store *s = object_store(u, key, &okey, err);
-        if (!s || lhv1_store_put(s, okey, body, err) < 0)
+        if (object_call(u, 'p', key, body, NULL, err) < 0)
             return -1;
         return record(u, key, err);
     }
@@ -299,18 +355,14 @@ static int up_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
         }
         return rc;
     }
-    lhv1_bytes okey;
-    lhv1_store *s = object_store(u, key, &okey, err);
-    return s ? lhv1_store_get(s, okey, out, err) : -1;
+    return object_call(u, 'g', key, (lhv1_bytes){NULL, 0}, out, err);
 }
 
 static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
 {
     upstream_store *u = (upstream_store *)st;
     if (!is_marker(key)) {
-        lhv1_bytes okey;
-        lhv1_store *s = object_store(u, key, &okey, err);
-        if (!s || lhv1_store_del(s, okey, err) < 0)
+        if (object_call(u, 'd', key, (lhv1_bytes){NULL, 0}, NULL, err) < 0)
             return -1;
         return forget(u, key, err);
     }
@@ -325,11 +377,6 @@ static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
     int rc = status < 0 ? -1 : status / 100 == 2 || status == 404 ? 0 /* idempotent */
                                                                  : bucket_fail(status, &out, "DeleteBucket", err);
     lhv1_buf_free(&out);
-    for (size_t i = 0; rc == 0 && i < u->n; i++)
-        if (strlen(u->b[i].name) == name.len && !memcmp(u->b[i].name, name.data, name.len)) {
-            bucket_forget(u, i);
-            break;
-        }
     if (rc == 0)
         rc = forget(u, key, err);
     return rc;
@@ -339,12 +386,16 @@ static int up_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
 static int list_objects(upstream_store *u, lhv1_bytes bucket, lhv1_bytes prefix,
                         lhv1_key_list *out, lhv1_store_err *err)
 {
-    lhv1_store *s = bucket_store(u, bucket.data, bucket.len, err);
+    upstream_op op;
+    lhv1_store *s = bucket_client(u, bucket.data, bucket.len, &op, err);
     if (!s)
         return -1;
     lhv1_key_list l;
     lhv1_key_list_init(&l);
+    int held = lock_release(u);
     int rc = lhv1_store_list(s, prefix, &l, err);
+    lock_retake(u, held);
+    lhv1_store_destroy(s);
     lhv1_buf k;
     lhv1_buf_init(&k);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -406,12 +457,8 @@ static int up_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *out, lhv1_s
 static void up_destroy(lhv1_store *st)
 {
     upstream_store *u = (upstream_store *)st;
-    while (u->n)
-        bucket_forget(u, u->n - 1);
-    free(u->b);
     lhv1_store_destroy(u->created);
-    if (u->curl)
-        curl_easy_cleanup(u->curl);
+    pthread_cond_destroy(&u->idle);
     free(u->endpoint);
     free(u->userpwd);
     free(u->sigv4);
@@ -457,15 +504,15 @@ lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_er
         return NULL;
     }
     u->base.ops = &upstream_ops;
-    /* lhv1_s3_store_new initialises libcurl once; a probe store does it
-     * before this store's own handle. */
+    pthread_cond_init(&u->idle, NULL);
+    /* lhv1_s3_store_new initialises libcurl once (before any thread): a
+     * probe store does it. */
     lhv1_s3_config probe = {.endpoint = url, .bucket = "probe"};
     lhv1_store *p = lhv1_s3_store_new(&probe, err);
     lhv1_store_destroy(p);
     u->endpoint = strdup(url);
-    u->curl = p ? curl_easy_init() : NULL;
     u->created = lhv1_memory_store_new();
-    if (!p || !u->endpoint || !u->curl || !u->created) {
+    if (!p || !u->endpoint || !u->created) {
         if (p)
             lhv1_store_oom(err, "upstream");
         up_destroy(&u->base);
@@ -494,6 +541,25 @@ lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_er
         }
     }
     return &u->base;
+}
+
+void serve_upstream_bind(lhv1_store *st, pthread_mutex_t *lock, const int *stop)
+{
+    if (!serve_is_upstream(st))
+        return;
+    upstream_store *u = (upstream_store *)st;
+    u->lock = lock;
+    u->stop = stop;
+    u->cfg.cancel = stop;
+}
+
+void serve_upstream_quiesce(lhv1_store *st)
+{
+    if (!serve_is_upstream(st))
+        return;
+    upstream_store *u = (upstream_store *)st;
+    while (u->away)
+        pthread_cond_wait(&u->idle, u->lock);
 }
 
 int serve_upstream_reset(lhv1_store *st, lhv1_store_err *err)

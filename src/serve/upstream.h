@@ -2,6 +2,7 @@
 #ifndef LHV1_SERVE_UPSTREAM_H
 #define LHV1_SERVE_UPSTREAM_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "lhv1/store.h"
@@ -12,10 +13,21 @@
  * an object's body read is at most max_body bytes (--max-body). NULL with
  * err filled on failure. */
 lhv1_store *serve_upstream_new(const char *url, uint64_t max_body, lhv1_store_err *err);
+/* The server's lock (an error-checking mutex), which every operation on
+ * the store holds, is released for each transfer and taken again after:
+ * callers hold no pointer into state another request may change across
+ * an operation. A nonzero *stop (read atomically) ends transfers in
+ * progress within about a second, and starts none: they fail 503. No
+ * effect on other stores. */
+void serve_upstream_bind(lhv1_store *st, pthread_mutex_t *lock, const int *stop);
+/* With the lock held: returns when no transfer is under way (so no
+ * operation is inside the fault store in front): before that store is
+ * replaced. */
+void serve_upstream_quiesce(lhv1_store *st);
 /* 1 if st is the proxy's store. */
 int serve_is_upstream(const lhv1_store *st);
 /* Until the next call (under the server lock, as every proxy operation
- * runs): each object body read from the upstream takes its bytes from
+ * starts; each operation takes its own copy): each object body read from the upstream takes its bytes from
  * take(cls, n) before they are held (0 taken, -1 no room: the read fails
  * 503). take NULL: nothing is taken. No effect on other stores. */
 void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), void *cls);

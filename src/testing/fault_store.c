@@ -259,24 +259,17 @@ static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, int 
 
 /* The key's history, created on first use with the state the inner store
  * holds before this store mutates it. NULL on allocation failure, with
- * nothing recorded (a history always holds at least one version). */
+ * nothing recorded (a history always holds at least one version).
+ *
+ * An inner store may let other operations of this store run while it
+ * works (lhv1 serve's proxy releases its lock for network I/O): nothing
+ * here holds a pointer into the histories across a call to it, and a
+ * history another operation created meanwhile is the one kept. */
 static key_hist *hist_get(fault_store *f, lhv1_bytes key)
 {
     key_hist *h = hist_find(f, key);
     if (h)
         return h;
-    if (lhv1_key_index_reserve(&f->hist_index) < 0)
-        return NULL;
-    if (f->n_hist == f->cap_hist) {
-        size_t cap = f->cap_hist ? f->cap_hist * 2 : 8;
-        key_hist *p = lhv1_realloc(f->hist, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        f->hist = p;
-        f->cap_hist = cap;
-    }
-    h = &f->hist[f->n_hist];
-    memset(h, 0, sizeof *h);
     lhv1_buf before;
     lhv1_buf_init(&before);
     lhv1_store_err err;
@@ -287,7 +280,27 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
         present = lhv1_memory_store_view(f->inner, key, &cur);
     } else {
         present = lhv1_store_get(f->inner, key, &before, &err) == 0;
+        if ((h = hist_find(f, key))) {
+            lhv1_buf_free(&before);
+            return h;
+        }
     }
+    if (lhv1_key_index_reserve(&f->hist_index) < 0) {
+        lhv1_buf_free(&before);
+        return NULL;
+    }
+    if (f->n_hist == f->cap_hist) {
+        size_t cap = f->cap_hist ? f->cap_hist * 2 : 8;
+        key_hist *p = lhv1_realloc(f->hist, cap * sizeof *p);
+        if (!p) {
+            lhv1_buf_free(&before);
+            return NULL;
+        }
+        f->hist = p;
+        f->cap_hist = cap;
+    }
+    h = &f->hist[f->n_hist];
+    memset(h, 0, sizeof *h);
     if ((!present && err.kind == LHV1_STORE_OUT_OF_MEMORY) || before.failed ||
         lhv1_buf_append(&h->key, key.data, key.len) < 0 || hist_reserve(h) < 0) {
         lhv1_buf_free(&before);
@@ -305,7 +318,7 @@ static key_hist *hist_get(fault_store *f, lhv1_bytes key)
 /* A mutation about to be sent to the inner store, with everything its
  * record needs allocated beforehand; committed once it landed. */
 typedef struct pending {
-    key_hist *h;
+    size_t h; /* the history's place: the array may move meanwhile */
     int present;
     lhv1_buf body;
 } pending;
@@ -315,8 +328,10 @@ static int pending_init(fault_store *f, lhv1_bytes key, int present, lhv1_bytes 
 {
     p->present = present;
     lhv1_buf_init(&p->body);
-    p->h = hist_get(f, key);
-    if (!p->h || hist_reserve(p->h) < 0 ||
+    key_hist *h = hist_get(f, key);
+    if (h)
+        p->h = (size_t)(h - f->hist);
+    if (!h || hist_reserve(h) < 0 ||
         (present && lhv1_buf_append(&p->body, body.data, body.len) < 0)) {
         lhv1_buf_free(&p->body);
         return -1;
@@ -327,8 +342,16 @@ static int pending_init(fault_store *f, lhv1_bytes key, int present, lhv1_bytes 
 /* Records what the inner store now holds for the key. */
 static void pending_commit(fault_store *f, pending *p)
 {
+    key_hist *h = &f->hist[p->h];
+    /* Another write of the key may have taken the room reserved: without
+     * more, the oldest version makes room. */
+    if (hist_reserve(h) < 0) {
+        lhv1_buf_free(&h->v[0].body);
+        memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
+        h->n--;
+    }
     f->seq++;
-    hist_append(p->h, f->history_max, f->seq, p->present, 0, &p->body);
+    hist_append(h, f->history_max, f->seq, p->present, 0, &p->body);
 }
 
 /* Over the memory store: the key's newest version gets the body the

@@ -1,11 +1,14 @@
 /* The in-memory store: an unsorted array of (key, body) pairs, found
- * through a hash index (an HTTP server's clients may hold many keys). */
+ * through a hash index (an HTTP server's clients may hold many keys), and
+ * kept in key order by a skip list (a page of a listing starts where it
+ * left off, lhv1_memory_store_seek). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "internal.h"
 #include "key_index.h"
+#include "key_order.h"
 #include "lhv1/store.h"
 
 typedef struct mem_entry {
@@ -19,6 +22,7 @@ typedef struct memory_store {
     size_t n;
     size_t cap;
     lhv1_key_index index;
+    lhv1_key_order order; /* over the entries' key bytes, which stay put */
 } memory_store;
 
 static lhv1_bytes key_at(const void *ctx, size_t pos)
@@ -39,9 +43,11 @@ static mem_entry *add_entry(memory_store *m, lhv1_bytes key)
 {
     lhv1_buf k;
     lhv1_buf_init(&k);
-    if (lhv1_key_index_reserve(&m->index) < 0 ||
+    lhv1_key_order_node *node = lhv1_key_order_node_new(&m->order);
+    if (!node || lhv1_key_index_reserve(&m->index) < 0 ||
         lhv1_array_grow(&m->entries, m->n, &m->cap, sizeof *m->entries, 8) != 0 ||
         lhv1_buf_append(&k, key.data, key.len) < 0) {
+        lhv1_key_order_node_free(node);
         lhv1_buf_free(&k);
         return NULL;
     }
@@ -49,6 +55,7 @@ static mem_entry *add_entry(memory_store *m, lhv1_bytes key)
     e->key = k;
     lhv1_buf_init(&e->body);
     lhv1_key_index_add(&m->index, key, m->n++);
+    lhv1_key_order_add(&m->order, node, (lhv1_bytes){k.data, k.len});
     return e;
 }
 
@@ -56,6 +63,7 @@ static mem_entry *add_entry(memory_store *m, lhv1_bytes key)
 static void remove_entry(memory_store *m, mem_entry *e)
 {
     size_t pos = (size_t)(e - m->entries), last = m->n - 1;
+    lhv1_key_order_remove(&m->order, key_at(m, pos));
     lhv1_key_index_remove(&m->index, key_at(m, pos));
     if (pos != last)
         lhv1_key_index_move(&m->index, key_at(m, last), pos);
@@ -129,6 +137,7 @@ static void mem_destroy(lhv1_store *s)
     }
     lhv1_free(m->entries);
     lhv1_key_index_free(&m->index);
+    lhv1_key_order_free(&m->order);
     lhv1_free(m);
 }
 
@@ -165,6 +174,11 @@ int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, in
     return 0;
 }
 
+int lhv1_memory_store_seek(lhv1_store *s, lhv1_bytes from, int after, lhv1_bytes *key)
+{
+    return lhv1_key_order_seek(&((memory_store *)s)->order, from, after, key);
+}
+
 int lhv1_memory_store_take(lhv1_store *s, lhv1_bytes key, lhv1_buf *old)
 {
     memory_store *m = (memory_store *)s;
@@ -185,6 +199,11 @@ lhv1_store *lhv1_memory_store_new(void)
         return NULL;
     m->base.ops = &memory_ops;
     if (lhv1_key_index_init(&m->index, key_at, m) < 0) {
+        lhv1_free(m);
+        return NULL;
+    }
+    if (lhv1_key_order_init(&m->order) < 0) {
+        lhv1_key_index_free(&m->index);
         lhv1_free(m);
         return NULL;
     }
