@@ -234,8 +234,8 @@ static int object_call(upstream_store *u, char op, lhv1_bytes key, lhv1_bytes bo
                        lhv1_buf *out, lhv1_store_err *err)
 {
     lhv1_bytes okey;
-    upstream_op op;
-    lhv1_store *s = object_client(u, key, &okey, &op, err);
+    upstream_op settings;
+    lhv1_store *s = object_client(u, key, &okey, &settings, err);
     if (!s)
         return -1;
     int held = lock_release(u);
