@@ -1044,17 +1044,23 @@ START_TEST(stored_headers_follow_the_object)
 END_TEST
 
 /* CopyObject's headers follow the same rule as PutObject's, on both
- * backends: the source's (COPY) or the request's (REPLACE, bounded as
- * PutObject's) replace the destination's when the copy's write landed,
- * torn included, and a lost write keeps the old ones. */
+ * backends and through the proxy (in front of a memory backend, the
+ * rules the proxy's): the source's (COPY) or the request's (REPLACE,
+ * bounded as PutObject's) replace the destination's when the copy's write
+ * landed, torn included, and a lost write keeps the old ones. */
 START_TEST(copies_take_headers_as_puts_do)
 {
     char root[64];
     make_root(root, sizeof root, "copyhdr");
     const char *file_args[] = {"--root", root, NULL};
-    for (int backend = 0; backend < 2; backend++) {
-        server s;
-        server_start(&s, backend ? file_args : NULL);
+    for (int backend = 0; backend < 3; backend++) {
+        server s, upstream;
+        const char *proxy_args[] = {"--upstream", NULL, NULL};
+        if (backend == 2) {
+            server_start(&upstream, NULL);
+            proxy_args[1] = upstream.url;
+        }
+        server_start(&s, backend == 1 ? file_args : backend == 2 ? proxy_args : NULL);
         const char *source[] = {"Content-Type: text/x-source", "Cache-Control: max-age=1",
                                 "x-amz-meta-Gen: source", NULL};
         const char *old[] = {"x-amz-meta-gen: old", NULL};
@@ -1085,13 +1091,17 @@ START_TEST(copies_take_headers_as_puts_do)
                                    "x-amz-metadata-directive: REPLACE", big, NULL};
         ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, too_large, "MetadataTooLarge"), 400);
         assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
-        if (backend) {
+        if (backend == 1) {
             server_stop(&s);
             server_start(&s, file_args);
             assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
         }
         assert_header(&s, "/hdr/src", "x-amz-meta-gen", "source");
         server_stop(&s);
+        if (backend == 2) {
+            assert_header(&upstream, "/hdr/dst", "x-amz-meta-gen", "replaced");
+            server_stop(&upstream);
+        }
     }
     rm_root(root);
 }
