@@ -997,6 +997,70 @@ START_TEST(stored_headers_follow_the_object)
 }
 END_TEST
 
+/* CopyObject's headers follow the same rule as PutObject's, on both
+ * backends and through the proxy (in front of a memory backend, the
+ * rules the proxy's): the source's (COPY) or the request's (REPLACE,
+ * bounded as PutObject's) replace the destination's when the copy's write
+ * landed, torn included, and a lost write keeps the old ones. */
+START_TEST(copies_take_headers_as_puts_do)
+{
+    char root[64];
+    make_root(root, sizeof root, "copyhdr");
+    const char *file_args[] = {"--root", root, NULL};
+    for (int backend = 0; backend < 3; backend++) {
+        server s, upstream;
+        const char *proxy_args[] = {"--upstream", NULL, NULL};
+        if (backend == 2) {
+            server_start(&upstream, NULL);
+            proxy_args[1] = upstream.url;
+        }
+        server_start(&s, backend == 1 ? file_args : backend == 2 ? proxy_args : NULL);
+        const char *source[] = {"Content-Type: text/x-source", "Cache-Control: max-age=1",
+                                "x-amz-meta-Gen: source", NULL};
+        const char *old[] = {"x-amz-meta-gen: old", NULL};
+        const char *copy[] = {"x-amz-copy-source: /hdr/src", "x-amz-meta-gen: request", NULL};
+        const char *replace[] = {"x-amz-copy-source: /hdr/src", "x-amz-metadata-directive: REPLACE",
+                                 "x-amz-meta-gen: replaced", NULL};
+        ck_assert_int_eq(req(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/src", "body", source, NULL), 200);
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", "dst", old, NULL), 200);
+        add_rules(&s, "{\"kind\":\"put-lost\",\"key\":\"hdr/dst\"}");
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
+        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "old");
+        add_rules(&s, "{\"kind\":\"put-torn-prefix\",\"key\":\"hdr/dst\",\"cut\":2,"
+                      "\"reply\":200}");
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
+        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "source");
+        assert_header(&s, "/hdr/dst", "Content-Type", "text/x-source");
+        assert_header(&s, "/hdr/dst", "Cache-Control", "max-age=1");
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, replace, NULL), 200);
+        assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
+        assert_header(&s, "/hdr/dst", "Content-Type", "binary/octet-stream");
+        char big[2200] = "x-amz-meta-big: ";
+        memset(big + strlen(big), 'v', sizeof big - strlen(big) - 1);
+        big[sizeof big - 1] = 0;
+        const char *too_large[] = {"x-amz-copy-source: /hdr/src",
+                                   "x-amz-metadata-directive: REPLACE", big, NULL};
+        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, too_large, "MetadataTooLarge"), 400);
+        assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
+        if (backend == 1) {
+            server_stop(&s);
+            server_start(&s, file_args);
+            assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
+        }
+        assert_header(&s, "/hdr/src", "x-amz-meta-gen", "source");
+        server_stop(&s);
+        if (backend == 2) {
+            assert_header(&upstream, "/hdr/dst", "x-amz-meta-gen", "replaced");
+            server_stop(&upstream);
+        }
+    }
+    rm_root(root);
+}
+END_TEST
+
 Suite *suite_storage(void)
 {
     Suite *s = suite_create("storage");
@@ -1018,6 +1082,7 @@ Suite *suite_storage(void)
     TCase *hdr = tcase_create("stored-headers");
     tcase_set_timeout(hdr, 120);
     tcase_add_test(hdr, stored_headers_follow_the_object);
+    tcase_add_test(hdr, copies_take_headers_as_puts_do);
     suite_add_tcase(s, hdr);
     return s;
 }

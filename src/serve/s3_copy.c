@@ -4,7 +4,13 @@
  * stale or torn read of the source is what gets copied, a torn or lost
  * write of the destination is what is stored, and an HTTP fault of either
  * (reset, delay, SlowDown) is the reply's. In proxy mode it is the same
- * read and write against the upstream, not the upstream's own copy. */
+ * read and write against the upstream, not the upstream's own copy.
+ *
+ * The headers S3 keeps with an object (stored_headers.h) are the source's
+ * under x-amz-metadata-directive COPY, read with its body (in proxy mode
+ * from the upstream's reply to the GET), or the request's under REPLACE,
+ * collected and bounded as PutObject's; the destination takes them as a
+ * PutObject's write would (object_write.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +18,11 @@
 #include "conditional.h"
 #include "http_faults.h"
 #include "object_meta.h"
+#include "object_write.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
+#include "stored_headers.h"
+#include "upstream.h"
 
 /* x-amz-copy-source: "[/]bucket/key[?versionId=V]", the key URL-encoded.
  * 0 with `bucket` and `src` (the store key "<bucket>/<key>") filled, or -1
@@ -80,9 +89,12 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     }
     serve_server *s = q->srv;
     char sbucket[64];
-    lhv1_buf src, body;
+    lhv1_buf src, body, kept; /* kept: the headers the copy gets */
     lhv1_buf_init(&src);
     lhv1_buf_init(&body);
+    lhv1_buf_init(&kept);
+    char **send = NULL;
+    int proxy = serve_is_upstream(s->store);
     lhv1_store_err err;
     http_fault_decision dg, dp;
     memset(&dg, 0, sizeof dg);
@@ -104,6 +116,8 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
                           "redirect location or encryption attributes.");
         goto out;
     }
+    if (replace && stored_headers_collect(q, &kept, r) < 0)
+        goto out;
     obj_info known;
     pthread_mutex_lock(&s->lock);
     int exists = serve_bucket_exists(s, sbucket);
@@ -118,7 +132,13 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         goto out;
     pthread_mutex_lock(&s->lock);
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &dg);
+    lhv1_buf *received = proxy && !replace ? &kept : NULL;
+    serve_upstream_exchange(s->store, NULL, received ? stored_headers_receive : NULL, received);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
+    serve_upstream_exchange(s->store, NULL, NULL, NULL);
+    /* COPY: the headers of the object read, under the same hold. */
+    if (rc == 0 && !replace && (proxy ? kept.failed : object_meta_headers(s, skey, &kept) < 0))
+        rc = lhv1_store_oom(&err, "stored headers");
     pthread_mutex_unlock(&s->lock);
     if (dg.http == LHV1_HTTP_FAULT_SLOWDOWN || dg.http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
         (dg.http == LHV1_HTTP_FAULT_RESET && !dg.done))
@@ -141,14 +161,16 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
                           "At least one of the pre-conditions you specified did not hold");
         goto out;
     }
+    lhv1_bytes headers = {kept.data, kept.len};
+    /* The proxy's upstream keeps them itself: they go with its PUT. */
+    if (proxy && !(send = stored_headers_lines(headers, NULL))) {
+        serve_reply_error(r, q, 500, "InternalError", "out of memory");
+        goto out;
+    }
     pthread_mutex_lock(&s->lock);
-    http_faults_decide(s->faults, LHV1_OP_PUT, dkey, body.len, &dp);
-    rc = http_faults_put(s, &dp, dkey, (lhv1_bytes){body.data, body.len}, &body, &err);
-    object_meta_written(s, dkey, rc == 0 && dp.rule_id == 0, md5);
+    rc = object_write(s, dkey, (lhv1_bytes){body.data, body.len}, &body, md5, headers,
+                      (const char *const *)send, &dp, &err);
     pthread_mutex_unlock(&s->lock);
-    /* Content-Type and the rest of what the store keeps of an object
-     * besides its body come along here (COPY) or from the request
-     * (REPLACE) once the store keeps them. */
     if (rc < 0)
         serve_store_error(q, r, &err);
     else
@@ -158,4 +180,6 @@ out:
     http_faults_http_effects(&dp, q, r);
     lhv1_buf_free(&src);
     lhv1_buf_free(&body);
+    lhv1_buf_free(&kept);
+    free(send);
 }

@@ -12,6 +12,7 @@
 #include "http_faults.h"
 #include "object_meta.h"
 #include "object_read.h"
+#include "object_write.h"
 #include "put_body.h"
 #include "request_gate.h"
 #include "s3_handlers.h"
@@ -171,23 +172,6 @@ static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char
     return *out ? 0 : -1;
 }
 
-/* Whether the store took the body a PUT sent, whole or torn (and so its
- * headers replace the old ones), whatever the client was told. */
-static int put_landed(int rc, const http_fault_decision *d)
-{
-    switch (d->store_fault.kind) {
-    case LHV1_FAULT_PUT_LOST:
-    case LHV1_FAULT_PUT_FAIL_BEFORE:
-        return 0;
-    case LHV1_FAULT_PUT_FAIL_AFTER:
-    case LHV1_FAULT_PUT_TORN_PREFIX:
-    case LHV1_FAULT_PUT_TORN_OVER_OLD:
-        return 1;
-    default:
-        return rc == 0;
-    }
-}
-
 static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
 {
     int cond = cond_write_present(q);
@@ -244,16 +228,8 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         if (rc < 0 || refused) {
             memset(&d, 0, sizeof d); /* refused before any rule saw it */
         } else {
-            http_faults_decide(s->faults, LHV1_OP_PUT, skey, body.len, &d);
-            serve_upstream_exchange(s->store, (const char *const *)send, NULL, NULL);
-            rc = http_faults_put(s, &d, skey, body, owned, &err);
-            serve_upstream_exchange(s->store, NULL, NULL, NULL);
-            /* The store holds exactly this body only when no rule fired. */
-            object_meta_written(s, skey, rc == 0 && d.rule_id == 0, md5);
-            if (put_landed(rc, &d) &&
-                object_meta_set_headers(s, skey, (lhv1_bytes){kept.data, kept.len}) < 0 &&
-                rc == 0)
-                rc = lhv1_store_oom(&err, "stored headers");
+            rc = object_write(s, skey, body, owned, md5, (lhv1_bytes){kept.data, kept.len},
+                              (const char *const *)send, &d, &err);
         }
         pthread_mutex_unlock(&s->lock);
         if (rc < 0) {

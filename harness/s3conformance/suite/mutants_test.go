@@ -243,6 +243,18 @@ var mutants = []mutant{
 			}
 			return nil
 		}},
+	{name: "copy-request-metadata-ignored", // REPLACE given the source's x-amz-meta-*
+		kills: []string{"copy/onto-itself-replace"},
+		req: func(r *http.Request) *reply {
+			if r.Header.Get("x-amz-copy-source") != "" {
+				for h := range r.Header {
+					if strings.HasPrefix(strings.ToLower(h), "x-amz-meta-") {
+						r.Header.Del(h)
+					}
+				}
+			}
+			return nil
+		}},
 	{name: "multi-delete-ignored", // answers as if every key were deleted
 		kills: []string{"delete/multi", "delete/multi-quiet", "delete/multi-sdk", "delete/multi-checksum-header",
 			"delete/multi-1000-keys"},
