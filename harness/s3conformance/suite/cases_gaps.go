@@ -66,6 +66,17 @@ func init() {
 					t.HeaderIs("read", r, "x-amz-meta-meta2", "set")
 				}
 			}},
+		Case{"object/delete-unversioned-headers",
+			"DeleteObject on a bucket never versioned: 204 without x-amz-delete-marker or x-amz-version-id (those headers are about versions and delete markers, as in the reference's sample response for a simple delete)",
+			func(t *T) {
+				b := t.NewBucket()
+				t.Put(b, "k", []byte("x"), nil)
+				r := t.Do(Request{Method: "DELETE", Bucket: b, Key: "k"})
+				if t.Status("DELETE", r, 204) {
+					t.NoHeader("DELETE", r, "x-amz-delete-marker")
+					t.NoHeader("DELETE", r, "x-amz-version-id")
+				}
+			}},
 		Case{"list/v2-continuation-token-empty",
 			"ListObjectsV2 ContinuationToken: if it was sent with the request it is included in the response; an empty one is sent back empty and lists from the start",
 			func(t *T) {
