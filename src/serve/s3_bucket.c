@@ -163,7 +163,8 @@ void s3_list_buckets(serve_request *q, serve_reply *r)
     int more = 0;
     pthread_mutex_lock(&s->lock);
     /* S3 lists in name order; the cache is kept unsorted. */
-    qsort(s->buckets, s->n_buckets, sizeof *s->buckets, name_cmp);
+    if (s->n_buckets > 1) /* none: the array may be NULL, which qsort must not get */
+        qsort(s->buckets, s->n_buckets, sizeof *s->buckets, name_cmp);
     for (size_t i = 0; i < s->n_buckets; i++) {
         const char *name = s->buckets[i];
         if (strncmp(name, pg.prefix, plen) || strcmp(name, pg.after) <= 0)
