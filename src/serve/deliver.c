@@ -69,7 +69,9 @@ enum MHD_Result serve_deliver(struct MHD_Connection *conn, uint64_t req_id, serv
     const char *lh = (const char *)r->long_headers.data;
     for (size_t at = 0; at < r->long_headers.len;) {
         const char *value = lh + at + strlen(lh + at) + 1;
-        MHD_add_response_header(resp, lh + at, value);
+        /* libmicrohttpd refuses an empty value; a space is optional
+         * whitespace a client strips, leaving the empty value sent. */
+        MHD_add_response_header(resp, lh + at, *value ? value : " ");
         at = (size_t)(value - lh) + strlen(value) + 1;
     }
     char id[24], *p = id + sizeof id;

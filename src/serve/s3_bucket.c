@@ -96,14 +96,60 @@ void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *e
     }
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ListBuckets' arguments: prefix, max-buckets (1 to 10,000) and the
+ * continuation-token of a previous page (the base64 of its last name). */
+typedef struct bucket_page {
+    char prefix[1025], after[64];
+    int has_prefix; /* sent, even empty: echoed */
+    long max;
+} bucket_page;
+
+static int read_bucket_page(serve_request *q, serve_reply *r, bucket_page *pg)
+{
+    char mb[24] = "", tok[128] = "";
+    memset(pg, 0, sizeof *pg);
+    pg->max = 10000;
+    if ((pg->has_prefix = serve_query(q, "prefix", pg->prefix, sizeof pg->prefix)) < 0 ||
+        serve_query(q, "max-buckets", mb, sizeof mb) < 0 ||
+        serve_query(q, "continuation-token", tok, sizeof tok) < 0) {
+        serve_reply_error(r, q, 400, "InvalidArgument", "a listing argument is too long or holds NUL");
+        return -1;
+    }
+    if (mb[0]) {
+        char *end;
+        pg->max = strtol(mb, &end, 10);
+        if (*end || pg->max < 1 || pg->max > 10000) {
+            serve_reply_error(r, q, 400, "InvalidArgument",
+                              "max-buckets must be a number from 1 to 10000");
+            return -1;
+        }
+    }
+    if (tok[0]) {
+        long n = serve_base64_decode(tok, (uint8_t *)pg->after, sizeof pg->after - 1);
+        if (n <= 0 || memchr(pg->after, 0, (size_t)n)) {
+            serve_reply_error(r, q, 400, "InvalidArgument", "The continuation token provided is incorrect");
+            return -1;
+        }
+        pg->after[n] = 0;
+    }
+    return 0;
+}
+
 void s3_list_buckets(serve_request *q, serve_reply *r)
 {
     if (strcmp(q->method, "GET") && strcmp(q->method, "HEAD")) {
         serve_reply_error(r, q, 405, "MethodNotAllowed", "only GET lists buckets");
         return;
     }
-    static const char *const none[] = {"x-id", NULL};
-    if (serve_query_allowed(q, r, none) < 0)
+    static const char *const args[] = {"x-id", "prefix", "max-buckets", "continuation-token",
+                                        NULL};
+    bucket_page pg;
+    if (serve_query_allowed(q, r, args) < 0 || read_bucket_page(q, r, &pg) < 0)
         return;
     serve_server *s = q->srv;
     if (!q->on_worker && !lhv1_is_memory_store(s->store)) {
@@ -114,14 +160,40 @@ void s3_list_buckets(serve_request *q, serve_reply *r)
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>lhv1</ID>"
                      "<DisplayName>lhv1</DisplayName></Owner><Buckets>");
+    size_t plen = strlen(pg.prefix), n = 0;
+    char last[64] = "";
+    int more = 0;
     pthread_mutex_lock(&s->lock);
+    /* S3 lists in name order; the cache is kept unsorted. */
+    if (s->n_buckets > 1) /* none: the array may be NULL, which qsort must not get */
+        qsort(s->buckets, s->n_buckets, sizeof *s->buckets, name_cmp);
     for (size_t i = 0; i < s->n_buckets; i++) {
-        lhv1_buf_printf(b, "<Bucket><Name>%s</Name><CreationDate>", s->buckets[i]);
+        const char *name = s->buckets[i];
+        if (strncmp(name, pg.prefix, plen) || strcmp(name, pg.after) <= 0)
+            continue;
+        if (n == (size_t)pg.max) {
+            more = 1;
+            break;
+        }
+        n++;
+        snprintf(last, sizeof last, "%s", name);
+        lhv1_buf_printf(b, "<Bucket><Name>%s</Name><CreationDate>", name);
         xml_time(b, s->started);
         lhv1_buf_puts(b, "</CreationDate></Bucket>");
     }
     pthread_mutex_unlock(&s->lock);
-    lhv1_buf_puts(b, "</Buckets></ListAllMyBucketsResult>\n");
+    lhv1_buf_puts(b, "</Buckets>");
+    if (more) {
+        char tok[128];
+        serve_base64((const uint8_t *)last, strlen(last), tok, sizeof tok);
+        lhv1_buf_printf(b, "<ContinuationToken>%s</ContinuationToken>", tok);
+    }
+    if (pg.has_prefix) {
+        lhv1_buf_puts(b, "<Prefix>");
+        xml_escape(b, (const uint8_t *)pg.prefix, plen);
+        lhv1_buf_puts(b, "</Prefix>");
+    }
+    lhv1_buf_puts(b, "</ListAllMyBucketsResult>\n");
     serve_reply_header(r, "Content-Type", "application/xml");
 }
 
@@ -203,6 +275,7 @@ typedef struct list_args {
     int v2;
     char prefix[1025], delim[64], after[1025], enc[16];
     char token[1500], start[1025]; /* v2's, echoed as sent */
+    int has_token;                 /* sent, even empty: echoed */
     int owner;                     /* Owner in each Contents */
     long max_keys;
 } list_args;
@@ -220,7 +293,7 @@ static int read_list_args(serve_request *q, serve_reply *r, list_args *a)
         serve_query(q, "prefix", a->prefix, sizeof a->prefix) < 0 ||
         serve_query(q, "delimiter", a->delim, sizeof a->delim) < 0 ||
         serve_query(q, "max-keys", mk, sizeof mk) < 0 ||
-        serve_query(q, "continuation-token", token, sizeof a->token) < 0 ||
+        (a->has_token = serve_query(q, "continuation-token", token, sizeof a->token)) < 0 ||
         serve_query(q, "start-after", start, sizeof a->start) < 0 ||
         serve_query(q, "fetch-owner", fo, sizeof fo) < 0 ||
         serve_query(q, "marker", a->after, sizeof a->after) < 0 ||
@@ -325,7 +398,7 @@ static void list_objects(serve_request *q, serve_reply *r)
         put_key(b, &a, "Prefix", (const uint8_t *)a.prefix, strlen(a.prefix));
         if (a.start[0])
             put_key(b, &a, "StartAfter", (const uint8_t *)a.start, strlen(a.start));
-        if (a.token[0]) { /* opaque: echoed as sent, never URL-encoded */
+        if (a.has_token) { /* opaque: echoed as sent, never URL-encoded */
             lhv1_buf_puts(b, "<ContinuationToken>");
             xml_escape(b, (const uint8_t *)a.token, strlen(a.token));
             lhv1_buf_puts(b, "</ContinuationToken>");

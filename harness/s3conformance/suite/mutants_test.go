@@ -121,6 +121,15 @@ var mutants = []mutant{
 	{name: "no-accept-ranges",
 		kills: []string{"range/accept-ranges"},
 		resp:  func(_ *http.Request, p *reply) { p.header.Del("Accept-Ranges") }},
+	{name: "empty-user-metadata-dropped",
+		kills: []string{"meta/user-metadata-empty-value"},
+		resp: func(_ *http.Request, p *reply) {
+			for k, v := range p.header {
+				if strings.HasPrefix(k, "X-Amz-Meta-") && len(v) == 1 && v[0] == "" {
+					p.header.Del(k)
+				}
+			}
+		}},
 	{name: "listing-reversed",
 		kills: []string{"list/v2-utf8-order", "list/v2-prefix", "list/v1-pages", "list/v2-sdk-paginator"},
 		resp: func(_ *http.Request, p *reply) {
