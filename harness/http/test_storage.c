@@ -1021,21 +1021,21 @@ START_TEST(copies_take_headers_as_puts_do)
         const char *copy[] = {"x-amz-copy-source: /hdr/src", "x-amz-meta-gen: request", NULL};
         const char *replace[] = {"x-amz-copy-source: /hdr/src", "x-amz-metadata-directive: REPLACE",
                                  "x-amz-meta-gen: replaced", NULL};
-        ck_assert_int_eq(req(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/src", "body", source, NULL), 200);
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", "dst", old, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/src", "body", source, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/dst", "dst", old, NULL), 200);
         add_rules(&s, "{\"kind\":\"put-lost\",\"key\":\"hdr/dst\"}");
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "old");
         add_rules(&s, "{\"kind\":\"put-torn-prefix\",\"key\":\"hdr/dst\",\"cut\":2,"
                       "\"reply\":200}");
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
-        ck_assert_int_eq(req(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/dst", NULL, copy, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
         assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "source");
         assert_header(&s, "/hdr/dst", "Content-Type", "text/x-source");
         assert_header(&s, "/hdr/dst", "Cache-Control", "max-age=1");
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, replace, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/dst", NULL, replace, NULL), 200);
         assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
         assert_header(&s, "/hdr/dst", "Content-Type", "binary/octet-stream");
         char big[2200] = "x-amz-meta-big: ";
@@ -1043,7 +1043,7 @@ START_TEST(copies_take_headers_as_puts_do)
         big[sizeof big - 1] = 0;
         const char *too_large[] = {"x-amz-copy-source: /hdr/src",
                                    "x-amz-metadata-directive: REPLACE", big, NULL};
-        ck_assert_int_eq(req(&s, "PUT", "/hdr/dst", NULL, too_large, "MetadataTooLarge"), 400);
+        ck_assert_int_eq(http_status(&s, "PUT", "/hdr/dst", NULL, too_large, "MetadataTooLarge"), 400);
         assert_header(&s, "/hdr/dst", "x-amz-meta-gen", "replaced");
         if (backend == 1) {
             server_stop(&s);
