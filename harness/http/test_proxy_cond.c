@@ -152,7 +152,7 @@ START_TEST(listing_and_copy_dates_are_the_upstreams)
     ck_assert_str_eq(got, want);
     /* The source's date decides x-amz-copy-source-if-unmodified-since: at
      * the upstream's Last-Modified it holds. */
-    char line[96];
+    char line[128];
     snprintf(line, sizeof line, "x-amz-copy-source-if-unmodified-since: %s", lm_up);
     const char *ius[] = {"x-amz-copy-source: /pdate/k", line, NULL};
     http_req(&proxy, &r, "PUT", "/pdate/c2", NULL, 0, ius);
