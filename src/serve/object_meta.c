@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "checksums.h"
+#include "conditional.h"
 #include "request_gate.h"
 #include "stored_headers.h"
 #include "upstream.h"
@@ -395,9 +397,55 @@ static int take_for_hash(void *cls, uint64_t n)
     return 0;
 }
 
+/* The upstream's Last-Modified of the object it answered with. */
+typedef struct upstream_date {
+    char http[64];
+} upstream_date;
+
+static void on_upstream_header(void *cls, const char *name, const char *value)
+{
+    upstream_date *d = cls;
+    if (!strcasecmp(name, "Last-Modified"))
+        snprintf(d->http, sizeof d->http, "%s", value);
+}
+
+static time_t date_or_start(const serve_server *s, const upstream_date *d)
+{
+    time_t t;
+    return d->http[0] && cond_http_date(d->http, &t) == 0 ? t : s->started;
+}
+
+static int refuse_body(void *cls, uint64_t n)
+{
+    (void)cls, (void)n;
+    return -1;
+}
+
+time_t object_meta_modified(serve_server *s, lhv1_bytes key, const uint8_t md5[16])
+{
+    if (!serve_is_upstream(s->store))
+        return s->started;
+    char hex[33], line[64];
+    serve_hex(md5, 16, hex);
+    snprintf(line, sizeof line, "If-None-Match: \"%s\"", hex);
+    const char *send[] = {line, NULL};
+    upstream_date d = {{0}};
+    lhv1_buf body;
+    lhv1_buf_init(&body);
+    lhv1_store_err err;
+    serve_upstream_charge(s->store, refuse_body, NULL);
+    serve_upstream_exchange(s->store, send, on_upstream_header, &d);
+    (void)lhv1_store_get(s->store, key, &body, &err); /* 304 wanted */
+    serve_upstream_exchange(s->store, NULL, NULL, NULL);
+    serve_upstream_charge(s->store, NULL, NULL);
+    lhv1_buf_free(&body);
+    return date_or_start(s, &d);
+}
+
 int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, char *why,
                     size_t why_len)
 {
+    upstream_date date = {{0}};
     int fd = -1, rc, claimed = 0;
     hash_charge charge = {.s = s};
     why[0] = 0;
@@ -427,7 +475,9 @@ int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, ch
         /* memory: a copy, hashed off the lock; proxy: a GET */
         lhv1_store_err err;
         serve_upstream_charge(s->store, take_for_hash, &charge);
+        serve_upstream_exchange(s->store, NULL, on_upstream_header, &date);
         int got = lhv1_store_get(s->store, key, &body, &err);
+        serve_upstream_exchange(s->store, NULL, NULL, NULL);
         serve_upstream_charge(s->store, NULL, NULL);
         if (got < 0) {
             rc = err.kind == LHV1_STORE_NOT_FOUND ? -1 : charge.refused ? -3 : -2;
@@ -472,5 +522,6 @@ int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, ch
         close(fd);
     lhv1_buf_free(&body);
     request_gate_release(s, &charge.g);
+    out->modified = date_or_start(s, &date);
     return rc;
 }

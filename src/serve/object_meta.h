@@ -35,6 +35,7 @@ typedef struct obj_info {
     uint8_t md5[16];
     uint64_t version; /* memory backend: never the same for two bodies; 0 unknown */
     file_id id;       /* file backend */
+    time_t modified;  /* object_meta_get: when it was last modified */
 } obj_info;
 
 /* NULL on allocation failure. */
@@ -85,8 +86,18 @@ void object_meta_learned(serve_server *s, lhv1_bytes key, const obj_info *read,
  * such object, -2 failure (`why` says), -3 the proxy's read found no room
  * in the in-flight budget (its bytes are taken before they are held, and
  * given back once hashed), and with wait = 0, 2 when another worker is
- * hashing it now (call again with wait = 1). */
+ * hashing it now (call again with wait = 1). `modified` is the server's
+ * start (every object's date), or through the proxy the upstream's
+ * Last-Modified of the body read, so a listing dates the object as GET
+ * does. */
 int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, char *why,
                     size_t why_len);
+
+/* When the object holding the body whose MD5 is `md5` was last modified:
+ * the server's start, or through the proxy the upstream's Last-Modified,
+ * asked with If-None-Match that ETag (a 304 without a body; a body
+ * written meanwhile is refused, not read). Lock held (released for the
+ * upstream's reply). */
+time_t object_meta_modified(serve_server *s, lhv1_bytes key, const uint8_t md5[16]);
 
 #endif

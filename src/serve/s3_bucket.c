@@ -502,7 +502,7 @@ static void list_objects(serve_request *q, serve_reply *r)
         lhv1_buf_puts(&contents, "<Contents>");
         put_key(&contents, &a, "Key", k, kl);
         lhv1_buf_puts(&contents, "<LastModified>");
-        xml_time(&contents, s->started);
+        xml_time(&contents, info[j].modified);
         lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
                                    "%s<StorageClass>STANDARD</StorageClass></Contents>",
                         hex, (unsigned long long)info[j].size, a.owner ? OWNER_XML : "");

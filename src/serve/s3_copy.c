@@ -11,8 +11,10 @@
  * from the upstream's reply to the GET), or the request's under REPLACE,
  * collected and bounded as PutObject's; the destination takes them as a
  * PutObject's write would (object_write.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checksums.h"
 #include "conditional.h"
@@ -69,14 +71,30 @@ static int directive(serve_request *q, serve_reply *r)
     return -1;
 }
 
-static void copy_result(serve_reply *r, const serve_server *s, const uint8_t md5[16])
+/* What the proxy keeps of its upstream's reply to the source's GET: the
+ * headers copied (COPY), and the source's Last-Modified. */
+typedef struct source_reply {
+    lhv1_buf *kept; /* NULL: none wanted */
+    char last_modified[64];
+} source_reply;
+
+static void on_source_header(void *cls, const char *name, const char *value)
+{
+    source_reply *u = cls;
+    if (!strcasecmp(name, "Last-Modified"))
+        snprintf(u->last_modified, sizeof u->last_modified, "%s", value);
+    else if (u->kept)
+        stored_headers_receive(u->kept, name, value);
+}
+
+static void copy_result(serve_reply *r, time_t modified, const uint8_t md5[16])
 {
     char hex[33];
     serve_hex(md5, 16, hex);
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>");
-    xml_time(b, s->started);
+    xml_time(b, modified);
     lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n", hex);
     serve_reply_header(r, "Content-Type", "application/xml");
 }
@@ -132,8 +150,8 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         goto out;
     pthread_mutex_lock(&s->lock);
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &dg);
-    lhv1_buf *received = proxy && !replace ? &kept : NULL;
-    serve_upstream_exchange(s->store, NULL, received ? stored_headers_receive : NULL, received);
+    source_reply up = {proxy && !replace ? &kept : NULL, ""};
+    serve_upstream_exchange(s->store, NULL, on_source_header, &up);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
     /* COPY: the headers of the object read, under the same hold. */
@@ -155,7 +173,13 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     serve_hex(md5, 16, etag + 1);
     etag[0] = etag[33] = '"';
     etag[34] = 0;
-    int cs = cond_copy_status(q, etag, s->started);
+    /* The source was last modified when the upstream says, unless a rule
+     * answered in its place. */
+    time_t source_modified;
+    if (dg.rule_id != 0 || !up.last_modified[0] ||
+        cond_http_date(up.last_modified, &source_modified) < 0)
+        source_modified = s->started;
+    int cs = cond_copy_status(q, etag, source_modified);
     if (cs) {
         serve_reply_error(r, q, cs, "PreconditionFailed",
                           "At least one of the pre-conditions you specified did not hold");
@@ -170,11 +194,12 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     pthread_mutex_lock(&s->lock);
     rc = object_write(s, dkey, (lhv1_bytes){body.data, body.len}, &body, md5, headers,
                       (const char *const *)send, &dp, &err);
+    time_t modified = rc == 0 ? object_meta_modified(s, dkey, md5) : 0;
     pthread_mutex_unlock(&s->lock);
     if (rc < 0)
         serve_store_error(q, r, &err);
     else
-        copy_result(r, s, md5);
+        copy_result(r, modified, md5);
 out:
     http_faults_http_effects(&dg, q, r);
     http_faults_http_effects(&dp, q, r);

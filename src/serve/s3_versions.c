@@ -247,7 +247,7 @@ void s3_list_versions(serve_request *q, serve_reply *r)
         lhv1_buf_puts(b, "<Version>");
         put_text(b, &a, "Key", k->data + blen, k->len - blen);
         lhv1_buf_puts(b, "<VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>");
-        xml_time(b, s->started);
+        xml_time(b, info[j].modified);
         lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
                            "<Owner><ID>lhv1</ID><DisplayName>lhv1</DisplayName></Owner>"
                            "<StorageClass>STANDARD</StorageClass></Version>",
