@@ -97,8 +97,8 @@ static int objects_info(serve_server *s, listing_page *p, char *why, size_t why_
     return 0;
 }
 
-int listing_page_read(serve_request *q, serve_reply *r, const listing_args *a,
-                      http_fault_decision *d, listing_page *p)
+static int page_read(serve_request *q, serve_reply *r, const listing_args *a,
+                     http_fault_decision *d, listing_page *p)
 {
     serve_server *s = q->srv;
     memset(d, 0, sizeof *d);
@@ -135,6 +135,16 @@ int listing_page_read(serve_request *q, serve_reply *r, const listing_args *a,
         serve_reply_error(r, q, 500, "InternalError", "listing: %s", why);
     }
     return failed ? -1 : 0;
+}
+
+int listing_page_read(serve_request *q, serve_reply *r, const listing_args *a,
+                      http_fault_decision *d, listing_page *p)
+{
+    if (page_read(q, r, a, d, p) == 0)
+        return 0;
+    listing_page_free(p);
+    http_faults_http_effects(d, q, r);
+    return -1;
 }
 
 void listing_page_free(listing_page *p)

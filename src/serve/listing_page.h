@@ -32,11 +32,11 @@ typedef struct listing_page {
     size_t last_len;
 } listing_page;
 
-/* The page of q's bucket (on a worker thread). 0; or -1 with the reply
- * made (404 NoSuchBucket, the store's error, 503 SlowDown when the
- * in-flight budget is full, 500 or out of memory). Either way `d` holds
- * the fault decision (none for a missing bucket) whose HTTP effects the
- * caller applies last, and listing_page_free is called. */
+/* The page of q's bucket (on a worker thread). 0: the caller writes the
+ * page, applies the HTTP effects of the fault decision `d` last and calls
+ * listing_page_free. -1: the reply is made (404 NoSuchBucket, the store's
+ * error, 503 SlowDown when the in-flight budget is full, 500, out of
+ * memory) with the decision's effects, and nothing is left to free. */
 int listing_page_read(serve_request *q, serve_reply *r, const listing_args *a,
                       http_fault_decision *d, listing_page *p);
 void listing_page_free(listing_page *p);

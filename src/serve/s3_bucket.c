@@ -350,11 +350,8 @@ static void list_objects(serve_request *q, serve_reply *r)
     listing_args la = {a.prefix, a.after, a.delim, a.max_keys};
     http_fault_decision d;
     listing_page p;
-    if (listing_page_read(q, r, &la, &d, &p) < 0) {
-        listing_page_free(&p);
-        http_faults_http_effects(&d, q, r);
+    if (listing_page_read(q, r, &la, &d, &p) < 0)
         return;
-    }
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");

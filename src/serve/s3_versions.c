@@ -105,11 +105,8 @@ void s3_list_versions(serve_request *q, serve_reply *r)
     listing_args la = {a.prefix, a.marker, a.delim, a.max_keys};
     http_fault_decision d;
     listing_page p;
-    if (listing_page_read(q, r, &la, &d, &p) < 0) {
-        listing_page_free(&p);
-        http_faults_http_effects(&d, q, r);
+    if (listing_page_read(q, r, &la, &d, &p) < 0)
         return;
-    }
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListVersionsResult " XMLNS ">");
     lhv1_buf_printf(b, "<Name>%s</Name>", q->bucket);
