@@ -11,6 +11,7 @@
 #include "checksums.h"
 #include "http_faults.h"
 #include "list_page.h"
+#include "listing_page.h"
 #include "object_meta.h"
 #include "s3_handlers.h"
 #include "sigv4.h"
@@ -337,16 +338,6 @@ static int read_list_args(serve_request *q, serve_reply *r, list_args *a)
     return 0;
 }
 
-static void put_key(lhv1_buf *b, const list_args *a, const char *tag, const uint8_t *k, size_t n)
-{
-    lhv1_buf_printf(b, "<%s>", tag);
-    if (a->enc[0])
-        xml_url_escape(b, k, n);
-    else
-        xml_escape(b, k, n);
-    lhv1_buf_printf(b, "</%s>", tag);
-}
-
 static void list_objects(serve_request *q, serve_reply *r)
 {
     if (!q->on_worker) {
@@ -356,48 +347,19 @@ static void list_objects(serve_request *q, serve_reply *r)
     list_args a;
     if (read_list_args(q, r, &a) < 0)
         return;
-    serve_server *s = q->srv;
-    size_t blen = strlen(q->bucket) + 1; /* "<bucket>/" */
-    lhv1_buf sp;
-    lhv1_buf_init(&sp);
-    lhv1_buf_printf(&sp, "%s/%s", q->bucket, a.prefix);
-    lhv1_key_list l;
-    lhv1_key_list_init(&l);
-    lhv1_store_err err;
+    listing_args la = {a.prefix, a.after, a.delim, a.max_keys};
     http_fault_decision d;
-    pthread_mutex_lock(&s->lock);
-    int exists = serve_bucket_exists(s, q->bucket);
-    if (exists)
-        http_faults_decide(s->faults, LHV1_OP_LIST, (lhv1_bytes){sp.data, sp.len}, 0, &d);
-    int rc = 0;
-    if (exists && d.rule_id == 0 && lhv1_is_memory_store(s->store))
-        rc = list_page_memory(s->store, (lhv1_bytes){sp.data, sp.len}, blen,
-                              lhv1_bytes_str(a.after), lhv1_bytes_str(a.delim), a.max_keys,
-                              &l, &err); /* no rule: the page alone */
-    else if (exists)
-        rc = http_faults_list(s, &d, (lhv1_bytes){sp.data, sp.len}, &l, &err);
-    pthread_mutex_unlock(&s->lock);
-    lhv1_buf_free(&sp);
-    if (!exists) {
-        lhv1_key_list_free(&l);
-        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+    listing_page p;
+    if (listing_page_read(q, r, &la, &d, &p) < 0)
         return;
-    }
-    if (rc < 0) {
-        lhv1_key_list_free(&l);
-        serve_store_error(q, r, &err);
-        http_faults_http_effects(&d, q, r);
-        return;
-    }
-    lhv1_key_list_sort(&l);
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     lhv1_buf_printf(b, "<Name>%s</Name>", q->bucket);
     if (a.v2) {
-        put_key(b, &a, "Prefix", (const uint8_t *)a.prefix, strlen(a.prefix));
+        xml_element(b, "Prefix", a.enc[0] != 0, (const uint8_t *)a.prefix, strlen(a.prefix));
         if (a.start[0])
-            put_key(b, &a, "StartAfter", (const uint8_t *)a.start, strlen(a.start));
+            xml_element(b, "StartAfter", a.enc[0] != 0, (const uint8_t *)a.start, strlen(a.start));
         if (a.has_token) { /* opaque: echoed as sent, never URL-encoded */
             lhv1_buf_puts(b, "<ContinuationToken>");
             xml_escape(b, (const uint8_t *)a.token, strlen(a.token));
@@ -409,139 +371,44 @@ static void list_objects(serve_request *q, serve_reply *r)
         lhv1_buf_puts(b, "<Prefix>");
         xml_escape(b, (const uint8_t *)a.prefix, strlen(a.prefix));
         lhv1_buf_puts(b, "</Prefix>");
-        put_key(b, &a, "Marker", (const uint8_t *)a.after, strlen(a.after));
+        xml_element(b, "Marker", a.enc[0] != 0, (const uint8_t *)a.after, strlen(a.after));
     }
     lhv1_buf_printf(b, "<MaxKeys>%ld</MaxKeys>", a.max_keys);
     if (a.delim[0])
-        put_key(b, &a, "Delimiter", (const uint8_t *)a.delim, strlen(a.delim));
+        xml_element(b, "Delimiter", a.enc[0] != 0, (const uint8_t *)a.delim, strlen(a.delim));
     if (a.enc[0])
         lhv1_buf_puts(b, "<EncodingType>url</EncodingType>");
-    lhv1_buf contents, prefixes;
-    lhv1_buf_init(&contents);
-    lhv1_buf_init(&prefixes);
-    size_t after_len = strlen(a.after), plen = strlen(a.prefix), dlen = strlen(a.delim);
-    long count = 0;
-    int truncated = 0;
-    const uint8_t *last = NULL;
-    size_t last_len = 0;
-    /* The page: which listed keys are objects (Contents), which roll up
-     * into a common prefix; object sizes and ETags are gathered after. */
-    size_t *page = calloc(l.n ? l.n : 1, sizeof *page), n_page = 0;
-    if (!page) {
-        lhv1_buf_free(&contents);
-        lhv1_buf_free(&prefixes);
-        lhv1_key_list_free(&l);
-        serve_reply_oom(r, q, "listing");
-        return;
-    }
-    for (size_t i = 0; i < l.n; i++) {
-        const uint8_t *k = l.keys[i].data + blen;
-        size_t kl = l.keys[i].len - blen;
-        if (after_len) {
-            lhv1_bytes kb = {k, kl}, ab = {(const uint8_t *)a.after, after_len};
-            if (lhv1_bytes_cmp(kb, ab) <= 0)
-                continue;
-            /* resuming after a common prefix: its keys were rolled up */
-            if (dlen && after_len >= dlen && !memcmp(a.after + after_len - dlen, a.delim, dlen) &&
-                kl >= after_len && !memcmp(k, a.after, after_len))
-                continue;
-        }
-        size_t roll = 0; /* length of the common prefix this key rolls into */
-        if (dlen && kl > plen) {
-            for (size_t j = plen; j + dlen <= kl; j++)
-                if (!memcmp(k + j, a.delim, dlen)) {
-                    roll = j + dlen;
-                    break;
-                }
-        }
-        if (roll && last && last_len == roll && !memcmp(last, k, roll))
-            continue; /* same common prefix as the previous entry */
-        if (count == a.max_keys) {
-            truncated = a.max_keys > 0; /* S3: max-keys=0 is an empty, complete page */
-            break;
-        }
-        count++;
-        if (roll) {
-            lhv1_buf_puts(&prefixes, "<CommonPrefixes>");
-            put_key(&prefixes, &a, "Prefix", k, roll);
-            lhv1_buf_puts(&prefixes, "</CommonPrefixes>");
-            last = k;
-            last_len = roll;
-            continue;
-        }
-        last = k;
-        last_len = kl;
-        page[n_page++] = i;
-    }
-    /* Sizes and ETags come from the backend, unfaulted, without reading a
-     * body unless its MD5 is not known yet (then once, on this worker; a
-     * key another listing is hashing is taken last). A key that a stale
-     * listing shows after its deletion is listed with size 0. */
-    obj_info *info = calloc(n_page ? n_page : 1, sizeof *info);
-    char why[300] = "";
-    int failed = !info;
-    for (int pass = 0; pass < 2 && !failed; pass++)
-        for (size_t j = 0; j < n_page && !failed; j++) {
-            if (pass == 1 && info[j].size != UINT64_MAX)
-                continue;
-            int got = object_meta_get(s, l.keys[page[j]], &info[j], pass, why, sizeof why);
-            if (got == 2) {
-                info[j].size = UINT64_MAX; /* another worker hashes it: later */
-            } else if (got == -1) {
-                info[j].size = 0;
-                serve_md5(NULL, 0, info[j].md5);
-            } else if (got < 0) {
-                failed = got;
-            }
-        }
-    for (size_t j = 0; j < n_page && !failed; j++) {
-        const uint8_t *k = l.keys[page[j]].data + blen;
-        size_t kl = l.keys[page[j]].len - blen;
-        char hex[33];
-        serve_hex(info[j].md5, 16, hex);
-        lhv1_buf_puts(&contents, "<Contents>");
-        put_key(&contents, &a, "Key", k, kl);
-        lhv1_buf_puts(&contents, "<LastModified>");
-        xml_time(&contents, info[j].modified);
-        lhv1_buf_printf(&contents, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
-                                   "%s<StorageClass>STANDARD</StorageClass></Contents>",
-                        hex, (unsigned long long)info[j].size, a.owner ? OWNER_XML : "");
-    }
-    free(page);
-    free(info);
-    if (failed) {
-        lhv1_buf_free(&contents);
-        lhv1_buf_free(&prefixes);
-        lhv1_key_list_free(&l);
-        if (failed == -3) {
-            serve_reply_error(r, q, 503, "SlowDown", "listing: %s", why);
-            serve_reply_header(r, "Retry-After", "1");
-        } else if (!why[0]) {
-            serve_reply_oom(r, q, "listing");
-        } else {
-            serve_reply_error(r, q, 500, "InternalError", "listing: %s", why);
-        }
-        http_faults_http_effects(&d, q, r);
-        return;
-    }
-    lhv1_buf_printf(b, "<IsTruncated>%s</IsTruncated>", truncated ? "true" : "false");
+    lhv1_buf_printf(b, "<IsTruncated>%s</IsTruncated>", p.truncated ? "true" : "false");
     if (a.v2) {
-        lhv1_buf_printf(b, "<KeyCount>%ld</KeyCount>", count);
+        lhv1_buf_printf(b, "<KeyCount>%zu</KeyCount>", p.n);
         char tok[1500];
-        if (truncated && last) {
-            serve_base64(last, last_len, tok, sizeof tok);
+        if (p.truncated) {
+            serve_base64(p.last, p.last_len, tok, sizeof tok);
             lhv1_buf_printf(b, "<NextContinuationToken>%s</NextContinuationToken>", tok);
         }
-    } else if (truncated && last && dlen) {
+    } else if (p.truncated && a.delim[0]) {
         /* S3 sends it with a delimiter only; without, the last Key is it. */
-        put_key(b, &a, "NextMarker", last, last_len);
+        xml_element(b, "NextMarker", a.enc[0] != 0, p.last, p.last_len);
     }
-    lhv1_buf_append(b, contents.data, contents.len);
-    lhv1_buf_append(b, prefixes.data, prefixes.len);
+    for (size_t j = 0; j < p.n; j++) {
+        const listing_entry *e = &p.e[j];
+        if (e->roll)
+            continue;
+        size_t kl;
+        const uint8_t *k = listing_entry_key(&p, e, &kl);
+        char hex[33];
+        serve_hex(e->info.md5, 16, hex);
+        lhv1_buf_puts(b, "<Contents>");
+        xml_element(b, "Key", a.enc[0] != 0, k, kl);
+        lhv1_buf_puts(b, "<LastModified>");
+        xml_time(b, e->info.modified);
+        lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
+                           "%s<StorageClass>STANDARD</StorageClass></Contents>",
+                        hex, (unsigned long long)e->info.size, a.owner ? OWNER_XML : "");
+    }
+    listing_page_prefixes_xml(b, &p, a.enc[0] != 0);
     lhv1_buf_puts(b, "</ListBucketResult>\n");
-    lhv1_buf_free(&contents);
-    lhv1_buf_free(&prefixes);
-    lhv1_key_list_free(&l);
+    listing_page_free(&p);
     serve_reply_header(r, "Content-Type", "application/xml");
     http_faults_http_effects(&d, q, r);
 }

@@ -54,3 +54,13 @@ void http_time(char *out, size_t n, time_t t)
     gmtime_r(&t, &tm);
     strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
+
+void xml_element(lhv1_buf *b, const char *tag, int url, const uint8_t *s, size_t n)
+{
+    lhv1_buf_printf(b, "<%s>", tag);
+    if (url)
+        xml_url_escape(b, s, n);
+    else
+        xml_escape(b, s, n);
+    lhv1_buf_printf(b, "</%s>", tag);
+}

@@ -163,6 +163,9 @@ void serve_report(const serve_server *s, const char *who, const char *subject,
 /* XML helpers (s3_xml.c). */
 void xml_escape(lhv1_buf *b, const uint8_t *s, size_t n);
 void xml_url_escape(lhv1_buf *b, const uint8_t *s, size_t n);
+/* <tag>s</tag>, s escaped, URL-encoded first when `url` (a listing's
+ * encoding-type=url). */
+void xml_element(lhv1_buf *b, const char *tag, int url, const uint8_t *s, size_t n);
 void xml_time(lhv1_buf *b, time_t t);
 void http_time(char *out, size_t n, time_t t);
 
