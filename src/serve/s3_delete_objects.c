@@ -287,7 +287,6 @@ void s3_delete_objects(serve_request *q, serve_reply *r)
     static const char *const args[] = {"delete", "x-id", NULL};
     if (serve_query_allowed(q, r, args) < 0)
         return;
-    serve_server *s = q->srv;
     if (!serve_bucket_required(q, r))
         return;
     if (q->body.len > S3_DELETE_OBJECTS_MAX_BODY) { /* sent without Content-Length */
