@@ -6,7 +6,7 @@
 
 #include "checksums.h"
 #include "list_page.h"
-#include "s3_handlers.h"
+#include "buckets.h"
 
 /* The store's keys under "<bucket>/<prefix>", sorted: with no rule on the
  * memory backend only the page (its key order), else every key through

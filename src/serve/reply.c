@@ -111,3 +111,29 @@ void serve_reply_error(serve_reply *r, const serve_request *q, int status,
                     (unsigned long long)q->id);
     serve_reply_header(r, "Content-Type", "application/xml");
 }
+
+void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err)
+{
+    switch (err->kind) {
+    case LHV1_STORE_NOT_FOUND:
+        serve_reply_error(r, q, 404, "NoSuchKey", "The specified key does not exist.");
+        break;
+    case LHV1_STORE_INVALID_KEY:
+        if (err->status == 409) /* "a/b" beside "a/b/c": docs/FAULTS.md */
+            serve_reply_error(r, q, 409, "KeyConflict", "%s", err->body);
+        else
+            serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
+        break;
+    case LHV1_STORE_OUT_OF_MEMORY:
+        serve_reply_oom(r, q, err->body[0] ? err->body : "the store");
+        break;
+    default:
+        if (err->status == 503) {
+            serve_reply_error(r, q, 503, "SlowDown", "%s", err->body);
+            serve_reply_header(r, "Retry-After", "1");
+        } else {
+            int st = err->status >= 500 && err->status < 600 ? err->status : 500;
+            serve_reply_error(r, q, st, "InternalError", "%s", err->body);
+        }
+    }
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buckets.h"
 #include "checksums.h"
 #include "http_faults.h"
 #include "list_page.h"
@@ -16,86 +17,9 @@
 #include "s3_handlers.h"
 #include "sigv4.h"
 
-#define MARKER_PREFIX "_buckets/"
-
 static const char *const bucket_args[] = {
     "list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
     "encoding-type", "fetch-owner", "marker", "x-id", "location", SERVE_PRESIGN_ARGS, NULL};
-
-void serve_buckets_free(serve_server *s)
-{
-    for (size_t i = 0; i < s->n_buckets; i++)
-        free(s->buckets[i]);
-    free(s->buckets);
-    s->buckets = NULL;
-    s->n_buckets = 0;
-}
-
-static int bucket_add(serve_server *s, const char *name)
-{
-    char **p = realloc(s->buckets, (s->n_buckets + 1) * sizeof *p);
-    if (!p)
-        return -1;
-    s->buckets = p;
-    if (!(p[s->n_buckets] = strdup(name)))
-        return -1;
-    s->n_buckets++;
-    return 0;
-}
-
-int serve_buckets_load(serve_server *s)
-{
-    lhv1_key_list l;
-    lhv1_key_list_init(&l);
-    lhv1_store_err err;
-    /* the proxy's listing lets the lock go: the names stay until it ends */
-    if (lhv1_store_list(s->store, lhv1_bytes_str(MARKER_PREFIX), &l, &err) < 0) {
-        lhv1_key_list_free(&l);
-        return -1;
-    }
-    serve_buckets_free(s);
-    lhv1_key_list_sort(&l);
-    int rc = 0;
-    for (size_t i = 0; i < l.n && rc == 0; i++)
-        rc = bucket_add(s, (const char *)l.keys[i].data + strlen(MARKER_PREFIX));
-    lhv1_key_list_free(&l);
-    return rc;
-}
-
-/* Caller holds the lock. */
-int serve_bucket_exists(serve_server *s, const char *name)
-{
-    for (size_t i = 0; i < s->n_buckets; i++)
-        if (!strcmp(s->buckets[i], name))
-            return 1;
-    return 0;
-}
-
-void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err)
-{
-    switch (err->kind) {
-    case LHV1_STORE_NOT_FOUND:
-        serve_reply_error(r, q, 404, "NoSuchKey", "The specified key does not exist.");
-        break;
-    case LHV1_STORE_INVALID_KEY:
-        if (err->status == 409) /* "a/b" beside "a/b/c": docs/FAULTS.md */
-            serve_reply_error(r, q, 409, "KeyConflict", "%s", err->body);
-        else
-            serve_reply_error(r, q, 400, "InvalidArgument", "%s", err->body);
-        break;
-    case LHV1_STORE_OUT_OF_MEMORY:
-        serve_reply_oom(r, q, err->body[0] ? err->body : "the store");
-        break;
-    default:
-        if (err->status == 503) {
-            serve_reply_error(r, q, 503, "SlowDown", "%s", err->body);
-            serve_reply_header(r, "Retry-After", "1");
-        } else {
-            int st = err->status >= 500 && err->status < 600 ? err->status : 500;
-            serve_reply_error(r, q, st, "InternalError", "%s", err->body);
-        }
-    }
-}
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -200,7 +124,7 @@ void s3_list_buckets(serve_request *q, serve_reply *r)
 
 static void marker_key(const char *bucket, char *out, size_t n)
 {
-    snprintf(out, n, MARKER_PREFIX "%s", bucket);
+    snprintf(out, n, SERVE_BUCKET_MARKERS "%s", bucket);
 }
 
 static void create_bucket(serve_request *q, serve_reply *r)
@@ -215,7 +139,7 @@ static void create_bucket(serve_request *q, serve_reply *r)
         rc = lhv1_store_put(s->store, lhv1_bytes_str(marker), (lhv1_bytes){NULL, 0}, &err);
         /* the proxy's put lets the lock go: another CreateBucket may have
          * added the name meanwhile */
-        if (rc == 0 && !serve_bucket_exists(s, q->bucket) && bucket_add(s, q->bucket) < 0)
+        if (rc == 0 && !serve_bucket_exists(s, q->bucket) && serve_bucket_add(s, q->bucket) < 0)
             rc = lhv1_store_oom(&err, "bucket list");
     }
     pthread_mutex_unlock(&s->lock);
@@ -254,12 +178,7 @@ static void delete_bucket(serve_request *q, serve_reply *r)
     if (empty)
         rc = lhv1_store_del(s->store, lhv1_bytes_str(marker), &err);
     if (empty && rc == 0)
-        for (size_t i = 0; i < s->n_buckets; i++)
-            if (!strcmp(s->buckets[i], q->bucket)) {
-                free(s->buckets[i]);
-                s->buckets[i] = s->buckets[--s->n_buckets];
-                break;
-            }
+        serve_bucket_forget(s, q->bucket);
     pthread_mutex_unlock(&s->lock);
     lhv1_key_list_free(&l);
     if (rc < 0)
@@ -442,13 +361,8 @@ void s3_bucket_op(serve_request *q, serve_reply *r)
         create_bucket(q, r);
         return;
     }
-    pthread_mutex_lock(&s->lock);
-    int exists = serve_bucket_exists(s, q->bucket);
-    pthread_mutex_unlock(&s->lock);
-    if (!exists) {
-        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+    if (!serve_bucket_required(q, r))
         return;
-    }
     if (!strcmp(q->method, "HEAD")) {
         serve_reply_header(r, "x-amz-bucket-region", "us-east-1");
     } else if (!strcmp(q->method, "DELETE")) {

@@ -287,14 +287,8 @@ void s3_delete_objects(serve_request *q, serve_reply *r)
     static const char *const args[] = {"delete", "x-id", NULL};
     if (serve_query_allowed(q, r, args) < 0)
         return;
-    serve_server *s = q->srv;
-    pthread_mutex_lock(&s->lock);
-    int exists = serve_bucket_exists(s, q->bucket);
-    pthread_mutex_unlock(&s->lock);
-    if (!exists) {
-        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+    if (!serve_bucket_required(q, r))
         return;
-    }
     if (q->body.len > S3_DELETE_OBJECTS_MAX_BODY) { /* sent without Content-Length */
         serve_reply_error(r, q, 413, "EntityTooLarge", "a DeleteObjects body is at most %u bytes",
                           (unsigned)S3_DELETE_OBJECTS_MAX_BODY);

@@ -2,6 +2,7 @@
 #ifndef LHV1_SERVE_S3_HANDLERS_H
 #define LHV1_SERVE_S3_HANDLERS_H
 
+#include "buckets.h"
 #include "serve.h"
 
 void s3_list_buckets(serve_request *q, serve_reply *r);
@@ -26,18 +27,7 @@ void s3_list_versions(serve_request *q, serve_reply *r);
 void s3_get_versioning(serve_request *q, serve_reply *r);
 int s3_version_id_ok(serve_request *q, serve_reply *r);
 
-/* Buckets (s3_bucket.c): load the cache from the store; 1 if it exists. */
-int serve_buckets_load(serve_server *s);
-int serve_bucket_exists(serve_server *s, const char *name);
-void serve_buckets_free(serve_server *s);
-
 /* The store key of an object: "<bucket>/<key>". */
 int serve_object_key(const serve_request *q, lhv1_buf *out);
-
-/* A store error as an S3 reply: NOT_FOUND is NoSuchKey 404, INVALID_KEY a
- * 400 (409 KeyConflict for a key and its path prefix, which the file
- * store cannot hold both of), FAILED its status with InternalError
- * (SlowDown for a 503). */
-void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
 
 #endif

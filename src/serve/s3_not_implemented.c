@@ -1,7 +1,7 @@
 /* Out-of-scope S3 operations (s3_handlers.h): the sub-resources a client
  * names in the query, answered with S3's 501 NotImplemented before any
  * handler could take the request for a plain GET or PUT of the object or
- * a listing. docs/S3.md lists the same table with the reasons. */
+ * a listing. The rows are out_of_scope.tsv's, as docs/S3.md shows them. */
 #include <string.h>
 
 #include "s3_handlers.h"
@@ -12,41 +12,9 @@ typedef struct out_of_scope {
     const char *why;
 } out_of_scope;
 
-#define NO_IDENTITIES "one identity (--auth) owns every bucket and object"
-#define NO_VERSIONS "objects have no versions (GET ?versions lists the one each has)"
-#define NO_BACKGROUND "the server runs nothing in the background"
-#define NO_CONFIG "no bucket configuration changes what a reader gets"
-
+/* out_of_scope.tsv's rows, generated at configure time. */
 static const out_of_scope table[] = {
-    {"acl", NULL, "access control lists: " NO_IDENTITIES},
-    {"policy", NULL, "bucket policies: " NO_IDENTITIES},
-    {"policyStatus", NULL, "bucket policies: " NO_IDENTITIES},
-    {"publicAccessBlock", NULL, "public access: " NO_IDENTITIES},
-    {"ownershipControls", NULL, "object ownership: " NO_IDENTITIES},
-    {"versioning", "PUT", "versioning: " NO_VERSIONS},
-    {"object-lock", NULL, "object lock: " NO_VERSIONS},
-    {"legal-hold", NULL, "object lock: " NO_VERSIONS},
-    {"retention", NULL, "object lock: " NO_VERSIONS},
-    {"lifecycle", NULL, "lifecycle rules: " NO_BACKGROUND},
-    {"replication", NULL, "replication: " NO_BACKGROUND},
-    {"restore", NULL, "archive restore: there is one storage class"},
-    {"intelligent-tiering", NULL, "storage tiers: there is one storage class"},
-    {"encryption", NULL, "encryption configuration: objects are kept as sent"},
-    {"tagging", NULL, "tagging: " NO_CONFIG},
-    {"cors", NULL, "CORS: " NO_CONFIG},
-    {"website", NULL, "static websites: " NO_CONFIG},
-    {"logging", NULL, "access logging: " NO_CONFIG},
-    {"notification", NULL, "event notifications: " NO_BACKGROUND},
-    {"accelerate", NULL, "transfer acceleration: " NO_CONFIG},
-    {"requestPayment", NULL, "requester pays: " NO_IDENTITIES},
-    {"analytics", NULL, "analytics: " NO_BACKGROUND},
-    {"inventory", NULL, "inventory reports: " NO_BACKGROUND},
-    {"metrics", NULL, "request metrics: " NO_BACKGROUND},
-    {"select", NULL, "S3 Select: the server returns objects, it does not query them"},
-    {"torrent", NULL, "BitTorrent: objects are served over HTTP only"},
-    {"attributes", NULL, "GetObjectAttributes: HeadObject gives what is kept"},
-    {"uploads", NULL, "multipart uploads: an index is one PUT"},
-    {"uploadId", NULL, "multipart uploads: an index is one PUT"},
+#include "out_of_scope_table.h"
 };
 
 static int method_listed(const char *methods, const char *m)

@@ -445,13 +445,8 @@ void s3_object_op(serve_request *q, serve_reply *r)
         serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
         return;
     }
-    pthread_mutex_lock(&s->lock);
-    int exists = serve_bucket_exists(s, q->bucket);
-    pthread_mutex_unlock(&s->lock);
-    if (!exists) {
-        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
+    if (!serve_bucket_required(q, r))
         return;
-    }
     lhv1_buf k;
     lhv1_buf_init(&k);
     if (serve_object_key(q, &k) < 0) {

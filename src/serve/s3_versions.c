@@ -26,20 +26,10 @@ int s3_version_id_ok(serve_request *q, serve_reply *r)
     return -1;
 }
 
-static int bucket_known(serve_request *q, serve_reply *r)
-{
-    pthread_mutex_lock(&q->srv->lock);
-    int exists = serve_bucket_exists(q->srv, q->bucket);
-    pthread_mutex_unlock(&q->srv->lock);
-    if (!exists)
-        serve_reply_error(r, q, 404, "NoSuchBucket", "The specified bucket does not exist");
-    return exists;
-}
-
 void s3_get_versioning(serve_request *q, serve_reply *r)
 {
     static const char *const args[] = {"versioning", "x-id", NULL};
-    if (serve_query_allowed(q, r, args) < 0 || !bucket_known(q, r))
+    if (serve_query_allowed(q, r, args) < 0 || !serve_bucket_required(q, r))
         return;
     lhv1_buf_puts(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                             "<VersioningConfiguration " XMLNS "/>\n");

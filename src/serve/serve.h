@@ -129,6 +129,11 @@ void serve_reply_error(serve_reply *r, const serve_request *q, int status,
  * Retry-After (a client retries; a later request may find memory), and a
  * line on stderr. */
 void serve_reply_oom(serve_reply *r, const serve_request *q, const char *what);
+/* A store error as an S3 reply (reply.c): NOT_FOUND is NoSuchKey 404, INVALID_KEY a
+ * 400 (409 KeyConflict for a key and its path prefix, which the file
+ * store cannot hold both of), FAILED its status with InternalError
+ * (SlowDown for a 503). */
+void serve_store_error(serve_request *q, serve_reply *r, const lhv1_store_err *err);
 
 /* A decoded query argument (first occurrence) into out; 1 found, 0 absent,
  * -1 too long for out. NUL bytes in values are reported as -1 too. */

@@ -26,13 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buckets.h"
 #include "s3_reply.h"
 #include "s3_store.h"
 #include "serve.h"
 #include "upstream.h"
 
-#define MARKER_PREFIX "_buckets/"
-#define MARKER_LEN (sizeof MARKER_PREFIX - 1)
+#define MARKER_LEN (sizeof SERVE_BUCKET_MARKERS - 1)
 
 typedef struct upstream_store {
     lhv1_store base;
@@ -249,7 +249,7 @@ static int object_call(upstream_store *u, char op, lhv1_bytes key, lhv1_bytes bo
 
 static int is_marker(lhv1_bytes key)
 {
-    return key.len > MARKER_LEN && !memcmp(key.data, MARKER_PREFIX, MARKER_LEN);
+    return key.len > MARKER_LEN && !memcmp(key.data, SERVE_BUCKET_MARKERS, MARKER_LEN);
 }
 
 /* ListBuckets: appends each name to names. Names the server could not
@@ -422,7 +422,7 @@ static int up_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *out, lhv1_s
 {
     upstream_store *u = (upstream_store *)st;
     const uint8_t *slash = prefix.len ? memchr(prefix.data, '/', prefix.len) : NULL;
-    lhv1_bytes marker = lhv1_bytes_str(MARKER_PREFIX);
+    lhv1_bytes marker = lhv1_bytes_str(SERVE_BUCKET_MARKERS);
     if (slash && !has_prefix(prefix, marker)) { /* within one bucket */
         size_t bl = (size_t)(slash - prefix.data);
         int rc = list_objects(u, (lhv1_bytes){prefix.data, bl},
@@ -439,7 +439,7 @@ static int up_list(lhv1_store *st, lhv1_bytes prefix, lhv1_key_list *out, lhv1_s
             rc = list_objects(u, names.keys[i], (lhv1_bytes){NULL, 0}, out, err);
     for (size_t i = 0; rc == 0 && i < names.n; i++) {
         lhv1_buf_reset(&k);
-        lhv1_buf_puts(&k, MARKER_PREFIX);
+        lhv1_buf_puts(&k, SERVE_BUCKET_MARKERS);
         lhv1_buf_append(&k, names.keys[i].data, names.keys[i].len);
         if (k.failed)
             rc = lhv1_store_oom(err, "listing");
