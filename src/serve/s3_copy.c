@@ -10,7 +10,9 @@
  * under x-amz-metadata-directive COPY, read with its body (in proxy mode
  * from the upstream's reply to the GET), or the request's under REPLACE,
  * collected and bounded as PutObject's; the destination takes them as a
- * PutObject's write would (object_write.h). */
+ * PutObject's write would (object_write.h). The source's stored checksums
+ * go with its body under either directive (the copy's body is the same),
+ * unless a rule touched the read: then the copy has none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +109,11 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     }
     serve_server *s = q->srv;
     char sbucket[64];
-    lhv1_buf src, body, kept; /* kept: the headers the copy gets */
+    lhv1_buf src, body, kept, source; /* kept: the headers the copy gets */
     lhv1_buf_init(&src);
     lhv1_buf_init(&body);
     lhv1_buf_init(&kept);
+    lhv1_buf_init(&source); /* the source's stored headers */
     char **send = NULL;
     int proxy = serve_is_upstream(s->store);
     lhv1_store_err err;
@@ -150,14 +153,23 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         goto out;
     pthread_mutex_lock(&s->lock);
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &dg);
-    source_reply up = {proxy && !replace ? &kept : NULL, ""};
-    serve_upstream_exchange(s->store, NULL, on_source_header, &up);
+    source_reply up = {proxy ? &source : NULL, ""};
+    static const char *const mode[] = {"x-amz-checksum-mode: ENABLED", NULL};
+    serve_upstream_exchange(s->store, mode, on_source_header, &up);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
-    /* COPY: the headers of the object read, under the same hold. */
-    if (rc == 0 && !replace && (proxy ? kept.failed : object_meta_headers(s, skey, &kept) < 0))
+    /* The headers of the object read, under the same hold. */
+    if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0))
         rc = lhv1_store_oom(&err, "stored headers");
     pthread_mutex_unlock(&s->lock);
+    if (rc == 0 && !replace)
+        lhv1_buf_append(&kept, source.data, source.len);
+    else if (rc == 0)
+        stored_headers_copy_checksums(&kept, (lhv1_bytes){source.data, source.len});
+    if (rc == 0 && dg.rule_id != 0)
+        stored_headers_drop_checksums(&kept); /* not the body they are of */
+    if (rc == 0 && kept.failed)
+        rc = lhv1_store_oom(&err, "stored headers");
     if (dg.http == LHV1_HTTP_FAULT_SLOWDOWN || dg.http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
         (dg.http == LHV1_HTTP_FAULT_RESET && !dg.done))
         goto out; /* answered by the fault, nothing copied */
@@ -206,5 +218,6 @@ out:
     lhv1_buf_free(&src);
     lhv1_buf_free(&body);
     lhv1_buf_free(&kept);
+    lhv1_buf_free(&source);
     free(send);
 }
