@@ -173,8 +173,13 @@ START_TEST(checksums_verified)
         ck_assert_int_eq(r.status, 404);
         resp_free(&r);
     }
+    /* Out of scope (docs/S3.md): no kept library computes CRC-64/NVME. */
     const char *unknown[] = {"x-amz-checksum-crc64nvme: AAAAAAAAAAA=", NULL};
-    ck_assert_int_eq(put("/cks/k3", "123456789", unknown), 400);
+    resp r;
+    http_req(&srv, &r, "PUT", "/cks/k3", "123456789", 9, unknown);
+    ck_assert_int_eq(r.status, 501);
+    ck_assert_msg(resp_code_is(&r, "NotImplemented"), "%s", (char *)r.body.data);
+    resp_free(&r);
 }
 END_TEST
 
