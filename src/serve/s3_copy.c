@@ -12,7 +12,8 @@
  * collected and bounded as PutObject's; the destination takes them as a
  * PutObject's write would (object_write.h). The source's stored checksums
  * go with its body under either directive (the copy's body is the same),
- * unless a rule touched the read: then the copy has none. */
+ * unless a rule touched the read: then the copy has none; with
+ * x-amz-checksum-algorithm, the one named, computed over the copy's body. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,35 @@ static void copy_result(serve_reply *r, time_t modified, const uint8_t md5[16])
     serve_reply_header(r, "Content-Type", "application/xml");
 }
 
+/* x-amz-checksum-algorithm: the algorithm the copy's checksum is to be
+ * computed with instead of the source's (CKSUM_COUNT: none named), or -1
+ * with `r` filled (400, as S3 answers a value it does not know). */
+static int copy_algorithm(serve_request *q, serve_reply *r)
+{
+    const char *v = serve_header(q, "x-amz-checksum-algorithm");
+    if (!v)
+        return CKSUM_COUNT;
+    for (int a = 0; a < CKSUM_COUNT; a++)
+        if (!strcasecmp(v, serve_cksum_name((serve_cksum_alg)a)))
+            return a;
+    serve_reply_error(r, q, 400, "InvalidRequest", "Checksum algorithm %s is not supported", v);
+    return -1;
+}
+
+/* The copy's checksum computed with `a` over its body, in place of the
+ * source's. */
+static void recompute_checksum(lhv1_buf *kept, serve_cksum_alg a, lhv1_bytes body)
+{
+    uint8_t digest[SERVE_DIGEST_MAX];
+    char b64[64];
+    size_t n = serve_cksum(a, body.data, body.len, digest);
+    serve_base64(digest, n, b64, sizeof b64);
+    const char *cksum[CKSUM_COUNT] = {0};
+    cksum[a] = b64;
+    stored_headers_drop_checksums(kept);
+    stored_headers_add_checksums(kept, cksum);
+}
+
 void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
 {
     if (!q->on_worker) {
@@ -120,8 +150,8 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     http_fault_decision dg, dp;
     memset(&dg, 0, sizeof dg);
     memset(&dp, 0, sizeof dp);
-    int replace = directive(q, r);
-    if (replace < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
+    int replace = directive(q, r), alg = replace < 0 ? -1 : copy_algorithm(q, r);
+    if (replace < 0 || alg < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
         goto out;
     lhv1_bytes skey = {src.data, src.len};
     if (lhv1_store_key_check(skey, &err) < 0) {
@@ -168,6 +198,8 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         stored_headers_copy_checksums(&kept, (lhv1_bytes){source.data, source.len});
     if (rc == 0 && dg.rule_id != 0)
         stored_headers_drop_checksums(&kept); /* not the body they are of */
+    if (rc == 0 && alg != CKSUM_COUNT)
+        recompute_checksum(&kept, (serve_cksum_alg)alg, (lhv1_bytes){body.data, body.len});
     if (rc == 0 && kept.failed)
         rc = lhv1_store_oom(&err, "stored headers");
     if (dg.http == LHV1_HTTP_FAULT_SLOWDOWN || dg.http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||

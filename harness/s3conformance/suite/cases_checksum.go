@@ -182,6 +182,19 @@ func init() {
 					}
 				}
 			}},
+		Case{"checksum/copy-other-algorithm",
+			"CopyObject with x-amz-checksum-algorithm CRC32 of an object PutObject gave a SHA-1: the copy's checksum is the CRC32 of its body, in place of the source's",
+			func(t *T) {
+				b := t.NewBucket()
+				t.Put(b, "src", checksumBody, hdr(algorithms[2].header, algorithms[2].sum(checksumBody)))
+				c := t.Do(Request{Method: "PUT", Bucket: b, Key: "copy", Header: map[string]string{
+					"x-amz-copy-source": "/" + b + "/src", "x-amz-checksum-algorithm": "CRC32"}})
+				if t.Status("CopyObject", c, 200) {
+					g := t.Get(b, "copy", hdr("x-amz-checksum-mode", "ENABLED"))
+					t.HeaderIs("GET copy", g, algorithms[0].header, algorithms[0].sum(checksumBody))
+					t.NoHeader("GET copy", g, algorithms[2].header)
+				}
+			}},
 		Case{"checksum/sdk-validated-read",
 			"aws-sdk-go-v2 PutObject with ChecksumAlgorithm CRC32C, then GetObject with ChecksumMode ENABLED: the SDK validates the stored checksum",
 			func(t *T) {
