@@ -495,6 +495,49 @@ START_TEST(large_puts_run_off_the_event_thread)
 }
 END_TEST
 
+/* The checksums a PUT verified are of the body sent: a torn write keeps
+ * none (a validated read of the torn object finds no checksum, not a
+ * mismatch), and through the proxy the torn body goes to the upstream
+ * without them, which would refuse it with BadDigest. */
+START_TEST(torn_put_keeps_no_checksum)
+{
+    static const char sum[] = "1bXJqRTopdixnsLL5OzCeRSZV5ecXh8nouhnLKJL0cQ="; /* "version-three" */
+    char line[128], got[128];
+    snprintf(line, sizeof line, "x-amz-checksum-sha256: %s", sum);
+    const char *with_sum[] = {line, NULL};
+    const char *mode[] = {"x-amz-checksum-mode: ENABLED", NULL};
+    server upstream, proxy;
+    server_start(&upstream, NULL);
+    const char *args[] = {"--upstream", upstream.url, NULL};
+    server_start(&proxy, args);
+    const server *each[] = {&srv, &proxy};
+    for (int i = 0; i < 2; i++) {
+        const server *s = each[i];
+        resp r;
+        ck_assert_int_eq(http_status(s, "PUT", "/tcks", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(s, "PUT", "/tcks/k", "version-three", with_sum, NULL), 200);
+        http_req(s, &r, "GET", "/tcks/k", NULL, 0, mode);
+        ck_assert_str_eq(resp_header(&r, "x-amz-checksum-sha256", got, sizeof got), sum);
+        resp_free(&r);
+        add_rules(s, "{\"kind\":\"put-torn-prefix\",\"key\":\"tcks/k\",\"cut\":4,\"reply\":200}");
+        http_req(s, &r, "PUT", "/tcks/k", "version-three", 13, with_sum);
+        ck_assert_msg(r.status == 200, "%s: torn PUT %ld %s", i ? "proxy" : "memory", r.status,
+                      (const char *)r.body.data);
+        resp_free(&r);
+        ck_assert_int_eq(http_status(s, "DELETE", "/_lhv1/rules", NULL, NULL, NULL), 204);
+        http_req(s, &r, "GET", "/tcks/k", NULL, 0, mode);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_int_eq(r.body.len, 4);
+        ck_assert_msg(!*resp_header(&r, "x-amz-checksum-sha256", got, sizeof got),
+                      "%s: the torn object has the sent body's checksum %s", i ? "proxy" : "memory",
+                      got);
+        resp_free(&r);
+    }
+    server_stop(&proxy);
+    server_stop(&upstream);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
     Suite *s = suite_create("faults");
@@ -502,6 +545,7 @@ Suite *suite_faults(void)
     tcase_add_checked_fixture(tc, up, down);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, store_kinds_over_http);
+    tcase_add_test(tc, torn_put_keeps_no_checksum);
     tcase_add_test(tc, http_kinds);
     tcase_add_test(tc, nth_and_persistent);
     tcase_add_test(tc, seeded_probability_reproducible);

@@ -250,17 +250,29 @@ START_TEST(inflight_budget_chunked)
      * other arrives: sent interleaved through two raw connections). */
     static char chunk[300 * 1024];
     memset(chunk, 'x', sizeof chunk);
-    char size_line[32];
-    snprintf(size_line, sizeof size_line, "%zx\r\n", sizeof chunk);
-    static const char head[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    /* An upload of unknown length as S3 takes one: HTTP chunks carrying
+     * one 600 KiB aws-chunked chunk, its frame split over the rounds. */
+    char frame[2][32];
+    snprintf(frame[0], sizeof frame[0], "%zx\r\n", 2 * sizeof chunk);
+    snprintf(frame[1], sizeof frame[1], "\r\n0\r\n\r\n");
+    static const char head[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                               "Content-Encoding: aws-chunked\r\n"
+                               "x-amz-decoded-content-length: 614400\r\n\r\n";
     int f1 = raw_connect(a.port), f2 = raw_connect(a.port);
     for (int round = 0; round < 2; round++)
         for (int k = 0; k < 2; k++) {
             int fd = k ? f2 : f1;
             if (round == 0)
                 ck_assert_int_eq(write(fd, head, strlen(head)), (ssize_t)strlen(head));
+            const char *f = frame[round];
+            char size_line[32];
+            snprintf(size_line, sizeof size_line, "%zx\r\n", strlen(f) + sizeof chunk);
             ck_assert_int_eq(write(fd, size_line, strlen(size_line)), (ssize_t)strlen(size_line));
+            if (round == 0)
+                ck_assert_int_eq(write(fd, f, strlen(f)), (ssize_t)strlen(f));
             ck_assert_int_eq(write(fd, chunk, sizeof chunk), (ssize_t)sizeof chunk);
+            if (round == 1)
+                ck_assert_int_eq(write(fd, f, strlen(f)), (ssize_t)strlen(f));
             ck_assert_int_eq(write(fd, "\r\n", 2), 2);
             usleep(100000); /* the server reads it before the other's */
         }
@@ -348,6 +360,8 @@ START_TEST(chunked_past_max_body_cut_at_once)
     const char *args[] = {"--max-body", "1048576", NULL};
     server_start(&a, args);
     static const char head[] = "PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                               "Content-Encoding: aws-chunked\r\n"
+                               "x-amz-decoded-content-length: 1152921504606846976\r\n"
                                "\r\n1000000000000000\r\n";
     int fd = raw_connect(a.port);
     ck_assert_int_eq(write(fd, head, sizeof head - 1), (ssize_t)(sizeof head - 1));

@@ -60,6 +60,16 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* A body framed as aws-chunked (a STREAMING- payload, or Content-Encoding
+ * aws-chunked) that declares its decoded length. */
+static int aws_chunked_framed(const serve_request *q)
+{
+    const char *sha = serve_header(q, "x-amz-content-sha256");
+    const char *ce = serve_header(q, "Content-Encoding");
+    return serve_header(q, "x-amz-decoded-content-length") &&
+           ((sha && !strncmp(sha, "STREAMING-", 10)) || (ce && strstr(ce, "aws-chunked")));
+}
+
 int request_gate_check(serve_request *q, const char *version, request_gate *g,
                        serve_reply *r)
 {
@@ -120,6 +130,14 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         /* Which one frames the body is where request smuggling lives. */
         serve_reply_error(r, q, 400, "InvalidRequest",
                           "Content-Length and Transfer-Encoding together");
+        return -1;
+    }
+    if (!cl && serve_header(q, "Transfer-Encoding") && !strcmp(q->method, "PUT") &&
+        !serve_is_admin_path(q->raw_url) && !aws_chunked_framed(q)) {
+        /* S3 takes a body of unknown length only as aws-chunked with its
+         * decoded length: anything else is refused before it is read. */
+        serve_reply_error(r, q, 411, "MissingContentLength",
+                          "You must provide the Content-Length HTTP header.");
         return -1;
     }
     if (cl) {

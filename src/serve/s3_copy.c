@@ -10,7 +10,10 @@
  * under x-amz-metadata-directive COPY, read with its body (in proxy mode
  * from the upstream's reply to the GET), or the request's under REPLACE,
  * collected and bounded as PutObject's; the destination takes them as a
- * PutObject's write would (object_write.h). */
+ * PutObject's write would (object_write.h). The source's stored checksums
+ * go with its body under either directive (the copy's body is the same),
+ * unless a rule touched the read: then the copy has none; with
+ * x-amz-checksum-algorithm, the one named, computed over the copy's body. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +102,35 @@ static void copy_result(serve_reply *r, time_t modified, const uint8_t md5[16])
     serve_reply_header(r, "Content-Type", "application/xml");
 }
 
+/* x-amz-checksum-algorithm: the algorithm the copy's checksum is to be
+ * computed with instead of the source's (CKSUM_COUNT: none named), or -1
+ * with `r` filled (400, as S3 answers a value it does not know). */
+static int copy_algorithm(serve_request *q, serve_reply *r)
+{
+    const char *v = serve_header(q, "x-amz-checksum-algorithm");
+    if (!v)
+        return CKSUM_COUNT;
+    for (int a = 0; a < CKSUM_COUNT; a++)
+        if (!strcasecmp(v, serve_cksum_name((serve_cksum_alg)a)))
+            return a;
+    serve_reply_error(r, q, 400, "InvalidRequest", "Checksum algorithm %s is not supported", v);
+    return -1;
+}
+
+/* The copy's checksum computed with `a` over its body, in place of the
+ * source's. */
+static void recompute_checksum(lhv1_buf *kept, serve_cksum_alg a, lhv1_bytes body)
+{
+    uint8_t digest[SERVE_DIGEST_MAX];
+    char b64[64];
+    size_t n = serve_cksum(a, body.data, body.len, digest);
+    serve_base64(digest, n, b64, sizeof b64);
+    const char *cksum[CKSUM_COUNT] = {0};
+    cksum[a] = b64;
+    stored_headers_drop_checksums(kept);
+    stored_headers_add_checksums(kept, cksum);
+}
+
 void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
 {
     if (!q->on_worker) {
@@ -107,18 +139,19 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     }
     serve_server *s = q->srv;
     char sbucket[64];
-    lhv1_buf src, body, kept; /* kept: the headers the copy gets */
+    lhv1_buf src, body, kept, source; /* kept: the headers the copy gets */
     lhv1_buf_init(&src);
     lhv1_buf_init(&body);
     lhv1_buf_init(&kept);
+    lhv1_buf_init(&source); /* the source's stored headers */
     char **send = NULL;
     int proxy = serve_is_upstream(s->store);
     lhv1_store_err err;
     http_fault_decision dg, dp;
     memset(&dg, 0, sizeof dg);
     memset(&dp, 0, sizeof dp);
-    int replace = directive(q, r);
-    if (replace < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
+    int replace = directive(q, r), alg = replace < 0 ? -1 : copy_algorithm(q, r);
+    if (replace < 0 || alg < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
         goto out;
     lhv1_bytes skey = {src.data, src.len};
     if (lhv1_store_key_check(skey, &err) < 0) {
@@ -150,14 +183,25 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
         goto out;
     pthread_mutex_lock(&s->lock);
     http_faults_decide(s->faults, LHV1_OP_GET, skey, 0, &dg);
-    source_reply up = {proxy && !replace ? &kept : NULL, ""};
-    serve_upstream_exchange(s->store, NULL, on_source_header, &up);
+    source_reply up = {proxy ? &source : NULL, ""};
+    static const char *const mode[] = {"x-amz-checksum-mode: ENABLED", NULL};
+    serve_upstream_exchange(s->store, mode, on_source_header, &up);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
-    /* COPY: the headers of the object read, under the same hold. */
-    if (rc == 0 && !replace && (proxy ? kept.failed : object_meta_headers(s, skey, &kept) < 0))
+    /* The headers of the object read, under the same hold. */
+    if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0))
         rc = lhv1_store_oom(&err, "stored headers");
     pthread_mutex_unlock(&s->lock);
+    if (rc == 0 && !replace)
+        lhv1_buf_append(&kept, source.data, source.len);
+    else if (rc == 0)
+        stored_headers_copy_checksums(&kept, (lhv1_bytes){source.data, source.len});
+    if (rc == 0 && dg.rule_id != 0)
+        stored_headers_drop_checksums(&kept); /* not the body they are of */
+    if (rc == 0 && alg != CKSUM_COUNT)
+        recompute_checksum(&kept, (serve_cksum_alg)alg, (lhv1_bytes){body.data, body.len});
+    if (rc == 0 && kept.failed)
+        rc = lhv1_store_oom(&err, "stored headers");
     if (dg.http == LHV1_HTTP_FAULT_SLOWDOWN || dg.http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
         (dg.http == LHV1_HTTP_FAULT_RESET && !dg.done))
         goto out; /* answered by the fault, nothing copied */
@@ -206,5 +250,6 @@ out:
     lhv1_buf_free(&src);
     lhv1_buf_free(&body);
     lhv1_buf_free(&kept);
+    lhv1_buf_free(&source);
     free(send);
 }

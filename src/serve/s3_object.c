@@ -156,6 +156,27 @@ static void on_upstream_header(void *cls, const char *name, const char *value)
         stored_headers_receive(u->kept, name, value);
 }
 
+/* A read's lines and x-amz-checksum-mode: the proxy asks its upstream for
+ * the stored checksums whatever its client asked, as it keeps them with
+ * the object's other headers (get_object_read decides what is sent on).
+ * One allocation; NULL out of memory. */
+static char **with_checksum_mode(char *const *lines)
+{
+    static const char mode[] = "x-amz-checksum-mode: ENABLED";
+    size_t n = 0, bytes = sizeof mode;
+    for (; lines[n]; n++)
+        bytes += strlen(lines[n]) + 1;
+    char **out = malloc((n + 2) * sizeof *out + bytes);
+    if (!out)
+        return NULL;
+    char *at = (char *)(out + n + 2);
+    for (size_t i = 0; i < n; i++)
+        out[i] = strcpy(at, lines[i]), at += strlen(at) + 1;
+    out[n] = strcpy(at, mode);
+    out[n + 1] = NULL;
+    return out;
+}
+
 /* The "Name: value" lines the proxy adds to an upstream request: the
  * object's headers (a PUT) and the preconditions. -1 out of memory. */
 static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char ***out)
@@ -166,8 +187,8 @@ static int upstream_lines(const serve_request *q, lhv1_bytes kept, int put, char
     char **cond = cond_forward_lines(q, put);
     if (cond && put)
         *out = stored_headers_lines(kept, (const char *const *)cond);
-    else
-        *out = cond, cond = NULL;
+    else if (cond)
+        *out = with_checksum_mode(cond);
     free(cond);
     return *out ? 0 : -1;
 }
@@ -192,18 +213,23 @@ static void put_object(serve_request *q, serve_reply *r, lhv1_bytes skey)
         lhv1_buf_free(&kept);
         return;
     }
-    /* The proxy's upstream keeps them itself, and judges the
-     * preconditions again where the write happens. */
     char **send = NULL;
-    if (upstream_lines(q, (lhv1_bytes){kept.data, kept.len}, 1, &send) < 0) {
-        lhv1_buf_free(&kept);
-        serve_reply_error(r, q, 500, "InternalError", "out of memory");
-        return;
-    }
     aws_chunked dec;
     aws_chunked_init(&dec);
     put_body pb; /* hashed outside the lock */
-    if (put_body_decode(q, r, &dec, &pb) == 0) {
+    int ok = put_body_decode(q, r, &dec, &pb) == 0;
+    if (ok) {
+        /* The verified checksums (a trailer's too) are kept with it. The
+         * proxy's upstream keeps them all itself, and judges the
+         * preconditions again where the write happens. */
+        stored_headers_add_checksums(&kept, pb.cksum);
+        if (kept.failed ||
+            upstream_lines(q, (lhv1_bytes){kept.data, kept.len}, 1, &send) < 0) {
+            serve_reply_error(r, q, 500, "InternalError", "out of memory");
+            ok = 0;
+        }
+    }
+    if (ok) {
         lhv1_bytes body = pb.data;
         const uint8_t *md5 = pb.md5;
         http_fault_decision d;
@@ -395,7 +421,11 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
         r->status = 206;
         serve_reply_header(r, "Content-Range", "bytes %zu-%zu/%zu", from, to, size);
     }
-    if (pr >= 0 && stored_headers_reply(q, r, (lhv1_bytes){kept->data, kept->len}) < 0)
+    /* A range is not the object the checksum is of: S3 sends none. */
+    const char *mode = serve_header(q, "x-amz-checksum-mode");
+    int checksums = pr == 0 && mode && !strcasecmp(mode, "ENABLED");
+    if (pr >= 0 &&
+        stored_headers_reply(q, r, (lhv1_bytes){kept->data, kept->len}, checksums) < 0)
         serve_reply_error(r, q, 500, "InternalError", "out of memory");
     http_faults_http_effects(&d, q, r);
 }

@@ -1,6 +1,8 @@
 /* Object headers kept at PUT and given back (stored_headers.h). */
 #include "stored_headers.h"
 
+#include "checksums.h"
+
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,7 +153,53 @@ int stored_headers_overrides_allowed(const serve_request *q, serve_reply *r)
     return 0;
 }
 
-int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob)
+/* A stored x-amz-checksum-* (the header name of an algorithm we keep). */
+static int is_checksum(const char *name)
+{
+    return serve_cksum_from_header(name) != CKSUM_COUNT;
+}
+
+static void put_checksum(lhv1_buf *b, serve_cksum_alg a, const char *value)
+{
+    const char *h = serve_cksum_header(a);
+    put_pair(b, h, strlen(h), value);
+}
+
+void stored_headers_add_checksums(lhv1_buf *blob, const char *const cksum[CKSUM_COUNT])
+{
+    for (int a = 0; a < CKSUM_COUNT; a++)
+        if (cksum[a])
+            put_checksum(blob, (serve_cksum_alg)a, cksum[a]);
+}
+
+void stored_headers_copy_checksums(lhv1_buf *to, lhv1_bytes from)
+{
+    const char *p = (const char *)from.data, *end = p + from.len;
+    while (p < end) {
+        const char *name = p, *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        if (is_checksum(name))
+            put_pair(to, name, strlen(name), value);
+    }
+}
+
+void stored_headers_drop_checksums(lhv1_buf *blob)
+{
+    size_t out = 0;
+    char *p = (char *)blob->data, *end = p + blob->len;
+    while (p < end) {
+        char *name = p, *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        if (!is_checksum(name)) {
+            memmove(blob->data + out, name, (size_t)(p - name));
+            out += (size_t)(p - name);
+        }
+    }
+    blob->len = out;
+}
+
+int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob,
+                         int checksums)
 {
     /* Checked by stored_headers_overrides_allowed. */
     char values[N_STANDARD][OVERRIDE_MAX];
@@ -161,11 +209,17 @@ int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob
                           !has_control(values[i])
                       ? values[i]
                       : NULL;
-    int has_type = over[0] != NULL;
+    int has_type = over[0] != NULL, sent_checksum = 0;
     const char *p = (const char *)blob.data, *end = p + blob.len;
     while (p < end) {
         const char *name = p, *value = name + strlen(name) + 1;
         p = value + strlen(value) + 1;
+        if (is_checksum(name)) {
+            if (checksums && serve_reply_long_header(r, name, value) < 0)
+                return -1;
+            sent_checksum |= checksums;
+            continue;
+        }
         size_t i = 0;
         while (i < N_STANDARD && strcmp(name, standard[i].name))
             i++;
@@ -180,6 +234,9 @@ int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob
             return -1;
     if (!has_type)
         serve_reply_header(r, "Content-Type", "binary/octet-stream");
+    /* One PUT's checksum of the whole body: S3's full-object type. */
+    if (sent_checksum)
+        serve_reply_header(r, "x-amz-checksum-type", "FULL_OBJECT");
     return 0;
 }
 
@@ -250,9 +307,25 @@ void stored_headers_receive(void *cls, const char *name, const char *value)
                     out->data[i] = (uint8_t)(out->data[i] - 'A' + 'a');
         return;
     }
+    serve_cksum_alg a = serve_cksum_from_header(name);
+    if (a != CKSUM_COUNT) { /* the upstream's, asked with x-amz-checksum-mode */
+        put_checksum(out, a, value);
+        return;
+    }
     for (size_t i = 0; i < N_STANDARD; i++)
         if (!strcasecmp(name, standard[i].name)) {
             put_pair(out, standard[i].name, strlen(standard[i].name), value);
             return;
         }
+}
+
+int stored_headers_is_checksum_line(const char *line)
+{
+    size_t n = strcspn(line, ":");
+    char name[64];
+    if (n >= sizeof name)
+        return 0;
+    memcpy(name, line, n);
+    name[n] = 0;
+    return is_checksum(name);
 }

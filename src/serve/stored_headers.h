@@ -10,6 +10,7 @@
 #ifndef LHV1_SERVE_STORED_HEADERS_H
 #define LHV1_SERVE_STORED_HEADERS_H
 
+#include "checksums.h"
 #include "serve.h"
 
 /* S3: "the user-defined metadata is limited to 2 KB", the bytes of each
@@ -30,8 +31,22 @@ int stored_headers_overrides_allowed(const serve_request *q, serve_reply *r);
 
 /* Sets the reply's headers from a stored blob (possibly empty), then the
  * request's response-* arguments over them; Content-Type defaults to S3's
- * binary/octet-stream. -1 when out of memory. */
-int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob);
+ * binary/octet-stream. The stored x-amz-checksum-* only when `checksums`
+ * (x-amz-checksum-mode ENABLED on a read of the whole object), with
+ * x-amz-checksum-type FULL_OBJECT. -1 when out of memory. */
+int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob,
+                         int checksums);
+
+/* The checksums a PutObject verified (put_body.h), appended to the blob as
+ * x-amz-checksum-<alg> pairs: kept with the object like its headers. */
+void stored_headers_add_checksums(lhv1_buf *blob, const char *const cksum[CKSUM_COUNT]);
+/* The checksum pairs of `from` appended to `to` (a copy's body is its
+ * source's, whatever its directive does to the headers). */
+void stored_headers_copy_checksums(lhv1_buf *to, lhv1_bytes from);
+/* Removes the checksum pairs (a body the store did not take as sent). */
+void stored_headers_drop_checksums(lhv1_buf *blob);
+/* 1 if an upstream line ("Name: value") is a checksum's. */
+int stored_headers_is_checksum_line(const char *line);
 
 /* The proxy's side (upstream.h): the blob as "Name: value" lines for the
  * upstream's PutObject (Content-Type binary/octet-stream when it has

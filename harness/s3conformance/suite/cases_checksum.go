@@ -134,6 +134,67 @@ func init() {
 				t.HeaderIs("GET", t.Get(b, "k", mode), a.header, sum)
 				t.HeaderIs("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: mode}), a.header, sum)
 			}},
+		Case{"checksum/get-checksum-type",
+			"GetObject and HeadObject with x-amz-checksum-mode: ENABLED on an object PutObject gave a checksum: x-amz-checksum-type FULL_OBJECT",
+			func(t *T) {
+				b := t.NewBucket()
+				a := algorithms[3]
+				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
+				mode := hdr("x-amz-checksum-mode", "ENABLED")
+				t.HeaderIs("GET", t.Get(b, "k", mode), "x-amz-checksum-type", "FULL_OBJECT")
+				t.HeaderIs("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: mode}),
+					"x-amz-checksum-type", "FULL_OBJECT")
+			}},
+		Case{"checksum/not-without-mode",
+			"GetObject and HeadObject without x-amz-checksum-mode: no x-amz-checksum-* (the mode \"must be enabled\" to retrieve it)",
+			func(t *T) {
+				b := t.NewBucket()
+				a := algorithms[0]
+				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
+				t.NoHeader("GET", t.Get(b, "k", nil), a.header)
+				t.NoHeader("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k"}), a.header)
+			}},
+		Case{"checksum/range-none",
+			"GetObject with Range and x-amz-checksum-mode: ENABLED: 206 without the full object's checksum (S3 omits it on a range)",
+			func(t *T) {
+				b := t.NewBucket()
+				a := algorithms[1]
+				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
+				g := t.Get(b, "k", map[string]string{"x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-3"})
+				if t.Status("GET Range", g, 206) {
+					t.NoHeader("GET Range", g, a.header)
+					t.NoHeader("GET Range", g, "x-amz-checksum-type")
+				}
+			}},
+		Case{"checksum/copy-keeps",
+			"CopyObject (COPY and REPLACE directives) of an object PutObject gave a checksum: the copy's GetObject with x-amz-checksum-mode: ENABLED returns it (the body is the same)",
+			func(t *T) {
+				b := t.NewBucket()
+				a := algorithms[2]
+				sum := a.sum(checksumBody)
+				t.Put(b, "src", checksumBody, hdr(a.header, sum))
+				mode := hdr("x-amz-checksum-mode", "ENABLED")
+				for _, d := range []string{"COPY", "REPLACE"} {
+					c := t.Do(Request{Method: "PUT", Bucket: b, Key: "copy-" + d, Header: map[string]string{
+						"x-amz-copy-source": "/" + b + "/src", "x-amz-metadata-directive": d}})
+					if t.Status("CopyObject "+d, c, 200) {
+						t.HeaderIs("GET copy "+d, t.Get(b, "copy-"+d, mode), a.header, sum)
+					}
+				}
+			}},
+		Case{"checksum/copy-other-algorithm",
+			"CopyObject with x-amz-checksum-algorithm CRC32 of an object PutObject gave a SHA-1: the copy's checksum is the CRC32 of its body, in place of the source's",
+			func(t *T) {
+				b := t.NewBucket()
+				t.Put(b, "src", checksumBody, hdr(algorithms[2].header, algorithms[2].sum(checksumBody)))
+				c := t.Do(Request{Method: "PUT", Bucket: b, Key: "copy", Header: map[string]string{
+					"x-amz-copy-source": "/" + b + "/src", "x-amz-checksum-algorithm": "CRC32"}})
+				if t.Status("CopyObject", c, 200) {
+					g := t.Get(b, "copy", hdr("x-amz-checksum-mode", "ENABLED"))
+					t.HeaderIs("GET copy", g, algorithms[0].header, algorithms[0].sum(checksumBody))
+					t.NoHeader("GET copy", g, algorithms[2].header)
+				}
+			}},
 		Case{"checksum/sdk-validated-read",
 			"aws-sdk-go-v2 PutObject with ChecksumAlgorithm CRC32C, then GetObject with ChecksumMode ENABLED: the SDK validates the stored checksum",
 			func(t *T) {

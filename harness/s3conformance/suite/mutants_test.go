@@ -70,6 +70,32 @@ var (
 )
 
 var mutants = []mutant{
+	{name: "missing-length-accepted",
+		kills: []string{"object/put-missing-length"},
+		req: func(r *http.Request) *reply {
+			if r.Method == "PUT" && r.ContentLength < 0 {
+				return &reply{200, http.Header{"ETag": {`"planted"`}}, nil}
+			}
+			return nil
+		}},
+	{name: "stored-checksum-not-returned",
+		kills: []string{"checksum/get-checksum-mode", "checksum/sdk-validated-read", "checksum/copy-keeps"},
+		resp: func(r *http.Request, p *reply) {
+			if r.Method == "GET" || r.Method == "HEAD" {
+				for _, a := range []string{"crc32", "crc32c", "sha1", "sha256"} {
+					p.header.Del("x-amz-checksum-" + a)
+				}
+			}
+		}},
+	{name: "stored-checksum-wrong",
+		kills: []string{"checksum/get-checksum-mode", "checksum/sdk-validated-read"},
+		resp: func(r *http.Request, p *reply) {
+			if r.Method == "GET" || r.Method == "HEAD" {
+				if p.header.Get("x-amz-checksum-crc32c") != "" {
+					p.header.Set("x-amz-checksum-crc32c", "AAAAAA==")
+				}
+			}
+		}},
 	{name: "etag-unquoted",
 		kills: []string{"object/put-get-roundtrip", "object/put-empty", "object/overwrite"},
 		resp: func(_ *http.Request, p *reply) {
