@@ -14,10 +14,11 @@ typedef struct out_of_scope {
     const char *why;
 } out_of_scope;
 
-/* out_of_scope.tsv's rows, generated at configure time. */
-static const out_of_scope table[] = {
+/* The rows of out_of_scope.tsv and out_of_scope_headers.tsv, generated
+ * at configure time. */
 #include "out_of_scope_table.h"
-};
+
+static const out_of_scope table[] = {OUT_OF_SCOPE_ARGS};
 
 static int method_listed(const char *methods, const char *m)
 {
@@ -28,23 +29,14 @@ static int method_listed(const char *methods, const char *m)
     return 0;
 }
 
-/* Request headers that name functionality left out, NULL value for any
- * value. */
+/* Request headers that name functionality left out (out_of_scope_headers.tsv),
+ * NULL value for any value. */
 typedef struct header_out_of_scope {
     const char *name, *value;
     const char *why;
 } header_out_of_scope;
 
-#define NO_CRC64NVME \
-    "CRC-64/NVME: no kept library computes it (ISA-L 2.30 has none), and the server " \
-    "does not hand-write one"
-
-static const header_out_of_scope header_table[] = {
-    {"x-amz-checksum-crc64nvme", NULL, NO_CRC64NVME},
-    {"x-amz-sdk-checksum-algorithm", "CRC64NVME", NO_CRC64NVME},
-    {"x-amz-checksum-algorithm", "CRC64NVME", NO_CRC64NVME},
-    {"x-amz-trailer", "x-amz-checksum-crc64nvme", NO_CRC64NVME},
-};
+static const header_out_of_scope header_table[] = {OUT_OF_SCOPE_HEADERS};
 
 static int header_not_implemented(serve_request *q, serve_reply *r)
 {
