@@ -268,6 +268,33 @@ START_TEST(sigv4_verified)
     ck_assert_int_eq(signed_req(&a, "GET", "/sig/a%20b", "AKIDEXAMPLE:wrong", NULL), 403);
     ck_assert_int_eq(signed_req(&a, "GET", "/sig/a%20b", "OTHER:wJalrXUtnFEMI", NULL), 403);
     ck_assert_int_eq(http_status(&a, "GET", "/sig/a%20b", NULL, NULL, NULL), 403);
+    /* With CURLOPT_PATH_AS_IS (the proxy's client sets it) libcurl signs
+     * the path it sends: keys that look like paths are signed as written
+     * (S3 does not normalise them) and stay distinct objects. */
+    const char *id = "AKIDEXAMPLE:wJalrXUtnFEMI";
+    static const char *const keys[] = {"/sig/a/../b", "/sig/./c", "/sig/d//e", "/sig/b"};
+    resp r;
+    for (size_t i = 0; i < 4; i++) {
+        http_signed(&a, &r, "PUT", keys[i], keys[i], strlen(keys[i]), NULL, id);
+        ck_assert_msg(r.status == 200, "PUT %s: %ld %s", keys[i], r.status, (char *)r.body.data);
+        resp_free(&r);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        http_signed(&a, &r, "GET", keys[i], NULL, 0, NULL, id);
+        ck_assert_msg(r.status == 200 && !strcmp((char *)r.body.data, keys[i]), "GET %s: %ld %s",
+                      keys[i], r.status, (char *)r.body.data);
+        resp_free(&r);
+    }
+    /* What keeps an empty x-amz-meta-* from the proxy's upstream
+     * (stored_headers_lines): libcurl 7.88 sends an empty header only as
+     * "name;" and its SigV4 signs that line as a header named "name;", so
+     * the signature cannot match. When this PUT succeeds, libcurl signs it
+     * as sent: pass empty values upstream and drop this check. */
+    const char *empty[] = {"x-amz-meta-e;", NULL};
+    http_signed(&a, &r, "PUT", "/sig/empty", "x", 1, empty, id);
+    ck_assert_msg(r.status == 400 && resp_code_is(&r, "AuthorizationHeaderMalformed"),
+                  "an empty header signed by libcurl: %ld %s", r.status, (char *)r.body.data);
+    resp_free(&r);
     server_stop(&a);
 }
 END_TEST

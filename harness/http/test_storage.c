@@ -119,16 +119,17 @@ START_TEST(fault_rules_are_taken_as_written)
     ck_assert_msg(strstr((char *)r.body.data, "\"nth\":9007199254740992"), "%s",
                   (char *)r.body.data);
     resp_free(&r);
-    /* the log stays JSON in UTF-8 */
+    /* the log stays JSON in UTF-8 (a key with a NUL byte is one S3 keeps;
+     * only "*" matches it) */
     ck_assert_int_eq(http_status(&srv, "PUT", "/rul", NULL, NULL, NULL), 200);
-    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"rul/*\"}",
+    ck_assert_int_eq(post_rules(&srv, "{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"*\"}",
                                 NULL), 200);
-    ck_assert_int_eq(http_status(&srv, "GET", "/rul/%FFk", NULL, NULL, "SlowDown"), 503);
+    ck_assert_int_eq(http_status(&srv, "GET", "/rul/%00k", NULL, NULL, "SlowDown"), 503);
     http_req(&srv, &r, "GET", "/_lhv1/log", NULL, 0, NULL);
     for (size_t i = 0; i < r.body.len; i++)
         ck_assert_msg(r.body.data[i] < 0x80, "raw byte 0x%02x in the log: %s", r.body.data[i],
                       (char *)r.body.data);
-    ck_assert_msg(strstr((char *)r.body.data, "\"key\":{\"hex\":\"72756c2fff6b\"}"), "%s",
+    ck_assert_msg(strstr((char *)r.body.data, "\"key\":{\"hex\":\"72756c2f006b\"}"), "%s",
                   (char *)r.body.data);
     resp_free(&r);
     /* a bound on the rules in all */
@@ -238,6 +239,97 @@ START_TEST(key_conflicts_409_on_file_backend_only)
             ck_assert_int_ne(access(path, F_OK), 0);
         }
         server_stop(&s);
+    }
+    rm_root(root);
+}
+END_TEST
+
+/* Keys are names, not paths, as in S3: on the memory backend "a/../b",
+ * "./c", "d//e", "folder/" and "../../x" are objects of their own, none of
+ * them is "b", "c", "d/e" or "folder", a fault rule's key pattern matches
+ * them as written, and nothing reaches the file system. The file backend
+ * maps keys to paths and refuses what it cannot map (400 InvalidArgument,
+ * its own words), on every operation, writing nothing outside its root. */
+START_TEST(path_like_keys_by_backend)
+{
+    char root[64];
+    make_root(root, sizeof root, "names");
+    const char *file_args[] = {"--root", root, NULL};
+    static const char escape[] = "lhv1-names-escape"; /* beside the root */
+    static const char *const keys[][2] = {
+        {"/pkn/a/../b", "..&apos; segment"}, {"/pkn/./c", "&apos;.&apos; segment"},
+        {"/pkn/d//e", "empty segment"},       {"/pkn/folder/", "empty segment"},
+        {"/pkn/../../lhv1-names-escape", "..&apos; segment"}, {"/pkn/../x", "..&apos; segment"},
+    };
+    const size_t n = sizeof keys / sizeof keys[0];
+    for (int backend = 0; backend < 2; backend++) {
+        server s;
+        server_start(&s, backend ? file_args : NULL);
+        ck_assert_int_eq(http_status(&s, "PUT", "/pkn", NULL, NULL, NULL), 200);
+        ck_assert_int_eq(http_status(&s, "PUT", "/pkn/b", "plain b", NULL, NULL), 200);
+        for (size_t i = 0; i < n; i++) {
+            const char *k = keys[i][0];
+            resp r;
+            http_req(&s, &r, "PUT", k, k, strlen(k), NULL);
+            if (backend) {
+                ck_assert_msg(r.status == 400 && resp_code_is(&r, "InvalidArgument") &&
+                                  strstr((const char *)r.body.data, keys[i][1]),
+                              "file PUT %s: %ld %s", k, r.status, (const char *)r.body.data);
+                resp_free(&r);
+                ck_assert_int_eq(http_status(&s, "GET", k, NULL, NULL, "InvalidArgument"), 400);
+                ck_assert_int_eq(http_status(&s, "DELETE", k, NULL, NULL, "InvalidArgument"),
+                                 400);
+                continue;
+            }
+            ck_assert_msg(r.status == 200, "memory PUT %s: %ld %s", k, r.status,
+                          (const char *)r.body.data);
+            resp_free(&r);
+            char got[64];
+            ck_assert_int_eq(http_get_text(&s, k, got, sizeof got), 200);
+            ck_assert_str_eq(got, k);
+        }
+        /* CopyObject: from such a key, and onto one */
+        const char *from_dots[] = {"x-amz-copy-source: /pkn/a/../b", NULL};
+        const char *from_b[] = {"x-amz-copy-source: /pkn/b", NULL};
+        char got[64];
+        if (backend) {
+            ck_assert_int_eq(http_status(&s, "PUT", "/pkn/copy", NULL, from_dots,
+                                         "InvalidArgument"), 400);
+            ck_assert_int_eq(http_status(&s, "PUT", "/pkn/d//e", NULL, from_b, "InvalidArgument"),
+                             400);
+        } else {
+            ck_assert_int_eq(http_status(&s, "PUT", "/pkn/copy", NULL, from_dots, NULL), 200);
+            ck_assert_int_eq(http_get_text(&s, "/pkn/copy", got, sizeof got), 200);
+            ck_assert_str_eq(got, "/pkn/a/../b");
+            ck_assert_int_eq(http_status(&s, "PUT", "/pkn/./c", NULL, from_b, NULL), 200);
+            ck_assert_int_eq(http_get_text(&s, "/pkn/./c", got, sizeof got), 200);
+            ck_assert_str_eq(got, "plain b");
+        }
+        ck_assert_int_eq(http_get_text(&s, "/pkn/b", got, sizeof got), 200);
+        ck_assert_str_eq(got, "plain b");
+        ck_assert_int_eq(http_status(&s, "GET", "/pkn/c", NULL, NULL, "NoSuchKey"), 404);
+        ck_assert_int_eq(http_status(&s, "GET", "/pkn/d/e", NULL, NULL, "NoSuchKey"), 404);
+        if (!backend) {
+            ck_assert_int_eq(http_status(&s, "GET", "/pkn/folder", NULL, NULL, "NoSuchKey"), 404);
+            /* the rules match the key as written */
+            add_rules(&s, "[{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"pkn/a/../*\"},"
+                          "{\"kind\":\"http-slowdown\",\"op\":\"get\",\"key\":\"pkn/d//e\"}]");
+            ck_assert_int_eq(http_status(&s, "GET", "/pkn/a/../b", NULL, NULL, "SlowDown"), 503);
+            ck_assert_int_eq(http_status(&s, "GET", "/pkn/d//e", NULL, NULL, "SlowDown"), 503);
+            ck_assert_int_eq(http_get_text(&s, "/pkn/b", got, sizeof got), 200);
+            ck_assert_int_eq(http_get_text(&s, "/pkn/./c", got, sizeof got), 200);
+            ck_assert_int_eq(http_status(&s, "DELETE", "/pkn/a/../b", NULL, NULL, NULL), 204);
+            ck_assert_int_eq(http_get_text(&s, "/pkn/b", got, sizeof got), 200);
+            ck_assert_str_eq(got, "plain b");
+        }
+        server_stop(&s);
+        ck_assert_msg(access(escape, F_OK) != 0, "%s backend wrote %s outside its root",
+                      backend ? "file" : "memory", escape);
+        char path[128];
+        snprintf(path, sizeof path, "%s/x", root);
+        ck_assert_msg(access(path, F_OK) != 0, "the file backend wrote %s", path);
+        snprintf(path, sizeof path, "%s/pkn/b", root);
+        ck_assert_int_eq(access(path, F_OK), backend ? 0 : -1);
     }
     rm_root(root);
 }
@@ -1070,6 +1162,7 @@ Suite *suite_storage(void)
     tcase_add_test(tc, every_digest_verified);
     tcase_add_test(tc, fault_rules_are_taken_as_written);
     tcase_add_test(tc, key_conflicts_409_on_file_backend_only);
+    tcase_add_test(tc, path_like_keys_by_backend);
     tcase_add_test(tc, crash_mid_put_leaves_no_temporary_file);
     tcase_add_test(tc, listed_etags_are_the_stored_bodies);
     tcase_add_test(tc, listings_do_not_block_the_event_thread);

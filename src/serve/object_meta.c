@@ -146,11 +146,11 @@ static int xattr_read(int fd, const file_id *id, uint8_t md5[16])
 }
 
 /* Peeks at a file object, leaving its descriptor in *fd (-1 when none). */
-static int file_peek(serve_server *s, lhv1_bytes key, obj_info *out, int *fd)
+static int file_peek(serve_server *s, lhv1_bytes key, obj_info *out, int *fd,
+                     lhv1_store_err *err)
 {
-    lhv1_store_err err;
-    if (lhv1_file_store_open(s->store, key, fd, &err) < 0)
-        return err.kind == LHV1_STORE_NOT_FOUND ? -1 : -2;
+    if (lhv1_file_store_open(s->store, key, fd, err) < 0)
+        return err->kind == LHV1_STORE_NOT_FOUND ? -1 : -2;
     if (file_id_of(*fd, &out->id) < 0)
         return -2;
     out->size = (uint64_t)out->id.size;
@@ -309,7 +309,8 @@ int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out)
     }
     if (is_file(s)) {
         int fd;
-        int rc = file_peek(s, key, out, &fd);
+        lhv1_store_err err;
+        int rc = file_peek(s, key, out, &fd, &err);
         if (fd >= 0)
             close(fd);
         return rc;
@@ -317,11 +318,13 @@ int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out)
     return 0; /* proxy: read it */
 }
 
-int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd)
+int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd,
+                     lhv1_store_err *err)
 {
     memset(out, 0, sizeof *out);
     *fd = -1;
-    int rc = file_peek(s, key, out, fd);
+    lhv1_store_err_ok(err);
+    int rc = file_peek(s, key, out, fd, err);
     if (rc < 0 && *fd >= 0)
         close(*fd), *fd = -1;
     return rc;
@@ -455,7 +458,8 @@ int object_meta_get(serve_server *s, lhv1_bytes key, obj_info *out, int wait, ch
     for (;;) {
         memset(out, 0, sizeof *out);
         if (is_file(s)) {
-            rc = file_peek(s, key, out, &fd);
+            lhv1_store_err err;
+            rc = file_peek(s, key, out, &fd, &err);
         } else {
             rc = object_meta_peek(s, key, out);
         }

@@ -72,8 +72,10 @@ int object_meta_peek(serve_server *s, lhv1_bytes key, obj_info *out);
 /* File backend, as object_meta_peek (lock held), the file left open in
  * *fd when it returns 0 or 1 (the caller closes it): a Put renames a new
  * file in, so what the descriptor reads stays the object peeked, after
- * the lock too. */
-int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd);
+ * the lock too. On -2, err holds the store's refusal when it had one (a
+ * key it cannot map: INVALID_KEY), else its kind stays OK. */
+int object_meta_open(serve_server *s, lhv1_bytes key, obj_info *out, int *fd,
+                     lhv1_store_err *err);
 
 /* A worker that read the object as stored (a GET no rule touched) and
  * hashed it: the MD5 is kept if the object is still the one `read`

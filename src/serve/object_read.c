@@ -65,10 +65,12 @@ static int read_file(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *i
 {
     int fd;
     pthread_mutex_lock(&s->lock);
-    int p = object_meta_open(s, key, info, &fd);
+    int p = object_meta_open(s, key, info, &fd, err);
     pthread_mutex_unlock(&s->lock);
     if (p == -1)
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
+    if (p < 0 && err->kind == LHV1_STORE_INVALID_KEY)
+        return -1; /* the store's own words */
     if (p < 0)
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "cannot open the object");
     lhv1_buf_reset(out);

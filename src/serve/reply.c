@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "internal.h" /* lhv1_utf8_valid */
 #include "serve.h"
 
 void serve_reply_init(serve_reply *r)
@@ -98,7 +99,9 @@ void serve_reply_error(serve_reply *r, const serve_request *q, int status,
         xml_escape(&r->body, (const uint8_t *)q->bucket, strlen(q->bucket));
         lhv1_buf_puts(&r->body, "</BucketName>");
     }
-    if (q->has_key) {
+    /* The document is the UTF-8 it declares: a key that is not (S3's
+     * InvalidURI) is not echoed. */
+    if (q->has_key && lhv1_utf8_valid((lhv1_bytes){q->key.data, q->key.len})) {
         lhv1_buf_puts(&r->body, "<Key>");
         xml_escape(&r->body, q->key.data, q->key.len);
         lhv1_buf_puts(&r->body, "</Key>");

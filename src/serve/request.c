@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h" /* lhv1_utf8_valid */
 #include "serve.h"
 
 int serve_unescape(const char *s, size_t n, lhv1_buf *out)
@@ -28,21 +29,29 @@ int serve_unescape(const char *s, size_t n, lhv1_buf *out)
     return out->failed ? -2 : 0;
 }
 
-#define KEY_SEGMENT_MAX 255 /* NAME_MAX of the file systems the file backend uses */
-
-int serve_key_check(lhv1_bytes key, lhv1_store_err *err)
+int serve_key_rule(lhv1_bytes key)
 {
-    if (lhv1_store_key_check(key, err) < 0)
+    if (key.len == 0)
+        return SERVE_KEY_EMPTY;
+    if (key.len > SERVE_KEY_MAX)
+        return SERVE_KEY_TOO_LONG;
+    if (!lhv1_utf8_valid(key))
+        return SERVE_KEY_NOT_UTF8;
+    return 0;
+}
+
+int serve_key_check(const serve_request *q, serve_reply *r, lhv1_bytes key)
+{
+    switch (serve_key_rule(key)) {
+    case SERVE_KEY_EMPTY:
+        serve_reply_error(r, q, 400, "InvalidArgument", "The key is empty");
         return -1;
-    size_t start = 0;
-    for (size_t i = 0; i <= key.len; i++) {
-        if (i < key.len && key.data[i] != '/')
-            continue;
-        if (i - start > KEY_SEGMENT_MAX)
-            return lhv1_store_fail(err, LHV1_STORE_INVALID_KEY, 400,
-                                   "invalid key: segment at offset %zu longer than %d bytes",
-                                   start, KEY_SEGMENT_MAX);
-        start = i + 1;
+    case SERVE_KEY_TOO_LONG:
+        serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
+        return -1;
+    case SERVE_KEY_NOT_UTF8:
+        serve_reply_error(r, q, 400, "InvalidURI", "Couldn't parse the specified URI.");
+        return -1;
     }
     return 0;
 }

@@ -154,10 +154,9 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     if (replace < 0 || alg < 0 || parse_source(q, r, serve_header(q, "x-amz-copy-source"), sbucket, &src) < 0)
         goto out;
     lhv1_bytes skey = {src.data, src.len};
-    if (lhv1_store_key_check(skey, &err) < 0) {
-        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
+    size_t blen = strlen(sbucket) + 1;
+    if (serve_key_check(q, r, (lhv1_bytes){src.data + blen, src.len - blen}) < 0)
         goto out;
-    }
     /* S3 refuses a copy that would change nothing. What the store keeps
      * besides the body (metadata) is what REPLACE may change. */
     if (!replace && lhv1_bytes_cmp(skey, dkey) == 0) {

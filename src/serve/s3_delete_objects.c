@@ -22,11 +22,10 @@
 #include "s3_handlers.h"
 
 #define MAX_KEYS 1000
-#define KEY_MAX 1024
 
 typedef struct del_entry {
     lhv1_buf key;
-    int too_long;    /* the key is over KEY_MAX bytes (cut there) */
+    int too_long;    /* the key is over SERVE_KEY_MAX bytes (cut there) */
     int version;     /* 0 none, 1 "null", -1 another version id */
 } del_entry;
 
@@ -91,7 +90,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     del_doc *d = ud;
     if (!d->field)
         return;
-    size_t room = KEY_MAX + 1 - (d->text.len < KEY_MAX + 1 ? d->text.len : KEY_MAX + 1);
+    size_t cap = SERVE_KEY_MAX + 1; /* one more byte tells too_long */
+    size_t room = cap - (d->text.len < cap ? d->text.len : cap);
     size_t n = (size_t)len < room ? (size_t)len : room;
     if (lhv1_buf_append(&d->text, s, n) < 0)
         stop(d);
@@ -109,8 +109,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
             stop(d);
             return;
         }
-        e->too_long = tl > KEY_MAX;
-        if (lhv1_buf_append(&e->key, t, e->too_long ? KEY_MAX : tl) < 0)
+        e->too_long = tl > SERVE_KEY_MAX;
+        if (lhv1_buf_append(&e->key, t, e->too_long ? SERVE_KEY_MAX : tl) < 0)
             stop(d);
     } else if (d->field == 2) {
         e->version = tl == 4 && !memcmp(t, "null", 4) ? 1 : -1;
@@ -255,9 +255,9 @@ static int delete_one(serve_request *q, const del_entry *e, lhv1_buf *b, int qui
     lhv1_bytes skey = {k.data, k.len};
     lhv1_store_err err;
     int rc = 0;
-    /* A key no object can have (the file store's path rule, which PUT
-     * applies on every backend) names nothing: deleted. */
-    if (lhv1_store_key_check(skey, &err) == 0) {
+    /* A key no object can have names nothing: deleted. So does a key the
+     * backend cannot hold (the file store's path rules): INVALID_KEY. */
+    if (serve_key_rule((lhv1_bytes){e->key.data, e->key.len}) == 0) {
         pthread_mutex_lock(&s->lock);
         http_faults_decide(s->faults, LHV1_OP_DEL, skey, 0, d);
         rc = http_faults_del(s, d, skey, &err);
@@ -268,7 +268,7 @@ static int delete_one(serve_request *q, const del_entry *e, lhv1_buf *b, int qui
     if (d->http == LHV1_HTTP_FAULT_SLOWDOWN || d->http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
         (d->http == LHV1_HTTP_FAULT_RESET && !d->done))
         return 1;
-    if (rc < 0 && err.kind != LHV1_STORE_NOT_FOUND) {
+    if (rc < 0 && err.kind != LHV1_STORE_NOT_FOUND && err.kind != LHV1_STORE_INVALID_KEY) {
         entry_error(b, e, err.status == 503 ? "SlowDown" : "InternalError", err.body);
     } else if (!quiet) {
         lhv1_buf_puts(b, "<Deleted>");

@@ -471,10 +471,8 @@ void s3_object_op(serve_request *q, serve_reply *r)
     }
     if (serve_query_allowed(q, r, object_args) < 0 || s3_version_id_ok(q, r) < 0)
         return;
-    if (q->key.len > 1024) {
-        serve_reply_error(r, q, 400, "KeyTooLongError", "Your key is too long");
+    if (serve_key_check(q, r, (lhv1_bytes){q->key.data, q->key.len}) < 0)
         return;
-    }
     if (!serve_bucket_required(q, r))
         return;
     lhv1_buf k;
@@ -485,11 +483,7 @@ void s3_object_op(serve_request *q, serve_reply *r)
         return;
     }
     lhv1_bytes skey = {k.data, k.len};
-    /* One key rule for both backends: the file store's. */
-    lhv1_store_err err;
-    if (serve_key_check(skey, &err) < 0) {
-        serve_reply_error(r, q, 400, "InvalidArgument", "%s", err.body);
-    } else if (!strcmp(q->method, "PUT") && serve_header(q, "x-amz-copy-source")) {
+    if (!strcmp(q->method, "PUT") && serve_header(q, "x-amz-copy-source")) {
         s3_copy_object(q, r, skey);
     } else if (!strcmp(q->method, "PUT")) {
         put_object(q, r, skey);

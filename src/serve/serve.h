@@ -144,11 +144,19 @@ const char *serve_header(const serve_request *q, const char *name);
  * on an unknown one fills an InvalidArgument 400 and returns -1. */
 int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed);
 
-/* The key rule of both backends (docs/FAULTS.md): the store's confinement
- * rule (lhv1_store_key_check) and the file store's, segments of at most
- * 255 bytes, so that a key is refused alike whichever backend serves it.
- * 0, or -1 with the words in err. */
-int serve_key_check(lhv1_bytes key, lhv1_store_err *err);
+/* S3's rules for an object key (the bytes after the bucket), checked
+ * once for every backend: 1 to SERVE_KEY_MAX bytes of UTF-8. Nothing
+ * else: keys are names, not paths ("a/../b", "d//e" and "folder/" are
+ * keys like any other), and what a backend cannot keep it refuses itself
+ * (the file store's path rules, docs/SECURITY.md). */
+#define SERVE_KEY_MAX 1024
+enum { SERVE_KEY_EMPTY = 1, SERVE_KEY_TOO_LONG, SERVE_KEY_NOT_UTF8 };
+/* 0, or which rule the key breaks. */
+int serve_key_rule(lhv1_bytes key);
+/* serve_key_rule answered as S3 answers: 0, or -1 with r filled (400
+ * KeyTooLongError; 400 InvalidURI for bytes that are not UTF-8; 400
+ * InvalidArgument for no key). */
+int serve_key_check(const serve_request *q, serve_reply *r, lhv1_bytes key);
 
 /* Percent-decodes s[0:n] into out (any byte, NUL included); -1 on a bad
  * escape, -2 when out ran out of memory. */
