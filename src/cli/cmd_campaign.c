@@ -1,5 +1,6 @@
 /* lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R] [--json FILE]
  *               [--markdown FILE] [--stride N] [--http]
+ * lhv1 campaign --two-writers PLANS [--expect GO.json] [--json FILE] [--markdown FILE]
  * lhv1 campaign --replay FILE */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "campaign_http.h"
+#include "campaign_two_writers.h"
 #include "lhv1testing/campaign.h"
 #include "lhv1testing/campaign_replay.h"
 
@@ -17,6 +19,8 @@ static const char help[] =
     "                     [--json FILE] [--markdown FILE] [--junit FILE] [--quiet]\n"
     "                     [--no-inject] [--stride N] [--http]\n"
     "       lhv1 campaign [--quiet] --replay FILE [FILE...]\n"
+    "       lhv1 campaign [--quiet] --two-writers PLANS [--expect GO.json]\n"
+    "                     [--json FILE] [--markdown FILE]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
@@ -39,6 +43,15 @@ static const char help[] =
     "against the recorded states (--quiet: print only what failed); exit 0 when\n"
     "the bytes come out as recorded (and, for a case liblhv1 judged, the outcome\n"
     "too), 1 when not, 2 when a file is unusable.\n"
+    "--two-writers PLANS plays the two-writer workload (docs/S3.md, \"Two\n"
+    "writers\"): two persistors save index `shared` as each plan of the table\n"
+    "PLANS (examples/vectord/twowriters/plans.tsv) interleaves them, plain,\n"
+    "conditional (If-Match / If-None-Match) and conditional with a retry, over\n"
+    "the memory store and over a `lhv1 serve` it starts (S3 client store); the\n"
+    "table as Markdown to stdout and --markdown FILE, as the Go workload's JSON\n"
+    "to --json FILE. It fails when a conditional persistor loses an update, the\n"
+    "plain one loses none in a racy plan, the two stores' tables differ, or\n"
+    "the table differs from --expect GO.json (the Go workload's two-writers.json).\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
     "the documented expected classes, every fault fired and had its effect),\n"
     "1 a check failed, 2 usage or I/O error or out of memory ('out of memory' on\n"
@@ -127,6 +140,8 @@ int cmd_campaign(int argc, char **argv)
         {"stride", required_argument, NULL, 't'},
         {"http", no_argument, NULL, 'H'},
         {"replay", required_argument, NULL, 'r'},
+        {"two-writers", required_argument, NULL, 'W'},
+        {"expect", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -134,12 +149,13 @@ int cmd_campaign(int argc, char **argv)
     o.seed = 1;
     o.progress = stderr;
     const char *json = NULL, *markdown = NULL, *junit = NULL, *replay = NULL;
+    const char *two_writers = NULL, *expect = NULL;
     int inject = 1, http = 0;
     int c;
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hr:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hr:W:e:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -184,6 +200,8 @@ int cmd_campaign(int argc, char **argv)
         }
         case 'H': http = 1; break;
         case 'r': replay = optarg; break;
+        case 'W': two_writers = optarg; break;
+        case 'e': expect = optarg; break;
         case 'j': json = optarg; break;
         case 'm': markdown = optarg; break;
         case 'u': junit = optarg; break;
@@ -201,10 +219,12 @@ int cmd_campaign(int argc, char **argv)
         }
         return worst;
     }
-    if (optind != argc) {
+    if (optind != argc || (expect && !two_writers)) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    if (two_writers)
+        return campaign_two_writers(two_writers, json, markdown, expect, o.progress);
     lhv1_campaign_store_hook hook;
     campaign_http *server = NULL;
     if (http) {
