@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "campaign_http.h"
-#include "cli.h"
 #include "lhv1testing/two_writers.h"
 #include "s3_store.h"
 
@@ -55,19 +54,6 @@ static void serve_close(void *ctx, lhv1_store *st)
     lhv1_store_destroy(st);
 }
 
-static cJSON *read_json(const char *path)
-{
-    uint8_t *data;
-    size_t len;
-    if (cli_read_file(path, &data, &len) < 0)
-        return NULL;
-    cJSON *j = cJSON_ParseWithLength((const char *)data, len);
-    free(data);
-    if (!j)
-        fprintf(stderr, "lhv1 campaign: %s: not JSON\n", path);
-    return j;
-}
-
 /* The plan rows of `a` that differ from `b`'s, on stderr. */
 static int differ(const cJSON *a, const char *an, const cJSON *b, const char *bn)
 {
@@ -102,27 +88,15 @@ static int judge(const cJSON *rows, const char *where)
     return n != 0;
 }
 
-int campaign_two_writers(const char *plans_path, const char *json, const char *markdown,
-                         const char *expect, FILE *progress)
+int campaign_two_writers(const char *text, size_t len, const cJSON *want, FILE *progress,
+                         lhv1_buf *md, lhv1_buf *json)
 {
-    uint8_t *text;
-    size_t len;
-    if (cli_read_file(plans_path, &text, &len) < 0)
-        return EXIT_USAGE;
     lhv1_tw_plans plans;
     char why[512];
-    int rc = lhv1_tw_plans_parse((const char *)text, len, &plans, why, sizeof why);
-    free(text);
-    if (rc < 0) {
-        fprintf(stderr, "lhv1 campaign: %s: %s\n", plans_path, why);
-        return EXIT_USAGE;
+    if (lhv1_tw_plans_parse(text, len, &plans, why, sizeof why) < 0) {
+        fprintf(stderr, "lhv1 campaign: --two-writers: %s\n", why);
+        return -1;
     }
-    cJSON *want = NULL;
-    if (expect && !(want = read_json(expect))) {
-        lhv1_tw_plans_free(&plans);
-        return EXIT_USAGE;
-    }
-
     lhv1_tw_stores mem;
     cJSON *mem_rows = NULL, *serve_rows = NULL;
     if (lhv1_tw_memory_stores(&mem) == 0) {
@@ -135,8 +109,7 @@ int campaign_two_writers(const char *plans_path, const char *json, const char *m
     if (mem_rows) {
         /* The server is this very program's `serve`. */
         ss.server = campaign_http_start("/proc/self/exe", &ss.hook, why, sizeof why);
-        lhv1_tw_stores serve = {"lhv1 serve", &ss,
-                                serve_reset, serve_open, serve_close};
+        lhv1_tw_stores serve = {"lhv1 serve", &ss, serve_reset, serve_open, serve_close};
         if (ss.server)
             serve_rows = lhv1_tw_run(&plans, &serve, progress, why, sizeof why);
         if (ss.server && campaign_http_stop(ss.server) < 0 && serve_rows) {
@@ -149,50 +122,30 @@ int campaign_two_writers(const char *plans_path, const char *json, const char *m
     if (!serve_rows) {
         fprintf(stderr, "lhv1 campaign: --two-writers could not run: %s\n", why);
         cJSON_Delete(mem_rows);
-        cJSON_Delete(want);
-        return EXIT_USAGE;
+        return -1;
     }
 
     int bad = judge(serve_rows, "lhv1 serve") | judge(mem_rows, "memory store");
     bad |= differ(mem_rows, "memory store", serve_rows, "lhv1 serve");
     if (want)
-        bad |= differ(serve_rows, "C (lhv1 serve)", want, expect);
+        bad |= differ(serve_rows, "C", want, "Go");
 
-    lhv1_buf md;
-    lhv1_buf_init(&md);
     char *js = cJSON_Print(serve_rows);
-    int io = !js || lhv1_tw_markdown(serve_rows, "`lhv1 serve` (memory backend)", &md) < 0;
-    if (!io)
-        io = lhv1_buf_printf(&md, "\nOver the memory store: %s.%s\n",
-                             cJSON_Compare(mem_rows, serve_rows, 1) ? "the same table"
-                                                                    : "**a different table**",
-                             want ? cJSON_Compare(serve_rows, want, 1)
-                                        ? " The Go workload's table (aws-sdk-go-v2): the same."
-                                        : " The Go workload's table (aws-sdk-go-v2): "
-                                          "**different**."
-                                  : "") < 0;
-    if (io) {
+    int rc = bad ? 1 : 0;
+    if (!js || lhv1_tw_markdown(serve_rows, "`lhv1 serve` (memory backend)", md) < 0 ||
+        lhv1_buf_printf(md, "\nOver the memory store: %s.%s\n",
+                        cJSON_Compare(mem_rows, serve_rows, 1) ? "the same table"
+                                                               : "**a different table**",
+                        !want                                    ? ""
+                        : cJSON_Compare(serve_rows, want, 1) ? " The Go workload's table: the same."
+                                                             : " The Go workload's table: "
+                                                               "**different**.") < 0 ||
+        lhv1_buf_puts(json, js) < 0 || lhv1_buf_putc(json, '\n') < 0) {
         fputs("lhv1 campaign: out of memory: no report\n", stderr);
-    } else {
-        fwrite(md.data, 1, md.len, stdout);
-        if (markdown && cli_write_file(markdown, md.data, md.len) < 0)
-            io = 1;
-        if (json) {
-            lhv1_buf out;
-            lhv1_buf_init(&out);
-            lhv1_buf_puts(&out, js);
-            lhv1_buf_putc(&out, '\n');
-            if (out.failed || cli_write_file(json, out.data, out.len) < 0)
-                io = 1;
-            lhv1_buf_free(&out);
-        }
+        rc = -1;
     }
     free(js);
-    lhv1_buf_free(&md);
     cJSON_Delete(mem_rows);
     cJSON_Delete(serve_rows);
-    cJSON_Delete(want);
-    if (io)
-        return EXIT_USAGE;
-    return bad ? EXIT_NOT_OK : EXIT_ALL_OK;
+    return rc;
 }

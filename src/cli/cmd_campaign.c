@@ -2,6 +2,7 @@
  *               [--markdown FILE] [--stride N] [--http]
  * lhv1 campaign --two-writers PLANS [--expect GO.json] [--json FILE] [--markdown FILE]
  * lhv1 campaign --replay FILE */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,45 @@ static void line(const char *label, const char *value)
     printf("  %s", label);
     cli_text_str(stdout, value, "");
     putchar('\n');
+}
+
+/* lhv1 campaign --two-writers PLANS [--expect GO.json]: the table to
+ * stdout and the files. */
+static int run_two_writers(const char *plans, const char *expect, const char *json,
+                           const char *markdown, FILE *progress)
+{
+    uint8_t *text, *want_text = NULL;
+    size_t len, want_len = 0;
+    if (cli_read_file(plans, &text, &len) < 0)
+        return EXIT_USAGE;
+    if (expect && cli_read_file(expect, &want_text, &want_len) < 0) {
+        free(text);
+        return EXIT_USAGE;
+    }
+    cJSON *want = expect ? cJSON_ParseWithLength((const char *)want_text, want_len) : NULL;
+    free(want_text);
+    if (expect && !cJSON_IsArray(want)) {
+        fprintf(stderr, "lhv1 campaign: --expect: not the JSON array of a two-writer table: ");
+        cli_text_str(stderr, expect, "");
+        fputc('\n', stderr);
+        cJSON_Delete(want);
+        free(text);
+        return EXIT_USAGE;
+    }
+    lhv1_buf md, js;
+    lhv1_buf_init(&md);
+    lhv1_buf_init(&js);
+    int rc = campaign_two_writers((const char *)text, len, want, progress, &md, &js);
+    free(text);
+    cJSON_Delete(want);
+    if (rc >= 0) {
+        fwrite(md.data, 1, md.len, stdout);
+        if ((markdown && write_buf(markdown, &md) < 0) || (json && write_buf(json, &js) < 0))
+            rc = -1;
+    }
+    lhv1_buf_free(&md);
+    lhv1_buf_free(&js);
+    return rc < 0 ? EXIT_USAGE : rc ? EXIT_NOT_OK : EXIT_ALL_OK;
 }
 
 /* lhv1 campaign --replay FILE: what liblhv1 makes of the case (nothing
@@ -224,7 +264,7 @@ int cmd_campaign(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (two_writers)
-        return campaign_two_writers(two_writers, json, markdown, expect, o.progress);
+        return run_two_writers(two_writers, expect, json, markdown, o.progress);
     lhv1_campaign_store_hook hook;
     campaign_http *server = NULL;
     if (http) {
