@@ -82,7 +82,10 @@ typedef struct lhv1_store_ops {
     int (*list)(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                 lhv1_store_err *err);
     void (*destroy)(lhv1_store *s);
-    /* Conditional writes, optional (NULL: NOT_SUPPORTED). get_version is
+    /* Conditional writes, optional (NULL: NOT_SUPPORTED); read only by
+     * lhv1_store_get_version / lhv1_store_put_if, so a store built
+     * against the header without them works with every other function.
+     * get_version is
      * get that also fills *ver with the version it read. put_if writes
      * only if the key still has version *expect (expect->exists), or has
      * no object (!expect->exists); else PRECONDITION_FAILED and nothing

@@ -464,6 +464,7 @@ static int s3_get_version(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_st
     reply r;
     reply_init(&r, s->max_object, out, NULL);
     r.charge = s->charge;
+    r.exchange = s->exchange;
     r.etag = ver;
     long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
     int rc = status < 0 ? -1 : status == 200 ? need_etag(&r, "GET", ver, err)
@@ -497,6 +498,7 @@ static int s3_put_if(lhv1_store *st, lhv1_bytes key, lhv1_bytes body,
     object_path(s, key, &p);
     reply r;
     reply_init(&r, 0, NULL, NULL);
+    r.exchange = s->exchange;
     r.condition = cond;
     r.etag = &got;
     long status = request(s, "PUT", &p, body, &r, err);
