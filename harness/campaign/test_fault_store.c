@@ -455,7 +455,7 @@ static void relay_destroy(lhv1_store *s)
     free(s);
 }
 static const lhv1_store_ops relay_ops = {"relay", relay_put, relay_get, relay_del, relay_list,
-                                         relay_destroy};
+                                         relay_destroy, NULL, NULL};
 
 /* One operation's outcome as text: what a caller can observe. */
 static void observe(lhv1_store *fs, uint64_t r, int step, lhv1_buf *out)

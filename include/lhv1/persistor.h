@@ -46,6 +46,27 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
                                  lhv1_loaded *out, lhv1_status *st);
 void lhv1_loaded_free(lhv1_loaded *l);
 
+/* The conditional persistor: a writer that must not overwrite another
+ * writer's update keeps the version it last read or wrote in a
+ * lhv1_store_version (one per writer and index, zeroed to start: "seen it
+ * missing").
+ *
+ * lhv1_persistor_load_version is lhv1_persistor_load that also sets *seen
+ * to the version of the object it read (exists = 0 when the verdict is
+ * `missing`; unchanged on any other store error). The store must have
+ * conditional writes (else the verdict is `store-error`, NOT_SUPPORTED).
+ *
+ * lhv1_persistor_save_if is lhv1_persistor_save written with If-Match on
+ * *seen, or If-None-Match: * when !seen->exists (create only): 0 with
+ * *seen set to the version written, or -1 with `err`; a write refused
+ * because the object changed since (or was created by someone else) is
+ * PRECONDITION_FAILED, nothing written and *seen unchanged: load, reapply,
+ * save again. lhv1_persistor_save stays upstream's unconditional write. */
+lhv1_verdict lhv1_persistor_load_version(lhv1_persistor *p, const char *name, lhv1_loaded *out,
+                                         lhv1_store_version *seen, lhv1_status *st);
+int lhv1_persistor_save_if(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_version *seen,
+                           lhv1_store_err *err);
+
 /* Deletes the object; a missing object is success (idempotent). */
 int lhv1_persistor_delete(lhv1_persistor *p, const char *name, lhv1_store_err *err);
 

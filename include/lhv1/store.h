@@ -14,6 +14,11 @@
  *   OUT_OF_MEMORY an allocation failed in this process (the store, the
  *                persistor): nothing is known about the object; Load
  *                reports the verdict `out-of-memory`. Not a store failure. 
+ *   PRECONDITION_FAILED a conditional Put (lhv1_store_put_if) was refused:
+ *                the key no longer has the version it was conditional on,
+ *                or exists when it was to be created (status 412; S3's 409
+ *                ConditionalRequestConflict is one too). Nothing was written.
+ *   NOT_SUPPORTED the store has no conditional writes (status 501).
  * Delete of a missing key succeeds (idempotent). Keys are byte strings
  * (lhv1_bytes), so a NUL inside a key is seen and refused, not truncated. */
 #ifndef LHV1_STORE_H
@@ -33,7 +38,9 @@ typedef enum lhv1_store_kind {
     LHV1_STORE_NOT_FOUND,
     LHV1_STORE_FAILED,
     LHV1_STORE_INVALID_KEY,
-    LHV1_STORE_OUT_OF_MEMORY
+    LHV1_STORE_OUT_OF_MEMORY,
+    LHV1_STORE_PRECONDITION_FAILED,
+    LHV1_STORE_NOT_SUPPORTED
 } lhv1_store_kind;
 
 #define LHV1_STORE_BODY_MAX 256
@@ -54,6 +61,15 @@ typedef struct lhv1_key_list {
 
 typedef struct lhv1_store lhv1_store;
 
+/* The version of an object a conditional write is made against: S3's
+ * ETag (quoted, as sent back in If-Match), or the memory store's counter.
+ * exists = 0: the key had no object (a write against it creates only). */
+#define LHV1_STORE_VERSION_MAX 128
+typedef struct lhv1_store_version {
+    int exists;
+    char tag[LHV1_STORE_VERSION_MAX]; /* NUL-terminated; opaque */
+} lhv1_store_version;
+
 /* Every function returns 0 or -1 with `err` filled (never NULL). */
 typedef struct lhv1_store_ops {
     const char *name;
@@ -66,6 +82,19 @@ typedef struct lhv1_store_ops {
     int (*list)(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                 lhv1_store_err *err);
     void (*destroy)(lhv1_store *s);
+    /* Conditional writes, optional (NULL: NOT_SUPPORTED); read only by
+     * lhv1_store_get_version / lhv1_store_put_if, so a store built
+     * against the header without them works with every other function.
+     * get_version is
+     * get that also fills *ver with the version it read. put_if writes
+     * only if the key still has version *expect (expect->exists), or has
+     * no object (!expect->exists); else PRECONDITION_FAILED and nothing
+     * is written. On success *now (may be NULL) is the new version. */
+    int (*get_version)(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
+                       lhv1_store_err *err);
+    int (*put_if)(lhv1_store *s, lhv1_bytes key, lhv1_bytes body,
+                  const lhv1_store_version *expect, lhv1_store_version *now,
+                  lhv1_store_err *err);
 } lhv1_store_ops;
 
 /* Implementations embed this as their first member. */
@@ -78,6 +107,14 @@ int lhv1_store_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
 int lhv1_store_del(lhv1_store *s, lhv1_bytes key, lhv1_store_err *err);
 int lhv1_store_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
                     lhv1_store_err *err);
+/* Conditional writes (the ops' get_version / put_if), NOT_SUPPORTED on a
+ * store without them: the memory store and the S3 client store have them;
+ * the file store and the fault store do not. */
+int lhv1_store_get_version(lhv1_store *s, lhv1_bytes key, lhv1_buf *out,
+                           lhv1_store_version *ver, lhv1_store_err *err);
+int lhv1_store_put_if(lhv1_store *s, lhv1_bytes key, lhv1_bytes body,
+                      const lhv1_store_version *expect, lhv1_store_version *now,
+                      lhv1_store_err *err);
 /* Frees the store (NULL is a no-op). A wrapping store never frees the
  * store it wraps. */
 void lhv1_store_destroy(lhv1_store *s);

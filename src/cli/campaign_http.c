@@ -318,6 +318,11 @@ campaign_http *campaign_http_start(const char *exe, lhv1_campaign_store_hook *ho
     return h;
 }
 
+const char *campaign_http_url(const campaign_http *h)
+{
+    return h->url;
+}
+
 int campaign_http_stop(campaign_http *h)
 {
     if (!h)

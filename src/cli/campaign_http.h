@@ -12,6 +12,8 @@ typedef struct campaign_http campaign_http;
  * lhv1_campaign_opts.store_hook. NULL with a message in `why` on failure. */
 campaign_http *campaign_http_start(const char *exe, lhv1_campaign_store_hook *hook, char *why,
                                    size_t why_len);
+/* The server's base URL, "http://127.0.0.1:PORT" (its bucket: "campaign"). */
+const char *campaign_http_url(const campaign_http *h);
 /* Stops the server (SIGTERM, then waits). Returns 0 when it exited cleanly. */
 int campaign_http_stop(campaign_http *h);
 

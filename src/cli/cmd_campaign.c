@@ -1,6 +1,8 @@
 /* lhv1 campaign [--format lhv1|lhv2] [--seed N] [--sample K] [--mix R] [--json FILE]
  *               [--markdown FILE] [--stride N] [--http]
+ * lhv1 campaign --two-writers PLANS [--expect GO.json] [--json FILE] [--markdown FILE]
  * lhv1 campaign --replay FILE */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "campaign_http.h"
+#include "campaign_two_writers.h"
 #include "lhv1testing/campaign.h"
 #include "lhv1testing/campaign_replay.h"
 
@@ -17,6 +20,8 @@ static const char help[] =
     "                     [--json FILE] [--markdown FILE] [--junit FILE] [--quiet]\n"
     "                     [--no-inject] [--stride N] [--http]\n"
     "       lhv1 campaign [--quiet] --replay FILE [FILE...]\n"
+    "       lhv1 campaign [--quiet] --two-writers PLANS [--expect GO.json]\n"
+    "                     [--json FILE] [--markdown FILE]\n"
     "Runs the workload of saves, overwrites and deletes once per fault (every\n"
     "operation x every fault kind x, for torn writes and bit flips, every offset\n"
     "class plus K seeded offsets, default 16), then R runs (default 200) with\n"
@@ -39,6 +44,15 @@ static const char help[] =
     "against the recorded states (--quiet: print only what failed); exit 0 when\n"
     "the bytes come out as recorded (and, for a case liblhv1 judged, the outcome\n"
     "too), 1 when not, 2 when a file is unusable.\n"
+    "--two-writers PLANS plays the two-writer workload (docs/S3.md, \"Two\n"
+    "writers\"): two persistors save index `shared` as each plan of the table\n"
+    "PLANS (examples/vectord/twowriters/plans.tsv) interleaves them, plain,\n"
+    "conditional (If-Match / If-None-Match) and conditional with a retry, over\n"
+    "the memory store and over a `lhv1 serve` it starts (S3 client store); the\n"
+    "table as Markdown to stdout and --markdown FILE, as the Go workload's JSON\n"
+    "to --json FILE. It fails when a conditional persistor loses an update, the\n"
+    "plain one loses none in a racy plan, the two stores' tables differ, or\n"
+    "the table differs from --expect GO.json (the Go workload's two-writers.json).\n"
     "Exit: 0 every check holds (SILENT-WRONG, stale and missing outcomes only in\n"
     "the documented expected classes, every fault fired and had its effect),\n"
     "1 a check failed, 2 usage or I/O error or out of memory ('out of memory' on\n"
@@ -63,6 +77,45 @@ static void line(const char *label, const char *value)
     printf("  %s", label);
     cli_text_str(stdout, value, "");
     putchar('\n');
+}
+
+/* lhv1 campaign --two-writers PLANS [--expect GO.json]: the table to
+ * stdout and the files. */
+static int run_two_writers(const char *plans, const char *expect, const char *json,
+                           const char *markdown, FILE *progress)
+{
+    uint8_t *text, *want_text = NULL;
+    size_t len, want_len = 0;
+    if (cli_read_file(plans, &text, &len) < 0)
+        return EXIT_USAGE;
+    if (expect && cli_read_file(expect, &want_text, &want_len) < 0) {
+        free(text);
+        return EXIT_USAGE;
+    }
+    cJSON *want = expect ? cJSON_ParseWithLength((const char *)want_text, want_len) : NULL;
+    free(want_text);
+    if (expect && !cJSON_IsArray(want)) {
+        fprintf(stderr, "lhv1 campaign: --expect: not the JSON array of a two-writer table: ");
+        cli_text_str(stderr, expect, "");
+        fputc('\n', stderr);
+        cJSON_Delete(want);
+        free(text);
+        return EXIT_USAGE;
+    }
+    lhv1_buf md, js;
+    lhv1_buf_init(&md);
+    lhv1_buf_init(&js);
+    int rc = campaign_two_writers((const char *)text, len, want, progress, &md, &js);
+    free(text);
+    cJSON_Delete(want);
+    if (rc >= 0) {
+        fwrite(md.data, 1, md.len, stdout);
+        if ((markdown && write_buf(markdown, &md) < 0) || (json && write_buf(json, &js) < 0))
+            rc = -1;
+    }
+    lhv1_buf_free(&md);
+    lhv1_buf_free(&js);
+    return rc < 0 ? EXIT_USAGE : rc ? EXIT_NOT_OK : EXIT_ALL_OK;
 }
 
 /* lhv1 campaign --replay FILE: what liblhv1 makes of the case (nothing
@@ -127,6 +180,8 @@ int cmd_campaign(int argc, char **argv)
         {"stride", required_argument, NULL, 't'},
         {"http", no_argument, NULL, 'H'},
         {"replay", required_argument, NULL, 'r'},
+        {"two-writers", required_argument, NULL, 'W'},
+        {"expect", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -134,12 +189,13 @@ int cmd_campaign(int argc, char **argv)
     o.seed = 1;
     o.progress = stderr;
     const char *json = NULL, *markdown = NULL, *junit = NULL, *replay = NULL;
+    const char *two_writers = NULL, *expect = NULL;
     int inject = 1, http = 0;
     int c;
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hr:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:f:k:x:j:m:u:qnt:Hr:W:e:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             o.seed = strtoull(optarg, &end, 0);
@@ -184,6 +240,8 @@ int cmd_campaign(int argc, char **argv)
         }
         case 'H': http = 1; break;
         case 'r': replay = optarg; break;
+        case 'W': two_writers = optarg; break;
+        case 'e': expect = optarg; break;
         case 'j': json = optarg; break;
         case 'm': markdown = optarg; break;
         case 'u': junit = optarg; break;
@@ -201,10 +259,12 @@ int cmd_campaign(int argc, char **argv)
         }
         return worst;
     }
-    if (optind != argc) {
+    if (optind != argc || (expect && !two_writers)) {
         fputs(help, stderr);
         return EXIT_USAGE;
     }
+    if (two_writers)
+        return run_two_writers(two_writers, expect, json, markdown, o.progress);
     lhv1_campaign_store_hook hook;
     campaign_http *server = NULL;
     if (http) {

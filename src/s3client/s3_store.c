@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "alloc.h"
@@ -37,6 +38,9 @@ typedef struct reply {
     lhv1_s3_page *page;
     const lhv1_s3_charge *charge; /* for `body` */
     const lhv1_s3_exchange *exchange; /* object requests: the caller's headers */
+    const char *condition; /* a conditional PUT's If-Match / If-None-Match line, or NULL */
+    lhv1_store_version *etag; /* where the final reply's ETag goes, or NULL */
+    int etag_bad;      /* an ETag too long or with control bytes */
     size_t header_bytes; /* of the reply's header lines, for exchange */
     uint64_t charged;  /* bytes of `body` taken from it */
     int refused;       /* it had no room */
@@ -117,6 +121,26 @@ static size_t on_body(char *p, size_t size, size_t n, void *cls)
     return len;
 }
 
+/* The value of an ETag header line (bounded; sent back verbatim in
+ * If-Match, so no control bytes). */
+static void take_etag(reply *r, const char *v, size_t n)
+{
+    while (n && (*v == ' ' || *v == '\t'))
+        v++, n--;
+    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    r->etag->exists = 0;
+    r->etag->tag[0] = 0;
+    r->etag_bad = n == 0 || n >= sizeof r->etag->tag;
+    for (size_t i = 0; i < n && !r->etag_bad; i++)
+        r->etag_bad = (unsigned char)v[i] < 0x20 || v[i] == 0x7f;
+    if (r->etag_bad)
+        return;
+    memcpy(r->etag->tag, v, n);
+    r->etag->tag[n] = 0;
+    r->etag->exists = 1;
+}
+
 /* Each header line of the reply, for the exchange's `received`: an
  * interim reply's (a status line starts each) are not the final ones. */
 static size_t on_header(char *p, size_t size, size_t n, void *cls)
@@ -133,6 +157,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
     long status = 0;
     curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
     const char *colon = memchr(p, ':', len);
+    if (r->etag && status >= 200 && colon && colon - p == 4 && !strncasecmp(p, "etag", 4))
+        take_etag(r, colon + 1, len - 5);
     if (!x || !x->received || status < 200 || !colon || colon == p)
         return len;
     char *line = lhv1_malloc(len + 1);
@@ -267,6 +293,15 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
         }
         h = n;
     }
+    if (r->condition) {
+        struct curl_slist *n = curl_slist_append(h, r->condition);
+        if (!n) {
+            curl_slist_free_all(h);
+            lhv1_buf_free(&url);
+            return lhv1_store_oom(err, "request header");
+        }
+        h = n;
+    }
     for (const char *const *x = r->exchange && r->exchange->send ? r->exchange->send : NULL;
          x && *x; x++) {
         struct curl_slist *n = curl_slist_append(h, *x);
@@ -279,7 +314,7 @@ static long request(s3_store *s, const char *method, const lhv1_buf *path, lhv1_
     }
     if (h)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    if (r->exchange) {
+    if (r->exchange || r->etag) {
         curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     }
@@ -399,6 +434,89 @@ static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err 
         lhv1_store_err_ok(err);
     else
         lhv1_buf_reset(out);
+    lhv1_buf_free(&p);
+    lhv1_buf_free(&r.small);
+    return rc;
+}
+
+/* --- conditional writes ----------------------------------------------- */
+
+/* The ETag a 2xx reply must carry for the next conditional write. */
+static int need_etag(const reply *r, const char *method, lhv1_store_version *ver,
+                     lhv1_store_err *err)
+{
+    if (r->etag_bad || !ver->exists) {
+        memset(ver, 0, sizeof *ver);
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 200, "%s: %s", method,
+                               r->etag_bad ? "an ETag of more than the client reads, or not text"
+                                           : "no ETag in the reply");
+    }
+    return 0;
+}
+
+static int s3_get_version(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
+                          lhv1_store_err *err)
+{
+    s3_store *s = (s3_store *)st;
+    lhv1_buf p;
+    lhv1_buf_init(&p);
+    object_path(s, key, &p);
+    reply r;
+    reply_init(&r, s->max_object, out, NULL);
+    r.charge = s->charge;
+    r.exchange = s->exchange;
+    r.etag = ver;
+    long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
+    int rc = status < 0 ? -1 : status == 200 ? need_etag(&r, "GET", ver, err)
+                                             : reply_error(status, &r.small, err);
+    if (rc == 0)
+        lhv1_store_err_ok(err);
+    else
+        lhv1_buf_reset(out);
+    lhv1_buf_free(&p);
+    lhv1_buf_free(&r.small);
+    return rc;
+}
+
+/* A PUT with If-Match on the version read, or If-None-Match: * to create
+ * only. A refusal is PRECONDITION_FAILED: 412, S3's 409
+ * ConditionalRequestConflict (a concurrent conditional write), or, with
+ * If-Match, 404 NoSuchKey (the object was deleted since). */
+static int s3_put_if(lhv1_store *st, lhv1_bytes key, lhv1_bytes body,
+                     const lhv1_store_version *expect, lhv1_store_version *now,
+                     lhv1_store_err *err)
+{
+    s3_store *s = (s3_store *)st;
+    char cond[LHV1_STORE_VERSION_MAX + 16];
+    if (!expect->exists)
+        snprintf(cond, sizeof cond, "If-None-Match: *");
+    else
+        snprintf(cond, sizeof cond, "If-Match: %s", expect->tag);
+    lhv1_store_version got = {0};
+    lhv1_buf p;
+    lhv1_buf_init(&p);
+    object_path(s, key, &p);
+    reply r;
+    reply_init(&r, 0, NULL, NULL);
+    r.exchange = s->exchange;
+    r.condition = cond;
+    r.etag = &got;
+    long status = request(s, "PUT", &p, body, &r, err);
+    int rc = status < 0 ? -1 : status / 100 == 2 ? need_etag(&r, "PUT", &got, err)
+                                                 : reply_error(status, &r.small, err);
+    if (rc < 0 && status > 0 && status / 100 != 2) {
+        char code[64] = "";
+        lhv1_s3_error_code(r.small.data, r.small.len, code, sizeof code);
+        if (status == 412 || (status == 409 && !strcmp(code, "ConditionalRequestConflict")) ||
+            (expect->exists && err->kind == LHV1_STORE_NOT_FOUND))
+            lhv1_store_fail(err, LHV1_STORE_PRECONDITION_FAILED, (int)status, "%s: %ld %s", cond,
+                            status, code[0] ? code : "(no S3 code)");
+    }
+    if (rc == 0) {
+        lhv1_store_err_ok(err);
+        if (now)
+            *now = got;
+    }
     lhv1_buf_free(&p);
     lhv1_buf_free(&r.small);
     return rc;
@@ -604,7 +722,8 @@ static void s3_destroy(lhv1_store *st)
     lhv1_free(s);
 }
 
-static const lhv1_store_ops s3_ops = {"s3", s3_put, s3_get, s3_del, s3_list, s3_destroy};
+static const lhv1_store_ops s3_ops = {"s3",       s3_put,     s3_get,        s3_del,
+                                      s3_list,    s3_destroy, s3_get_version, s3_put_if};
 
 lhv1_store *lhv1_s3_store_new(const lhv1_s3_config *cfg, lhv1_store_err *err)
 {

@@ -466,7 +466,7 @@ static void up_destroy(lhv1_store *st)
 }
 
 static const lhv1_store_ops upstream_ops = {"upstream", up_put, up_get, up_del, up_list,
-                                            up_destroy};
+                                            up_destroy, NULL, NULL};
 
 void serve_upstream_charge(lhv1_store *st, int (*take)(void *cls, uint64_t n), void *cls)
 {

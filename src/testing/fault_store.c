@@ -726,8 +726,9 @@ static void fault_destroy(lhv1_store *s)
     lhv1_free(f);
 }
 
+/* No conditional writes: its faults are the plain operations'. */
 static const lhv1_store_ops fault_ops = {
-    "fault", fault_put, fault_get, fault_del, fault_list, fault_destroy,
+    "fault", fault_put, fault_get, fault_del, fault_list, fault_destroy, NULL, NULL,
 };
 
 lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg)

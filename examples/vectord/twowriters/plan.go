@@ -8,6 +8,7 @@ package twowriters
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"slices"
@@ -40,15 +41,62 @@ type Plan struct {
 	Racy bool
 }
 
+// plansTSV is the table of interleavings, shared with the C workload
+// (lhv1 campaign --two-writers reads the same file).
+//
+//go:embed plans.tsv
+var plansTSV string
+
 // Plans are the interleavings the table shows.
-var Plans = []Plan{
-	{Name: "one after the other", Steps: steps("Ar Aw Br Bw")},
-	{Name: "both read, then A writes, then B", Steps: steps("Ar Br Aw Bw"), Racy: true},
-	{Name: "both read, then B writes, then A", Steps: steps("Ar Br Bw Aw"), Racy: true},
-	{Name: "both create the missing index", Steps: steps("Ar Br Aw Bw"), Create: true, Racy: true},
-	{Name: "A writes twice over B's stale read", Steps: steps("Ar Br Aw Ar Aw Bw"), Racy: true},
-	{Name: "read-write-read-write, interleaved", Steps: steps("Ar Aw Br Ar Bw Aw"), Racy: true},
-	{Name: "B reloads before writing", Steps: steps("Ar Br Aw Br Bw")},
+var Plans = mustParsePlans(plansTSV)
+
+// ParsePlans reads plans.tsv: lines of name, steps, create, racy separated
+// by tabs; '#' lines are comments.
+func ParsePlans(tsv string) ([]Plan, error) {
+	var plans []Plan
+	for n, line := range strings.Split(tsv, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 4 || f[0] == "" {
+			return nil, fmt.Errorf("plans.tsv:%d: want name, steps, create, racy", n+1)
+		}
+		create, err1 := yesNo(f[2])
+		racy, err2 := yesNo(f[3])
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("plans.tsv:%d: %w", n+1, err)
+		}
+		st := steps(f[1])
+		for _, s := range st {
+			if len(s) != 2 || (s[0] != 'A' && s[0] != 'B') || (s[1] != 'r' && s[1] != 'w') {
+				return nil, fmt.Errorf("plans.tsv:%d: step %q: not Ar, Aw, Br or Bw", n+1, s)
+			}
+		}
+		plans = append(plans, Plan{Name: f[0], Steps: st, Create: create, Racy: racy})
+	}
+	if len(plans) == 0 {
+		return nil, errors.New("plans.tsv: no plan")
+	}
+	return plans, nil
+}
+
+func yesNo(s string) (bool, error) {
+	switch s {
+	case "yes":
+		return true, nil
+	case "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q: want yes or no", s)
+}
+
+func mustParsePlans(tsv string) []Plan {
+	plans, err := ParsePlans(tsv)
+	if err != nil {
+		panic(err)
+	}
+	return plans
 }
 
 func steps(s string) []string { return strings.Fields(s) }

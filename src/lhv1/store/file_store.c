@@ -472,8 +472,11 @@ static void file_destroy(lhv1_store *s)
     lhv1_free(f);
 }
 
+/* No conditional writes (NOT_SUPPORTED): a compare-then-rename is atomic
+ * only among handles that share a lock, and another process writing the
+ * directory takes none. */
 static const lhv1_store_ops file_ops = {
-    "file", file_put, file_get, file_del, file_list, file_destroy,
+    "file", file_put, file_get, file_del, file_list, file_destroy, NULL, NULL,
 };
 
 int lhv1_is_file_store(const lhv1_store *s)

@@ -2,6 +2,7 @@
  * through a hash index (an HTTP server's clients may hold many keys), and
  * kept in key order by a skip list (a page of a listing starts where it
  * left off, lhv1_memory_store_seek). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 typedef struct mem_entry {
     lhv1_buf key;
     lhv1_buf body;
+    uint64_t version; /* the store's write count when this body was put */
 } mem_entry;
 
 typedef struct memory_store {
@@ -23,6 +25,7 @@ typedef struct memory_store {
     size_t cap;
     lhv1_key_index index;
     lhv1_key_order order; /* over the entries' key bytes, which stay put */
+    uint64_t writes; /* never reused: a deleted and recreated key gets a new version */
 } memory_store;
 
 static lhv1_bytes key_at(const void *ctx, size_t pos)
@@ -91,6 +94,46 @@ static int mem_put(lhv1_store *s, lhv1_bytes key, lhv1_bytes body, lhv1_store_er
     }
     lhv1_buf_free(&e->body);
     e->body = fresh;
+    e->version = ++m->writes;
+    return 0;
+}
+
+static void version_of(const mem_entry *e, lhv1_store_version *ver)
+{
+    ver->exists = 1;
+    snprintf(ver->tag, sizeof ver->tag, "\"m%llu\"", (unsigned long long)e->version);
+}
+
+static int mem_get_version(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
+                           lhv1_store_err *err)
+{
+    mem_entry *e = find((memory_store *)s, key);
+    if (!e)
+        return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
+    if (lhv1_buf_append(out, e->body.data, e->body.len) < 0)
+        return lhv1_store_oom(err, "memory store");
+    version_of(e, ver);
+    return 0;
+}
+
+static int mem_put_if(lhv1_store *s, lhv1_bytes key, lhv1_bytes body,
+                      const lhv1_store_version *expect, lhv1_store_version *now,
+                      lhv1_store_err *err)
+{
+    mem_entry *e = find((memory_store *)s, key);
+    lhv1_store_version have = {0};
+    if (e)
+        version_of(e, &have);
+    if (!expect->exists && e)
+        return lhv1_store_fail(err, LHV1_STORE_PRECONDITION_FAILED, 412,
+                               "If-None-Match *: the key has an object");
+    if (expect->exists && (!e || strcmp(have.tag, expect->tag)))
+        return lhv1_store_fail(err, LHV1_STORE_PRECONDITION_FAILED, 412, "If-Match %s: the key %s",
+                               expect->tag, e ? "has another version" : "has no object");
+    if (mem_put(s, key, body, err) < 0)
+        return -1;
+    if (now)
+        version_of(find((memory_store *)s, key), now);
     return 0;
 }
 
@@ -142,7 +185,7 @@ static void mem_destroy(lhv1_store *s)
 }
 
 static const lhv1_store_ops memory_ops = {
-    "memory", mem_put, mem_get, mem_del, mem_list, mem_destroy,
+    "memory", mem_put, mem_get, mem_del, mem_list, mem_destroy, mem_get_version, mem_put_if,
 };
 
 int lhv1_is_memory_store(const lhv1_store *s)
@@ -170,6 +213,7 @@ int lhv1_memory_store_exchange(lhv1_store *s, lhv1_bytes key, lhv1_buf *body, in
     lhv1_buf old = e->body;
     e->body = *body;
     e->body.failed = 0;
+    e->version = ++m->writes;
     *body = old;
     return 0;
 }

@@ -22,7 +22,9 @@ int lhv1_persistor_key(const char *name, lhv1_buf *key)
     return key->failed ? -1 : 0;
 }
 
-int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err *err)
+/* Save's encode then put, or put_if when `seen` is not NULL. */
+static int save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_version *seen,
+                lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
     lhv1_buf key, body;
@@ -37,6 +39,9 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
         rc = body.failed ? lhv1_store_oom(err, "encode")
                          : lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "encode %s: failed",
                                            idx->env.name);
+    else if (seen)
+        rc = lhv1_store_put_if(p->store, (lhv1_bytes){key.data, key.len},
+                               (lhv1_bytes){body.data, body.len}, seen, seen, err);
     else
         rc = lhv1_store_put(p->store, (lhv1_bytes){key.data, key.len},
                             (lhv1_bytes){body.data, body.len}, err);
@@ -45,8 +50,20 @@ int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err
     return rc;
 }
 
-lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
-                                 lhv1_loaded *out, lhv1_status *st)
+int lhv1_persistor_save(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_err *err)
+{
+    return save(p, idx, NULL, err);
+}
+
+int lhv1_persistor_save_if(lhv1_persistor *p, const lhv1_index *idx, lhv1_store_version *seen,
+                           lhv1_store_err *err)
+{
+    return save(p, idx, seen, err);
+}
+
+/* Load, through get_version when `seen` is not NULL. */
+static lhv1_verdict load(lhv1_persistor *p, const char *name, lhv1_loaded *out,
+                         lhv1_store_version *seen, lhv1_status *st)
 {
     memset(out, 0, sizeof *out);
     lhv1_buf_init(&out->body);
@@ -65,15 +82,21 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
         lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "get %.64s: out of memory", name);
         return st->verdict;
     }
-    int rc = lhv1_store_get(p->store, (lhv1_bytes){key.data, key.len}, &out->body,
-                            &out->err);
+    lhv1_store_version ver = {0};
+    int rc = seen ? lhv1_store_get_version(p->store, (lhv1_bytes){key.data, key.len}, &out->body,
+                                           &ver, &out->err)
+                  : lhv1_store_get(p->store, (lhv1_bytes){key.data, key.len}, &out->body,
+                                   &out->err);
     lhv1_buf_free(&key);
     if (rc < 0) {
         /* Only the typed not-found is a missing key: a failure whose body
          * happens to say "key not found" is still a failure (upstream
          * scrum O-B1). */
-        if (out->err.kind == LHV1_STORE_NOT_FOUND)
+        if (out->err.kind == LHV1_STORE_NOT_FOUND) {
+            if (seen)
+                *seen = ver; /* none: the next conditional save creates */
             lhv1_fail(st, LHV1_R_KEY_MISSING, -1, "index %s: key missing", name);
+        }
         else if (out->err.kind == LHV1_STORE_OUT_OF_MEMORY)
             lhv1_fail(st, LHV1_R_OUT_OF_MEMORY, -1, "get %s: %s", name, out->err.body);
         else
@@ -83,9 +106,23 @@ lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name,
         lhv1_buf_free(&out->body);
         return st->verdict;
     }
+    if (seen)
+        *seen = ver;
     if (p->format == LHV1_FORMAT_LHV2)
         return lhv1_index_load_any(out->body.data, out->body.len, name, &out->idx, NULL, st);
     return lhv1_index_load(out->body.data, out->body.len, name, &out->idx, st);
+}
+
+lhv1_verdict lhv1_persistor_load(lhv1_persistor *p, const char *name, lhv1_loaded *out,
+                                 lhv1_status *st)
+{
+    return load(p, name, out, NULL, st);
+}
+
+lhv1_verdict lhv1_persistor_load_version(lhv1_persistor *p, const char *name, lhv1_loaded *out,
+                                         lhv1_store_version *seen, lhv1_status *st)
+{
+    return load(p, name, out, seen, st);
 }
 
 void lhv1_loaded_free(lhv1_loaded *l)

@@ -35,6 +35,31 @@ int lhv1_store_list(lhv1_store *s, lhv1_bytes prefix, lhv1_key_list *out,
     return s->ops->list(s, prefix, out, err);
 }
 
+int lhv1_store_get_version(lhv1_store *s, lhv1_bytes key, lhv1_buf *out,
+                           lhv1_store_version *ver, lhv1_store_err *err)
+{
+    lhv1_store_err_ok(err);
+    lhv1_buf_reset(out);
+    memset(ver, 0, sizeof *ver);
+    if (!s->ops->get_version)
+        return lhv1_store_fail(err, LHV1_STORE_NOT_SUPPORTED, 501,
+                               "%s store: no conditional writes", s->ops->name);
+    return s->ops->get_version(s, key, out, ver, err);
+}
+
+int lhv1_store_put_if(lhv1_store *s, lhv1_bytes key, lhv1_bytes body,
+                      const lhv1_store_version *expect, lhv1_store_version *now,
+                      lhv1_store_err *err)
+{
+    lhv1_store_err_ok(err);
+    if (!s->ops->put_if)
+        return lhv1_store_fail(err, LHV1_STORE_NOT_SUPPORTED, 501,
+                               "%s store: no conditional writes", s->ops->name);
+    if (expect->exists && !memchr(expect->tag, 0, sizeof expect->tag))
+        return lhv1_store_fail(err, LHV1_STORE_FAILED, 0, "put_if: version not terminated");
+    return s->ops->put_if(s, key, body, expect, now, err);
+}
+
 void lhv1_store_destroy(lhv1_store *s)
 {
     if (s)
@@ -49,6 +74,8 @@ const char *lhv1_store_kind_name(lhv1_store_kind k)
     case LHV1_STORE_FAILED: return "failed";
     case LHV1_STORE_INVALID_KEY: return "invalid-key";
     case LHV1_STORE_OUT_OF_MEMORY: return "out-of-memory";
+    case LHV1_STORE_PRECONDITION_FAILED: return "precondition-failed";
+    case LHV1_STORE_NOT_SUPPORTED: return "not-supported";
     }
     return "unknown";
 }
