@@ -47,7 +47,8 @@ static int parse_source(serve_request *q, serve_reply *r, const char *h, char bu
             return -1;
         }
     }
-    if (serve_unescape(h, n, src) < 0)
+    /* An empty source leaves src->data NULL: never given to memchr. */
+    if (n == 0 || serve_unescape(h, n, src) < 0 || src->len == 0)
         goto bad;
     const uint8_t *slash = memchr(src->data, '/', src->len);
     size_t blen = slash ? (size_t)(slash - src->data) : 0;

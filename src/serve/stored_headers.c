@@ -32,6 +32,55 @@ typedef struct collect_ctx {
     size_t user_bytes;
 } collect_ctx;
 
+/* The one rule for what a kept header may hold, applied at PUT (collect)
+ * and when a file's attribute is read back (valid): a value byte is
+ * RFC 9110's field-vchar, SP or HTAB (no control character, so nothing can
+ * break a reply's line), a name byte its tchar (a name libmicrohttpd built
+ * from a folded line holds a space or ':'). */
+static int value_byte_ok(uint8_t c)
+{
+    return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+static int name_byte_ok(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+typedef enum blob_fault {
+    BLOB_OK,
+    BLOB_BAD_NAME,  /* a byte outside tchar, or an empty name */
+    BLOB_BAD_VALUE, /* a control character */
+    BLOB_TOO_LARGE, /* over STORED_HEADERS_MAX */
+    BLOB_MALFORMED, /* not "name\0value\0" pairs */
+} blob_fault;
+
+/* The first fault of a blob, naming the pair in *at (its name's offset). */
+static blob_fault blob_check(lhv1_bytes blob, size_t *at)
+{
+    *at = 0;
+    if (blob.len > STORED_HEADERS_MAX)
+        return BLOB_TOO_LARGE;
+    size_t field = 0, start = 0;
+    for (size_t i = 0; i < blob.len; i++) {
+        uint8_t c = blob.data[i];
+        if (c == 0) {
+            if (field % 2 == 0 && i == start)
+                return *at = start, BLOB_BAD_NAME;
+            if (field % 2 == 0)
+                *at = start;
+            field++;
+            start = i + 1;
+        } else if (field % 2 == 0 ? !name_byte_ok(c) : !value_byte_ok(c)) {
+            if (field % 2 == 0)
+                *at = start;
+            return field % 2 == 0 ? BLOB_BAD_NAME : BLOB_BAD_VALUE;
+        }
+    }
+    return field % 2 == 0 && start == blob.len ? BLOB_OK : BLOB_MALFORMED;
+}
+
 static void put_pair(lhv1_buf *b, const char *name, size_t name_len, const char *value)
 {
     lhv1_buf_append(b, name, name_len);
@@ -110,7 +159,30 @@ int stored_headers_collect(const serve_request *q, lhv1_buf *out, serve_reply *r
         serve_reply_error(r, q, 500, "InternalError", "out of memory");
         return -1;
     }
-    return 0;
+    /* What is accepted here every backend gives back: the file backend's
+     * reader drops a blob that fails this check. */
+    size_t at;
+    switch (blob_check((lhv1_bytes){out->data, out->len}, &at)) {
+    case BLOB_OK:
+        return 0;
+    case BLOB_BAD_NAME:
+        serve_reply_error(r, q, 400, "InvalidArgument",
+                          "Header names may hold only RFC 9110 token characters");
+        return -1;
+    case BLOB_BAD_VALUE:
+        serve_reply_error(r, q, 400, "InvalidArgument", "%s: control characters are not "
+                          "allowed in a stored header's value", (const char *)out->data + at);
+        return -1;
+    case BLOB_TOO_LARGE:
+        serve_reply_error(r, q, 400, "RequestHeaderSectionTooLarge",
+                          "Your request header section exceeds the maximum allowed size: %d "
+                          "bytes of stored headers", STORED_HEADERS_MAX);
+        return -1;
+    case BLOB_MALFORMED:
+        break;
+    }
+    serve_reply_error(r, q, 500, "InternalError", "stored headers malformed");
+    return -1;
 }
 
 /* The longest response-* value taken. */
@@ -119,7 +191,7 @@ int stored_headers_collect(const serve_request *q, lhv1_buf *out, serve_reply *r
 static int has_control(const char *v)
 {
     for (; *v; v++)
-        if ((unsigned char)*v < 0x20 && *v != '\t')
+        if (!value_byte_ok((uint8_t)*v))
             return 1;
     return 0;
 }
@@ -242,17 +314,8 @@ int stored_headers_reply(const serve_request *q, serve_reply *r, lhv1_bytes blob
 
 int stored_headers_valid(lhv1_bytes blob)
 {
-    if (blob.len > STORED_HEADERS_MAX)
-        return 0;
-    size_t fields = 0;
-    for (size_t i = 0; i < blob.len; i++) {
-        uint8_t c = blob.data[i];
-        if (c == 0)
-            fields++;
-        else if (c < 0x20 && c != '\t')
-            return 0; /* no line breaks into a reply */
-    }
-    return fields % 2 == 0 && (blob.len == 0 || blob.data[blob.len - 1] == 0);
+    size_t at;
+    return blob_check(blob, &at) == BLOB_OK;
 }
 
 char **stored_headers_lines(lhv1_bytes blob, const char *const *extra)

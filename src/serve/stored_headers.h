@@ -21,7 +21,11 @@
 #define STORED_HEADERS_MAX 16384
 
 /* The request's headers to keep, into out (reset first): 0, or -1 with
- * `r` filled (400 MetadataTooLarge, 500 out of memory). */
+ * `r` filled: 400 MetadataTooLarge (user metadata over 2 KB), 400
+ * InvalidArgument (a control character in a value, a name byte outside
+ * RFC 9110's tchar), 400 RequestHeaderSectionTooLarge (over
+ * STORED_HEADERS_MAX in all), 500 out of memory. What it accepts is what
+ * stored_headers_valid accepts: every backend gives it back. */
 int stored_headers_collect(const serve_request *q, lhv1_buf *out, serve_reply *r);
 
 /* GetObject's response-* arguments: refused on an anonymous request as S3
@@ -57,8 +61,8 @@ char **stored_headers_lines(lhv1_bytes blob, const char *const *extra);
  * `cls` if S3 keeps it with an object (an upstream_exchange `received`). */
 void stored_headers_receive(void *cls, const char *name, const char *value);
 
-/* 1 if blob is a well-formed one (what a file's attribute holds may have
- * been written by hand). */
+/* 1 if blob is a well-formed one stored_headers_collect would accept
+ * (what a file's attribute holds may have been written by hand). */
 int stored_headers_valid(lhv1_bytes blob);
 
 #endif

@@ -2,8 +2,9 @@
  * lhv1_key_list_sort), for the memory store's listings: a skip list over
  * bytes the caller keeps, so a listing page starts at its token in
  * O(log n) instead of copying and sorting every key. Node heights come
- * from the list's own random stream, never from the keys, so no choice of
- * keys unbalances it. Not part of the public API. */
+ * from the list's own random stream, never from the keys, seeded per list
+ * from the OS (getrandom), so no choice of keys unbalances it. Not part of
+ * the public API. */
 #ifndef LHV1_KEY_ORDER_H
 #define LHV1_KEY_ORDER_H
 
@@ -37,6 +38,9 @@ void lhv1_key_order_remove(lhv1_key_order *o, lhv1_bytes key);
 /* The first key >= from (after = 0) or > from (after = 1) into *key: 1,
  * or 0 when there is none. */
 int lhv1_key_order_seek(const lhv1_key_order *o, lhv1_bytes from, int after, lhv1_bytes *key);
+/* The keys a seek for `from` compares: what every add, remove and seek
+ * costs, for the suite that checks it stays logarithmic (key_order). */
+size_t lhv1_key_order_seek_cost(const lhv1_key_order *o, lhv1_bytes from);
 
 #pragma GCC visibility pop
 
