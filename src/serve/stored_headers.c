@@ -105,7 +105,7 @@ static void put_content_encoding(lhv1_buf *b, const char *value)
             len--;
         if (len && !(len == 11 && !strncasecmp(p, "aws-chunked", 11))) {
             if (kept++)
-                lhv1_buf_putc(b, ',');
+                lhv1_buf_puts(b, ", "); /* S3 keeps "deflate, gzip" as sent */
             lhv1_buf_append(b, p, len);
         }
         p += n;

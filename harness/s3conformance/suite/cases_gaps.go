@@ -25,13 +25,15 @@ func gzipped(b []byte) []byte {
 func init() {
 	register(
 		Case{"meta/content-encoding-aws-chunked",
-			"PutObject streamed with Content-Encoding aws-chunked,gzip: the object is stored with Content-Encoding gzip, without the aws-chunked value; with aws-chunked alone no Content-Encoding is stored",
+			"PutObject streamed with Content-Encoding aws-chunked,gzip: the object is stored with Content-Encoding gzip, without the aws-chunked value; with aws-chunked alone no Content-Encoding is stored; a list of encodings is kept as written (deflate, gzip)",
 			func(t *T) {
 				b := t.NewBucket()
 				data := gzipped([]byte("a gzip-encoded object"))
 				for _, c := range []struct{ key, sent, kept string }{
 					{"both", "aws-chunked,gzip", "gzip"},
 					{"only", "aws-chunked", ""},
+					{"list", "deflate, gzip", "deflate, gzip"},
+					{"list-and-chunked", "deflate, aws-chunked, gzip", "deflate, gzip"},
 				} {
 					r := t.Do(Request{Method: "PUT", Bucket: b, Key: c.key, Body: awsChunked(data),
 						Payload: "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
