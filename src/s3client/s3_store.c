@@ -417,28 +417,6 @@ static int s3_del(lhv1_store *st, lhv1_bytes key, lhv1_store_err *err)
     return request_2xx((s3_store *)st, "DELETE", key, (lhv1_bytes){NULL, 0}, err);
 }
 
-static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
-{
-    s3_store *s = (s3_store *)st;
-    lhv1_buf p;
-    lhv1_buf_init(&p);
-    object_path(s, key, &p);
-    lhv1_buf_reset(out);
-    reply r;
-    reply_init(&r, s->max_object, out, NULL);
-    r.charge = s->charge;
-    r.exchange = s->exchange;
-    long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
-    int rc = status < 0 ? -1 : status == 200 ? 0 : reply_error(status, &r.small, err);
-    if (rc == 0)
-        lhv1_store_err_ok(err);
-    else
-        lhv1_buf_reset(out);
-    lhv1_buf_free(&p);
-    lhv1_buf_free(&r.small);
-    return rc;
-}
-
 /* --- conditional writes ----------------------------------------------- */
 
 /* The ETag a 2xx reply must carry for the next conditional write. */
@@ -454,21 +432,25 @@ static int need_etag(const reply *r, const char *method, lhv1_store_version *ver
     return 0;
 }
 
-static int s3_get_version(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
-                          lhv1_store_err *err)
+/* GET into out; with `ver`, the reply's ETag into it as well, which a 200
+ * must carry. */
+static int get_object(s3_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
+                      lhv1_store_err *err)
 {
-    s3_store *s = (s3_store *)st;
     lhv1_buf p;
     lhv1_buf_init(&p);
     object_path(s, key, &p);
+    lhv1_buf_reset(out);
     reply r;
     reply_init(&r, s->max_object, out, NULL);
     r.charge = s->charge;
     r.exchange = s->exchange;
     r.etag = ver;
     long status = request(s, "GET", &p, (lhv1_bytes){NULL, 0}, &r, err);
-    int rc = status < 0 ? -1 : status == 200 ? need_etag(&r, "GET", ver, err)
-                                             : reply_error(status, &r.small, err);
+    int rc = status < 0       ? -1
+             : status != 200  ? reply_error(status, &r.small, err)
+             : ver            ? need_etag(&r, "GET", ver, err)
+                              : 0;
     if (rc == 0)
         lhv1_store_err_ok(err);
     else
@@ -476,6 +458,17 @@ static int s3_get_version(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_st
     lhv1_buf_free(&p);
     lhv1_buf_free(&r.small);
     return rc;
+}
+
+static int s3_get(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_err *err)
+{
+    return get_object((s3_store *)st, key, out, NULL, err);
+}
+
+static int s3_get_version(lhv1_store *st, lhv1_bytes key, lhv1_buf *out, lhv1_store_version *ver,
+                          lhv1_store_err *err)
+{
+    return get_object((s3_store *)st, key, out, ver, err);
 }
 
 /* A PUT with If-Match on the version read, or If-None-Match: * to create

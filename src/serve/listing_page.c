@@ -173,3 +173,24 @@ void listing_page_prefixes_xml(lhv1_buf *b, const listing_page *p, int url)
         lhv1_buf_puts(b, "</CommonPrefixes>");
     }
 }
+
+void listing_page_objects_xml(lhv1_buf *b, const listing_page *p, int url, const char *tag,
+                              const char *after_key, const char *owner)
+{
+    for (size_t j = 0; j < p->n; j++) {
+        const listing_entry *e = &p->e[j];
+        if (e->roll)
+            continue;
+        size_t kl;
+        const uint8_t *k = listing_entry_key(p, e, &kl);
+        char hex[33];
+        serve_hex(e->info.md5, 16, hex);
+        lhv1_buf_printf(b, "<%s>", tag);
+        xml_element(b, "Key", url, k, kl);
+        lhv1_buf_printf(b, "%s<LastModified>", after_key);
+        xml_time(b, e->info.modified);
+        lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
+                           "%s<StorageClass>STANDARD</StorageClass></%s>",
+                        hex, (unsigned long long)e->info.size, owner, tag);
+    }
+}

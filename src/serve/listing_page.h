@@ -49,4 +49,9 @@ const uint8_t *listing_entry_key(const listing_page *p, const listing_entry *e, 
  * listings end. */
 void listing_page_prefixes_xml(lhv1_buf *b, const listing_page *p, int url);
 
+/* The page's objects: <tag><Key>, after_key (XML), LastModified, ETag,
+ * Size, owner (XML), StorageClass. */
+void listing_page_objects_xml(lhv1_buf *b, const listing_page *p, int url, const char *tag,
+                              const char *after_key, const char *owner);
+
 #endif

@@ -309,22 +309,7 @@ static void list_objects(serve_request *q, serve_reply *r)
         /* S3 sends it with a delimiter only; without, the last Key is it. */
         xml_element(b, "NextMarker", a.enc[0] != 0, p.last, p.last_len);
     }
-    for (size_t j = 0; j < p.n; j++) {
-        const listing_entry *e = &p.e[j];
-        if (e->roll)
-            continue;
-        size_t kl;
-        const uint8_t *k = listing_entry_key(&p, e, &kl);
-        char hex[33];
-        serve_hex(e->info.md5, 16, hex);
-        lhv1_buf_puts(b, "<Contents>");
-        xml_element(b, "Key", a.enc[0] != 0, k, kl);
-        lhv1_buf_puts(b, "<LastModified>");
-        xml_time(b, e->info.modified);
-        lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
-                           "%s<StorageClass>STANDARD</StorageClass></Contents>",
-                        hex, (unsigned long long)e->info.size, a.owner ? OWNER_XML : "");
-    }
+    listing_page_objects_xml(b, &p, a.enc[0] != 0, "Contents", "", a.owner ? OWNER_XML : "");
     listing_page_prefixes_xml(b, &p, a.enc[0] != 0);
     lhv1_buf_puts(b, "</ListBucketResult>\n");
     listing_page_free(&p);

@@ -113,23 +113,9 @@ void s3_list_versions(serve_request *q, serve_reply *r)
         xml_element(b, "NextKeyMarker", a.enc[0] != 0, p.last, p.last_len);
         lhv1_buf_puts(b, "<NextVersionIdMarker>null</NextVersionIdMarker>");
     }
-    for (size_t j = 0; j < p.n; j++) {
-        const listing_entry *e = &p.e[j];
-        if (e->roll)
-            continue;
-        size_t kl;
-        const uint8_t *k = listing_entry_key(&p, e, &kl);
-        char hex[33];
-        serve_hex(e->info.md5, 16, hex);
-        lhv1_buf_puts(b, "<Version>");
-        xml_element(b, "Key", a.enc[0] != 0, k, kl);
-        lhv1_buf_puts(b, "<VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>");
-        xml_time(b, e->info.modified);
-        lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag><Size>%llu</Size>"
-                           "<Owner><ID>lhv1</ID><DisplayName>lhv1</DisplayName></Owner>"
-                           "<StorageClass>STANDARD</StorageClass></Version>",
-                        hex, (unsigned long long)e->info.size);
-    }
+    listing_page_objects_xml(b, &p, a.enc[0] != 0, "Version",
+                             "<VersionId>null</VersionId><IsLatest>true</IsLatest>",
+                             "<Owner><ID>lhv1</ID><DisplayName>lhv1</DisplayName></Owner>");
     listing_page_prefixes_xml(b, &p, a.enc[0] != 0);
     lhv1_buf_puts(b, "</ListVersionsResult>\n");
     listing_page_free(&p);
