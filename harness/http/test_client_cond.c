@@ -81,7 +81,7 @@ END_TEST
 
 /* --- a hostile endpoint --------------------------------------------------- */
 
-enum { ETAG_LONG, ETAG_CONTROL, ETAG_NONE, PUT_409_COND, PUT_409_OTHER, PUT_412, PUT_200 };
+enum { ETAG_LONG, ETAG_CONTROL, ETAG_NONE, GET_404_ETAG, PUT_409_COND, PUT_409_OTHER, PUT_412, PUT_200 };
 
 static int scenario(hostile *h, int fd, const char *method, const char *target, void *cls)
 {
@@ -100,6 +100,14 @@ static int scenario(hostile *h, int fd, const char *method, const char *target, 
     case ETAG_NONE:
         hostile_printf(h, fd, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
         break;
+    case GET_404_ETAG: {
+        const char body[] = "<Error><Code>NoSuchKey</Code></Error>";
+        hostile_printf(h, fd,
+                       "HTTP/1.1 404 Not Found\r\nETag: \"stale\"\r\nContent-Type: application/xml\r\n"
+                       "Content-Length: %zu\r\n\r\n%s",
+                       sizeof body - 1, body);
+        break;
+    }
     case PUT_409_COND:
     case PUT_409_OTHER: {
         const char *code = *(int *)cls == PUT_409_COND ? "ConditionalRequestConflict"
@@ -144,6 +152,27 @@ START_TEST(get_version_bounds_the_etag)
 }
 END_TEST
 
+/* A 404 that carries an ETag: missing, with no version, so a conditional
+ * writer creates with If-None-Match: * instead of matching a stale tag. */
+START_TEST(get_version_of_a_missing_object_has_none)
+{
+    int c = GET_404_ETAG;
+    hostile *h = hostile_start(scenario, &c);
+    lhv1_store *st = client(hostile_url(h));
+    lhv1_buf out;
+    lhv1_buf_init(&out);
+    lhv1_store_version v;
+    lhv1_store_err err;
+    ck_assert_int_eq(lhv1_store_get_version(st, KEY, &out, &v, &err), -1);
+    ck_assert_msg(err.kind == LHV1_STORE_NOT_FOUND, "%s %s", lhv1_store_kind_name(err.kind),
+                  err.body);
+    ck_assert_msg(!v.exists, "a 404's ETag kept as the version read: %s", v.tag);
+    lhv1_buf_free(&out);
+    lhv1_store_destroy(st);
+    hostile_stop(h);
+}
+END_TEST
+
 START_TEST(put_if_refusals_are_conflicts_other_errors_failures)
 {
     static const struct {
@@ -183,6 +212,7 @@ Suite *suite_client_cond(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, put_if_against_lhv1_serve);
     tcase_add_test(tc, get_version_bounds_the_etag);
+    tcase_add_test(tc, get_version_of_a_missing_object_has_none);
     tcase_add_test(tc, put_if_refusals_are_conflicts_other_errors_failures);
     suite_add_tcase(s, tc);
     return s;

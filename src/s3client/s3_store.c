@@ -157,7 +157,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
     long status = 0;
     curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
     const char *colon = memchr(p, ':', len);
-    if (r->etag && status >= 200 && colon && colon - p == 4 && !strncasecmp(p, "etag", 4))
+    /* the version is a success's: an error reply's ETag names nothing read */
+    if (r->etag && status >= 200 && status < 300 && colon && colon - p == 4 &&
+        !strncasecmp(p, "etag", 4))
         take_etag(r, colon + 1, len - 5);
     if (!x || !x->received || status < 200 || !colon || colon == p)
         return len;
@@ -451,10 +453,13 @@ static int get_object(s3_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_ver
              : status != 200  ? reply_error(status, &r.small, err)
              : ver            ? need_etag(&r, "GET", ver, err)
                               : 0;
-    if (rc == 0)
+    if (rc == 0) {
         lhv1_store_err_ok(err);
-    else
+    } else {
         lhv1_buf_reset(out);
+        if (ver)
+            memset(ver, 0, sizeof *ver);
+    }
     lhv1_buf_free(&p);
     lhv1_buf_free(&r.small);
     return rc;

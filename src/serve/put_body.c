@@ -71,6 +71,12 @@ static enum MHD_Result gather(void *cls, enum MHD_ValueKind kind, const char *ke
     return MHD_YES;
 }
 
+int put_body_is_aws_chunked(const char *sha, const char *content_encoding, int is_signed)
+{
+    return (sha && !strncmp(sha, "STREAMING-", 10)) ||
+           (!is_signed && content_encoding && strstr(content_encoding, "aws-chunked"));
+}
+
 int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body *out)
 {
     put_headers h;
@@ -83,10 +89,8 @@ int put_body_decode(serve_request *q, serve_reply *r, aws_chunked *dec, put_body
     }
     out->data = (lhv1_bytes){q->body.data, q->body.len};
     const char *ce = h.content_encoding, *sha = h.sha;
-    /* Signed, the body is what the signed x-amz-content-sha256 says; the
-     * unsigned Content-Encoding cannot make a signed body another. */
     int streaming = sha && !strncmp(sha, "STREAMING-", 10);
-    int chunked = streaming || (!q->auth && ce && strstr(ce, "aws-chunked"));
+    int chunked = put_body_is_aws_chunked(sha, ce, q->auth != NULL);
     if (streaming && !h.decoded_length) {
         serve_reply_error(r, q, 411, "MissingContentLength",
                           "a streaming upload needs x-amz-decoded-content-length");

@@ -14,6 +14,13 @@ typedef struct put_body {
     const char *cksum[CKSUM_COUNT];
 } put_body;
 
+/* Is the body aws-chunked? A STREAMING- x-amz-content-sha256 says so;
+ * Content-Encoding aws-chunked only on an unsigned request (signed, the
+ * body is what the signed payload hash says, and the unsigned
+ * Content-Encoding cannot make it another). The one rule of the 411 gate
+ * and of the decoder. */
+int put_body_is_aws_chunked(const char *sha, const char *content_encoding, int is_signed);
+
 /* The request body PutObject stores: aws-chunked decoded into `dec` when
  * the body is so encoded, checksums and Content-MD5 verified (a missing
  * Content-Length refused first). 0 with `out` filled, or -1

@@ -37,6 +37,8 @@ int serve_key_rule(lhv1_bytes key)
         return SERVE_KEY_TOO_LONG;
     if (!lhv1_utf8_valid(key))
         return SERVE_KEY_NOT_UTF8;
+    if (memchr(key.data, 0, key.len))
+        return SERVE_KEY_NUL;
     return 0;
 }
 
@@ -51,6 +53,10 @@ int serve_key_check(const serve_request *q, serve_reply *r, lhv1_bytes key)
         return -1;
     case SERVE_KEY_NOT_UTF8:
         serve_reply_error(r, q, 400, "InvalidURI", "Couldn't parse the specified URI.");
+        return -1;
+    case SERVE_KEY_NUL:
+        serve_reply_error(r, q, 400, "InvalidArgument",
+                          "A key may not hold NUL: no listing, token or marker could carry it");
         return -1;
     }
     return 0;

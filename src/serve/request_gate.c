@@ -11,6 +11,7 @@
 
 #include "body_limit.h"
 #include "conn_guard.h"
+#include "put_body.h"
 
 int serve_is_admin_path(const char *path)
 {
@@ -60,14 +61,13 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-/* A body framed as aws-chunked (a STREAMING- payload, or Content-Encoding
- * aws-chunked) that declares its decoded length. */
-static int aws_chunked_framed(const serve_request *q)
+/* A body the decoder will take as aws-chunked that declares its decoded
+ * length. */
+static int aws_chunked_framed(const serve_request *q, int is_signed)
 {
-    const char *sha = serve_header(q, "x-amz-content-sha256");
-    const char *ce = serve_header(q, "Content-Encoding");
     return serve_header(q, "x-amz-decoded-content-length") &&
-           ((sha && !strncmp(sha, "STREAMING-", 10)) || (ce && strstr(ce, "aws-chunked")));
+           put_body_is_aws_chunked(serve_header(q, "x-amz-content-sha256"),
+                                   serve_header(q, "Content-Encoding"), is_signed);
 }
 
 int request_gate_check(serve_request *q, const char *version, request_gate *g,
@@ -133,7 +133,7 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         return -1;
     }
     if (!cl && serve_header(q, "Transfer-Encoding") && !strcmp(q->method, "PUT") &&
-        !serve_is_admin_path(q->raw_url) && !aws_chunked_framed(q)) {
+        !serve_is_admin_path(q->raw_url) && !aws_chunked_framed(q, g->authed)) {
         /* S3 takes a body of unknown length only as aws-chunked with its
          * decoded length: anything else is refused before it is read. */
         serve_reply_error(r, q, 411, "MissingContentLength",

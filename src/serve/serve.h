@@ -145,17 +145,18 @@ const char *serve_header(const serve_request *q, const char *name);
 int serve_query_allowed(const serve_request *q, serve_reply *r, const char *const *allowed);
 
 /* S3's rules for an object key (the bytes after the bucket), checked
- * once for every backend: 1 to SERVE_KEY_MAX bytes of UTF-8. Nothing
+ * once for every backend: 1 to SERVE_KEY_MAX bytes of UTF-8 without NUL
+ * (no listing, continuation token or marker could carry it back). Nothing
  * else: keys are names, not paths ("a/../b", "d//e" and "folder/" are
  * keys like any other), and what a backend cannot keep it refuses itself
  * (the file store's path rules, docs/SECURITY.md). */
 #define SERVE_KEY_MAX 1024
-enum { SERVE_KEY_EMPTY = 1, SERVE_KEY_TOO_LONG, SERVE_KEY_NOT_UTF8 };
+enum { SERVE_KEY_EMPTY = 1, SERVE_KEY_TOO_LONG, SERVE_KEY_NOT_UTF8, SERVE_KEY_NUL };
 /* 0, or which rule the key breaks. */
 int serve_key_rule(lhv1_bytes key);
 /* serve_key_rule answered as S3 answers: 0, or -1 with r filled (400
  * KeyTooLongError; 400 InvalidURI for bytes that are not UTF-8; 400
- * InvalidArgument for no key). */
+ * InvalidArgument for no key or a NUL). */
 int serve_key_check(const serve_request *q, serve_reply *r, lhv1_bytes key);
 
 /* Percent-decodes s[0:n] into out (any byte, NUL included); -1 on a bad
