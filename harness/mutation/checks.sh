@@ -55,23 +55,11 @@ check_faults() { # dir out
   failed_tests "$2/log.txt"
 }
 
-# The fuzz runs' judge of Go's coordinator race (harness/fuzz/tools).
-FUZZ_REPORT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz/tools" && pwd)/fuzz_report.py
+# FuzzLoad run and judged as the ctest example_vectord_fuzz runs it.
+GO_TEST_FUZZ=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz/tools" && pwd)/go_test_fuzz.sh
 
 check_fuzz() { # dir out
-  (cd "$1" && go test -count=1 -run '^$' -fuzz '^FuzzLoad$' -fuzztime "${FUZZ_SECONDS}s" -parallel 1 ./fuzz) \
-    > "$2/log.txt" 2>&1 && return 1
-  # Before Go 1.27 the box can end with nothing but "context deadline
-  # exceeded" (golang/go#75804), on a loaded machine even before the seeds
-  # are run: nothing found, so no kill (the judge ci/fuzz uses; go test's
-  # own last lines set aside).
-  grep -v -E $'^(exit status [0-9]+|FAIL\t[^\t]+\t[0-9.]+s)$' "$2/log.txt" > "$2/fuzz-output.txt"
-  if python3 "$FUZZ_REPORT" go-deadline-race "$2/fuzz-output.txt" "$FUZZ_SECONDS" \
-       "$(cd "$1" && go env GOVERSION)"; then
-    echo "mutation: the fuzz box ended by Go's coordinator race (golang/go#75804), nothing found" >> "$2/log.txt"
-    return 1
-  fi
   local what
-  what=$(grep -m1 -E 'Error|panic|differs|does not load|Save of' "$2/log.txt" | sed 's/^[[:space:]]*//' | cut -c1-100)
-  echo "FuzzLoad failed: ${what:-see log}"
+  what=$(bash "$GO_TEST_FUZZ" "$1" ./fuzz FuzzLoad "$FUZZ_SECONDS" "$2/log.txt") && return 1
+  echo "$what"
 }
