@@ -103,17 +103,6 @@ static void put_bytes(lhv1_buf *b, const uint8_t *p, size_t n)
         lhv1_json_str_append(b, (lhv1_bytes){p, n});
 }
 
-static int write_path(const char *dir, const char *file, const uint8_t *p, size_t n)
-{
-    char *path = conform_join_path(dir, file, NULL);
-    FILE *fp = path ? fopen(path, "wb") : NULL;
-    int rc = fp && fwrite(p, 1, n, fp) == n ? 0 : -1;
-    if (fp && fclose(fp) != 0)
-        rc = -1;
-    free(path);
-    return rc;
-}
-
 /* A class as a directory name: lowercase letters, digits, '-', '_'. */
 static void slug(char *out, size_t n, const char *s)
 {
@@ -201,10 +190,10 @@ int fuzz_write_candidate(const char *out, size_t index, lhv1_fuzz_candidate *cd,
                     ok ? "-" : lhv1_reason_code(j->st.reason), j->c.go, ok ? "expected/" : "-",
                     ok ? stem : "", ok ? ".dump" : "", j->c.failure ? j->c.failure : "");
     int rc = b.failed || row.failed ||
-                     write_path(dir, "object.lhv1", small->data, small->len) != 0 ||
-                     write_path(dir, "found.lhv1", found->data, found->len) != 0 ||
-                     write_path(dir, "answers.json", b.data, b.len) != 0 ||
-                     write_path(dir, "MANIFEST.row", row.data, row.len) != 0
+                     conform_write_path(dir, "object.lhv1", small->data, small->len) != 0 ||
+                     conform_write_path(dir, "found.lhv1", found->data, found->len) != 0 ||
+                     conform_write_path(dir, "answers.json", b.data, b.len) != 0 ||
+                     conform_write_path(dir, "MANIFEST.row", row.data, row.len) != 0
                  ? -1
                  : 0;
     if (rc != 0)
