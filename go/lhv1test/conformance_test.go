@@ -87,14 +87,7 @@ func TestRunGoldensRecoversPanics(t *testing.T) {
 // the rest) passes every golden, whatever Go recorded; one that does what
 // Go recorded passes all but the goldens Go panicked on.
 func TestRunGoldensJudgesAgainstSpecAndGo(t *testing.T) {
-	entries, err := ReadManifest(goldenDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]ManifestEntry{}
-	for _, e := range entries {
-		byName[GoldenName(e.File)] = e
-	}
+	byName := goldensByName(t)
 	spec := func(name string, _ []byte) (any, error) {
 		if byName[name].Verdict != "ok" {
 			return nil, errors.New("rejected")

@@ -20,10 +20,8 @@ type fakeIndex struct {
 	nodes map[string][]float32
 }
 
-// expectedLoader loads a golden Go loaded by returning its expected dump
-// (or, for goldens without one, an empty index), and refuses the others
-// (with an error where Go panicked: a panic never passes).
-func expectedLoader(t *testing.T) Loader {
+// goldensByName is the goldens' manifest by golden name.
+func goldensByName(t *testing.T) map[string]ManifestEntry {
 	t.Helper()
 	entries, err := ReadManifest(goldenDir)
 	if err != nil {
@@ -33,6 +31,15 @@ func expectedLoader(t *testing.T) Loader {
 	for _, e := range entries {
 		byName[GoldenName(e.File)] = e
 	}
+	return byName
+}
+
+// expectedLoader loads a golden Go loaded by returning its expected dump
+// (or, for goldens without one, an empty index), and refuses the others
+// (with an error where Go panicked: a panic never passes).
+func expectedLoader(t *testing.T) Loader {
+	t.Helper()
+	byName := goldensByName(t)
 	return func(name string, body []byte) (any, error) {
 		e, ok := byName[name]
 		if !ok {

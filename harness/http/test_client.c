@@ -4,6 +4,7 @@
  * cut body are failures), SigV4 with --auth; then `lhv1 verify|dump
  * s3://...` and `lhv1 scan` as users run them. */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,70 @@ START_TEST(verify_dump_scan)
 }
 END_TEST
 
+/* A GitHub-flavoured table row split into cells as the renderer splits it
+ * (a backslash takes the next byte with it; '|' ends a cell), each cell's
+ * backslash escapes of ASCII punctuation undone: what a reader sees. */
+static int md_row_cells(const char *row, char cells[][256], int max)
+{
+    int n = -1;
+    size_t len = 0;
+    for (const char *p = row; *p && *p != '\n'; p++) {
+        if (*p == '|') {
+            if (n >= 0)
+                cells[n][len] = 0;
+            if (++n == max)
+                return -1;
+            len = 0;
+            continue;
+        }
+        if (n < 0 || len + 2 >= sizeof cells[0])
+            return -1;
+        if (*p == '\\' && p[1] && p[1] != '\n') {
+            if (!ispunct((unsigned char)p[1]))
+                cells[n][len++] = '\\';
+            p++;
+        }
+        cells[n][len++] = *p;
+    }
+    return n; /* the text after the last '|' is no cell */
+}
+
+/* F20: a listed key is the bucket's, anyone's: in the --markdown report
+ * it stays in its cell and renders as scan's text line shows it, never
+ * as HTML, code or another cell. */
+START_TEST(scan_markdown_cells_hold_hostile_keys)
+{
+    lhv1_store *st = client(&srv, NULL, NULL);
+    lhv1_store_err err;
+    const char key[] = "_vectors/a|<b>bold</b>`code`*em*\n|.lhv1";
+    ck_assert_int_eq(lhv1_store_put(st, lhv1_bytes_str(key), lhv1_bytes_str("junk"), &err), 0);
+    lhv1_store_destroy(st);
+    char md[64];
+    snprintf(md, sizeof md, "scan-hostile-%d.md", (int)getpid());
+    const char *scan[] = {"scan", "--quiet", "--endpoint", srv.url, "--markdown", md, "cli", NULL};
+    const lhv1_buf *out;
+    ck_assert_int_eq(run_cli(scan, &out), 1);
+    FILE *f = fopen(md, "r");
+    ck_assert_ptr_nonnull(f);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    unlink(md);
+    ck_assert_msg(!strstr(text, "<b>") && !strstr(text, "</b>"), "raw HTML: %s", text);
+    const char *keys = "| --- | --- | --- | --- | --- | --- |";
+    const char *row = strstr(text, keys);
+    ck_assert_msg(row != NULL, "no table of keys: %s", text);
+    row += strlen(keys);
+    char cells[8][256];
+    int nc = md_row_cells(row + 1, cells, 8);
+    ck_assert_msg(nc == 6, "%d cells in the row: %s", nc, row + 1);
+    /* what verify's text line shows: the newline as \n */
+    ck_assert_str_eq(cells[0], " _vectors/a|<b>bold</b>`code`*em*\\n|.lhv1 ");
+    ck_assert_str_eq(cells[2], " bad-format ");
+}
+END_TEST
+
 /* Loopback only unless --allow-remote; bad options are usage errors. */
 START_TEST(serve_refuses_remote_and_bad_options)
 {
@@ -270,6 +335,7 @@ Suite *suite_client(void)
     tcase_add_test(tc, only_nosuchkey_is_not_found);
     tcase_add_test(tc, signed_with_curl_sigv4);
     tcase_add_test(tc, verify_dump_scan);
+    tcase_add_test(tc, scan_markdown_cells_hold_hostile_keys);
     tcase_add_test(tc, serve_refuses_remote_and_bad_options);
     suite_add_tcase(s, tc);
     return s;

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "s3_store.h"
 #include "lhv1/index.h"
+#include "lhv1testing/markdown.h"
 
 static const char help[] =
     "usage: lhv1 scan --endpoint URL [--prefix P] [--json FILE] [--markdown FILE]\n"
@@ -164,12 +165,20 @@ static int write_json(const char *path, const char *endpoint, const char *bucket
     return rc;
 }
 
-/* Markdown cells: escaped text with '|' as \x7c, so no byte breaks the
- * table or the terminal that shows it. The buffer's failure is sticky:
- * out of memory anywhere is -2, nothing written. */
+/* Markdown cells: the text escaping (no byte moves the terminal or ends
+ * the line), then Markdown's (no byte opens a cell or becomes HTML), so a
+ * rendered cell reads as the text line does. The buffer's failure is
+ * sticky: out of memory anywhere is -2, nothing written. */
 static void md_cell(lhv1_buf *b, const void *s, size_t n)
 {
-    cli_text_buf(b, s, n, "|");
+    lhv1_buf text;
+    lhv1_buf_init(&text);
+    cli_text_buf(&text, s, n, NULL);
+    if (text.failed)
+        b->failed = 1;
+    else
+        lhv1_md_text(b, text.data, text.len);
+    lhv1_buf_free(&text);
 }
 
 static int write_markdown(const char *path, const char *bucket, const char *prefix,

@@ -1,8 +1,8 @@
 /* aws-chunked decoding (see aws_chunked.h). */
 #include "aws_chunked.h"
+#include "fail_why.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +20,6 @@ void aws_chunked_free(aws_chunked *c)
     free(c->sigs);
     c->sigs = NULL;
     c->n_sigs = 0;
-}
-
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t why_len,
-                                                     const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return -1;
 }
 
 /* RFC 9110 token characters. */
@@ -93,40 +83,41 @@ int aws_chunked_decode(aws_chunked *c, const uint8_t *b, size_t len, char *why,
         size_t ll;
         const uint8_t *line = take_line(b, len, &pos, 4096, &ll);
         if (!line)
-            return fail(why, why_len, "aws-chunked: chunk header without CRLF at byte %zu",
-                        pos);
+            return lhv1_fail_why(why, why_len,
+                                 "aws-chunked: chunk header without CRLF at byte %zu", pos);
         size_t i = 0;
         uint64_t n = 0;
         while (i < ll && isxdigit(line[i])) {
             if (n > (UINT64_C(1) << 40))
-                return fail(why, why_len, "aws-chunked: chunk size too large");
+                return lhv1_fail_why(why, why_len, "aws-chunked: chunk size too large");
             int d = isdigit(line[i]) ? line[i] - '0' : (tolower(line[i]) - 'a' + 10);
             n = n * 16 + (uint64_t)d;
             i++;
         }
         if (i == 0)
-            return fail(why, why_len, "aws-chunked: chunk header has no hex size");
+            return lhv1_fail_why(why, why_len, "aws-chunked: chunk header has no hex size");
         const uint8_t *ext = NULL;
         size_t ext_len = 0;
         if (i < ll) {
             if (line[i] != ';')
-                return fail(why, why_len, "aws-chunked: junk after chunk size");
+                return lhv1_fail_why(why, why_len, "aws-chunked: junk after chunk size");
             ext = line + i + 1;
             ext_len = ll - i - 1;
         }
         if (n > len - pos)
-            return fail(why, why_len,
-                        "aws-chunked: chunk of %llu B but only %zu B left in the body",
-                        (unsigned long long)n, len - pos);
+            return lhv1_fail_why(why, why_len,
+                                 "aws-chunked: chunk of %llu B but only %zu B left in the body",
+                                 (unsigned long long)n, len - pos);
         if (add_sig(c, c->payload.len, (size_t)n, ext, ext_len) < 0)
-            return fail(why, why_len, "aws-chunked: bad chunk signature or too many chunks");
+            return lhv1_fail_why(why, why_len,
+                                 "aws-chunked: bad chunk signature or too many chunks");
         if (n == 0)
             break;
         if (lhv1_buf_append(&c->payload, b + pos, (size_t)n) < 0)
-            return fail(why, why_len, "aws-chunked: out of memory");
+            return lhv1_fail_why(why, why_len, "aws-chunked: out of memory");
         pos += (size_t)n;
         if (len - pos < 2 || b[pos] != '\r' || b[pos + 1] != '\n')
-            return fail(why, why_len, "aws-chunked: chunk data not followed by CRLF");
+            return lhv1_fail_why(why, why_len, "aws-chunked: chunk data not followed by CRLF");
         pos += 2;
     }
     /* Trailers, then an empty line (tolerated missing at the very end). */
@@ -134,12 +125,12 @@ int aws_chunked_decode(aws_chunked *c, const uint8_t *b, size_t len, char *why,
         size_t ll;
         const uint8_t *line = take_line(b, len, &pos, 512, &ll);
         if (!line)
-            return fail(why, why_len, "aws-chunked: trailer line without CRLF");
+            return lhv1_fail_why(why, why_len, "aws-chunked: trailer line without CRLF");
         if (ll == 0)
             break;
         const uint8_t *colon = memchr(line, ':', ll);
         if (!colon)
-            return fail(why, why_len, "aws-chunked: trailer without ':'");
+            return lhv1_fail_why(why, why_len, "aws-chunked: trailer without ':'");
         size_t nl = (size_t)(colon - line), vl = ll - nl - 1;
         const uint8_t *v = colon + 1;
         while (vl && (*v == ' ' || *v == '\t'))
@@ -148,15 +139,16 @@ int aws_chunked_decode(aws_chunked *c, const uint8_t *b, size_t len, char *why,
             vl--;
         if (c->n_trailers == AWS_CHUNKED_MAX_TRAILERS || nl == 0 ||
             nl >= sizeof c->trailer_name[0] || vl >= sizeof c->trailer_value[0])
-            return fail(why, why_len, "aws-chunked: too many or too long trailers");
+            return lhv1_fail_why(why, why_len, "aws-chunked: too many or too long trailers");
         /* Names are HTTP tokens, values visible text: a NUL would make a
          * name or value read shorter than it was sent. */
         for (size_t k = 0; k < nl; k++)
             if (!is_tchar(line[k]))
-                return fail(why, why_len, "aws-chunked: a trailer name is not a token");
+                return lhv1_fail_why(why, why_len, "aws-chunked: a trailer name is not a token");
         for (size_t k = 0; k < vl; k++)
             if (v[k] != '\t' && (v[k] < 0x20 || v[k] == 0x7f))
-                return fail(why, why_len, "aws-chunked: a trailer value holds a control byte");
+                return lhv1_fail_why(why, why_len,
+                                     "aws-chunked: a trailer value holds a control byte");
         for (size_t k = 0; k < nl; k++)
             c->trailer_name[c->n_trailers][k] = (char)tolower(line[k]);
         c->trailer_name[c->n_trailers][nl] = 0;
@@ -165,7 +157,8 @@ int aws_chunked_decode(aws_chunked *c, const uint8_t *b, size_t len, char *why,
         c->n_trailers++;
     }
     if (pos != len)
-        return fail(why, why_len, "aws-chunked: %zu B after the final empty line", len - pos);
+        return lhv1_fail_why(why, why_len, "aws-chunked: %zu B after the final empty line",
+                             len - pos);
     return 0;
 }
 

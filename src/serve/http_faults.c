@@ -1,11 +1,11 @@
 /* Fault rules of `lhv1 serve` (see http_faults.h, docs/FAULTS.md). */
 #include "http_faults.h"
+#include "fail_why.h"
 
 #include "internal.h" /* lhv1_utf8_valid */
 
 #include <fnmatch.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,15 +71,6 @@ void http_faults_restart(http_faults *f)
 
 /* --- parsing -------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* A member's value as the shared validation reads it (fault_fields.h). */
 static void json_value(const cJSON *v, lhv1_fault_item *it)
 {
@@ -107,11 +98,11 @@ static int parse_rule(const cJSON *o, http_rule *r, char *why, size_t wl)
 {
     memset(r, 0, sizeof *r);
     if (!cJSON_IsObject(o))
-        return fail(why, wl, "%s", LHV1_FAULT_REASON_NOT_OBJECT);
+        return lhv1_fail_why(why, wl, "%s", LHV1_FAULT_REASON_NOT_OBJECT);
     size_t n = (size_t)cJSON_GetArraySize(o);
     lhv1_fault_item *items = calloc(n ? n : 1, sizeof *items);
     if (!items)
-        return fail(why, wl, "out of memory");
+        return lhv1_fail_why(why, wl, "out of memory");
     size_t i = 0;
     for (const cJSON *it = o->child; it; it = it->next)
         json_value(it, &items[i++]);
@@ -164,7 +155,7 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
     const cJSON *list = json;
     if (cJSON_IsObject(json) && cJSON_GetObjectItemCaseSensitive(json, "rules")) {
         if (json->child->next) /* another member, or "rules" twice */
-            return fail(why, why_len, "%s", LHV1_FAULT_REASON_WRAPPER);
+            return lhv1_fail_why(why, why_len, "%s", LHV1_FAULT_REASON_WRAPPER);
         list = json->child;
     }
     size_t n = cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 1;
@@ -172,11 +163,11 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
     if (n > HTTP_FAULTS_MAX_RULES - f->n) {
         char max[24];
         snprintf(max, sizeof max, "%d", HTTP_FAULTS_MAX_RULES);
-        return fail(why, why_len, LHV1_FAULT_REASON_TOO_MANY, max);
+        return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_TOO_MANY, max);
     }
     http_rule *parsed = calloc(n ? n : 1, sizeof *parsed);
     if (!parsed)
-        return fail(why, why_len, "out of memory");
+        return lhv1_fail_why(why, why_len, "out of memory");
     size_t i = 0;
     if (cJSON_IsArray(list)) {
         for (const cJSON *it = list->child; it; it = it->next, i++) {
@@ -185,7 +176,7 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
                 free(parsed);
                 char at[24];
                 snprintf(at, sizeof at, "%zu", i);
-                return fail(why, why_len, LHV1_FAULT_REASON_IN_LIST, at, inner);
+                return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_IN_LIST, at, inner);
             }
         }
     } else if (parse_rule(list, &parsed[0], why, why_len) < 0) {
@@ -200,7 +191,7 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
         free(parsed);
         char max[24];
         snprintf(max, sizeof max, "%d", HTTP_FAULTS_MAX_PATTERN_BYTES);
-        return fail(why, why_len, LHV1_FAULT_REASON_PATTERNS_TOO_LONG, max);
+        return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_PATTERNS_TOO_LONG, max);
     }
     if (f->n + n > f->cap) {
         size_t cap = f->cap ? f->cap : 8;
@@ -209,7 +200,7 @@ int http_faults_add_json(http_faults *f, const cJSON *json, char *why, size_t wh
         http_rule *p = realloc(f->rules, cap * sizeof *p);
         if (!p) {
             free(parsed);
-            return fail(why, why_len, "out of memory");
+            return lhv1_fail_why(why, why_len, "out of memory");
         }
         f->rules = p;
         f->cap = cap;

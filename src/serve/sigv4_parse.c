@@ -1,22 +1,10 @@
 /* SigV4 text parsing (see sigv4_parse.h). */
 #include "sigv4_parse.h"
+#include "fail_why.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t why_len,
-                                                     const char *fmt, ...)
-{
-    if (why_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int is_lower_token(char c)
 {
@@ -62,23 +50,24 @@ static int parse_credential(const char *v, size_t n, sigv4_authz *a, char *why, 
         if (i < n && v[i] != '/')
             continue;
         if (k == 5)
-            return fail(why, why_len, "Credential has more than five parts");
+            return lhv1_fail_why(why, why_len, "Credential has more than five parts");
         part[k] = v + start;
         len[k++] = i - start;
         start = i + 1;
     }
     if (k != 5)
-        return fail(why, why_len, "Credential is not KEY/DATE/REGION/SERVICE/aws4_request");
+        return lhv1_fail_why(why, why_len,
+                             "Credential is not KEY/DATE/REGION/SERVICE/aws4_request");
     if (copy_part(a->key_id, sizeof a->key_id, part[0], len[0], is_key_char) < 0)
-        return fail(why, why_len, "bad access key id in Credential");
+        return lhv1_fail_why(why, why_len, "bad access key id in Credential");
     if (len[1] != 8 || copy_part(a->date, sizeof a->date, part[1], len[1], is_digit) < 0)
-        return fail(why, why_len, "bad date in Credential (want YYYYMMDD)");
+        return lhv1_fail_why(why, why_len, "bad date in Credential (want YYYYMMDD)");
     if (copy_part(a->region, sizeof a->region, part[2], len[2], is_lower_token) < 0)
-        return fail(why, why_len, "bad region in Credential");
+        return lhv1_fail_why(why, why_len, "bad region in Credential");
     if (copy_part(a->service, sizeof a->service, part[3], len[3], is_lower_token) < 0)
-        return fail(why, why_len, "bad service in Credential");
+        return lhv1_fail_why(why, why_len, "bad service in Credential");
     if (len[4] != 12 || memcmp(part[4], "aws4_request", 12))
-        return fail(why, why_len, "Credential does not end in aws4_request");
+        return lhv1_fail_why(why, why_len, "Credential does not end in aws4_request");
     return 0;
 }
 
@@ -86,9 +75,9 @@ static int parse_signed_headers(const char *v, size_t n, sigv4_authz *a, char *w
                                 size_t why_len)
 {
     if (n == 0)
-        return fail(why, why_len, "SignedHeaders is empty");
+        return lhv1_fail_why(why, why_len, "SignedHeaders is empty");
     if (n >= sizeof a->signed_headers)
-        return fail(why, why_len, "SignedHeaders is too long");
+        return lhv1_fail_why(why, why_len, "SignedHeaders is too long");
     memcpy(a->signed_headers, v, n);
     a->signed_headers[n] = 0;
     a->n_signed = 0;
@@ -98,12 +87,13 @@ static int parse_signed_headers(const char *v, size_t n, sigv4_authz *a, char *w
             continue;
         size_t len = i - start;
         if (a->n_signed == SIGV4_MAX_SIGNED)
-            return fail(why, why_len, "more than %d signed headers", SIGV4_MAX_SIGNED);
+            return lhv1_fail_why(why, why_len, "more than %d signed headers", SIGV4_MAX_SIGNED);
         char *name = a->names[a->n_signed];
         if (copy_part(name, SIGV4_NAME_MAX, v + start, len, is_lower_token) < 0)
-            return fail(why, why_len, "SignedHeaders holds an empty, long or non-lowercase name");
+            return lhv1_fail_why(why, why_len,
+                                 "SignedHeaders holds an empty, long or non-lowercase name");
         if (a->n_signed && strcmp(a->names[a->n_signed - 1], name) >= 0)
-            return fail(why, why_len, "SignedHeaders is not sorted or repeats a name");
+            return lhv1_fail_why(why, why_len, "SignedHeaders is not sorted or repeats a name");
         a->n_signed++;
         start = i + 1;
     }
@@ -115,7 +105,7 @@ int sigv4_parse_authorization(const char *value, sigv4_authz *a, char *why, size
     static const char algo[] = "AWS4-HMAC-SHA256";
     memset(a, 0, sizeof *a);
     if (strncmp(value, algo, sizeof algo - 1) || value[sizeof algo - 1] != ' ')
-        return fail(why, why_len, "the Authorization header is not AWS4-HMAC-SHA256");
+        return lhv1_fail_why(why, why_len, "the Authorization header is not AWS4-HMAC-SHA256");
     const char *p = value + sizeof algo - 1;
     int seen_cred = 0, seen_sh = 0, seen_sig = 0;
     for (;;) {
@@ -127,7 +117,7 @@ int sigv4_parse_authorization(const char *value, sigv4_authz *a, char *why, size
         while (*eq && *eq != '=' && *eq != ',' && *eq != ' ')
             eq++;
         if (*eq != '=')
-            return fail(why, why_len, "Authorization: a component without '='");
+            return lhv1_fail_why(why, why_len, "Authorization: a component without '='");
         size_t nl = (size_t)(eq - p);
         const char *v = eq + 1;
         size_t vl = strcspn(v, ", ");
@@ -144,11 +134,12 @@ int sigv4_parse_authorization(const char *value, sigv4_authz *a, char *why, size
                 memcpy(a->signature, v, 64);
                 a->signature[64] = 0;
             } else {
-                fail(why, why_len, "Signature is not 64 lowercase hex digits");
+                lhv1_fail_why(why, why_len, "Signature is not 64 lowercase hex digits");
             }
         } else {
-            return fail(why, why_len, "Authorization: unknown or repeated component \"%.*s\"",
-                        (int)(nl > 32 ? 32 : nl), p);
+            return lhv1_fail_why(why, why_len,
+                                 "Authorization: unknown or repeated component \"%.*s\"",
+                                 (int)(nl > 32 ? 32 : nl), p);
         }
         if (rc < 0)
             return -1;
@@ -158,10 +149,11 @@ int sigv4_parse_authorization(const char *value, sigv4_authz *a, char *why, size
         if (*p == ',')
             p++;
         else if (*p)
-            return fail(why, why_len, "Authorization: components not separated by ','");
+            return lhv1_fail_why(why, why_len, "Authorization: components not separated by ','");
     }
     if (!seen_cred || !seen_sh || !seen_sig)
-        return fail(why, why_len, "Authorization needs Credential, SignedHeaders and Signature");
+        return lhv1_fail_why(why, why_len,
+                             "Authorization needs Credential, SignedHeaders and Signature");
     return 0;
 }
 

@@ -4,7 +4,6 @@
  * and judged against the recorded states (lhv1_judge_load). */
 #include <cjson/cJSON.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +12,7 @@
 #include "lhv1/persistor.h"
 #include "lhv1testing/fault_fields.h"
 #include "lhv1testing/plan_offset.h"
-
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#include "fail_why.h"
 
 static const char *str_field(const cJSON *o, const char *name)
 {
@@ -87,10 +78,11 @@ static int reproduce(const char *plan, const char *resolved, const char *index,
         return -1;
     const lhv1_fault_kind_info *info = lhv1_fault_kind_info_of(f.kind);
     if (!info->torn && f.kind != LHV1_FAULT_GET_BIT_FLIP)
-        return fail(why, wn, "%s: only torn writes and bit flips are reproduced from the bytes before",
-                    lhv1_fault_kind_name(f.kind));
+        return lhv1_fail_why(
+            why, wn, "%s: only torn writes and bit flips are reproduced from the bytes before",
+            lhv1_fault_kind_name(f.kind));
     if (ended_absent)
-        return fail(why, wn, "the file records no bytes after the fault");
+        return lhv1_fail_why(why, wn, "the file records no bytes after the fault");
     f.nth = 0;
     f.persistent = 0;
     uint64_t place = 0;
@@ -99,14 +91,14 @@ static int reproduce(const char *plan, const char *resolved, const char *index,
         /* Go placed it in these bytes: a place that does not resolve here
          * is a disagreement, not an unusable file. */
         if (info->torn && at.old && before_absent) {
-            fail(why, wn, "no old object to place the cut in");
+            lhv1_fail_why(why, wn, "no old object to place the cut in");
             return 1;
         }
         if (lhv1_plan_offset_place(&at, in->data, in->len, &place, why, wn) < 0)
             return 1;
         int64_t v = info->torn ? (int64_t)place + at.delta : (int64_t)place * 8 + at.delta;
         if (v < 0) {
-            fail(why, wn, "the place is before the object's start");
+            lhv1_fail_why(why, wn, "the place is before the object's start");
             return 1;
         }
         if (info->torn)
@@ -121,8 +113,8 @@ static int reproduce(const char *plan, const char *resolved, const char *index,
     if (!info->torn && before->len)
         f.bit %= (uint64_t)before->len * 8;
     if (f.cut != want.cut || f.bit != want.bit) {
-        fail(why, wn, "%s resolves to cut=%llu bit=%llu, the file says %s", plan,
-             (unsigned long long)f.cut, (unsigned long long)f.bit, resolved);
+        lhv1_fail_why(why, wn, "%s resolves to cut=%llu bit=%llu, the file says %s", plan,
+                      (unsigned long long)f.cut, (unsigned long long)f.bit, resolved);
         return 1;
     }
     lhv1_buf key, got;
@@ -137,12 +129,12 @@ static int reproduce(const char *plan, const char *resolved, const char *index,
     lhv1_store_err err;
     int rc = -1;
     if (!fs || lhv1_persistor_key(index, &key) < 0) {
-        fail(why, wn, "out of memory");
+        lhv1_fail_why(why, wn, "out of memory");
         goto out;
     }
     lhv1_bytes k = {key.data, key.len};
     if (!before_absent && lhv1_store_put(mem, k, (lhv1_bytes){before->data, before->len}, &err) < 0) {
-        fail(why, wn, "out of memory");
+        lhv1_fail_why(why, wn, "out of memory");
         goto out;
     }
     if (info->torn) {
@@ -152,13 +144,13 @@ static int reproduce(const char *plan, const char *resolved, const char *index,
         rc = lhv1_store_get(fs, k, &got, &err);
     }
     if (rc < 0 || lhv1_fault_store_fired(fs, f.kind) != 1) {
-        fail(why, wn, "%s did not fire on the recorded bytes", plan);
+        lhv1_fail_why(why, wn, "%s did not fire on the recorded bytes", plan);
         rc = 1;
         goto out;
     }
     if (!lhv1_bytes_eq((lhv1_bytes){got.data, got.len}, (lhv1_bytes){ended->data, ended->len})) {
-        fail(why, wn, "%s gives other bytes than the file's (%zu B, the file %zu B)", plan,
-             got.len, ended->len);
+        lhv1_fail_why(why, wn, "%s gives other bytes than the file's (%zu B, the file %zu B)",
+                      plan, got.len, ended->len);
         rc = 1;
     }
 out:
@@ -184,7 +176,7 @@ static int judge(const char *index, const lhv1_buf *ended, int ended_absent,
     if (!mem || lhv1_persistor_key(index, &key) < 0 ||
         (!ended_absent && lhv1_store_put(mem, (lhv1_bytes){key.data, key.len},
                                          (lhv1_bytes){ended->data, ended->len}, &err) < 0)) {
-        fail(why, wn, "out of memory");
+        lhv1_fail_why(why, wn, "out of memory");
     } else {
         lhv1_persistor p;
         lhv1_persistor_init(&p, mem);
@@ -192,7 +184,7 @@ static int judge(const char *index, const lhv1_buf *ended, int ended_absent,
         lhv1_status st;
         lhv1_verdict v = lhv1_persistor_load(&p, index, &l, &st);
         if (v == LHV1_OK && (lhv1_index_dump(&l.idx, &dump) < 0 || dump.failed)) {
-            fail(why, wn, "out of memory");
+            lhv1_fail_why(why, wn, "out of memory");
         } else {
             r->outcome = lhv1_judge_load(index, v, &st, (lhv1_bytes){dump.data, dump.len}, states,
                                          n, r->detail, sizeof r->detail);
@@ -213,7 +205,7 @@ int lhv1_replay_run(const uint8_t *json, size_t len, lhv1_replay_result *r, char
     r->go = LHV1_GO_ERROR;
     cJSON *doc = cJSON_ParseWithLength((const char *)json, len);
     if (!doc)
-        return fail(why, wn, "not JSON");
+        return lhv1_fail_why(why, wn, "not JSON");
     lhv1_buf before, written, ended;
     lhv1_buf_init(&before);
     lhv1_buf_init(&written);
@@ -226,16 +218,16 @@ int lhv1_replay_run(const uint8_t *json, size_t len, lhv1_replay_result *r, char
     const char *outcome = str_field(doc, "outcome"), *persistor = str_field(doc, "persistor");
     const char *detail = str_field(doc, "detail"), *where = str_field(doc, "where");
     if (!format || strcmp(format, LHV1_REPLAY_FORMAT)) {
-        fail(why, wn, "not a replay file (format %s)", LHV1_REPLAY_FORMAT);
+        lhv1_fail_why(why, wn, "not a replay file (format %s)", LHV1_REPLAY_FORMAT);
     } else if (!index || !plan || !resolved || !outcome || !persistor || !*index) {
-        fail(why, wn, "a replay file needs index, plan, resolved, outcome and persistor");
+        lhv1_fail_why(why, wn, "a replay file needs index, plan, resolved, outcome and persistor");
     } else if (bytes_field(doc, "before", &before, &before_absent) < 0 ||
                bytes_field(doc, "written", &written, &written_absent) < 0 ||
                bytes_field(doc, "ended", &ended, &r->ended_absent) < 0) {
-        fail(why, wn, "before, written and ended must be base64 or null");
+        lhv1_fail_why(why, wn, "before, written and ended must be base64 or null");
     } else if (read_states(cJSON_GetObjectItemCaseSensitive(doc, "states"), states,
                            sizeof states / sizeof states[0], &n_states) < 0) {
-        fail(why, wn, "states: a list of {generation, role, dump}");
+        lhv1_fail_why(why, wn, "states: a list of {generation, role, dump}");
     } else {
         snprintf(r->index, sizeof r->index, "%s", index);
         snprintf(r->persistor, sizeof r->persistor, "%s", persistor);

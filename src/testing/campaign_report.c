@@ -8,18 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "lhv1testing/campaign.h"
-
-static void md_cell(lhv1_buf *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            lhv1_buf_puts(out, "\\|");
-        else if (*s == '\n')
-            lhv1_buf_putc(out, ' ');
-        else
-            lhv1_buf_putc(out, (uint8_t)*s);
-    }
-}
+#include "lhv1testing/markdown.h"
 
 static void md_cases(lhv1_buf *out, const lhv1_campaign_result *res, int silent)
 {
@@ -37,9 +26,9 @@ static void md_cases(lhv1_buf *out, const lhv1_campaign_result *res, int silent)
             snprintf(off, sizeof off, " bit=%llu", (unsigned long long)c->fault.bit);
         lhv1_buf_printf(out, "| %s | #%llu%s | ", c->row, (unsigned long long)c->fault.nth,
                         off);
-        md_cell(out, c->offset_class);
+        lhv1_md_text_str(out, c->offset_class);
         lhv1_buf_printf(out, " | %s | %s | ", c->index, lhv1_outcome_name(c->outcome));
-        md_cell(out, c->detail);
+        lhv1_md_text_str(out, c->detail);
         lhv1_buf_puts(out, " |\n");
     }
 }

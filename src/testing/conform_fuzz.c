@@ -149,17 +149,6 @@ static int seen_behaviour(const fz *f, const char *b)
     return 0;
 }
 
-static int write_path(const char *dir, const char *file, const uint8_t *p, size_t n)
-{
-    char *path = conform_join_path(dir, file, NULL);
-    FILE *fp = path ? fopen(path, "wb") : NULL;
-    int rc = fp && fwrite(p, 1, n, fp) == n ? 0 : -1;
-    if (fp && fclose(fp) != 0)
-        rc = -1;
-    free(path);
-    return rc;
-}
-
 /* An input of a new (behaviour, verdict, reason) class joins the corpus,
  * and --corpus's directory. */
 static int keep(fz *f, const uint8_t *p, size_t n, const char *name, const char *behaviour)
@@ -182,7 +171,7 @@ static int keep(fz *f, const uint8_t *p, size_t n, const char *name, const char 
         char hex[2 * sizeof sum + 1], file[64];
         sodium_bin2hex(hex, sizeof hex, sum, sizeof sum);
         snprintf(file, sizeof file, "fuzz-%.16s.lhv1", hex);
-        write_path(f->o->corpus, file, p, n);
+        conform_write_path(f->o->corpus, file, p, n);
     }
     return 0;
 }

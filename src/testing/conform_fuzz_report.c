@@ -11,6 +11,7 @@
 
 #include "conform_fuzz.h"
 #include "internal.h"
+#include "lhv1testing/markdown.h"
 
 static void str(lhv1_buf *b, const char *s)
 {
@@ -57,24 +58,12 @@ int lhv1_conform_fuzz_json(const lhv1_conform_fuzz_result *r, lhv1_buf *b)
     return b->failed ? -1 : 0;
 }
 
-/* Markdown table cells: '|' and line ends would break the row. */
-static void cell(lhv1_buf *b, const char *s)
-{
-    for (; s && *s; s++)
-        if (*s == '|')
-            lhv1_buf_puts(b, "\\|");
-        else if (*s == '\n')
-            lhv1_buf_putc(b, ' ');
-        else
-            lhv1_buf_putc(b, *s);
-}
-
 int lhv1_conform_fuzz_markdown(const lhv1_conform_fuzz_result *r, lhv1_buf *b)
 {
     lhv1_buf_puts(b, "# lhv1 conform --fuzz: ");
-    cell(b, r->testee);
+    lhv1_md_text_str(b, r->testee);
     lhv1_buf_puts(b, " (");
-    cell(b, r->version);
+    lhv1_md_text_str(b, r->version);
     lhv1_buf_printf(b,
                     ")\n\n%llu inputs in %.1f s: %.0f exec/s with %u testee processes. Corpus: %zu seeds, %zu added; "
                     "%zu (behaviour, verdict, reason) classes. %llu inputs disagreed, in %zu "
@@ -93,12 +82,12 @@ int lhv1_conform_fuzz_markdown(const lhv1_conform_fuzz_result *r, lhv1_buf *b)
     for (size_t i = 0; i < r->n_candidates; i++) {
         const lhv1_fuzz_candidate *c = &r->candidates[i];
         lhv1_buf_puts(b, "| ");
-        cell(b, c->klass);
+        lhv1_md_text_str(b, c->klass);
         lhv1_buf_puts(b, " | ");
-        cell(b, c->failure);
+        lhv1_md_text_str(b, c->failure);
         lhv1_buf_printf(b, " | %llu | %zu → %zu | `", (unsigned long long)c->count,
                         c->original_len, c->minimized_len);
-        cell(b, c->dir);
+        lhv1_md_code_str(b, c->dir);
         lhv1_buf_puts(b, "` |\n");
     }
     return b->failed ? -1 : 0;
@@ -112,17 +101,6 @@ static void put_bytes(lhv1_buf *b, const uint8_t *p, size_t n)
         lhv1_buf_puts(b, "null");
     else
         lhv1_json_str_append(b, (lhv1_bytes){p, n});
-}
-
-static int write_path(const char *dir, const char *file, const uint8_t *p, size_t n)
-{
-    char *path = conform_join_path(dir, file, NULL);
-    FILE *fp = path ? fopen(path, "wb") : NULL;
-    int rc = fp && fwrite(p, 1, n, fp) == n ? 0 : -1;
-    if (fp && fclose(fp) != 0)
-        rc = -1;
-    free(path);
-    return rc;
 }
 
 /* A class as a directory name: lowercase letters, digits, '-', '_'. */
@@ -212,10 +190,10 @@ int fuzz_write_candidate(const char *out, size_t index, lhv1_fuzz_candidate *cd,
                     ok ? "-" : lhv1_reason_code(j->st.reason), j->c.go, ok ? "expected/" : "-",
                     ok ? stem : "", ok ? ".dump" : "", j->c.failure ? j->c.failure : "");
     int rc = b.failed || row.failed ||
-                     write_path(dir, "object.lhv1", small->data, small->len) != 0 ||
-                     write_path(dir, "found.lhv1", found->data, found->len) != 0 ||
-                     write_path(dir, "answers.json", b.data, b.len) != 0 ||
-                     write_path(dir, "MANIFEST.row", row.data, row.len) != 0
+                     conform_write_path(dir, "object.lhv1", small->data, small->len) != 0 ||
+                     conform_write_path(dir, "found.lhv1", found->data, found->len) != 0 ||
+                     conform_write_path(dir, "answers.json", b.data, b.len) != 0 ||
+                     conform_write_path(dir, "MANIFEST.row", row.data, row.len) != 0
                  ? -1
                  : 0;
     if (rc != 0)

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "lhv1testing/conform.h"
+#include "lhv1testing/markdown.h"
 
 static const char *const cap_names[] = {"load", "save", "use", "lhv2"};
 
@@ -25,33 +26,21 @@ static const char *str_or(const char *s, const char *dflt)
     return s && *s ? s : dflt;
 }
 
-static void md_cell(lhv1_buf *out, const char *s)
-{
-    for (s = str_or(s, ""); *s; s++) {
-        if (*s == '|')
-            lhv1_buf_puts(out, "\\|");
-        else if (*s == '`')
-            lhv1_buf_puts(out, "'");
-        else
-            lhv1_buf_putc(out, (uint8_t)*s);
-    }
-}
-
 static void md_row(lhv1_buf *out, const lhv1_conform_case *c)
 {
     lhv1_buf_puts(out, "| `");
-    md_cell(out, c->name);
+    lhv1_md_code_str(out, c->name);
     lhv1_buf_printf(out, "` | %s | %s%s | %s | %c | %c | %s | %s | ", c->spec, c->go,
                     c->go_predicted ? " (predicted)" : "", c->outcome, c->agrees_spec,
                     c->agrees_go, c->dump, lhv1_case_result_name(c->result));
-    md_cell(out, c->failure);
+    lhv1_md_text_str(out, c->failure);
     if (c->listed_message) {
         lhv1_buf_puts(out, " (listed: ");
-        md_cell(out, c->listed_message);
+        lhv1_md_text_str(out, c->listed_message);
         lhv1_buf_putc(out, ')');
     }
     lhv1_buf_puts(out, " | ");
-    md_cell(out, c->detail);
+    lhv1_md_text_str(out, c->detail);
     lhv1_buf_puts(out, " |\n");
 }
 
@@ -61,11 +50,13 @@ static const char md_head[] =
 
 int lhv1_conform_markdown(const lhv1_conform_result *res, lhv1_buf *out)
 {
-    lhv1_buf_printf(out, "## lhv1 conform: %s\n\n", str_or(res->testee, "?"));
-    lhv1_buf_puts(out, "Testee `");
-    md_cell(out, res->command);
-    lhv1_buf_printf(out, "` (%s), protocol %d, capabilities: ", str_or(res->version, "?"),
-                    LHV1_TESTEE_PROTOCOL);
+    lhv1_buf_puts(out, "## lhv1 conform: ");
+    lhv1_md_text_str(out, str_or(res->testee, "?"));
+    lhv1_buf_puts(out, "\n\nTestee `");
+    lhv1_md_code_str(out, res->command);
+    lhv1_buf_puts(out, "` (");
+    lhv1_md_text_str(out, str_or(res->version, "?"));
+    lhv1_buf_printf(out, "), protocol %d, capabilities: ", LHV1_TESTEE_PROTOCOL);
     caps_text(out, res->caps);
     lhv1_buf_printf(out, ".\n\n**%s**: %zu cases in %.1f s; %zu pass, %zu unexpected failures, "
                          "%zu expected failures (failure list), %zu now pass, %zu fail with "
@@ -90,9 +81,11 @@ int lhv1_conform_markdown(const lhv1_conform_result *res, lhv1_buf *out)
         any = 1;
         md_row(out, c);
     }
-    for (size_t i = 0; i < res->n_stale; i++)
-        lhv1_buf_printf(out, "%s| `%s` | | | | | | | listed, no such case | | |\n",
-                        any || i ? "" : md_head, res->stale[i]);
+    for (size_t i = 0; i < res->n_stale; i++) {
+        lhv1_buf_printf(out, "%s| `", any || i ? "" : md_head);
+        lhv1_md_code_str(out, res->stale[i]);
+        lhv1_buf_puts(out, "` | | | | | | | listed, no such case | | |\n");
+    }
     lhv1_buf_printf(out, "\n### Every case\n\n%s", md_head);
     for (size_t i = 0; i < res->n; i++)
         md_row(out, &res->cases[i]);

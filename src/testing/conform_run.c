@@ -69,6 +69,17 @@ char *conform_join_path(const char *a, const char *b, const char *c)
     return p;
 }
 
+int conform_write_path(const char *dir, const char *file, const uint8_t *p, size_t n)
+{
+    char *path = conform_join_path(dir, file, NULL);
+    FILE *fp = path ? fopen(path, "wb") : NULL;
+    int rc = fp && fwrite(p, 1, n, fp) == n ? 0 : -1;
+    if (fp && fclose(fp) != 0)
+        rc = -1;
+    free(path);
+    return rc;
+}
+
 int conform_read_path(const char *dir, const char *sub, const char *file, lhv1_buf *out)
 {
     char *p = conform_join_path(dir, sub, file);

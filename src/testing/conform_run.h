@@ -29,6 +29,8 @@ lhv1_conform_case *conform_new_case(run *r, const char *kind, const char *fmt, .
 void conform_progress(run *r, const lhv1_conform_case *c);
 /* "a/b[/c]", malloc'd. */
 char *conform_join_path(const char *a, const char *b, const char *c);
+/* The n bytes at p as the file dir/file. 0 or -1. */
+int conform_write_path(const char *dir, const char *file, const uint8_t *p, size_t n);
 /* The file a/b[/c] into out. 0 or -1. */
 int conform_read_path(const char *dir, const char *sub, const char *file, lhv1_buf *out);
 /* A manifest's words into out[n], kept printable. */

@@ -1,12 +1,12 @@
 /* One validation of plan lines and lhv1 serve rules, and the plan-line
  * syntax (lhv1testing/fault_fields.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "internal.h" /* lhv1_utf8_valid */
 #include "lhv1testing/fault_fields.h"
+#include "fail_why.h"
 
 typedef struct field_row {
     const char *name;
@@ -70,16 +70,6 @@ const char *lhv1_http_fault_kind_name(lhv1_http_fault_kind k)
     if ((unsigned)k >= LHV1_HTTP_FAULT_KIND_COUNT)
         return "unknown";
     return kinds[LHV1_FAULT_KIND_COUNT + k - 1].name;
-}
-
-__attribute__((format(printf, 3, 4))) static int refuse(char *why, size_t n, const char *fmt,
-                                                         ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, n, fmt, ap);
-    va_end(ap);
-    return -1;
 }
 
 static int field_of(const char *name)
@@ -187,10 +177,10 @@ int lhv1_fault_spec_read(lhv1_fault_spec *s, lhv1_fault_syntax syntax,
         int f = field_of(items[i].name);
         int is_kind = !strcmp(items[i].name, "kind");
         if (f < 0 && !is_kind)
-            return refuse(why, why_len, LHV1_FAULT_REASON_UNKNOWN_FIELD, items[i].name);
+            return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_UNKNOWN_FIELD, items[i].name);
         unsigned bit = is_kind ? 1u << LHV1_FIELD_COUNT : 1u << f;
         if (seen & bit)
-            return refuse(why, why_len, LHV1_FAULT_REASON_TWICE, items[i].name);
+            return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_TWICE, items[i].name);
         seen |= bit;
         if (is_kind)
             kind = &items[i];
@@ -198,17 +188,17 @@ int lhv1_fault_spec_read(lhv1_fault_spec *s, lhv1_fault_syntax syntax,
 
     /* 2. The kind. */
     if (!kind || kind->type != LHV1_VALUE_STRING)
-        return refuse(why, why_len, "%s",
-                      syntax == LHV1_SYNTAX_PLAN ? LHV1_FAULT_REASON_EMPTY_LINE
-                                                 : LHV1_FAULT_REASON_NO_KIND);
+        return lhv1_fail_why(why, why_len, "%s",
+                             syntax == LHV1_SYNTAX_PLAN ? LHV1_FAULT_REASON_EMPTY_LINE
+                                                        : LHV1_FAULT_REASON_NO_KIND);
     size_t k = 1; /* 0 is "none", no fault */
     while (k < N_KINDS && strcmp(kinds[k].name, kind->s))
         k++;
     if (k == N_KINDS)
-        return refuse(why, why_len, LHV1_FAULT_REASON_UNKNOWN_KIND, kind->s);
+        return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_UNKNOWN_KIND, kind->s);
     const kind_row *kr = &kinds[k];
     if (kr->http && syntax == LHV1_SYNTAX_PLAN)
-        return refuse(why, why_len, LHV1_FAULT_REASON_HTTP_IN_PLAN, kr->name);
+        return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_HTTP_IN_PLAN, kr->name);
     if (kr->http)
         s->http_kind = (lhv1_http_fault_kind)(k - LHV1_FAULT_KIND_COUNT + 1);
     else
@@ -222,29 +212,29 @@ int lhv1_fault_spec_read(lhv1_fault_spec *s, lhv1_fault_syntax syntax,
         int f = field_of(it->name);
         const field_row *fr = &fields[f];
         if (!fr->common && !(kr->takes >> f & 1))
-            return refuse(why, why_len, LHV1_FAULT_REASON_NOT_TAKEN, kr->name, fr->name);
+            return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_NOT_TAKEN, kr->name, fr->name);
         if (syntax == LHV1_SYNTAX_PLAN && !fr->in_plan)
-            return refuse(why, why_len, LHV1_FAULT_REASON_RULE_ONLY, fr->name);
+            return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_RULE_ONLY, fr->name);
         if (fr->type == LHV1_FIELD_TYPE_PLACE && it->type == LHV1_VALUE_STRING) {
             /* A place (plan_offset.h, its one parser): plan lines only, the
              * fault store resolving it in the object the fault acts on. */
             lhv1_plan_offset at;
             if (lhv1_plan_offset_parse(it->s, strlen(it->s), &at, NULL, 0) < 0 ||
                 at.n_steps == 0)
-                return refuse(why, why_len, "%s", fr->refusal);
+                return lhv1_fail_why(why, why_len, "%s", fr->refusal);
             if (syntax == LHV1_SYNTAX_RULE)
-                return refuse(why, why_len, LHV1_FAULT_REASON_PLACE_IN_RULE, fr->name);
+                return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_PLACE_IN_RULE, fr->name);
             if (at.old && !(f == LHV1_FIELD_CUT && s->store_kind == LHV1_FAULT_PUT_TORN_OVER_OLD))
-                return refuse(why, why_len, "%s", LHV1_FAULT_REASON_OLD_PLACE);
+                return lhv1_fail_why(why, why_len, "%s", LHV1_FAULT_REASON_OLD_PLACE);
             s->at = at;
             s->given[s->n_given++] = (unsigned char)f;
             continue;
         }
         if (!value_ok(fr, it))
-            return refuse(why, why_len, "%s", fr->refusal);
+            return lhv1_fail_why(why, why_len, "%s", fr->refusal);
         if (f == LHV1_FIELD_OP && !kr->http && op_of(it->s) != (int)kr->op)
-            return refuse(why, why_len, LHV1_FAULT_REASON_WRONG_OP, kr->name,
-                          lhv1_store_op_name(kr->op));
+            return lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_WRONG_OP, kr->name,
+                                 lhv1_store_op_name(kr->op));
         store_value(s, f, it);
         s->given[s->n_given++] = (unsigned char)f;
     }
@@ -301,7 +291,7 @@ int lhv1_fault_parse(const char *line, lhv1_fault *out, lhv1_plan_offset *at, ch
     if (!buf || !items) {
         lhv1_free(buf);
         lhv1_free(items);
-        return refuse(why, why_len, "out of memory");
+        return lhv1_fail_why(why, why_len, "out of memory");
     }
     memcpy(buf, line, len + 1);
     size_t n = 0;
@@ -320,7 +310,7 @@ int lhv1_fault_parse(const char *line, lhv1_fault *out, lhv1_plan_offset *at, ch
             it->type = LHV1_VALUE_BOOL;
             it->b = 1;
         } else if (!eq) {
-            rc = refuse(why, why_len, LHV1_FAULT_REASON_NOT_NAME_VALUE, w);
+            rc = lhv1_fail_why(why, why_len, LHV1_FAULT_REASON_NOT_NAME_VALUE, w);
         } else {
             *eq = 0;
             it->name = w;

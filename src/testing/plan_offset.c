@@ -3,7 +3,6 @@
  * object with liblhv1's frame and graph decoders, nodes and neighbours
  * numbered in bytewise key order. Plan lines are read in fault_fields.c. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "lhv1/frame.h"
 #include "lhv1/graph.h"
 #include "lhv1testing/plan_offset.h"
+#include "fail_why.h"
 
 static const struct {
     const char *name;
@@ -24,17 +24,6 @@ static const struct {
     LHV1_PLAN_ANCHORS(LHV1_PLAN_ANCHOR_ROW)
 #undef LHV1_PLAN_ANCHOR_ROW
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t n, const char *fmt, ...)
-{
-    if (why && n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, n, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* A run of decimal digits at p (up to end) as a value below 2^63; the
  * number of digits, 0 when there are none, -1 when out of range. */
@@ -57,12 +46,13 @@ int lhv1_plan_offset_parse(const char *text, size_t len, lhv1_plan_offset *o, ch
     memset(o, 0, sizeof *o);
     const char *p = text, *end = text + len;
     if (p == end)
-        return fail(why, why_len, "empty offset");
+        return lhv1_fail_why(why, why_len, "empty offset");
     uint64_t v;
     if (*p >= '0' && *p <= '9') {
         int n = digits(p, end, &v);
         if (n < 0 || p + n != end)
-            return fail(why, why_len, "offset \"%.*s\": not a number, nor a place", (int)len, text);
+            return lhv1_fail_why(why, why_len, "offset \"%.*s\": not a number, nor a place",
+                                 (int)len, text);
         o->delta = (int64_t)v;
         return 0;
     }
@@ -82,21 +72,23 @@ int lhv1_plan_offset_parse(const char *text, size_t len, lhv1_plan_offset *o, ch
                 !memcmp(anchors[i].name, name, name_len))
                 a = i;
         if (a < 0)
-            return fail(why, why_len, "offset \"%.*s\": \"%.*s\" is not a place %s%s", (int)len,
-                        text, (int)name_len, name, parent == LHV1_ANCHOR_ROOT ? "first" : "after ",
-                        parent == LHV1_ANCHOR_ROOT ? "" : anchors[parent].name);
+            return lhv1_fail_why(why, why_len, "offset \"%.*s\": \"%.*s\" is not a place %s%s",
+                                 (int)len, text, (int)name_len, name,
+                                 parent == LHV1_ANCHOR_ROOT ? "first" : "after ",
+                                 parent == LHV1_ANCHOR_ROOT ? "" : anchors[parent].name);
         if (o->n_steps == LHV1_PLAN_MAX_STEPS)
-            return fail(why, why_len, "offset \"%.*s\": too many parts", (int)len, text);
+            return lhv1_fail_why(why, why_len, "offset \"%.*s\": too many parts", (int)len, text);
         o->steps[o->n_steps].anchor = (lhv1_plan_anchor)a;
         o->steps[o->n_steps].index = 0;
         if (anchors[a].indexed) {
             int n = digits(p, end, &v);
             if (n == 0)
-                return fail(why, why_len, "offset \"%.*s\": %s needs its number (%s0)", (int)len,
-                            text, anchors[a].name, anchors[a].name);
+                return lhv1_fail_why(why, why_len, "offset \"%.*s\": %s needs its number (%s0)",
+                                     (int)len, text, anchors[a].name, anchors[a].name);
             if (n < 0)
-                return fail(why, why_len, "offset \"%.*s\": the number after %s is out of range",
-                            (int)len, text, anchors[a].name);
+                return lhv1_fail_why(why, why_len,
+                                     "offset \"%.*s\": the number after %s is out of range",
+                                     (int)len, text, anchors[a].name);
             o->steps[o->n_steps].index = v;
             p += n;
         }
@@ -114,12 +106,14 @@ int lhv1_plan_offset_parse(const char *text, size_t len, lhv1_plan_offset *o, ch
     if (*p == '-')
         sign = -1;
     else if (*p != '+')
-        return fail(why, why_len, "offset \"%.*s\": \"%.*s\" after the place (want +N or -N)",
-                    (int)len, text, (int)(end - p), p);
+        return lhv1_fail_why(why, why_len,
+                             "offset \"%.*s\": \"%.*s\" after the place (want +N or -N)", (int)len,
+                             text, (int)(end - p), p);
     p++;
     int n = digits(p, end, &v);
     if (n <= 0 || p + n != end || v >= (UINT64_C(1) << 62))
-        return fail(why, why_len, "offset \"%.*s\": not +N or -N after the place", (int)len, text);
+        return lhv1_fail_why(why, why_len, "offset \"%.*s\": not +N or -N after the place",
+                             (int)len, text);
     o->delta = sign * (int64_t)v;
     return 0;
 }
@@ -214,7 +208,7 @@ int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_
     lhv1_bytes env, section;
     lhv1_status st;
     if (lhv1_unframe(body, len, &env, &section, &st) < 0)
-        return fail(why, why_len, "not an LHV1 object");
+        return lhv1_fail_why(why, why_len, "not an LHV1 object");
     const uint64_t graph_at = (uint64_t)(section.data - body);
     lhv1_graph g;
     int decoded = 0, rc = 0;
@@ -229,13 +223,14 @@ int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_
         case LHV1_ANCHOR_END: *at = len; break;
         case LHV1_ANCHOR_LAYER:
             if (lhv1_graph_decode(section.data, section.len, &g, &st) < 0) {
-                rc = fail(why, why_len, "the graph section does not walk: %s", st.message);
+                rc = lhv1_fail_why(why, why_len, "the graph section does not walk: %s",
+                                   st.message);
                 break;
             }
             decoded = 1;
             if (index >= g.n_layers) {
-                rc = fail(why, why_len, "no layer %llu (the object has %llu)",
-                          (unsigned long long)index, (unsigned long long)g.n_layers);
+                rc = lhv1_fail_why(why, why_len, "no layer %llu (the object has %llu)",
+                                   (unsigned long long)index, (unsigned long long)g.n_layers);
                 break;
             }
             layer_index = index;
@@ -245,13 +240,13 @@ int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_
         case LHV1_ANCHOR_NODE: {
             uint64_t pos;
             if (index >= ly.n_nodes) {
-                rc = fail(why, why_len, "no node %llu in layer %llu (it has %llu)",
-                          (unsigned long long)index, (unsigned long long)layer_index,
-                          (unsigned long long)ly.n_nodes);
+                rc = lhv1_fail_why(why, why_len, "no node %llu in layer %llu (it has %llu)",
+                                   (unsigned long long)index, (unsigned long long)layer_index,
+                                   (unsigned long long)ly.n_nodes);
                 break;
             }
             if (nth_node(&g, &ly, index, &pos) < 0) {
-                rc = fail(why, why_len, "out of memory");
+                rc = lhv1_fail_why(why, why_len, "out of memory");
                 break;
             }
             lhv1_layer_node(&g, &ly, pos, &nd);
@@ -263,18 +258,18 @@ int lhv1_plan_offset_place(const lhv1_plan_offset *o, const uint8_t *body, size_
         case LHV1_ANCHOR_NEIGHBOR: {
             uint64_t off;
             if (index >= nd.n_neighbors) {
-                rc = fail(why, why_len, "no neighbour %llu (the node has %llu)",
-                          (unsigned long long)index, (unsigned long long)nd.n_neighbors);
+                rc = lhv1_fail_why(why, why_len, "no neighbour %llu (the node has %llu)",
+                                   (unsigned long long)index, (unsigned long long)nd.n_neighbors);
                 break;
             }
             if (nth_neighbor(&g, &nd, index, &off) < 0) {
-                rc = fail(why, why_len, "out of memory");
+                rc = lhv1_fail_why(why, why_len, "out of memory");
                 break;
             }
             *at = graph_at + off;
             break;
         }
-        default: rc = fail(why, why_len, "unknown place"); break;
+        default: rc = lhv1_fail_why(why, why_len, "unknown place"); break;
         }
     }
     if (decoded)

@@ -4,7 +4,6 @@
 #include "lhv1testing/testee_wire.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "internal.h"
 #include "json_walk.h"
+#include "fail_why.h"
 
 static const char *const outcome_names[] = {"ok", "error", "panic", "unsupported", "crash",
                                             "timeout"};
@@ -21,17 +21,6 @@ static const char *const outcome_names[] = {"ok", "error", "panic", "unsupported
 const char *lhv1_testee_outcome_name(lhv1_testee_outcome o)
 {
     return (unsigned)o < LHV1_T_OUTCOME_COUNT ? outcome_names[o] : "?";
-}
-
-static int fail(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *why, size_t why_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return -1;
 }
 
 void lhv1_testee_reply_free(lhv1_testee_reply *r)
@@ -266,24 +255,24 @@ int lhv1_testee_parse_hello(const uint8_t *msg, size_t len, lhv1_testee_hello *h
     if (jw_parse(msg, len, &root, why, why_len) != 0)
         return -1;
     if (jw_type_of(root) != JW_OBJECT)
-        return fail(why, why_len, "the hello answer is not a JSON object");
+        return lhv1_fail_why(why, why_len, "the hello answer is not a JSON object");
     if (!jw_member(root, "protocol", &v) || jw_int(v, &h->protocol) != 0)
-        return fail(why, why_len, "the hello answer has no integer \"protocol\"");
+        return lhv1_fail_why(why, why_len, "the hello answer has no integer \"protocol\"");
     if (optional_string(root, "testee", &h->testee) != 0 ||
         optional_string(root, "version", &h->version) != 0) {
         lhv1_testee_hello_free(h);
-        return fail(why, why_len, "\"testee\" or \"version\" is not a string");
+        return lhv1_fail_why(why, why_len, "\"testee\" or \"version\" is not a string");
     }
     if (!jw_member(root, "capabilities", &v) || jw_type_of(v) != JW_ARRAY) {
         lhv1_testee_hello_free(h);
-        return fail(why, why_len, "the hello answer has no \"capabilities\" array");
+        return lhv1_fail_why(why, why_len, "the hello answer has no \"capabilities\" array");
     }
     static const char *const names[] = {"load", "save", "use", "lhv2"};
     size_t pos = 0;
     while (jw_next(v, &pos, &cap)) {
         if (jw_type_of(cap) != JW_STRING) {
             lhv1_testee_hello_free(h);
-            return fail(why, why_len, "a capability is not a string");
+            return lhv1_fail_why(why, why_len, "a capability is not a string");
         }
         for (unsigned i = 0; i < 4; i++)
             if (jw_string_is(cap, names[i]))
@@ -324,7 +313,7 @@ int lhv1_testee_parse_reply(const uint8_t *msg, size_t len, lhv1_testee_op op,
     if (jw_parse(msg, len, &root, why, why_len) != 0)
         return -1;
     if (jw_type_of(root) != JW_OBJECT)
-        return fail(why, why_len, "the answer is not a JSON object");
+        return lhv1_fail_why(why, why_len, "the answer is not a JSON object");
     static const lhv1_testee_outcome answers[] = {LHV1_T_OK, LHV1_T_ERROR, LHV1_T_PANIC,
                                                   LHV1_T_UNSUPPORTED};
     int found = 0;
@@ -335,7 +324,7 @@ int lhv1_testee_parse_reply(const uint8_t *msg, size_t len, lhv1_testee_op op,
                 found = 1;
             }
     if (!found)
-        return fail(why, why_len, "no \"outcome\" of ok, error, panic or unsupported");
+        return lhv1_fail_why(why, why_len, "no \"outcome\" of ok, error, panic or unsupported");
     if (optional_string(root, "message", &r->message) != 0)
         goto bad_message;
     if (r->outcome != LHV1_T_OK)
@@ -375,11 +364,12 @@ int lhv1_testee_parse_reply(const uint8_t *msg, size_t len, lhv1_testee_op op,
     }
 bad:
     lhv1_testee_reply_free(r);
-    return fail(why, why_len, "an ok answer to %s without the fields the protocol gives it",
-                op == LHV1_OP_LOAD ? "load" : op == LHV1_OP_SAVE ? "save" : "use");
+    return lhv1_fail_why(why, why_len,
+                         "an ok answer to %s without the fields the protocol gives it",
+                         op == LHV1_OP_LOAD ? "load" : op == LHV1_OP_SAVE ? "save" : "use");
 bad_message:
     lhv1_testee_reply_free(r);
-    return fail(why, why_len, "\"message\" is not a string");
+    return lhv1_fail_why(why, why_len, "\"message\" is not a string");
 }
 
 void lhv1_testee_request_free(lhv1_testee_request *req)
@@ -437,7 +427,7 @@ int lhv1_testee_parse_request(const uint8_t *msg, size_t len, lhv1_testee_reques
     if (jw_parse(msg, len, &root, why, why_len) != 0)
         return -1;
     if (!jw_member(root, "op", &op) || jw_type_of(op) != JW_STRING)
-        return fail(why, why_len, "a request without \"op\"");
+        return lhv1_fail_why(why, why_len, "a request without \"op\"");
     req->op = jw_string_is(op, "hello") ? LHV1_OP_HELLO
               : jw_string_is(op, "load") ? LHV1_OP_LOAD
               : jw_string_is(op, "save") ? LHV1_OP_SAVE
@@ -465,7 +455,7 @@ int lhv1_testee_parse_request(const uint8_t *msg, size_t len, lhv1_testee_reques
     }
     if (bad) {
         lhv1_testee_request_free(req);
-        return fail(why, why_len, "a malformed request");
+        return lhv1_fail_why(why, why_len, "a malformed request");
     }
     return 0;
 }

@@ -4,12 +4,12 @@
 #include "lhv1testing/two_writers.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lhv1/persistor.h"
+#include "fail_why.h"
 
 #define INDEX_NAME "shared"
 #define ID_MAX 32 /* "base", "A12", "12 (Bw)" */
@@ -18,17 +18,6 @@
 
 static const char *const modes[] = {"plain", "conditional", "retry"};
 enum { PLAIN, CONDITIONAL, RETRY, N_MODES };
-
-static int failf(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int failf(char *why, size_t why_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* --- the plans table --------------------------------------------------- */
 
@@ -86,27 +75,29 @@ int lhv1_tw_plans_parse(const char *text, size_t len, lhv1_tw_plans *out, char *
         if (nf != 4 || !fl[0] || fl[0] >= sizeof pl.name || fl[1] >= sizeof pl.steps ||
             yes_no(f[2], fl[2], &pl.create) < 0 || yes_no(f[3], fl[3], &pl.racy) < 0) {
             lhv1_tw_plans_free(out);
-            return failf(why, why_len, "plans.tsv:%zu: want name, steps, create, racy", lineno);
+            return lhv1_fail_why(why, why_len, "plans.tsv:%zu: want name, steps, create, racy",
+                                 lineno);
         }
         memcpy(pl.name, f[0], fl[0]);
         memcpy(pl.steps, f[1], fl[1]);
         if (!steps_valid(pl.steps)) {
             lhv1_tw_plans_free(out);
-            return failf(why, why_len, "plans.tsv:%zu: steps are not Ar, Aw, Br or Bw", lineno);
+            return lhv1_fail_why(why, why_len, "plans.tsv:%zu: steps are not Ar, Aw, Br or Bw",
+                                 lineno);
         }
         if (out->n == cap) {
             cap = cap ? 2 * cap : 8;
             lhv1_tw_plan *v = realloc(out->v, cap * sizeof *v);
             if (!v) {
                 lhv1_tw_plans_free(out);
-                return failf(why, why_len, "out of memory");
+                return lhv1_fail_why(why, why_len, "out of memory");
             }
             out->v = v;
         }
         out->v[out->n++] = pl;
     }
     if (!out->n)
-        return failf(why, why_len, "plans.tsv: no plan");
+        return lhv1_fail_why(why, why_len, "plans.tsv: no plan");
     return 0;
 }
 
@@ -123,14 +114,14 @@ static int mem_reset(void *ctx, char *why, size_t why_len)
     lhv1_store **s = ctx;
     lhv1_store_destroy(*s);
     *s = lhv1_memory_store_new();
-    return *s ? 0 : failf(why, why_len, "out of memory");
+    return *s ? 0 : lhv1_fail_why(why, why_len, "out of memory");
 }
 
 static lhv1_store *mem_open(void *ctx, char *why, size_t why_len)
 {
     lhv1_store **s = ctx;
     if (!*s)
-        failf(why, why_len, "the memory store was not reset");
+        lhv1_fail_why(why, why_len, "the memory store was not reset");
     return *s;
 }
 
@@ -239,10 +230,10 @@ static int encode_index(const ids *l, lhv1_index *idx, lhv1_buf *graph, char *wh
     }
     lhv1_status st;
     if (graph->failed || lhv1_graph_decode(graph->data, graph->len, &idx->graph, &st) < 0)
-        return failf(why, why_len, "the writer's graph does not decode");
+        return lhv1_fail_why(why, why_len, "the writer's graph does not decode");
     idx->decoded = 1;
     if (lhv1_envelope_init(&idx->env, INDEX_NAME, 2, "euclidean", m, 8, (int64_t)l->n) < 0)
-        return failf(why, why_len, "out of memory");
+        return lhv1_fail_why(why, why_len, "out of memory");
     return 0;
 }
 
@@ -305,9 +296,9 @@ static int load(writer *w, int mode, ids *out, char *why, size_t why_len)
                                                                  &w->seen, &st);
     int rc = 0;
     if (v == LHV1_OK)
-        rc = ids_of(&got.idx, out) < 0 ? failf(why, why_len, "out of memory") : 0;
+        rc = ids_of(&got.idx, out) < 0 ? lhv1_fail_why(why, why_len, "out of memory") : 0;
     else if (v != LHV1_MISSING)
-        rc = failf(why, why_len, "load: %s: %s", lhv1_verdict_name(v), st.message);
+        rc = lhv1_fail_why(why, why_len, "load: %s: %s", lhv1_verdict_name(v), st.message);
     lhv1_loaded_free(&got);
     return rc;
 }
@@ -335,7 +326,7 @@ static int writer_read(writer *w, int mode, int add_new, char *why, size_t why_l
     return 0;
 oom:
     ids_free(&fresh);
-    return failf(why, why_len, "out of memory");
+    return lhv1_fail_why(why, why_len, "out of memory");
 }
 
 /* Aw: 0 saved, 1 refused as a conflict, -1 the workload failed. */
@@ -352,8 +343,8 @@ static int writer_save(writer *w, int mode, char *why, size_t why_len)
         if (rc < 0 && err.kind == LHV1_STORE_PRECONDITION_FAILED)
             rc = 1;
         else if (rc < 0)
-            failf(why, why_len, "save: %s %d: %s", lhv1_store_kind_name(err.kind), err.status,
-                  err.body);
+            lhv1_fail_why(why, why_len, "save: %s %d: %s", lhv1_store_kind_name(err.kind),
+                          err.status, err.body);
     }
     lhv1_index_free(&idx);
     lhv1_buf_free(&graph);
@@ -367,7 +358,7 @@ static int seed_base(const lhv1_tw_stores *stores, char *why, size_t why_len)
         return -1;
     writer w = {.name = '-'};
     lhv1_persistor_init(&w.p, s);
-    int rc = ids_add(&w.index, "base") < 0 ? failf(why, why_len, "out of memory")
+    int rc = ids_add(&w.index, "base") < 0 ? lhv1_fail_why(why, why_len, "out of memory")
                                            : writer_save(&w, PLAIN, why, why_len);
     ids_free(&w.index);
     stores->close(stores->ctx, s);
@@ -387,13 +378,13 @@ static int final_ids(const lhv1_tw_stores *stores, const int added[2], ids *out,
     ids got = {0};
     int rc = load(&w, PLAIN, &got, why, why_len);
     if (rc == 0 && ids_has(&got, "base") && ids_add(out, "base") < 0)
-        rc = failf(why, why_len, "out of memory");
+        rc = lhv1_fail_why(why, why_len, "out of memory");
     for (int k = 0; k < 2; k++)
         for (int n = 1; rc == 0 && n <= added[k]; n++) {
             char id[ID_MAX];
             snprintf(id, sizeof id, "%c%d", "AB"[k], n);
             if (ids_has(&got, id) && ids_add(out, id) < 0)
-                rc = failf(why, why_len, "out of memory");
+                rc = lhv1_fail_why(why, why_len, "out of memory");
         }
     ids_free(&got);
     stores->close(stores->ctx, s);
@@ -409,7 +400,7 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
         if (seed_base(stores, why, why_len) != 0)
             return -1;
         if (ids_add(&res->acknowledged, "base") < 0)
-            return failf(why, why_len, "out of memory");
+            return lhv1_fail_why(why, why_len, "out of memory");
     }
     writer ws[2] = {{.name = 'A'}, {.name = 'B'}};
     int rc = 0;
@@ -428,7 +419,8 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
             continue;
         }
         if (!w->has_index) {
-            rc = failf(why, why_len, "step %zu (%.2s): the writer has read nothing", i + 1, s);
+            rc = lhv1_fail_why(why, why_len, "step %zu (%.2s): the writer has read nothing", i + 1,
+                               s);
             break;
         }
         for (int try = 0;; try++) {
@@ -440,7 +432,7 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
             if (saved == 0) {
                 for (size_t j = 0; j < w->pending.n; j++)
                     if (ids_add(&res->acknowledged, w->pending.v[j]) < 0)
-                        rc = failf(why, why_len, "out of memory");
+                        rc = lhv1_fail_why(why, why_len, "out of memory");
                 w->pending.n = 0;
                 break;
             }
@@ -448,15 +440,16 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
                 char c[ID_MAX];
                 snprintf(c, sizeof c, "%d (%.2s)", (int)(i + 1), s);
                 if (ids_add(&res->conflicts, c) < 0) {
-                    rc = failf(why, why_len, "out of memory");
+                    rc = lhv1_fail_why(why, why_len, "out of memory");
                     break;
                 }
             }
             if (mode != RETRY)
                 break;
             if (try == MAX_RETRIES) {
-                rc = failf(why, why_len, "step %zu (%.2s): still conflicting after %d retries",
-                           i + 1, s, MAX_RETRIES);
+                rc = lhv1_fail_why(why, why_len,
+                                   "step %zu (%.2s): still conflicting after %d retries", i + 1, s,
+                                   MAX_RETRIES);
                 break;
             }
             res->retries++;
@@ -470,7 +463,7 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
     for (int k = 0; k < 2; k++) {
         for (size_t j = 0; rc == 0 && j < ws[k].pending.n; j++)
             if (ids_add(&res->unsaved, ws[k].pending.v[j]) < 0)
-                rc = failf(why, why_len, "out of memory");
+                rc = lhv1_fail_why(why, why_len, "out of memory");
         if (ws[k].store)
             stores->close(stores->ctx, ws[k].store);
         ids_free(&ws[k].index);
@@ -481,7 +474,7 @@ static int play(const lhv1_tw_plan *plan, int mode, const lhv1_tw_stores *stores
     for (size_t i = 0; rc == 0 && i < res->acknowledged.n; i++)
         if (!ids_has(&res->final, res->acknowledged.v[i]) &&
             ids_add(&res->lost, res->acknowledged.v[i]) < 0)
-            rc = failf(why, why_len, "out of memory");
+            rc = lhv1_fail_why(why, why_len, "out of memory");
     return rc;
 }
 
@@ -514,7 +507,7 @@ cJSON *lhv1_tw_run(const lhv1_tw_plans *plans, const lhv1_tw_stores *stores, FIL
             !cJSON_AddBoolToObject(row, "racy", pl->racy) ||
             !cJSON_AddItemToObject(row, "results", results)) {
             cJSON_Delete(results);
-            failf(why, why_len, "out of memory");
+            lhv1_fail_why(why, why_len, "out of memory");
             goto fail;
         }
         for (int m = 0; m < N_MODES; m++) {
@@ -524,12 +517,13 @@ cJSON *lhv1_tw_run(const lhv1_tw_plans *plans, const lhv1_tw_stores *stores, FIL
             cJSON *j = rc == 0 ? result_json(&res) : NULL;
             result_free(&res);
             if (rc < 0) {
-                failf(why, why_len, "%s, %s (%s): %s", pl->name, modes[m], stores->name, msg);
+                lhv1_fail_why(why, why_len, "%s, %s (%s): %s", pl->name, modes[m], stores->name,
+                              msg);
                 goto fail;
             }
             if (!j || !cJSON_AddItemToObject(results, modes[m], j)) {
                 cJSON_Delete(j);
-                failf(why, why_len, "out of memory");
+                lhv1_fail_why(why, why_len, "out of memory");
                 goto fail;
             }
         }
@@ -538,7 +532,7 @@ cJSON *lhv1_tw_run(const lhv1_tw_plans *plans, const lhv1_tw_stores *stores, FIL
                     plans->n, pl->name);
     }
     if (!rows)
-        failf(why, why_len, "out of memory");
+        lhv1_fail_why(why, why_len, "out of memory");
     return rows;
 fail:
     cJSON_Delete(rows);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lhv1testing/two_writers.h"
+#include "lhv1testing/markdown.h"
 
 static const cJSON *field(const cJSON *o, const char *name)
 {
@@ -120,9 +121,11 @@ int lhv1_tw_markdown(const cJSON *rows, const char *stores_name, lhv1_buf *out)
     cJSON_ArrayForEach(row, rows)
     {
         const cJSON *plan = field(row, "plan"), *steps = field(row, "steps");
-        lhv1_buf_printf(out, "| %s | `%s%s` |", cJSON_IsString(plan) ? plan->valuestring : "?",
-                        cJSON_IsString(steps) ? steps->valuestring : "?",
-                        cJSON_IsTrue(field(row, "create")) ? " (empty store)" : "");
+        lhv1_buf_puts(out, "| ");
+        lhv1_md_text_str(out, cJSON_IsString(plan) ? plan->valuestring : "?");
+        lhv1_buf_puts(out, " | `");
+        lhv1_md_code_str(out, cJSON_IsString(steps) ? steps->valuestring : "?");
+        lhv1_buf_printf(out, "%s` |", cJSON_IsTrue(field(row, "create")) ? " (empty store)" : "");
         static const char *const modes[] = {"plain", "conditional", "retry"};
         for (int m = 0; m < 3; m++) {
             lhv1_buf_putc(out, ' ');

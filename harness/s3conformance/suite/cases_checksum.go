@@ -54,13 +54,32 @@ var algorithms = []algorithm{
 	{"crc64nvme", "x-amz-checksum-crc64nvme", crc64Of},
 }
 
+// putChecksumBody is PutObject of checksumBody at b/k with one header.
+func (t *T) putChecksumBody(b, name, value string) *Response {
+	return t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody, Header: hdr(name, value)})
+}
+
+// putChecksummed stores checksumBody at b/key with a's checksum; the sum.
+func (t *T) putChecksummed(b, key string, a algorithm) string {
+	sum := a.sum(checksumBody)
+	t.Put(b, key, checksumBody, hdr(a.header, sum))
+	return sum
+}
+
+// getAndHead reads b/k with GetObject and HeadObject, headers h on both,
+// and has check judge each reply.
+func (t *T) getAndHead(b string, h map[string]string, check func(op string, r *Response)) {
+	check("GET", t.Get(b, "k", h))
+	check("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: h}))
+}
+
 func checksumGood(a algorithm) Case {
 	return Case{"checksum/" + a.name + "-good",
 		"PutObject " + a.header + " matching the body: 200, the checksum echoed in the reply",
 		func(t *T) {
 			b := t.NewBucket()
 			sum := a.sum(checksumBody)
-			r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody, Header: hdr(a.header, sum)})
+			r := t.putChecksumBody(b, a.header, sum)
 			if t.Status("PUT", r, 200) {
 				t.HeaderIs("PUT", r, a.header, sum)
 				t.Stored("PUT", b, "k", checksumBody)
@@ -73,8 +92,7 @@ func checksumBad(a algorithm) Case {
 		"PutObject " + a.header + " not matching the body: 400 BadDigest, nothing stored",
 		func(t *T) {
 			b := t.NewBucket()
-			r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
-				Header: hdr(a.header, a.sum([]byte("another body")))})
+			r := t.putChecksumBody(b, a.header, a.sum([]byte("another body")))
 			t.Error("PUT", r, 400, "BadDigest")
 			t.Stored("PUT refused", b, "k", nil)
 		}}
@@ -90,8 +108,7 @@ func init() {
 			"PutObject Content-MD5 matching the body: 200",
 			func(t *T) {
 				b := t.NewBucket()
-				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
-					Header: hdr("Content-MD5", contentMD5(checksumBody))})
+				r := t.putChecksumBody(b, "Content-MD5", contentMD5(checksumBody))
 				if t.Status("PUT", r, 200) {
 					t.Stored("PUT", b, "k", checksumBody)
 				}
@@ -100,8 +117,7 @@ func init() {
 			"PutObject Content-MD5 not matching the body: 400 BadDigest, nothing stored",
 			func(t *T) {
 				b := t.NewBucket()
-				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
-					Header: hdr("Content-MD5", contentMD5([]byte("other")))})
+				r := t.putChecksumBody(b, "Content-MD5", contentMD5([]byte("other")))
 				t.Error("PUT", r, 400, "BadDigest")
 				t.Stored("PUT refused", b, "k", nil)
 			}},
@@ -109,8 +125,7 @@ func init() {
 			"PutObject Content-MD5 that is not the base64 of 16 bytes: 400 InvalidDigest",
 			func(t *T) {
 				b := t.NewBucket()
-				r := t.Do(Request{Method: "PUT", Bucket: b, Key: "k", Body: checksumBody,
-					Header: hdr("Content-MD5", "not-base64!")})
+				r := t.putChecksumBody(b, "Content-MD5", "not-base64!")
 				t.Error("PUT", r, 400, "InvalidDigest")
 			}},
 		Case{"checksum/content-sha256-mismatch",
@@ -128,38 +143,34 @@ func init() {
 			func(t *T) {
 				b := t.NewBucket()
 				a := algorithms[1]
-				sum := a.sum(checksumBody)
-				t.Put(b, "k", checksumBody, hdr(a.header, sum))
-				mode := hdr("x-amz-checksum-mode", "ENABLED")
-				t.HeaderIs("GET", t.Get(b, "k", mode), a.header, sum)
-				t.HeaderIs("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: mode}), a.header, sum)
+				sum := t.putChecksummed(b, "k", a)
+				t.getAndHead(b, hdr("x-amz-checksum-mode", "ENABLED"), func(op string, r *Response) {
+					t.HeaderIs(op, r, a.header, sum)
+				})
 			}},
 		Case{"checksum/get-checksum-type",
 			"GetObject and HeadObject with x-amz-checksum-mode: ENABLED on an object PutObject gave a checksum: x-amz-checksum-type FULL_OBJECT",
 			func(t *T) {
 				b := t.NewBucket()
-				a := algorithms[3]
-				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
-				mode := hdr("x-amz-checksum-mode", "ENABLED")
-				t.HeaderIs("GET", t.Get(b, "k", mode), "x-amz-checksum-type", "FULL_OBJECT")
-				t.HeaderIs("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k", Header: mode}),
-					"x-amz-checksum-type", "FULL_OBJECT")
+				t.putChecksummed(b, "k", algorithms[3])
+				t.getAndHead(b, hdr("x-amz-checksum-mode", "ENABLED"), func(op string, r *Response) {
+					t.HeaderIs(op, r, "x-amz-checksum-type", "FULL_OBJECT")
+				})
 			}},
 		Case{"checksum/not-without-mode",
 			"GetObject and HeadObject without x-amz-checksum-mode: no x-amz-checksum-* (the mode \"must be enabled\" to retrieve it)",
 			func(t *T) {
 				b := t.NewBucket()
 				a := algorithms[0]
-				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
-				t.NoHeader("GET", t.Get(b, "k", nil), a.header)
-				t.NoHeader("HEAD", t.Do(Request{Method: "HEAD", Bucket: b, Key: "k"}), a.header)
+				t.putChecksummed(b, "k", a)
+				t.getAndHead(b, nil, func(op string, r *Response) { t.NoHeader(op, r, a.header) })
 			}},
 		Case{"checksum/range-none",
 			"GetObject with Range and x-amz-checksum-mode: ENABLED: 206 without the full object's checksum (S3 omits it on a range)",
 			func(t *T) {
 				b := t.NewBucket()
 				a := algorithms[1]
-				t.Put(b, "k", checksumBody, hdr(a.header, a.sum(checksumBody)))
+				t.putChecksummed(b, "k", a)
 				g := t.Get(b, "k", map[string]string{"x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-3"})
 				if t.Status("GET Range", g, 206) {
 					t.NoHeader("GET Range", g, a.header)
@@ -171,8 +182,7 @@ func init() {
 			func(t *T) {
 				b := t.NewBucket()
 				a := algorithms[2]
-				sum := a.sum(checksumBody)
-				t.Put(b, "src", checksumBody, hdr(a.header, sum))
+				sum := t.putChecksummed(b, "src", a)
 				mode := hdr("x-amz-checksum-mode", "ENABLED")
 				for _, d := range []string{"COPY", "REPLACE"} {
 					c := t.Do(Request{Method: "PUT", Bucket: b, Key: "copy-" + d, Header: map[string]string{
@@ -186,7 +196,7 @@ func init() {
 			"CopyObject with x-amz-checksum-algorithm CRC32 of an object PutObject gave a SHA-1: the copy's checksum is the CRC32 of its body, in place of the source's",
 			func(t *T) {
 				b := t.NewBucket()
-				t.Put(b, "src", checksumBody, hdr(algorithms[2].header, algorithms[2].sum(checksumBody)))
+				t.putChecksummed(b, "src", algorithms[2])
 				c := t.Do(Request{Method: "PUT", Bucket: b, Key: "copy", Header: map[string]string{
 					"x-amz-copy-source": "/" + b + "/src", "x-amz-checksum-algorithm": "CRC32"}})
 				if t.Status("CopyObject", c, 200) {

@@ -57,6 +57,25 @@ func (t *T) multiDelete(bucket string, body []byte, extra map[string]string) *Re
 	return t.Do(Request{Method: "POST", Bucket: bucket, Query: "delete", Body: body, Header: h})
 }
 
+// multiDeleteResult sends DeleteObjects as multiDelete does and reads its
+// 200 DeleteResult; false when the reply is not one (reported).
+func (t *T) multiDeleteResult(bucket string, body []byte, extra map[string]string) (deleteResult, bool) {
+	var res deleteResult
+	r := t.multiDelete(bucket, body, extra)
+	return res, t.Status("DeleteObjects", r, 200) && t.XML("DeleteObjects", r, &res)
+}
+
+// deletedKeys are the keys of the Deleted entries, sorted: S3 does not
+// promise the request's order.
+func (res deleteResult) deletedKeys() []string {
+	var got []string
+	for _, d := range res.Deleted {
+		got = append(got, d.Key)
+	}
+	sort.Strings(got)
+	return got
+}
+
 // DeleteObjects (multi-object delete).
 func init() {
 	register(
@@ -65,17 +84,11 @@ func init() {
 			func(t *T) {
 				b := t.NewBucket()
 				t.PutKeys(b, "a", "b/c", "x&<y>")
-				r := t.multiDelete(b, deleteBody(false, "a", "b/c", "x&<y>", "never-existed"), nil)
-				var res deleteResult
-				if !t.Status("DeleteObjects", r, 200) || !t.XML("DeleteObjects", r, &res) {
+				res, ok := t.multiDeleteResult(b, deleteBody(false, "a", "b/c", "x&<y>", "never-existed"), nil)
+				if !ok {
 					return
 				}
-				var got []string
-				for _, d := range res.Deleted {
-					got = append(got, d.Key)
-				}
-				sort.Strings(got) // S3 does not promise the request's order
-				t.Strings("Deleted keys", got, []string{"a", "b/c", "never-existed", "x&<y>"})
+				t.Strings("Deleted keys", res.deletedKeys(), []string{"a", "b/c", "never-existed", "x&<y>"})
 				Equal(t, "Error entries", len(res.Errors), 0)
 				for _, k := range []string{"a", "b/c", "x&<y>"} {
 					t.Stored("DeleteObjects", b, k, nil)
@@ -86,9 +99,8 @@ func init() {
 			func(t *T) {
 				b := t.NewBucket()
 				t.PutKeys(b, "a", "b")
-				r := t.multiDelete(b, deleteBody(true, "a", "b"), nil)
-				var res deleteResult
-				if !t.Status("DeleteObjects", r, 200) || !t.XML("DeleteObjects", r, &res) {
+				res, ok := t.multiDeleteResult(b, deleteBody(true, "a", "b"), nil)
+				if !ok {
 					return
 				}
 				Equal(t, "Deleted entries in quiet mode", len(res.Deleted), 0)

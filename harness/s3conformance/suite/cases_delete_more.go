@@ -16,10 +16,9 @@ func init() {
 				b := t.NewBucket()
 				t.PutKeys(b, "a")
 				body := deleteBody(false, "a")
-				r := t.multiDelete(b, body, map[string]string{"Content-MD5": "",
+				res, ok := t.multiDeleteResult(b, body, map[string]string{"Content-MD5": "",
 					"x-amz-checksum-crc32": crc32Of(crc32.IEEETable, body)})
-				var res deleteResult
-				if t.Status("DeleteObjects", r, 200) && t.XML("DeleteObjects", r, &res) {
+				if ok {
 					Equal(t, "Deleted entries", len(res.Deleted), 1)
 					t.Stored("DeleteObjects", b, "a", nil)
 				}
@@ -43,9 +42,7 @@ func init() {
 					keys[i] = fmt.Sprintf("k%04d", i)
 				}
 				t.PutKeys(b, keys[0], keys[999])
-				r := t.multiDelete(b, deleteBody(false, keys...), nil)
-				var res deleteResult
-				if t.Status("DeleteObjects", r, 200) && t.XML("DeleteObjects", r, &res) {
+				if res, ok := t.multiDeleteResult(b, deleteBody(false, keys...), nil); ok {
 					Equal(t, "Deleted entries", len(res.Deleted), 1000)
 					t.Stored("DeleteObjects", b, keys[999], nil)
 				}

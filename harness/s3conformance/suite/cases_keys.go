@@ -66,19 +66,13 @@ func init() {
 				b := t.NewBucket()
 				kept := []string{"b", "c", "d/e", "folder"}
 				t.PutKeys(b, append(kept, pathLikeKeys...)...)
-				r := t.multiDelete(b, deleteBody(false, pathLikeKeys...), nil)
-				var res deleteResult
-				if !t.Status("DeleteObjects", r, 200) || !t.XML("DeleteObjects", r, &res) {
+				res, ok := t.multiDeleteResult(b, deleteBody(false, pathLikeKeys...), nil)
+				if !ok {
 					return
 				}
-				var got []string
-				for _, d := range res.Deleted {
-					got = append(got, d.Key)
-				}
-				sort.Strings(got)
 				want := append([]string(nil), pathLikeKeys...)
 				sort.Strings(want)
-				t.Strings("Deleted keys", got, want)
+				t.Strings("Deleted keys", res.deletedKeys(), want)
 				for _, k := range pathLikeKeys {
 					t.Stored("deleted "+k, b, k, nil)
 				}
