@@ -6,6 +6,7 @@
  * beyond). Memory is the
  * server's peak resident set (VmHWM) against its own, taken in the same
  * run after a warm-up. */
+#define _GNU_SOURCE /* strcasestr */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -350,6 +351,50 @@ START_TEST(length_and_chunked_refused)
 }
 END_TEST
 
+/* A PUT in HTTP chunked framing whose body is not aws-chunked is S3's 501
+ * NotImplemented naming Transfer-Encoding; aws-chunked without its
+ * decoded length is 411. Both come before the body is sent (a client
+ * waiting for 100-continue gets them instead), the connection closed. A
+ * PUT with neither Content-Length nor Transfer-Encoding is 411 too. */
+START_TEST(chunked_put_answered_before_body)
+{
+    server a;
+    server_start(&a, NULL);
+    resp made;
+    http_req(&a, &made, "PUT", "/bkt", NULL, 0, NULL);
+    ck_assert_int_eq(made.status, 200);
+    resp_free(&made);
+    static const struct {
+        const char *head;
+        int status;
+        const char *code;
+    } cases[] = {
+        {"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+         "Expect: 100-continue\r\n\r\n",
+         501, "<Code>NotImplemented</Code>"},
+        {"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+         "x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\n"
+         "Expect: 100-continue\r\n\r\n",
+         411, "<Code>MissingContentLength</Code>"},
+        {"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 411,
+         "<Code>MissingContentLength</Code>"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        lhv1_buf out;
+        int st = raw_exchange(a.port, cases[i].head, strlen(cases[i].head), 0, 10000, &out);
+        const char *got = (const char *)out.data;
+        ck_assert_msg(st == cases[i].status && strstr(got, cases[i].code), "%s: %s",
+                      cases[i].head, got);
+        ck_assert_msg(!strstr(got, "100 Continue"), "%s", got);
+        if (st == 501)
+            ck_assert_msg(strcasestr(got, "x-amz-unsupported: Transfer-Encoding"), "%s", got);
+        lhv1_buf_free(&out);
+    }
+    ck_assert(server_alive(&a));
+    server_stop(&a);
+}
+END_TEST
+
 /* --max-body 1 MiB and a chunked body announcing a 2^60-byte chunk: the
  * server answers 413 once it has received more than 1 MiB, not at the
  * body's end (before, it read and dropped 9.6 GiB in 15 s). The client
@@ -412,6 +457,7 @@ Suite *suite_sec_body(void)
     tcase_add_test(tc, inflight_budget_chunked);
     tcase_add_test(tc, reply_bodies_in_budget);
     tcase_add_test(tc, length_and_chunked_refused);
+    tcase_add_test(tc, chunked_put_answered_before_body);
     tcase_add_test(tc, chunked_past_max_body_cut_at_once);
     suite_add_tcase(s, tc);
     return s;

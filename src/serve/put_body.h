@@ -17,7 +17,7 @@ typedef struct put_body {
 /* Is the body aws-chunked? A STREAMING- x-amz-content-sha256 says so;
  * Content-Encoding aws-chunked only on an unsigned request (signed, the
  * body is what the signed payload hash says, and the unsigned
- * Content-Encoding cannot make it another). The one rule of the 411 gate
+ * Content-Encoding cannot make it another). The one rule of the request gate
  * and of the decoder. */
 int put_body_is_aws_chunked(const char *sha, const char *content_encoding, int is_signed);
 

@@ -61,13 +61,23 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-/* A body the decoder will take as aws-chunked that declares its decoded
- * length. */
-static int aws_chunked_framed(const serve_request *q, int is_signed)
+/* A body the decoder will take as aws-chunked. */
+static int aws_chunked_body(const serve_request *q, int is_signed)
 {
-    return serve_header(q, "x-amz-decoded-content-length") &&
-           put_body_is_aws_chunked(serve_header(q, "x-amz-content-sha256"),
+    return put_body_is_aws_chunked(serve_header(q, "x-amz-content-sha256"),
                                    serve_header(q, "Content-Encoding"), is_signed);
+}
+
+/* S3's answer to a Transfer-Encoding it does not take: 501 naming the
+ * header, before the body is read. */
+static void transfer_encoding_not_implemented(const serve_request *q, serve_reply *r,
+                                              const char *which)
+{
+    serve_reply_error(r, q, 501, "NotImplemented",
+                      "A header you provided implies functionality that is not "
+                      "implemented (Transfer-Encoding %s)",
+                      which);
+    serve_reply_header(r, "x-amz-unsupported", "Transfer-Encoding");
 }
 
 int request_gate_check(serve_request *q, const char *version, request_gate *g,
@@ -86,12 +96,8 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
     }
     if (fr.other_encoding || fr.n_encoding > 1) {
         /* libmicrohttpd decodes chunked only, and waited for the deadlines
-         * on "identity", "gzip, chunked" or "chunked, identity"; S3
-         * answers 501 too. */
-        serve_reply_error(r, q, 501, "NotImplemented",
-                          "A header you provided implies functionality that is not "
-                          "implemented (Transfer-Encoding other than chunked)");
-        serve_reply_header(r, "x-amz-unsupported", "Transfer-Encoding");
+         * on "identity", "gzip, chunked" or "chunked, identity". */
+        transfer_encoding_not_implemented(q, r, "other than chunked");
         return -1;
     }
     if (!strcmp(version, MHD_HTTP_VERSION_1_1) && !serve_header(q, MHD_HTTP_HEADER_HOST)) {
@@ -133,12 +139,20 @@ int request_gate_check(serve_request *q, const char *version, request_gate *g,
         return -1;
     }
     if (!cl && serve_header(q, "Transfer-Encoding") && !strcmp(q->method, "PUT") &&
-        !serve_is_admin_path(q->raw_url) && !aws_chunked_framed(q, g->authed)) {
+        !serve_is_admin_path(q->raw_url)) {
         /* S3 takes a body of unknown length only as aws-chunked with its
-         * decoded length: anything else is refused before it is read. */
-        serve_reply_error(r, q, 411, "MissingContentLength",
-                          "You must provide the Content-Length HTTP header.");
-        return -1;
+         * decoded length: anything else is refused before it is read. A
+         * plain body in HTTP chunked framing is S3's 501 naming the
+         * header (docs/S3.md, "Transfer-Encoding"). */
+        if (!aws_chunked_body(q, g->authed)) {
+            transfer_encoding_not_implemented(q, r, "chunked without aws-chunked framing");
+            return -1;
+        }
+        if (!serve_header(q, "x-amz-decoded-content-length")) {
+            serve_reply_error(r, q, 411, "MissingContentLength",
+                              "You must provide the Content-Length HTTP header.");
+            return -1;
+        }
     }
     if (cl) {
         char *end;
