@@ -330,11 +330,8 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
         pthread_mutex_unlock(&s->lock);
         if (p != -1 && serve_reply_reserve(q, r, stored.size) < 0)
             return;
-        rc = object_read(s, skey, &r->body, &stored, &known, &err);
-        pthread_mutex_lock(&s->lock);
-        if (rc == 0 && object_meta_headers(s, skey, kept) < 0)
-            rc = lhv1_store_oom(&err, "stored headers");
-        pthread_mutex_unlock(&s->lock);
+        /* the headers read in the same hold as the body's end: one write's */
+        rc = object_read(s, skey, &r->body, kept, &stored, &known, &err);
         untouched = rc == 0;
         known = untouched && known && stored.size == r->body.len;
     } else {
