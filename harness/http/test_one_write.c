@@ -1,6 +1,7 @@
 /* A GET or HEAD reply is one write's object: its body, ETag, stored
- * headers and stored checksum all come from the same PUT, whether reads
- * race writes (both backends) or a fault rule serves an older version. */
+ * headers and stored checksum all come from the same PUT while reads race
+ * writes (both backends), and a PUT that wrote nothing changed none of
+ * them. (A stale read's: goclients' TestStaleReadIsTheOlderObject.) */
 #include <check.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -178,12 +179,40 @@ START_TEST(reads_racing_writes_are_one_write)
 }
 END_TEST
 
+/* A PUT an HTTP fault answered in the store's place (SlowDown) wrote
+ * nothing: the object keeps its body and its headers. The old code
+ * stored the refused PUT's headers over the kept body (Content-Type
+ * text/two with body "one"). */
+START_TEST(refused_put_leaves_the_headers)
+{
+    server s;
+    server_start(&s, NULL);
+    ck_assert_int_eq(http_status(&s, "PUT", "/owr", NULL, NULL, NULL), 200);
+    const char *one[] = {"Content-Type: text/one", "x-amz-meta-v: 1", NULL};
+    const char *two[] = {"Content-Type: text/two", "x-amz-meta-v: 2", NULL};
+    ck_assert_int_eq(http_status(&s, "PUT", "/owr/k", "one", one, NULL), 200);
+    add_rules(&s, "{\"kind\":\"http-slowdown\",\"op\":\"put\",\"key\":\"owr/k\"}");
+    ck_assert_int_eq(http_status(&s, "PUT", "/owr/k", "two", two, "SlowDown"), 503);
+    resp r;
+    http_req(&s, &r, "GET", "/owr/k", NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    char v[64];
+    ck_assert_int_eq((int)r.body.len, 3);
+    ck_assert_int_eq(memcmp(r.body.data, "one", 3), 0);
+    ck_assert_str_eq(resp_header(&r, "Content-Type", v, sizeof v), "text/one");
+    ck_assert_str_eq(resp_header(&r, "x-amz-meta-v", v, sizeof v), "1");
+    resp_free(&r);
+    server_stop(&s);
+}
+END_TEST
+
 Suite *suite_one_write(void)
 {
     Suite *s = suite_create("one_write");
     TCase *tc = tcase_create("one_write");
     tcase_set_timeout(tc, 150);
     tcase_add_test(tc, reads_racing_writes_are_one_write);
+    tcase_add_test(tc, refused_put_leaves_the_headers);
     suite_add_tcase(s, tc);
     return s;
 }
