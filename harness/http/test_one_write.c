@@ -15,7 +15,7 @@
 
 /* Past SERVE_GET_INLINE_MAX (4 MiB): read by a worker, off the lock. */
 #define OW_SIZE ((size_t)5 << 20)
-#define OW_READS 600
+#define OW_READS 300
 #define OW_WRITERS 2
 
 /* Version k of the object: body of 'A' + k, its own Content-Type, meta
@@ -113,8 +113,8 @@ static int ow_mixed(const ow_version v[2], const resp *r, int head, char *what, 
  * the body, letting go of the lock and then taking the headers let a PUT
  * between pair one version's body (and ETag) with the other's headers and
  * checksum. That gap is short: caught on the file backend in some runs
- * only (6 and 0 of 600 replies); with the gap widened by 5 ms, 64 of 600
- * on the memory backend. */
+ * only (6, 2 and 0 of 600 replies); with the gap widened by 5 ms, 64 of
+ * 600 on the memory backend. */
 START_TEST(reads_racing_writes_are_one_write)
 {
     http_timeout_ms = 300000; /* megabytes on a loaded machine: the answer is checked, not the time */
@@ -210,7 +210,7 @@ Suite *suite_one_write(void)
 {
     Suite *s = suite_create("one_write");
     TCase *tc = tcase_create("one_write");
-    tcase_set_timeout(tc, 150);
+    tcase_set_timeout(tc, 600); /* gigabytes read under ASan on a loaded machine */
     tcase_add_test(tc, reads_racing_writes_are_one_write);
     tcase_add_test(tc, refused_put_leaves_the_headers);
     suite_add_tcase(s, tc);
