@@ -459,8 +459,7 @@ void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t
 
 /* --- applying ------------------------------------------------------- */
 
-/* HTTP faults that answer without doing the operation. */
-static int skips_operation(const http_fault_decision *d)
+int http_faults_skips_operation(const http_fault_decision *d)
 {
     return d->http == LHV1_HTTP_FAULT_SLOWDOWN || d->http == LHV1_HTTP_FAULT_NOT_FOUND_CODE ||
            (d->http == LHV1_HTTP_FAULT_RESET && !d->done);
@@ -477,7 +476,7 @@ int http_faults_put(serve_server *s, const http_fault_decision *d, lhv1_bytes ke
                     lhv1_bytes body, lhv1_buf *owned, lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
-    if (skips_operation(d))
+    if (http_faults_skips_operation(d))
         return 0;
     arm(s, d);
     if (owned && owned->data == body.data && owned->len == body.len)
@@ -489,7 +488,7 @@ int http_faults_get(serve_server *s, const http_fault_decision *d, lhv1_bytes ke
                     lhv1_buf *out, lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
-    if (skips_operation(d))
+    if (http_faults_skips_operation(d))
         return 0;
     arm(s, d);
     return lhv1_store_get(s->faulty, key, out, err);
@@ -499,7 +498,7 @@ int http_faults_del(serve_server *s, const http_fault_decision *d, lhv1_bytes ke
                     lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
-    if (skips_operation(d))
+    if (http_faults_skips_operation(d))
         return 0;
     arm(s, d);
     return lhv1_store_del(s->faulty, key, err);
@@ -509,7 +508,7 @@ int http_faults_list(serve_server *s, const http_fault_decision *d, lhv1_bytes p
                      lhv1_key_list *out, lhv1_store_err *err)
 {
     lhv1_store_err_ok(err);
-    if (skips_operation(d))
+    if (http_faults_skips_operation(d))
         return 0;
     arm(s, d);
     return lhv1_store_list(s->faulty, prefix, out, err);

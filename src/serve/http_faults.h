@@ -69,6 +69,10 @@ int http_faults_matches(const http_faults *f, lhv1_store_op op, lhv1_bytes key);
 void http_faults_decide(http_faults *f, lhv1_store_op op, lhv1_bytes key, size_t len,
                         http_fault_decision *d);
 
+/* 1 when an HTTP fault answers in the operation's place: the store is
+ * not asked (SlowDown, a 404 code, a reset before the operation). */
+int http_faults_skips_operation(const http_fault_decision *d);
+
 /* The store operations of the server, with the decision's store fault
  * applied by the fault store. Caller holds the server lock. A Put's
  * `owned`, when not NULL and holding exactly `body`, may be taken by the

@@ -279,6 +279,15 @@ int object_meta_headers(serve_server *s, lhv1_bytes key, lhv1_buf *out)
     lhv1_store_err err;
     if (lhv1_file_store_open(s->store, key, &fd, &err) < 0)
         return 0;
+    int rc = object_meta_headers_fd(s, key, fd, out);
+    close(fd);
+    return rc;
+}
+
+int object_meta_headers_fd(serve_server *s, lhv1_bytes key, int fd, lhv1_buf *out)
+{
+    lhv1_buf_reset(out);
+    const meta_entry *e = meta_table_find(s->meta->t, key);
     uint8_t v[STORED_HEADERS_MAX];
     ssize_t n = fgetxattr(fd, OBJECT_META_HEADERS_XATTR, v, sizeof v);
     file_id id;
@@ -286,7 +295,6 @@ int object_meta_headers(serve_server *s, lhv1_bytes key, lhv1_buf *out)
         lhv1_buf_append(out, v, (size_t)n);
     else if (n < 0 && e && e->headers && file_id_of(fd, &id) == 0 && same_file(&id, &e->headers_id))
         lhv1_buf_append(out, e->headers, e->headers_len);
-    close(fd);
     return out->failed ? -1 : 0;
 }
 

@@ -62,6 +62,9 @@ int object_meta_set_headers(serve_server *s, lhv1_bytes key, lhv1_bytes blob);
 /* The object's stored headers into out, empty when it has none (lock
  * held). -1 out of memory. */
 int object_meta_headers(serve_server *s, lhv1_bytes key, lhv1_buf *out);
+/* File backend, as object_meta_headers: those of the file open as `fd`
+ * (object_meta_open), whatever file the key names now. */
+int object_meta_headers_fd(serve_server *s, lhv1_bytes key, int fd, lhv1_buf *out);
 
 /* Without reading or hashing a body (lock held; the file backend opens
  * and stats the file): 1 known (out filled), 0 not known yet (out->size

@@ -10,8 +10,8 @@
  * hold: a key rewritten without pause still gets read. */
 #define RESTARTS_MAX 3
 
-static int read_memory(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *info,
-                       int *known, lhv1_store_err *err)
+static int read_memory(serve_server *s, lhv1_bytes key, lhv1_buf *out, lhv1_buf *headers,
+                       obj_info *info, int *known, lhv1_store_err *err)
 {
     uint64_t version = 0;
     size_t len = 0;
@@ -48,9 +48,11 @@ static int read_memory(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info 
             n = OBJECT_READ_SLICE;
         lhv1_buf_append(out, body.data + out->len, n); /* within the capacity */
         if (out->len == len) {
+            /* the version this hold checked: the headers of the same write */
+            int h = object_meta_headers(s, key, headers);
             *known = p == 1;
             pthread_mutex_unlock(&s->lock);
-            return 0;
+            return h < 0 ? lhv1_store_oom(err, "stored headers") : 0;
         }
         pthread_mutex_unlock(&s->lock);
         /* A thread waiting for the lock (the event thread) gets its turn
@@ -60,12 +62,14 @@ static int read_memory(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info 
     }
 }
 
-static int read_file(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *info,
-                     int *known, lhv1_store_err *err)
+static int read_file(serve_server *s, lhv1_bytes key, lhv1_buf *out, lhv1_buf *headers,
+                     obj_info *info, int *known, lhv1_store_err *err)
 {
     int fd;
     pthread_mutex_lock(&s->lock);
     int p = object_meta_open(s, key, info, &fd, err);
+    /* the headers of the file opened, not of one renamed in after */
+    int h = p >= 0 ? object_meta_headers_fd(s, key, fd, headers) : 0;
     pthread_mutex_unlock(&s->lock);
     if (p == -1)
         return lhv1_store_fail(err, LHV1_STORE_NOT_FOUND, 404, "key not found");
@@ -75,7 +79,9 @@ static int read_file(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *i
         return lhv1_store_fail(err, LHV1_STORE_FAILED, 500, "cannot open the object");
     lhv1_buf_reset(out);
     int rc = 0;
-    if (info->size > SIZE_MAX / 2 || lhv1_buf_reserve(out, (size_t)info->size) < 0) {
+    if (h < 0) {
+        rc = lhv1_store_oom(err, "stored headers");
+    } else if (info->size > SIZE_MAX / 2 || lhv1_buf_reserve(out, (size_t)info->size) < 0) {
         rc = lhv1_store_oom(err, "object read");
     } else {
         while (out->len < info->size) {
@@ -96,12 +102,12 @@ static int read_file(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *i
     return rc;
 }
 
-int object_read(serve_server *s, lhv1_bytes key, lhv1_buf *out, obj_info *info, int *known,
-                lhv1_store_err *err)
+int object_read(serve_server *s, lhv1_bytes key, lhv1_buf *out, lhv1_buf *headers,
+                obj_info *info, int *known, lhv1_store_err *err)
 {
     *known = 0;
     lhv1_store_err_ok(err);
     if (lhv1_is_memory_store(s->store))
-        return read_memory(s, key, out, info, known, err);
-    return read_file(s, key, out, info, known, err);
+        return read_memory(s, key, out, headers, info, known, err);
+    return read_file(s, key, out, headers, info, known, err);
 }

@@ -10,6 +10,8 @@
 /* Whether the store took the body, whole or torn. */
 static int landed(int rc, const http_fault_decision *d)
 {
+    if (http_faults_skips_operation(d))
+        return 0; /* an HTTP fault answered: nothing was written */
     switch (d->store_fault.kind) {
     case LHV1_FAULT_PUT_LOST:
     case LHV1_FAULT_PUT_FAIL_BEFORE:
@@ -77,7 +79,10 @@ int object_write(serve_server *s, lhv1_bytes key, lhv1_bytes body, lhv1_buf *own
     int rc = http_faults_put(s, d, key, body, owned, err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
     object_meta_written(s, key, rc == 0 && d->rule_id == 0, md5);
-    if (landed(rc, d) && object_meta_set_headers(s, key, headers) < 0 && rc == 0)
+    /* The fault store keeps them with the version too: a stale read of it
+     * is that object whole. */
+    if (landed(rc, d) && (object_meta_set_headers(s, key, headers) < 0 ||
+                          lhv1_fault_store_tag(s->faulty, key, headers) < 0) && rc == 0)
         rc = lhv1_store_oom(err, "stored headers");
     free(lines);
     lhv1_buf_free(&kept);

@@ -91,15 +91,35 @@ static void on_source_header(void *cls, const char *name, const char *value)
         stored_headers_receive(u->kept, name, value);
 }
 
-static void copy_result(serve_reply *r, time_t modified, const uint8_t md5[16])
+/* CopyObjectResult: the copy's date and ETag, and the checksums stored
+ * with it (`kept`), as S3 gives them (ChecksumCRC32 ... ChecksumSHA256,
+ * with their type). */
+static void copy_result(serve_reply *r, time_t modified, const uint8_t md5[16], lhv1_bytes kept)
 {
+    static const char *const elements[CKSUM_COUNT] = {"ChecksumCRC32", "ChecksumCRC32C",
+                                                      "ChecksumSHA1", "ChecksumSHA256"};
     char hex[33];
     serve_hex(md5, 16, hex);
     lhv1_buf *b = &r->body;
     lhv1_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult "
                      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LastModified>");
     xml_time(b, modified);
-    lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n", hex);
+    lhv1_buf_printf(b, "</LastModified><ETag>&quot;%s&quot;</ETag>", hex);
+    const char *cksum[CKSUM_COUNT];
+    stored_headers_checksums(kept, cksum);
+    int any = 0;
+    for (int a = 0; a < CKSUM_COUNT; a++)
+        any |= cksum[a] != NULL;
+    if (any)
+        lhv1_buf_puts(b, "<ChecksumType>FULL_OBJECT</ChecksumType>");
+    for (int a = 0; a < CKSUM_COUNT; a++) {
+        if (!cksum[a])
+            continue;
+        lhv1_buf_printf(b, "<%s>", elements[a]);
+        xml_escape(b, (const uint8_t *)cksum[a], strlen(cksum[a]));
+        lhv1_buf_printf(b, "</%s>", elements[a]);
+    }
+    lhv1_buf_puts(b, "</CopyObjectResult>\n");
     serve_reply_header(r, "Content-Type", "application/xml");
 }
 
@@ -188,16 +208,24 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     serve_upstream_exchange(s->store, mode, on_source_header, &up);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
-    /* The headers of the object read, under the same hold. */
-    if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0))
+    /* The headers of the object read, under the same hold: an older
+     * version's own when a stale read served one. */
+    lhv1_bytes old;
+    int stale = rc == 0 && lhv1_fault_store_stale_tag(s->faulty, &old);
+    if (stale) {
+        lhv1_buf_reset(&source);
+        if (lhv1_buf_append(&source, old.data, old.len) < 0)
+            rc = lhv1_store_oom(&err, "stored headers");
+    } else if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0)) {
         rc = lhv1_store_oom(&err, "stored headers");
+    }
     pthread_mutex_unlock(&s->lock);
     if (rc == 0 && !replace)
         lhv1_buf_append(&kept, source.data, source.len);
     else if (rc == 0)
         stored_headers_copy_checksums(&kept, (lhv1_bytes){source.data, source.len});
-    if (rc == 0 && dg.rule_id != 0)
-        stored_headers_drop_checksums(&kept); /* not the body they are of */
+    if (rc == 0 && dg.rule_id != 0 && !stale)
+        stored_headers_drop_checksums(&kept); /* not the body they are of (a torn read) */
     if (rc == 0 && alg != CKSUM_COUNT)
         recompute_checksum(&kept, (serve_cksum_alg)alg, (lhv1_bytes){body.data, body.len});
     if (rc == 0 && kept.failed)
@@ -243,7 +271,7 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     if (rc < 0)
         serve_store_error(q, r, &err);
     else
-        copy_result(r, modified, md5);
+        copy_result(r, modified, md5, headers);
 out:
     http_faults_http_effects(&dg, q, r);
     http_faults_http_effects(&dp, q, r);

@@ -255,6 +255,20 @@ void stored_headers_copy_checksums(lhv1_buf *to, lhv1_bytes from)
     }
 }
 
+void stored_headers_checksums(lhv1_bytes blob, const char *out[CKSUM_COUNT])
+{
+    for (int a = 0; a < CKSUM_COUNT; a++)
+        out[a] = NULL;
+    const char *p = (const char *)blob.data, *end = p + blob.len;
+    while (p < end) {
+        const char *name = p, *value = name + strlen(name) + 1;
+        p = value + strlen(value) + 1;
+        serve_cksum_alg a = serve_cksum_from_header(name);
+        if (a != CKSUM_COUNT)
+            out[a] = value;
+    }
+}
+
 void stored_headers_drop_checksums(lhv1_buf *blob)
 {
     size_t out = 0;

@@ -47,6 +47,9 @@ void stored_headers_add_checksums(lhv1_buf *blob, const char *const cksum[CKSUM_
 /* The checksum pairs of `from` appended to `to` (a copy's body is its
  * source's, whatever its directive does to the headers). */
 void stored_headers_copy_checksums(lhv1_buf *to, lhv1_bytes from);
+/* The blob's checksum values by algorithm (NULL where it has none),
+ * pointing into the blob. */
+void stored_headers_checksums(lhv1_bytes blob, const char *out[CKSUM_COUNT]);
 /* Removes the checksum pairs (a body the store did not take as sent). */
 void stored_headers_drop_checksums(lhv1_buf *blob);
 /* 1 if an upstream line ("Name: value") is a checksum's. */
