@@ -54,9 +54,10 @@ func parseWorkload(tsv string) (specs []spec, ops []op, names []string, err erro
 		if width[f[0]] != len(f) || slices.Contains(f, "") {
 			return nil, nil, nil, fmt.Errorf("workload.tsv:%d: want a row of content (10 cells), save (3), delete (2) or load (2)", n+1)
 		}
+		// The numbers: every cell after the index but a content's distance.
 		var nums []uint64
-		for _, c := range f[2:] {
-			if v, err := strconv.ParseUint(c, 10, 64); err == nil {
+		for i, c := range f[2:] {
+			if v, err := strconv.ParseUint(c, 10, 64); err == nil && (f[0] != "content" || i != 5) {
 				nums = append(nums, v)
 			}
 		}

@@ -14,6 +14,8 @@ func TestWorkloadTableRefusesBadRows(t *testing.T) {
 		"index loaded twice": {"load\tghost\n", "load\tghost\nload\tghost\n"},
 		"content twice":      {"content\talpha\t2\t", "content\talpha\t1\t"},
 		"short row":          {"delete\tgamma\n", "delete\n"},
+		"dim not a number":   {"content\tbeta\t1\t8\t", "content\tbeta\t1\tx\t"},
+		"m below 2":          {"content\tbeta\t1\t8\t20\t2\t6\t", "content\tbeta\t1\t8\t20\t2\t1\t"},
 	} {
 		bad := strings.Replace(workloadTSV, edit[0], edit[1], 1)
 		if bad == workloadTSV {
