@@ -12,60 +12,6 @@ import (
 	"github.com/lhv1/harness/go/lhv1test"
 )
 
-// spec and ops are src/testing/campaign_content.c's, value for value.
-type spec struct {
-	index                string
-	gen                  int
-	dim, nNodes, nLayers int
-	m                    int
-	distance             string
-	valueSeed            uint64
-	metaGen              int
-}
-
-var specs = []spec{
-	{"alpha", 1, 3, 5, 1, 4, "cosine", 1, 1},
-	{"alpha", 2, 3, 5, 1, 4, "cosine", 2, 1},
-	{"alpha", 3, 3, 5, 1, 4, "cosine", 2, 3},
-	{"beta", 1, 8, 20, 2, 6, "euclidean", 11, 1},
-	{"beta", 2, 8, 28, 2, 6, "euclidean", 12, 2},
-	{"beta", 3, 8, 16, 2, 6, "euclidean", 13, 3},
-	{"gamma", 1, 16, 48, 3, 8, "cosine", 21, 1},
-	{"gamma", 2, 16, 48, 3, 8, "cosine", 22, 1},
-	{"delta", 1, 4, 0, 0, 3, "euclidean", 31, 0},
-	{"delta", 2, 4, 6, 2, 3, "euclidean", 32, 2},
-	{"epsilon", 1, 2, 9, 2, 4, "cosine", 41, 1},
-	{"epsilon", 2, 2, 9, 2, 4, "cosine", 42, 1},
-}
-
-const (
-	a1 = iota
-	a2
-	a3
-	b1
-	b2
-	b3
-	g1
-	g2
-	d1
-	d2
-	e1
-	e2
-)
-
-type op struct {
-	index   string
-	content int // -1: delete
-}
-
-var ops = []op{
-	{"alpha", a1}, {"beta", b1}, {"gamma", g1}, {"epsilon", e1}, {"alpha", a2},
-	{"beta", b2}, {"epsilon", e2}, {"gamma", -1}, {"delta", d1}, {"gamma", g2},
-	{"beta", b3}, {"delta", d2}, {"alpha", a3}, {"epsilon", -1}, {"ghost", -1},
-}
-
-var names = []string{"alpha", "beta", "gamma", "delta", "epsilon", "ghost"}
-
 // content is one saved state: the object as the store holds it (in key
 // order: liblhv1's encoder's layout, the C campaign's bytes), its two
 // streams for Save, and its canonical dump (what a correct Load gives).

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from markdown_cell import md_text  # noqa: E402
 
 HARNESS_URL = "https://github.com/lhv1/harness"
 GIT_ID = ["-c", "user.name=lhv1 adoption check", "-c", "user.email=adoption@lhv1.invalid"]
@@ -87,7 +89,7 @@ class Steps:
     def markdown(self):
         lines = ["# %s" % self.title, "", "| step | result | seconds |", "| --- | --- | ---: |"]
         for name, status, dt, _ in self.results:
-            lines.append("| %s | %s | %.1f |" % (name.replace("|", "\\|"), status, dt))
+            lines.append("| %s | %s | %.1f |" % (md_text(name), status, dt))
         total = sum(r[2] for r in self.results)
         lines += ["", "Total: %.1f s." % total, ""]
         return "\n".join(lines)

@@ -19,6 +19,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import toolchain_table  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from markdown_cell import md_text  # noqa: E402
 
 
 def main():
@@ -43,7 +45,7 @@ def main():
         if rep["failed"]:
             problems.append("run %s failed" % run)
         rows.append("| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %s | [md](%s.md), [json](%s.json), [junit](%s.xml) |" % (
-            run, rep.get("testee", "?"), rep.get("version", "?").replace("|", "\\|"), len(rep["cases"]),
+            run, rep.get("testee", "?"), md_text(rep.get("version", "?")), len(rep["cases"]),
             c["pass"], c["expected"], c["fail"], c["now_passes"], c["message_changed"], rep["restarts"],
             "FAILED" if rep["failed"] else "passed", run, run, run))
     with open(os.path.join(out, "index.md"), "w") as f:

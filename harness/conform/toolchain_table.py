@@ -16,6 +16,8 @@ toolchains.
 import json
 import os
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from markdown_cell import md_code, md_text  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTEES = [("go-reference", "the Go reference (golden/gen/cmd/testee)"),
@@ -58,7 +60,7 @@ def summary_row(label, tc, rep):
 
     counts = rep["counts"]
     return "| %s | %s | %s | %d | %d | %d | %s | %d / %d | %s | %s | %d |" % (
-        label, tc, rep.get("version", "?").split(", ")[-1], len(cases), counts.get("pass", 0),
+        label, tc, md_text(rep.get("version", "?").split(", ")[-1]), len(cases), counts.get("pass", 0),
         counts.get("expected", 0), shown, equal, len(dumped), kind("use"),
         kind("save"), rep["restarts"])
 
@@ -74,7 +76,7 @@ def differences(name, label, reports, tcs):
             c["outcome"], c["dump"], c["result"],
             (": " + c["failure"]) if c.get("failure") else "") for c in seen]
         if len(set(shown)) > 1:
-            rows.append("| %s | `%s` | %s |" % (label, n, " | ".join(s.replace("|", "\\|") for s in shown)))
+            rows.append("| %s | `%s` | %s |" % (label, md_code(n), " | ".join(md_text(s) for s in shown)))
     return rows
 
 

@@ -21,6 +21,8 @@ import sys
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from markdown_cell import md_code, md_text  # noqa: E402
 
 
 def read_cases(path):
@@ -161,8 +163,8 @@ def main():
         f.write("| plan line | C plan reader | Go plan reader | lhv1 serve rule | |\n"
                 "| --- | --- | --- | --- | --- |\n")
         for r in rows:
-            cell = lambda s: (s or "—").replace("|", "\\|")
-            f.write(f"| `{cell(r['line'])}` | {cell(r['c'])} | {cell(r['go'])} | "
+            cell = lambda s: md_text(s) if s else "—"
+            f.write(f"| `{md_code(r['line']) or '—'}` | {cell(r['c'])} | {cell(r['go'])} | "
                     f"{cell(r.get('serve'))} | {'ok' if r['pass'] else 'FAIL'} |\n")
     refused = sum(r["c"].startswith("refused") for r in rows)
     print(f"fault_refusals: {len(rows)} cases ({refused} refused), "

@@ -72,13 +72,16 @@ class Tree:
         self.root, self.products = root, products
         self.errors = []
         # Directories an include is looked up in, with who owns them:
-        # interface directories (also in the build tree) and every folder
-        # holding a product's private headers.
+        # interface directories (also in the build tree), every folder
+        # holding a product's private headers, and the product's folder in
+        # the build tree (private headers configure generates).
         self.search = []
         for name, p in products.items():
             iface = os.path.join(root, p["interface"])
             self.search.append((iface, name))
             self.search.append((os.path.join(build, p["interface"]), name))
+            if p["folder"] != p["interface"]:
+                self.search.append((os.path.join(build, p["folder"]), name))
             for d, _, files in os.walk(os.path.join(root, p["folder"])):
                 if any(f.endswith(".h") for f in files) and d != iface:
                     self.search.append((d, name))
@@ -91,8 +94,9 @@ class Tree:
                 if inside(path, os.path.join(base, p["interface"])):
                     return name, True
         for name, p in self.products.items():
-            if inside(path, os.path.join(self.root, p["folder"])):
-                return name, False
+            for base in (self.root, self.build):
+                if inside(path, os.path.join(base, p["folder"])):
+                    return name, False
         return None, False
 
     def resolve(self, src, quote, inc):

@@ -10,6 +10,8 @@ import csv
 import json
 import os
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from markdown_cell import md_text  # noqa: E402
 
 GOAL = 95.0
 CHECK_TITLES = {
@@ -151,7 +153,7 @@ def main():
             if m["error"]:
                 cells.append("—")
             elif c in m["killed_by"]:
-                cells.append("**killed**: " + short(m["killed_by"][c]).replace("|", "\\|"))
+                cells.append("**killed**: " + md_text(short(m["killed_by"][c])))
             else:
                 cells.append("passes")
         md.append(f'| {m["mutant"]} | `{m["target"]}` | ' + " | ".join(cells) + " |")

@@ -1,12 +1,13 @@
-/* The campaign's workload: five indexes of real content built with the
- * graph writer (one to three layers, an empty index, same-shape and
- * resized overwrites, a metadata-only overwrite, deletes). */
+/* The campaign's workload: indexes of real content built with the graph
+ * writer, saved and deleted in the order of go/lhv1campaign/workload.tsv,
+ * the one table of the C and Go campaigns. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "campaign_internal.h"
+#include "campaign_workload_table.h"
 #include "metadata.h"
 #include "lhv1testing/prng.h"
 
@@ -19,33 +20,12 @@ typedef struct spec {
     int meta_gen;        /* metadata; 0 = none */
 } spec;
 
-/* Same-shape overwrites (alpha 1->2, epsilon 1->2) differ only in vector
- * values; alpha 2->3 only in metadata; beta grows then shrinks; gamma is
- * deleted and saved again; delta starts empty (no layers); epsilon ends
- * deleted; "ghost" is deleted without ever being saved. */
-static const spec specs[] = {
-    {"alpha", 1, 3, 5, 1, 4, "cosine", 1, 1},
-    {"alpha", 2, 3, 5, 1, 4, "cosine", 2, 1},
-    {"alpha", 3, 3, 5, 1, 4, "cosine", 2, 3},
-    {"beta", 1, 8, 20, 2, 6, "euclidean", 11, 1},
-    {"beta", 2, 8, 28, 2, 6, "euclidean", 12, 2},
-    {"beta", 3, 8, 16, 2, 6, "euclidean", 13, 3},
-    {"gamma", 1, 16, 48, 3, 8, "cosine", 21, 1},
-    {"gamma", 2, 16, 48, 3, 8, "cosine", 22, 1},
-    {"delta", 1, 4, 0, 0, 3, "euclidean", 31, 0},
-    {"delta", 2, 4, 6, 2, 3, "euclidean", 32, 2},
-    {"epsilon", 1, 2, 9, 2, 4, "cosine", 41, 1},
-    {"epsilon", 2, 2, 9, 2, 4, "cosine", 42, 1},
-};
-enum { A1, A2, A3, B1, B2, B3, G1, G2, D1, D2, E1, E2, N_SPECS };
-
-static const camp_op ops[] = {
-    {"alpha", A1}, {"beta", B1},   {"gamma", G1}, {"epsilon", E1},  {"alpha", A2},
-    {"beta", B2},  {"epsilon", E2}, {"gamma", -1}, {"delta", D1},   {"gamma", G2},
-    {"beta", B3},  {"delta", D2},  {"alpha", A3}, {"epsilon", -1}, {"ghost", -1},
-};
-
-static const char *const names[] = {"alpha", "beta", "gamma", "delta", "epsilon", "ghost"};
+/* The workload's table, go/lhv1campaign/workload.tsv (what its rows
+ * mean, and why these contents), generated at configure time. */
+static const spec specs[] = {CAMP_WORKLOAD_CONTENTS};
+enum { N_SPECS = sizeof specs / sizeof specs[0] };
+static const camp_op ops[] = {CAMP_WORKLOAD_OPS};
+static const char *const names[] = {CAMP_WORKLOAD_NAMES};
 
 static float component(uint64_t seed, int node, int d)
 {
@@ -66,7 +46,7 @@ static void write_graph(const spec *s, lhv1_buf *out)
 {
     lhv1_gw_header(out, LHV1_GRAPH_VERSION, s->m, 1.0 / log((double)s->m), 20,
                    lhv1_bytes_str(s->distance), s->n_layers);
-    float vec[64];
+    float vec[64]; /* campaign_workload_gen.py refuses a larger dim, n_nodes */
     char key[16], nkey[16];
     for (int l = 0; l < s->n_layers; l++) {
         int members[256], n = 0;

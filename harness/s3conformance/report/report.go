@@ -111,8 +111,45 @@ var mark = map[expect.Verdict]string{
 	expect.XPass:    "**PASS, listed as failing**",
 }
 
+// mdActive are the characters that start something inline in GitHub's
+// renderer: src/testing/markdown.c's rule, which every report shares.
+const mdActive = "\\`*_[]<>&|~$"
+
+// cell is text for a Markdown table or list: a backslash before each
+// active character, control bytes as spaces (markdown.c's lhv1_md_text).
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			b.WriteByte(' ')
+		case strings.IndexByte(mdActive, c) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// codeCell is text for inside `...`, where a backslash shows: only '|' is
+// escaped, a backquote becomes an apostrophe (markdown.c's lhv1_md_code_str).
+func codeCell(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7f:
+			b.WriteByte(' ')
+		case c == '|':
+			b.WriteString(`\|`)
+		case c == '`':
+			b.WriteByte('\'')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // Markdown writes the per-behaviour table and, per server, what failed.
@@ -140,7 +177,7 @@ func (r *Run) Markdown(w io.Writer) error {
 			fmt.Fprintf(&b, "\n## %s\n\n| behaviour | S3 | %s |\n| --- | --- |%s\n", area,
 				strings.Join(r.Servers, " | "), strings.Repeat(" --- |", len(r.Servers)))
 		}
-		fmt.Fprintf(&b, "| `%s` | %s |", row.Case, cell(row.Cite))
+		fmt.Fprintf(&b, "| `%s` | %s |", codeCell(row.Case), cell(row.Cite))
 		for _, s := range r.Servers {
 			fmt.Fprintf(&b, " %s |", mark[row.Results[s].Verdict])
 		}
@@ -161,11 +198,11 @@ func (r *Run) Markdown(w io.Writer) error {
 			}
 			switch c.Verdict {
 			case expect.Expected:
-				fmt.Fprintf(&b, "- `%s` (listed: %s): %s\n", row.Case, cell(c.Reason), cell(first))
+				fmt.Fprintf(&b, "- `%s` (listed: %s): %s\n", codeCell(row.Case), cell(c.Reason), cell(first))
 			case expect.Fail:
-				fmt.Fprintf(&b, "- `%s` **not listed**: %s\n", row.Case, cell(strings.Join(c.Failures, "; ")))
+				fmt.Fprintf(&b, "- `%s` **not listed**: %s\n", codeCell(row.Case), cell(strings.Join(c.Failures, "; ")))
 			case expect.XPass:
-				fmt.Fprintf(&b, "- `%s` **passes but is listed** (%s): remove the entry\n", row.Case, cell(c.Reason))
+				fmt.Fprintf(&b, "- `%s` **passes but is listed** (%s): remove the entry\n", codeCell(row.Case), cell(c.Reason))
 			}
 		}
 		if n == 0 {

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,7 +76,7 @@ func TestMarkdownAndJSON(t *testing.T) {
 	if err := r.Markdown(&md); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"FAILED", `S3 does x \| y`, "**FAIL**", "listed as failing", "`a/y` **not listed**: got <500>"} {
+	for _, want := range []string{"FAILED", `S3 does x \| y`, "**FAIL**", "listed as failing", "`a/y` **not listed**: got \\<500\\>"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md.String())
 		}
@@ -85,5 +88,34 @@ func TestMarkdownAndJSON(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || back.OK || len(back.Rows) != 2 ||
 		back.Rows[1].Results["one"].Verdict != expect.Fail {
 		t.Errorf("JSON does not read back: %v %+v", err, back)
+	}
+}
+
+// The cells follow src/testing/markdown.c, the rule of every report: its
+// active characters, read from the C source, and its handling of control
+// bytes and code spans.
+func TestCellsAreMarkdownC(t *testing.T) {
+	src, err := os.ReadFile("../../../src/testing/markdown.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`static const char active\[\] = ("(?:[^"\\]|\\.)*");`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("markdown.c: no active[]")
+	}
+	if c, err := strconv.Unquote(string(m[1])); err != nil || c != mdActive {
+		t.Errorf("markdown.c's active characters are %q, the report's %q", m[1], mdActive)
+	}
+	for in, want := range map[string]string{
+		"plain text, 1.0 (ok)":  "plain text, 1.0 (ok)",
+		"x_y*z`[l](u)<b>&~$\\|": `x\_y\*z\` + "`" + `\[l\](u)\<b\>\&\~\$\\\|`,
+		"two\nlines\tand\x7f":   "two lines and ",
+	} {
+		if got := cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := codeCell("get_x | `y`\n"); got != `get_x \| 'y' ` {
+		t.Errorf("codeCell: %q", got)
 	}
 }
