@@ -79,10 +79,7 @@ int object_write(serve_server *s, lhv1_bytes key, lhv1_bytes body, lhv1_buf *own
     int rc = http_faults_put(s, d, key, body, owned, err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
     object_meta_written(s, key, rc == 0 && d->rule_id == 0, md5);
-    /* The fault store keeps them with the version too: a stale read of it
-     * is that object whole. */
-    if (landed(rc, d) && (object_meta_set_headers(s, key, headers) < 0 ||
-                          lhv1_fault_store_tag(s->faulty, key, headers) < 0) && rc == 0)
+    if (landed(rc, d) && object_meta_set_headers(s, key, headers) < 0 && rc == 0)
         rc = lhv1_store_oom(err, "stored headers");
     free(lines);
     lhv1_buf_free(&kept);

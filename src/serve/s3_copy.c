@@ -208,24 +208,16 @@ void s3_copy_object(serve_request *q, serve_reply *r, lhv1_bytes dkey)
     serve_upstream_exchange(s->store, mode, on_source_header, &up);
     int rc = http_faults_get(s, &dg, skey, &body, &err);
     serve_upstream_exchange(s->store, NULL, NULL, NULL);
-    /* The headers of the object read, under the same hold: an older
-     * version's own when a stale read served one. */
-    lhv1_bytes old;
-    int stale = rc == 0 && lhv1_fault_store_stale_tag(s->faulty, &old);
-    if (stale) {
-        lhv1_buf_reset(&source);
-        if (lhv1_buf_append(&source, old.data, old.len) < 0)
-            rc = lhv1_store_oom(&err, "stored headers");
-    } else if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0)) {
+    /* The headers of the object read, under the same hold. */
+    if (rc == 0 && (proxy ? source.failed : object_meta_headers(s, skey, &source) < 0))
         rc = lhv1_store_oom(&err, "stored headers");
-    }
     pthread_mutex_unlock(&s->lock);
     if (rc == 0 && !replace)
         lhv1_buf_append(&kept, source.data, source.len);
     else if (rc == 0)
         stored_headers_copy_checksums(&kept, (lhv1_bytes){source.data, source.len});
-    if (rc == 0 && dg.rule_id != 0 && !stale)
-        stored_headers_drop_checksums(&kept); /* not the body they are of (a torn read) */
+    if (rc == 0 && dg.rule_id != 0)
+        stored_headers_drop_checksums(&kept); /* not the body they are of */
     if (rc == 0 && alg != CKSUM_COUNT)
         recompute_checksum(&kept, (serve_cksum_alg)alg, (lhv1_bytes){body.data, body.len});
     if (rc == 0 && kept.failed)

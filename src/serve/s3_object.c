@@ -346,18 +346,9 @@ static void get_object_read(serve_request *q, serve_reply *r, lhv1_bytes skey, i
         untouched = rc == 0 && d.rule_id == 0;
         known = untouched && (peeked || object_meta_peek(s, skey, &stored) == 1) &&
                 stored.size == r->body.len;
-        /* The headers of the object read, under the same hold: an older
-         * version's own when a stale read served one. */
-        lhv1_bytes old;
-        if (rc == 0 && lhv1_fault_store_stale_tag(s->faulty, &old)) {
-            lhv1_buf_reset(kept);
-            if (lhv1_buf_append(kept, old.data, old.len) < 0)
-                rc = lhv1_store_oom(&err, "stored headers");
-        } else if (rc == 0 && (serve_is_upstream(s->store)
-                                   ? kept->failed
-                                   : object_meta_headers(s, skey, kept) < 0)) {
+        if (rc == 0 && (serve_is_upstream(s->store) ? kept->failed
+                                                     : object_meta_headers(s, skey, kept) < 0))
             rc = lhv1_store_oom(&err, "stored headers");
-        }
         pthread_mutex_unlock(&s->lock);
     }
     uint8_t md5[16];

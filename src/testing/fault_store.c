@@ -28,7 +28,6 @@ typedef struct version {
     int present;
     int in_inner; /* the body is the inner memory store's (newest only) */
     lhv1_buf body;
-    lhv1_buf tag; /* the caller's bytes kept with it (lhv1_fault_store_tag) */
 } version;
 
 typedef struct key_hist {
@@ -56,8 +55,6 @@ typedef struct fault_store {
     size_t n_hist, cap_hist;
     lhv1_key_index hist_index;
     lhv1_buf log;
-    int served_stale;     /* the last get served an older version */
-    lhv1_bytes stale_tag; /* that version's tag */
 } fault_store;
 
 /* --- names ------------------------------------------------------------ */
@@ -227,12 +224,6 @@ static key_hist *hist_find(fault_store *f, lhv1_bytes key)
     return pos == LHV1_KEY_NONE ? NULL : &f->hist[pos];
 }
 
-static void version_free(version *v)
-{
-    lhv1_buf_free(&v->body);
-    lhv1_buf_free(&v->tag);
-}
-
 /* Room for one more version: recording a write that landed must not need
  * an allocation. */
 static int hist_reserve(key_hist *h)
@@ -254,7 +245,7 @@ static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, int 
                         lhv1_buf *body)
 {
     if (max && h->n >= max) {
-        version_free(&h->v[0]);
+        lhv1_buf_free(&h->v[0].body);
         memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
         h->n--;
     }
@@ -264,7 +255,6 @@ static void hist_append(key_hist *h, size_t max, uint64_t seq, int present, int 
     v->in_inner = in_inner;
     v->body = *body;
     lhv1_buf_init(body);
-    lhv1_buf_init(&v->tag);
 }
 
 /* The key's history, created on first use with the state the inner store
@@ -356,7 +346,7 @@ static void pending_commit(fault_store *f, pending *p)
     /* Another write of the key may have taken the room reserved: without
      * more, the oldest version makes room. */
     if (hist_reserve(h) < 0) {
-        version_free(&h->v[0]);
+        lhv1_buf_free(&h->v[0].body);
         memmove(&h->v[0], &h->v[1], (h->n - 1) * sizeof h->v[0]);
         h->n--;
     }
@@ -567,7 +557,6 @@ static int fault_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_er
     fault_store *f = (fault_store *)s;
     lhv1_fault fault = select_fault(f, LHV1_OP_GET, 0);
     log_op(f, LHV1_OP_GET, key);
-    f->served_stale = 0;
     switch (fault.kind) {
     case LHV1_FAULT_GET_FAIL:
         f->fired[fault.kind]++;
@@ -595,8 +584,6 @@ static int fault_get(lhv1_store *s, lhv1_bytes key, lhv1_buf *out, lhv1_store_er
         }
         if (lhv1_buf_append(out, old->body.data, old->body.len) < 0)
             return lhv1_store_oom(err, "fault store");
-        f->served_stale = 1;
-        f->stale_tag = (lhv1_bytes){old->tag.data, old->tag.len};
         log_end(f, "get-stale: served the version %llu writes back (%zu B)",
                 (unsigned long long)lag, old->body.len);
         return 0;
@@ -728,7 +715,7 @@ static void fault_destroy(lhv1_store *s)
     fault_store *f = (fault_store *)s;
     for (size_t i = 0; i < f->n_hist; i++) {
         for (size_t j = 0; j < f->hist[i].n; j++)
-            version_free(&f->hist[i].v[j]);
+            lhv1_buf_free(&f->hist[i].v[j].body);
         lhv1_free(f->hist[i].v);
         lhv1_buf_free(&f->hist[i].key);
     }
@@ -737,29 +724,6 @@ static void fault_destroy(lhv1_store *s)
     lhv1_free(f->plan);
     lhv1_buf_free(&f->log);
     lhv1_free(f);
-}
-
-int lhv1_fault_store_tag(lhv1_store *fs, lhv1_bytes key, lhv1_bytes tag)
-{
-    if (!lhv1_is_fault_store(fs))
-        return -1;
-    key_hist *h = hist_find((fault_store *)fs, key);
-    if (!h)
-        return -1;
-    lhv1_buf *t = &h->v[h->n - 1].tag;
-    lhv1_buf_reset(t);
-    return lhv1_buf_append(t, tag.data, tag.len);
-}
-
-int lhv1_fault_store_stale_tag(lhv1_store *fs, lhv1_bytes *tag)
-{
-    *tag = (lhv1_bytes){NULL, 0};
-    if (!lhv1_is_fault_store(fs))
-        return 0;
-    const fault_store *f = (const fault_store *)fs;
-    if (f->served_stale)
-        *tag = f->stale_tag;
-    return f->served_stale;
 }
 
 /* No conditional writes: its faults are the plain operations'. */

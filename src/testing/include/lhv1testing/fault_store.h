@@ -56,17 +56,6 @@ lhv1_store *lhv1_fault_store_new(lhv1_store *inner, const lhv1_fault_config *cfg
 int lhv1_fault_store_put_owned(lhv1_store *fs, lhv1_bytes key, lhv1_buf *body,
                                lhv1_store_err *err);
 
-/* Bytes the caller keeps with the key's newest version, replacing any it
- * had (lhv1 serve: the headers and checksums stored with the body), so a
- * stale read hands back that version whole. Held as long as the version
- * is (history_max). -1 out of memory, not a fault store, or no version of
- * the key recorded. */
-int lhv1_fault_store_tag(lhv1_store *fs, lhv1_bytes key, lhv1_bytes tag);
-/* After a get: 1 when it served an older version (get-stale), with that
- * version's tag in *tag (empty when it has none; valid until the store's
- * next operation), else 0. */
-int lhv1_fault_store_stale_tag(lhv1_store *fs, lhv1_bytes *tag);
-
 /* Whether `s` is a fault store. The accessors below check it: given
  * another store they return NULL, "(not a fault store)\n" or 0. */
 int lhv1_is_fault_store(const lhv1_store *s);
