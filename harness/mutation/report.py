@@ -161,7 +161,7 @@ def main():
     md += ["", "Each mutant's regression:", ""]
     md += [f'- `{m["mutant"]}` ({m["source"]}): {m["regression"]}' for m in hand]
     if grem is not None:
-        md += ["", "## gremlins v0.6.0 over persistor.go and index.go",
+        md += ["", "## gremlins v0.6.0 over persistor.go, conditional.go and index.go",
                "", "Killed means the module's `go test ./...` failed (TestGoldens, the fault tests, the "
                "testee's and the Persistor's own tests, FuzzLoad's seeds).", "",
                "| mutant | status | why (equivalent, or not run) |", "| --- | --- | --- |"]
